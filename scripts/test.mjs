@@ -1,0 +1,28 @@
+// Runs every test file under test/ with Node's test runner (TypeScript through tsx).
+// With CI=true a skipped test fails the run: CI must have every dependency installed.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function findTests(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'support' || name === 'fixtures' ? [] : findTests(path);
+    return name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const filter = process.argv.slice(2);
+const files = findTests('test').filter((f) => filter.length === 0 || filter.some((p) => f.includes(p))).sort();
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 30 },
+);
+process.stdout.write(result.stdout);
+const skipped = Number(/^ℹ skipped (\d+)/m.exec(result.stdout)?.[1] ?? 0);
+if (process.env.CI === 'true' && skipped > 0) {
+  console.error(`CI=true: ${skipped} test(s) skipped; every test must run in CI.`);
+  process.exit(1);
+}
+process.exit(result.status ?? 1);

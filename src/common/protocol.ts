@@ -1,0 +1,140 @@
+// Messages between a caller (extension host or CLI) and the runtime host process.
+// Every request carries an id; the host answers with events carrying the same id, ending
+// with exactly one `done`, `error` or `cancelled`.
+
+/** Where an image comes from: bytes travel through IPC so remote workspaces need no shared disk. */
+export interface ImageInput {
+  /** A label for messages (file name, "pasted image", …). */
+  name: string;
+  /** The encoded image file (PNG, JPEG, WebP, GIF, TIFF, AVIF, SVG, BMP). */
+  bytes: Uint8Array;
+}
+
+export interface GenerationOptions {
+  maxNewTokens?: number;
+  /** 0 means greedy. */
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  repetitionPenalty?: number;
+  seed?: number;
+}
+
+export type ExecutionProviderName = 'auto' | 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
+
+export interface RuntimeConfig {
+  /** The model package folder. */
+  modelDir: string;
+  executionProvider: ExecutionProviderName;
+  /** Upper bound on tiles per image (the thumbnail not counted). */
+  maxTiles: number;
+  /** Upper bound on decoded pixels (width × height) per image. */
+  maxPixels: number;
+  /** Intra-op threads; 0 lets the runtime choose. */
+  threads: number;
+}
+
+/** A rectangle in image pixels. */
+export interface Rect { x: number; y: number; width: number; height: number }
+
+export type Request =
+  | { id: string; kind: 'configure'; config: RuntimeConfig }
+  | {
+      id: string;
+      kind: 'ask';
+      /** Follow-ups with the same conversation id reuse the image memory and the KV cache. */
+      conversationId: string;
+      /** The image of the first turn; omitted for a follow-up question. */
+      image?: ImageInput;
+      question: string;
+      options?: GenerationOptions;
+    }
+  | { id: string; kind: 'ocr'; image: ImageInput; rect?: Rect; layout?: 'auto' | 'code' | 'prose' }
+  | { id: string; kind: 'inspect'; image: ImageInput }
+  | { id: string; kind: 'cancel'; target: string }
+  | { id: string; kind: 'endConversation'; conversationId: string };
+
+export interface TileGrid {
+  rows: number;
+  cols: number;
+  /** Tile side in pixels of the resized image. */
+  tileSize: number;
+  /** Views sent to the vision tower: thumbnail + tiles. */
+  views: number;
+  /** Set when the image needed more tiles than allowed (the grid was then reduced to fit). */
+  limitedFrom?: { rows: number; cols: number };
+}
+
+/** Which provider ran each graph, and timings in milliseconds. */
+export interface AnswerStats {
+  providers: Record<string, string>;
+  grid?: TileGrid;
+  imageWidth?: number;
+  imageHeight?: number;
+  decodeImageMs?: number;
+  tilingMs?: number;
+  visionMs?: number;
+  memoryMs?: number;
+  prefillMs?: number;
+  timeToFirstTokenMs: number;
+  newTokens: number;
+  tokensPerSecond: number;
+  peakRssBytes: number;
+  /** True when the image memory came from the cache (a follow-up question). */
+  imageMemoryReused?: boolean;
+  stopReason: 'end' | 'length' | 'cancelled';
+}
+
+export interface OcrLine {
+  text: string;
+  /** Quadrilateral in image pixels, clockwise from top-left. */
+  box: [[number, number], [number, number], [number, number], [number, number]];
+  confidence: number;
+  block: number;
+}
+
+export interface OcrResult {
+  lines: OcrLine[];
+  /** The text in reading order; for code, with its indentation rebuilt. */
+  text: string;
+  layout: 'code' | 'prose';
+  stats: { provider: string; detectMs: number; recognizeMs: number; totalMs: number };
+}
+
+export interface ImageInfo {
+  width: number;
+  height: number;
+  format: string;
+  grid: TileGrid;
+}
+
+/** Errors travel as data: a stable code, a plain-words message and the next step. */
+export interface RuntimeErrorInfo {
+  code:
+    | 'bad-image'
+    | 'image-too-large'
+    | 'model-missing'
+    | 'model-invalid'
+    | 'model-incompatible'
+    | 'provider-unavailable'
+    | 'host-crashed'
+    | 'not-configured'
+    | 'bad-request'
+    | 'internal';
+  message: string;
+  hint?: string;
+}
+
+export type HostEvent =
+  | { id: string; kind: 'text'; text: string }
+  | { id: string; kind: 'progress'; stage: string; fraction?: number }
+  | { id: string; kind: 'done'; result: DoneResult }
+  | { id: string; kind: 'error'; error: RuntimeErrorInfo }
+  | { id: string; kind: 'cancelled' };
+
+export type DoneResult =
+  | { kind: 'configure'; model: string; providers: Record<string, string> }
+  | { kind: 'ask'; answer: string; stats: AnswerStats }
+  | { kind: 'ocr'; ocr: OcrResult }
+  | { kind: 'inspect'; info: ImageInfo }
+  | { kind: 'ack' };
