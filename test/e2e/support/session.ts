@@ -1,0 +1,81 @@
+// One end-to-end session: a browser, a workspace, one code-server and the workbench, shared by
+// every scenario of a test file (starting them costs more than most scenarios on two cores).
+// Everything it writes goes under .test-output/e2e/: screenshots, the browser console, the server
+// log and the user-data logs (the extension host's and the extension's output channels).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext } from 'playwright-core';
+import { hasProgram } from '../../support/requirements.ts';
+import { CODE_SERVER_BIN, startCodeServer, type CodeServer } from './codeServer.ts';
+import { CHROMIUM, launchBrowser, Workbench } from './workbench.ts';
+import { createWorkspace } from './workspace.ts';
+
+export const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+export const OUTPUT_DIR = join(ROOT, '.test-output', 'e2e');
+
+/** What this machine lacks to run the end-to-end tests, or undefined when it has everything. */
+export function missingForE2E(): string | undefined {
+  if (!existsSync(join(ROOT, CODE_SERVER_BIN))) return 'code-server (node scripts/e2e-setup.mjs)';
+  if (!hasProgram(CHROMIUM)) return `Chromium at ${CHROMIUM} (Debian package chromium)`;
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  if (manifest.scripts?.build === undefined) return 'the extension build script (npm run build)';
+  return undefined;
+}
+
+export interface Session {
+  readonly server: CodeServer;
+  readonly workbench: Workbench;
+  readonly workspace: string;
+  readonly images: Record<'screenshot' | 'diagram', Buffer>;
+  /** Saves a screenshot of the workbench under .test-output/e2e/screenshots/. */
+  screenshot(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startSession(options: { settings: Record<string, unknown>; globalTimeoutMs: number }): Promise<Session> {
+  rmSync(OUTPUT_DIR, { recursive: true, force: true });
+  const screenshotDir = join(OUTPUT_DIR, 'screenshots');
+  const stateDir = join(OUTPUT_DIR, 'state');
+  const workspace = join(OUTPUT_DIR, 'workspace');
+  mkdirSync(screenshotDir, { recursive: true });
+
+  // The scenarios run the extension as built, like a user would get it.
+  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
+
+  let context: BrowserContext | undefined;
+  let server: CodeServer | undefined;
+  const stop = async () => {
+    clearTimeout(watchdog);
+    await context?.close().catch(() => undefined);
+    await server?.stop();
+    // Keep the logs for reading; drop the bulky profile, home and temporary folders.
+    for (const dir of ['chromium', 'home', 'tmp', 'extensions']) rmSync(join(stateDir, dir), { recursive: true, force: true });
+  };
+  // A hung browser or server must not hang CI: past the deadline the process exits, and
+  // codeServer's exit hook and playwright's kill the process groups on the way out.
+  const watchdog = setTimeout(() => {
+    console.error(`end-to-end session exceeded ${options.globalTimeoutMs} ms; killing it`);
+    process.exit(1);
+  }, options.globalTimeoutMs);
+  watchdog.unref();
+
+  try {
+    context = await launchBrowser(join(stateDir, 'chromium'));
+    const images = await createWorkspace(context, workspace);
+    server = await startCodeServer({ stateDir, settings: options.settings });
+    const workbench = await Workbench.open(context, {
+      origin: server.origin,
+      folder: workspace,
+      extensionPath: ROOT,
+      screenshotDir,
+      consoleLog: join(OUTPUT_DIR, 'browser-console.log'),
+    });
+    return { server, workbench, workspace, images, screenshot: (name) => workbench.screenshot(name), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

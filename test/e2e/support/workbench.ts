@@ -1,0 +1,140 @@
+// Debian's Chromium, headless, driven by playwright-core, showing the code-server workbench with
+// the extension loaded in development mode, plus the user actions the scenarios are made of.
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+
+interface CommandContribution { command: string; title: string; category?: string }
+
+/** Palette labels ("Category: Title") of the extension's commands, read from its manifest. */
+function commandLabels(extensionPath: string): Map<string, string> {
+  const manifest = JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8')) as {
+    contributes?: { commands?: CommandContribution[] };
+  };
+  return new Map(
+    (manifest.contributes?.commands ?? []).map((c) => [c.command, c.category ? `${c.category}: ${c.title}` : c.title]),
+  );
+}
+
+export async function launchBrowser(profileDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // Nothing but the local server may be reached: the extension must work offline.
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
+  });
+}
+
+export class Workbench {
+  private readonly labels: Map<string, string>;
+
+  private constructor(
+    readonly page: Page,
+    private readonly screenshotDir: string,
+    extensionPath: string,
+  ) {
+    this.labels = commandLabels(extensionPath);
+  }
+
+  static async open(
+    context: BrowserContext,
+    options: {
+      origin: string;
+      folder: string;
+      extensionPath: string;
+      screenshotDir: string;
+      /** Receives the browser console, where the extension host's console output is forwarded too. */
+      consoleLog: string;
+    },
+  ): Promise<Workbench> {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const consoleLog = createWriteStream(options.consoleLog);
+    page.on('console', (message) => consoleLog.write(`[${message.type()}] ${message.text()}\n`));
+    page.on('pageerror', (error) => consoleLog.write(`[pageerror] ${error.stack ?? error.message}\n`));
+    context.once('close', () => consoleLog.end());
+
+    // The payload parameter is how the web workbench receives what desktop VS Code takes as
+    // --extensionDevelopmentPath: the extension loads straight from its folder, no packaging.
+    const authority = new URL(options.origin).host;
+    const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://${authority}${options.extensionPath}`]]);
+    const url = `${options.origin}/?folder=${encodeURIComponent(options.folder)}&payload=${encodeURIComponent(payload)}`;
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    return new Workbench(page, options.screenshotDir, options.extensionPath);
+  }
+
+  /** The extension's panel: a webview is an iframe whose document holds the content iframe. */
+  get panel(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
+  }
+
+  commandLabel(id: string): string {
+    const label = this.labels.get(id);
+    if (label === undefined) throw new Error(`the extension's manifest has no command ${id}`);
+    return label;
+  }
+
+  /** Runs a command through the palette, as a user does. */
+  async runCommand(id: string, timeoutMs = 30_000): Promise<void> {
+    const label = this.commandLabel(id);
+    const input = this.page.locator('.quick-input-widget input');
+    const deadline = Date.now() + timeoutMs;
+    // Contributed commands appear only once the extension host has scanned the extension, a
+    // moment after the workbench renders: retry until the palette lists this one.
+    for (;;) {
+      await this.page.keyboard.press('F1');
+      await input.fill(`>${label}`);
+      const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+      try {
+        await row.waitFor({ timeout: 2000 });
+        await row.click();
+        return;
+      } catch (error) {
+        await this.page.keyboard.press('Escape');
+        if (Date.now() > deadline) throw new Error(`the command palette never listed "${label}"`, { cause: error });
+      }
+    }
+  }
+
+  /** An Explorer row by its file name. */
+  explorerItem(name: string): Locator {
+    return this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^${name}$`) });
+  }
+
+  /** Right-clicks a file in the Explorer and picks the extension command from its context menu. */
+  async explorerContextCommand(fileName: string, commandId: string): Promise<void> {
+    const item = this.explorerItem(fileName);
+    await item.click();
+    await item.click({ button: 'right' });
+    const title = this.commandLabel(commandId).replace(/^.*?: /, '');
+    await this.page.locator('.monaco-menu .action-item', { hasText: title }).first().click();
+  }
+
+  /** Opens a workspace file in an editor through Quick Open. */
+  async openFile(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.page.locator('.quick-input-widget input').fill(name);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const path = join(this.screenshotDir, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+}
