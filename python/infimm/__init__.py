@@ -1,0 +1,1 @@
+"""PyTorch reference of InfiMM-HD (the oracle of the parity tests) and the training pipeline."""

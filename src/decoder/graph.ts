@@ -1,0 +1,157 @@
+// The decoder graph: LLaMA with InfiMM-HD's gated cross-attention blocks, with a self-attention KV cache.
+//
+//   ids ─Gather─► x
+//   for each decoder layer i:
+//     if a gated block precedes it (i+1 mod N = 0):
+//       x = x + rows·tanh(α_attn)⊙to_out(MHA(to_q(LN(x)), memory_k, memory_v, bias))
+//       x = x + flag·tanh(α_ff)⊙W₂(GELU(W₁(LN(x))))
+//     x = x + o_proj(MHA(RoPE(q), RoPE(k), v, past))      (causal, past/present cache)
+//     x = x + down(SiLU(gate(RMS(x)))·up(RMS(x)))
+//   logits = lm_head(RMS(x)[logits_from:])
+import { DataType, type GraphBuilder } from '../onnx/graph.ts';
+import { toHalf } from '../onnx/half.ts';
+import { linear, type WeightPrecision } from '../onnx/linear.ts';
+import { concatFloat32, mapFloat32, type LoadTensor } from '../onnx/tensors.ts';
+import type { Architecture } from '../package/manifest.ts';
+import { layerNorm } from '../vision/graph.ts';
+import { DecoderIO } from './io.ts';
+import { LM, crossKey, decoderKey } from './keys.ts';
+
+export async function buildDecoderGraph(g: GraphBuilder, arch: Architecture, load: LoadTensor, precision: WeightPrecision): Promise<void> {
+  const lm = arch.language;
+  const xa = arch.crossAttention;
+  const D = lm.hiddenSize;
+  const hd = lm.headDim;
+  const ids = g.input(DecoderIO.inputIds, DataType.INT64, [1, 'seq']);
+  const positions = g.input(DecoderIO.positionIds, DataType.INT64, [1, 'seq']);
+  const logitsFrom = g.input(DecoderIO.logitsFrom, DataType.INT64, [1]);
+  const crossBias = g.input(DecoderIO.crossBias, DataType.FLOAT, [1, 1, 'seq', 'memory']);
+  const crossRows = g.input(DecoderIO.crossRows, DataType.FLOAT, [1, 'seq', 1]);
+  const crossFlag = g.input(DecoderIO.crossFlag, DataType.FLOAT, [1, 1, 1]);
+  const half = precision !== 'fp32';
+
+  let x = await g.scope('embed_tokens', async () => {
+    const table = await load(`${LM}model.embed_tokens.weight`);
+    if (!half) return g.op('Gather', [g.weight('weight', table, [lm.vocabSize, D]), ids]);
+    // Reduced-precision packages keep the embeddings in fp16: a Gather needs no quantised kernel.
+    return g.op('Cast', [g.op('Gather', [g.weight('weight', toHalf(table), [lm.vocabSize, D]), ids])], { to: DataType.FLOAT });
+  });
+
+  const { cos, sin } = ropeCache(lm.maxPositions, hd, lm.ropeTheta);
+  const cosCache = g.weight('rope.cos', cos, [lm.maxPositions, hd / 2]);
+  const sinCache = g.weight('rope.sin', sin, [lm.maxPositions, hd / 2]);
+
+  for (let i = 0; i < lm.layers; i++) {
+    const block = xa.decoderLayers.indexOf(i);
+    if (block >= 0) {
+      x = await g.scope(`layers.${i}.gated_cross_attn`, () => crossBlock(g, x, i, block, arch, load, precision, { crossBias, crossRows, crossFlag }));
+    }
+    x = await g.scope(`layers.${i}`, () => decoderLayer(g, x, i, arch, load, precision, { positions, cosCache, sinCache }));
+  }
+
+  const normed = rmsNorm(g, x, g.weight('norm.weight', await load(`${LM}model.norm.weight`), [D]), lm.rmsNormEps);
+  const last = g.op('Slice', [normed, logitsFrom, g.constant('end', new BigInt64Array([BigInt(Number.MAX_SAFE_INTEGER)]), [1]), g.constant('axis', new BigInt64Array([1n]), [1])]);
+  const logits = linear(g, last, 'lm_head', await load(`${LM}lm_head.weight`), lm.vocabSize, D, precision);
+  g.output(logits, DecoderIO.logits, DataType.FLOAT, [1, 'logits_len', lm.vocabSize]);
+}
+
+function rmsNorm(g: GraphBuilder, x: string, weight: string, eps: number): string {
+  return g.op('SimplifiedLayerNormalization', [x, weight], { axis: -1, epsilon: { float: eps }, stash_type: 1 });
+}
+
+/** cos/sin of position·θ^(-2j/hd) for j < hd/2, computed in float64 (the rotate-half convention of HF LLaMA). */
+export function ropeCache(maxPositions: number, hd: number, theta: number): { cos: Float32Array; sin: Float32Array } {
+  const cos = new Float32Array(maxPositions * (hd / 2));
+  const sin = new Float32Array(maxPositions * (hd / 2));
+  for (let p = 0; p < maxPositions; p++) {
+    for (let j = 0; j < hd / 2; j++) {
+      const angle = p * theta ** (-(2 * j) / hd);
+      cos[p * (hd / 2) + j] = Math.cos(angle);
+      sin[p * (hd / 2) + j] = Math.sin(angle);
+    }
+  }
+  return { cos, sin };
+}
+
+async function crossBlock(
+  g: GraphBuilder,
+  x: string,
+  layer: number,
+  block: number,
+  arch: Architecture,
+  load: LoadTensor,
+  precision: WeightPrecision,
+  io: { crossBias: string; crossRows: string; crossFlag: string },
+): Promise<string> {
+  const D = arch.language.hiddenSize;
+  const { heads: H, dimHead: dh, ffMult, layerNormEps } = arch.crossAttention;
+  const inner = H * dh;
+  const key = (name: string) => crossKey(layer, name);
+  const memoryK = g.input(DecoderIO.memoryKey(block), DataType.FLOAT, [1, H, 'memory', dh]);
+  const memoryV = g.input(DecoderIO.memoryValue(block), DataType.FLOAT, [1, H, 'memory', dh]);
+
+  const q = linear(g, await layerNorm(g, x, key('attn.norm'), 'attn.norm', D, layerNormEps, load), 'attn.to_q', await load(key('attn.to_q.weight')), inner, D, precision);
+  const attn = g.op('MultiHeadAttention', [q, memoryK, memoryV, '', '', io.crossBias], { num_heads: H }, 'ms'); // [1, T, inner]
+  const out = linear(g, attn, 'attn.to_out', await load(key('attn.to_out.weight')), D, inner, precision);
+  const attnGate = g.weight('attn_gate.tanh', mapFloat32(await load(key('attn_gate')), Math.tanh), [D]);
+  x = g.op('Add', [x, g.op('Mul', [g.op('Mul', [out, attnGate]), io.crossRows])]);
+
+  const ffIn = await layerNorm(g, x, key('ff.0'), 'ff.0', D, layerNormEps, load);
+  const ff1 = linear(g, ffIn, 'ff.1', await load(key('ff.1.weight')), D * ffMult, D, precision);
+  const ff3 = linear(g, g.op('Gelu', [ff1], {}, 'ms'), 'ff.3', await load(key('ff.3.weight')), D, D * ffMult, precision);
+  const ffGate = g.weight('ff_gate.tanh', mapFloat32(await load(key('ff_gate')), Math.tanh), [D]);
+  return g.op('Add', [x, g.op('Mul', [g.op('Mul', [ff3, ffGate]), io.crossFlag])]);
+}
+
+async function decoderLayer(
+  g: GraphBuilder,
+  x: string,
+  layer: number,
+  arch: Architecture,
+  load: LoadTensor,
+  precision: WeightPrecision,
+  io: { positions: string; cosCache: string; sinCache: string },
+): Promise<string> {
+  const lm = arch.language;
+  const D = lm.hiddenSize;
+  const hd = lm.headDim;
+  const key = (name: string) => decoderKey(layer, name);
+  const qDim = lm.heads * hd;
+  const kvDim = lm.kvHeads * hd;
+
+  const h = rmsNorm(g, x, g.weight('input_layernorm.weight', await load(key('input_layernorm.weight')), [D]), lm.rmsNormEps);
+  const wqkv = concatFloat32([await load(key('self_attn.q_proj.weight')), await load(key('self_attn.k_proj.weight')), await load(key('self_attn.v_proj.weight'))]);
+  const qkv = linear(g, h, 'self_attn.qkv_proj', wqkv, qDim + 2 * kvDim, D, precision);
+  const [q0, k0, v0] = g.node('Split', [qkv, g.constant('split', new BigInt64Array([BigInt(qDim), BigInt(kvDim), BigInt(kvDim)]), [3])], { outputs: 3, attrs: { axis: -1 } });
+  const rope = (t: string, heads: number) =>
+    g.op('RotaryEmbedding', [t, io.positions, io.cosCache, io.sinCache], { interleaved: 0, num_heads: heads }, 'ms');
+  const q = rope(q0!, lm.heads);
+  let k = rope(k0!, lm.kvHeads);
+  let v = v0!;
+  if (lm.kvHeads !== lm.heads) {
+    // MultiHeadAttention wants as many K/V heads as query heads: repeat each K/V head (repeat_interleave).
+    const rep = lm.heads / lm.kvHeads;
+    const split = g.constant('kv_heads', new BigInt64Array([0n, 0n, BigInt(lm.kvHeads), 1n, BigInt(hd)]), [5]);
+    const expand = g.constant('kv_expand', new BigInt64Array([1n, 1n, BigInt(lm.kvHeads), BigInt(rep), BigInt(hd)]), [5]);
+    const merged = g.constant('kv_merged', new BigInt64Array([0n, 0n, BigInt(qDim)]), [3]);
+    const repeat = (t: string) => g.op('Reshape', [g.op('Expand', [g.op('Reshape', [t, split]), expand]), merged]);
+    k = repeat(k);
+    v = repeat(v);
+  }
+  const [attn] = g.node(
+    'MultiHeadAttention',
+    [q, k, v, '', '', '', g.input(DecoderIO.pastKey(layer), DataType.FLOAT, [1, lm.heads, 'past', hd]), g.input(DecoderIO.pastValue(layer), DataType.FLOAT, [1, lm.heads, 'past', hd])],
+    { outputs: [`${layer}.attn_out`, DecoderIO.presentKey(layer), DecoderIO.presentValue(layer)], attrs: { num_heads: lm.heads, unidirectional: 1 }, domain: 'ms' },
+  );
+  g.output(DecoderIO.presentKey(layer), DecoderIO.presentKey(layer), DataType.FLOAT, [1, lm.heads, 'total', hd]);
+  g.output(DecoderIO.presentValue(layer), DecoderIO.presentValue(layer), DataType.FLOAT, [1, lm.heads, 'total', hd]);
+  x = g.op('Add', [x, linear(g, attn!, 'self_attn.o_proj', await load(key('self_attn.o_proj.weight')), D, qDim, precision)]);
+
+  const m = rmsNorm(g, x, g.weight('post_attention_layernorm.weight', await load(key('post_attention_layernorm.weight')), [D]), lm.rmsNormEps);
+  const I = lm.intermediateSize;
+  const gateUp = linear(g, m, 'mlp.gate_up_proj', concatFloat32([await load(key('mlp.gate_proj.weight')), await load(key('mlp.up_proj.weight'))]), 2 * I, D, precision);
+  const [gate, up] = g.node('Split', [gateUp, g.constant('split', new BigInt64Array([BigInt(I), BigInt(I)]), [2])], { outputs: 2, attrs: { axis: -1 } });
+  const act = g.op('Mul', [g.op('QuickGelu', [gate!], { alpha: { float: 1 } }, 'ms'), up!]); // QuickGelu with α=1 is SiLU
+  return g.op('Add', [x, linear(g, act, 'mlp.down_proj', await load(key('mlp.down_proj.weight')), D, I, precision)]);
+}
+

@@ -1,0 +1,58 @@
+// The vision graph: views [N, 3, S, S] → features [N, 1+P, D], the EVA ViT of InfiMM-HD.
+//
+//   pixels ─Conv(p×p, stride p)─► [N,D,S/p,S/p] ─► [N,P,D] ─concat CLS─► [N,1+P,D] ─+pos_embed─►
+//   blocks × L:  x = x + LN₁(proj(MHA(qkv(x))));  x = x + LN₂(fc2(GELU(fc1(x))))     (post-norm)
+//   ─► features (the last block's tokens; the final norm and head are not used)
+import { DataType, type GraphBuilder } from '../onnx/graph.ts';
+import { linear, type WeightPrecision } from '../onnx/linear.ts';
+import { concatFloat32, type LoadTensor } from '../onnx/tensors.ts';
+import type { VisionArch } from '../package/manifest.ts';
+
+const P = 'vision_encoder.';
+
+export async function buildVisionGraph(g: GraphBuilder, arch: VisionArch, load: LoadTensor, precision: WeightPrecision): Promise<void> {
+  const { imageSize: S, patchSize: p, width: D, tokensPerView: L } = arch;
+  const pixels = g.input('pixel_values', DataType.FLOAT, ['views', 3, S, S]);
+
+  let x = await g.scope('embeddings', async () => {
+    const conv = g.op('Conv', [pixels, g.weight('patch.weight', await load(`${P}patch_embed.proj.weight`), [D, 3, p, p]), g.weight('patch.bias', await load(`${P}patch_embed.proj.bias`), [D])], {
+      kernel_shape: [p, p],
+      strides: [p, p],
+    }); // [N, D, S/p, S/p]
+    const patches = g.op('Transpose', [g.op('Reshape', [conv, g.constant('shape', new BigInt64Array([0n, BigInt(D), -1n]), [3])])], { perm: [0, 2, 1] }); // [N, P, D]
+    const pos = await load(`${P}pos_embed`); // [1, 1+P, D]
+    const cls = await load(`${P}cls_token`); // [1, 1, D]
+    // The CLS token's position is added once here; the patches' positions are added after the concat.
+    const clsPos = cls.map((v, i) => v + pos[i]!);
+    const n = g.op('Shape', [pixels], { start: 0, end: 1 }); // [N]
+    const clsShape = g.op('Concat', [n, g.constant('cls_shape_tail', new BigInt64Array([1n, BigInt(D)]), [2])], { axis: 0 });
+    const clsTokens = g.op('Expand', [g.weight('cls_pos', clsPos, [1, 1, D]), clsShape]); // [N, 1, D]
+    const patchPos = g.weight('patch_pos', pos.subarray(D), [1, L - 1, D]);
+    return g.op('Concat', [clsTokens, g.op('Add', [patches, patchPos])], { axis: 1 }); // [N, 1+P, D]
+  });
+
+  for (let i = 0; i < arch.layers; i++) {
+    const b = `${P}blocks.${i}.`;
+    x = await g.scope(`blocks.${i}`, async () => {
+      const qBias = await load(`${b}attn.q_bias`);
+      const vBias = await load(`${b}attn.v_bias`);
+      const qkvBias = concatFloat32([qBias, new Float32Array(D), vBias]); // k has no bias
+      const qkv = linear(g, x, 'attn.qkv', await load(`${b}attn.qkv.weight`), 3 * D, D, precision, qkvBias); // [N, L, 3D]
+      const [q, k, v] = g.node('Split', [qkv, g.constant('split', new BigInt64Array([BigInt(D), BigInt(D), BigInt(D)]), [3])], { outputs: 3, attrs: { axis: -1 } });
+      const attn = g.op('MultiHeadAttention', [q!, k!, v!], { num_heads: arch.heads }, 'ms'); // [N, L, D]
+      const proj = linear(g, attn, 'attn.proj', await load(`${b}attn.proj.weight`), D, D, precision, await load(`${b}attn.proj.bias`));
+      const h = g.op('Add', [x, await layerNorm(g, proj, `${b}norm1`, 'norm1', D, arch.layerNormEps, load)]);
+      const fc1 = linear(g, h, 'mlp.fc1', await load(`${b}mlp.fc1.weight`), arch.mlpHidden, D, precision, await load(`${b}mlp.fc1.bias`));
+      const fc2 = linear(g, g.op('Gelu', [fc1], {}, 'ms'), 'mlp.fc2', await load(`${b}mlp.fc2.weight`), D, arch.mlpHidden, precision, await load(`${b}mlp.fc2.bias`));
+      return g.op('Add', [h, await layerNorm(g, fc2, `${b}norm2`, 'norm2', D, arch.layerNormEps, load)]);
+    });
+  }
+  g.output(x, 'features', DataType.FLOAT, ['views', L, D]);
+}
+
+export async function layerNorm(g: GraphBuilder, x: string, key: string, name: string, dim: number, eps: number, load: LoadTensor): Promise<string> {
+  return g.op('LayerNormalization', [x, g.weight(`${name}.weight`, await load(`${key}.weight`), [dim]), g.weight(`${name}.bias`, await load(`${key}.bias`), [dim])], {
+    axis: -1,
+    epsilon: { float: eps },
+  });
+}
