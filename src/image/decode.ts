@@ -68,7 +68,7 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions): Pr
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
-    return { width: info.width, height: info.height, data, format };
+    return { width: info.width, height: info.height, data: plainBytes(data), format };
   } catch (error) {
     const detail = messageOf(error);
     if (/pixel limit/i.test(detail)) throw tooLarge(name, meta.width, meta.height, maxPixels);
@@ -84,7 +84,8 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions): Pr
 async function readHeader(bytes: Uint8Array, name: string): Promise<Metadata & { width: number; height: number }> {
   let meta: Metadata;
   try {
-    meta = await sharp(bytes).metadata();
+    // No pixel limit here: reading the header allocates nothing, and the check after it gives the clearer message.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
     throw new ImageError(
       'bad-image',
@@ -135,6 +136,11 @@ function tooLarge(name: string, width: number, height: number, maxPixels: number
     `"${name}" is ${width}×${height} = ${(width * height).toLocaleString('en-US')} pixels, more than the limit of ${maxPixels.toLocaleString('en-US')} pixels.`,
     'Crop or scale the image down, or raise the maximum pixels per image in the settings.',
   );
+}
+
+/** A Uint8Array view of sharp's Buffer, so callers see one plain type (Buffer's own equality and methods differ). */
+export function plainBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
 }
 
 function messageOf(error: unknown): string {
