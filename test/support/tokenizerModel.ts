@@ -15,6 +15,7 @@ export interface TrainOptions {
   vocabSize?: number;
   byteFallback?: boolean;
   userDefinedSymbols?: string[];
+  removeExtraWhitespaces?: boolean;
 }
 
 export const ENGLISH_WORDS = (
@@ -106,7 +107,7 @@ export function trainTokenizerModel(options: TrainOptions = {}): Promise<string>
     split_digits: true,
     normalization_rule_name: 'identity',
     add_dummy_prefix: true,
-    remove_extra_whitespaces: false,
+    remove_extra_whitespaces: options.removeExtraWhitespaces ?? false,
     allow_whitespace_only_pieces: true,
     character_coverage: 0.9995,
     max_sentencepiece_length: 16,
