@@ -74,7 +74,7 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions): Pr
     if (/pixel limit/i.test(detail)) throw tooLarge(name, meta.width, meta.height, maxPixels);
     throw new ImageError(
       'bad-image',
-      `"${name}" looks like a ${format.toUpperCase()} image but could not be decoded; the file is damaged or incomplete (${detail}).`,
+      `"${name}" looks like a ${format.toUpperCase()} image but could not be decoded (${detail}). The file may be damaged or incomplete, or use a variant of the format this decoder does not read (HEIC, for one).`,
       RESAVE_HINT,
     );
   }
