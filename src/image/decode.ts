@@ -38,6 +38,10 @@ const RESAVE_HINT = 'Open it in an image viewer to check it, or export it again 
  */
 export async function decodeImage(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedImage> {
   const { name, maxPixels } = options;
+  if (!Number.isInteger(maxPixels) || maxPixels < 1) {
+    // A configuration mistake, not a bad image: sharp would read 0 as "no limit".
+    throw new RangeError(`The maximum pixels per image must be a positive integer, got ${maxPixels}.`);
+  }
   if (bytes.length === 0) {
     throw new ImageError('bad-image', `"${name}" is empty (0 bytes).`, 'Choose the image again; the file may not have been saved completely.');
   }

@@ -131,6 +131,16 @@ test('pixel limit: exactly at the limit passes, one pixel over is refused', asyn
   assert.match(error.message, /limit of 3,071 pixels/);
 });
 
+test('a pixel limit that is not a positive integer is a configuration error, not a bad image', async () => {
+  const png = await solid(4, 4, RED).png().toBuffer();
+  for (const maxPixels of [0, -1, 2.5, Number.NaN]) {
+    await assert.rejects(decodeImage(png, { name: 'a', maxPixels }), {
+      name: 'RangeError',
+      message: `The maximum pixels per image must be a positive integer, got ${maxPixels}.`,
+    });
+  }
+});
+
 test('a 30000×30000 PNG header is refused from the header alone, fast and without allocating', async () => {
   const bomb = pngHeaderOnly(30000, 30000);
   const before = process.memoryUsage().rss;
