@@ -124,7 +124,7 @@ class MaskedCrossAttention(nn.Module):
 
     def keys_values(self, media):  # media: [n, Dv] -> k, v: [H, n, dh]
         k, v = self.to_kv(media).chunk(2, dim=-1)
-        return (t.reshape(-1, self.heads, self.dim_head).transpose(0, 1) for t in (k, v))
+        return tuple(t.reshape(-1, self.heads, self.dim_head).transpose(0, 1) for t in (k, v))
 
     def forward(self, x, images, text_time):
         """x: [T, D]; images: list of [n_j, Dv], the j-th belonging to the j-th <image> token;
@@ -308,7 +308,9 @@ class InfiMMHD(nn.Module):
         ids = input_ids.clone()
         out = []
         for _ in range(max_new_tokens):
-            nxt = int(self.logits(ids, images)[-1].argmax())
+            logits = self.logits(ids, images)[-1]
+            logits[self.config.image_token_id] = -float("inf")  # an <image> token without an image is never generated
+            nxt = int(logits.argmax())
             out.append(nxt)
             if nxt in stop_ids:
                 break

@@ -71,7 +71,12 @@ def canonical_state_dict(model: InfiMMHD) -> "OrderedDict[str, torch.Tensor]":
 
 
 def write_random(args) -> None:
-    config = PRESETS[args.preset](args.vocab_size)
+    vocab_size = args.vocab_size
+    if vocab_size is None:
+        import sentencepiece
+
+        vocab_size = sentencepiece.SentencePieceProcessor(model_file=args.tokenizer).vocab_size() + 2
+    config = PRESETS[args.preset](vocab_size)
     torch.manual_seed(args.seed)
     model = InfiMMHD(config)
     dtype = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32}[args.dtype]
@@ -92,7 +97,8 @@ def write_random(args) -> None:
         if args.format == "safetensors":
             save_safetensors(state, os.path.join(args.out, "model.safetensors"))
         else:
-            save_sharded_safetensors(state, args.out, shards=3)
+            total = sum(t.numel() * t.element_size() for t in state.values())
+            save_sharded_safetensors(state, args.out, max_shard_bytes=total // 3 + 1)
     with open(os.path.join(args.out, "config.json"), "w") as f:
         json.dump(config.to_json(), f, indent=2)
     if args.tokenizer:
@@ -106,7 +112,6 @@ def load_reference(checkpoint_dir: str, dtype=torch.float64) -> InfiMMHD:
     if os.path.exists(torch_path):
         state = torch.load(torch_path, map_location="cpu")
     else:
-        from .checkpoint_io import load_safetensors_folder
         state = load_safetensors_folder(checkpoint_dir)
     prefix = "model." if any(k.startswith("model.vision_encoder.") for k in state) else ""
     state = {k[len(prefix):]: v for k, v in state.items()}
@@ -116,6 +121,32 @@ def load_reference(checkpoint_dir: str, dtype=torch.float64) -> InfiMMHD:
     if missing or unexpected:
         raise ValueError(f"checkpoint mismatch: missing {missing[:5]}, unexpected {unexpected[:5]}")
     return model.to(dtype).eval()
+
+
+SAFETENSORS_DTYPES = {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16, "F64": torch.float64}
+
+
+def load_safetensors_folder(folder: str) -> dict:
+    """Every tensor of model.safetensors or of the shards listed in model.safetensors.index.json."""
+    index = os.path.join(folder, "model.safetensors.index.json")
+    if os.path.exists(index):
+        with open(index) as f:
+            files = sorted(set(json.load(f)["weight_map"].values()))
+    else:
+        files = ["model.safetensors"]
+    state = {}
+    for name in files:
+        with open(os.path.join(folder, name), "rb") as f:
+            data = f.read()
+        header_len = int.from_bytes(data[:8], "little")
+        header = json.loads(data[8:8 + header_len])
+        body = bytearray(data[8 + header_len:])
+        for key, info in header.items():
+            if key == "__metadata__":
+                continue
+            start, end = info["data_offsets"]
+            state[key] = torch.frombuffer(body[start:end], dtype=SAFETENSORS_DTYPES[info["dtype"]]).reshape(info["shape"])
+    return state
 
 
 def read_raw(path: str, shape, dtype) -> torch.Tensor:
@@ -167,7 +198,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser("random")
     r.add_argument("--preset", choices=sorted(PRESETS), default="tiny")
-    r.add_argument("--vocab-size", type=int, required=True, help="base vocabulary + 2 added tokens")
+    r.add_argument("--vocab-size", type=int, help="base vocabulary + 2 added tokens (default: from --tokenizer)")
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--out", required=True)
     r.add_argument("--format", choices=["torch", "safetensors", "sharded"], default="torch")

@@ -8,6 +8,7 @@ import { DataType, type GraphBuilder } from '../onnx/graph.ts';
 import { linear, type WeightPrecision } from '../onnx/linear.ts';
 import type { LoadTensor } from '../onnx/tensors.ts';
 import type { Architecture } from '../package/manifest.ts';
+import { DecoderIO } from '../decoder/io.ts';
 import { crossKey } from '../decoder/keys.ts';
 
 export async function buildMemoryGraph(g: GraphBuilder, arch: Architecture, load: LoadTensor, precision: WeightPrecision): Promise<void> {
@@ -24,7 +25,7 @@ export async function buildMemoryGraph(g: GraphBuilder, arch: Architecture, load
     await g.scope(`cross.${b}`, async () => {
       const kv = linear(g, media, 'to_kv', await load(crossKey(layer, 'attn.to_kv.weight')), 2 * inner, Dv, precision); // [1, n, 2·inner]
       const [k, v] = g.node('Split', [kv, split], { outputs: 2, attrs: { axis: -1 } });
-      for (const [name, t] of [[`memory_k.${b}`, k!], [`memory_v.${b}`, v!]] as const) {
+      for (const [name, t] of [[DecoderIO.memoryKey(b), k!], [DecoderIO.memoryValue(b), v!]] as const) {
         const bnsh = g.op('Transpose', [g.op('Reshape', [t, headsShape])], { perm: [0, 2, 1, 3] }); // [1, H, n, dh]
         g.output(bnsh, name, DataType.FLOAT, [1, H, 'memory', dh]);
       }

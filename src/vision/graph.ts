@@ -6,11 +6,11 @@
 import { DataType, type GraphBuilder } from '../onnx/graph.ts';
 import { linear, type WeightPrecision } from '../onnx/linear.ts';
 import { concatFloat32, type LoadTensor } from '../onnx/tensors.ts';
-import type { VisionArch } from '../package/manifest.ts';
+import type { Architecture } from '../package/manifest.ts';
 
 const P = 'vision_encoder.';
 
-export async function buildVisionGraph(g: GraphBuilder, arch: VisionArch, load: LoadTensor, precision: WeightPrecision): Promise<void> {
+export async function buildVisionGraph(g: GraphBuilder, { vision: arch }: Architecture, load: LoadTensor, precision: WeightPrecision): Promise<void> {
   const { imageSize: S, patchSize: p, width: D, tokensPerView: L } = arch;
   const pixels = g.input('pixel_values', DataType.FLOAT, ['views', 3, S, S]);
 

@@ -1,0 +1,166 @@
+// Checkpoint → model package. Streams tensor by tensor into the graphs' weight files, inside a temporary
+// folder beside the output that is renamed into place at the end: a failed conversion leaves nothing behind.
+import { createHash } from 'node:crypto';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { openCheckpoint, type Checkpoint, type TensorEntry } from '../checkpoint/index.ts';
+import { buildDecoderGraph } from '../decoder/graph.ts';
+import { buildMemoryGraph } from '../memory/graph.ts';
+import { GraphBuilder } from '../onnx/graph.ts';
+import { QUANT_BLOCK, type WeightPrecision } from '../onnx/linear.ts';
+import type { LoadTensor } from '../onnx/tensors.ts';
+import { WeightFile } from '../onnx/weightFile.ts';
+import { CLIP_MEAN, CLIP_STD, PACKAGE_FORMAT, PACKAGE_VERSION, VICUNA_SYSTEM, type Architecture, type FileEntry, type Manifest } from '../package/manifest.ts';
+import { buildVisionGraph } from '../vision/graph.ts';
+import { deriveArchitecture } from './architecture.ts';
+import { ConvertError } from './errors.ts';
+import { WRAPPER_PREFIXES, canonicalName, expectedTensors } from './keys.ts';
+
+export interface ConvertOptions {
+  precision: WeightPrecision;
+  /** Replace an existing output folder. */
+  force?: boolean;
+  log?: (line: string) => void;
+}
+
+const GRAPHS = {
+  vision: buildVisionGraph,
+  memory: buildMemoryGraph,
+  decoder: buildDecoderGraph,
+} as const satisfies Record<string, unknown>;
+
+type GraphName = keyof typeof GRAPHS;
+
+const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
+
+export async function convert(source: string, outDir: string, options: ConvertOptions): Promise<Manifest> {
+  const log = options.log ?? (() => {});
+  if (!existsSync(source)) throw new ConvertError('the checkpoint does not exist', source);
+  const folder = statSync(source).isDirectory() ? source : dirname(source);
+  const configFile = join(folder, 'config.json');
+  const tokenizerFile = join(folder, 'tokenizer.model');
+  const config = readConfig(configFile);
+  if (!existsSync(tokenizerFile)) throw new ConvertError('the checkpoint folder has no tokenizer.model; copy the model\'s tokenizer.model next to config.json', tokenizerFile);
+  prepareOutput(outDir, options.force ?? false);
+
+  const checkpoint = await openCheckpoint(source);
+  const temp = join(dirname(resolve(outDir)), `.${basename(outDir)}.partial-${process.pid}`);
+  try {
+    const tensors = mapTensors(checkpoint, source);
+    const shapeOf = (name: string) => tensors.get(name)?.entry.shape;
+    const { arch, tokens } = deriveArchitecture(config, shapeOf, configFile);
+    checkTensors(tensors, arch, source);
+    const load: LoadTensor = (name) => checkpoint.readFloat32(tensors.get(name)!.key);
+
+    rmSync(temp, { recursive: true, force: true });
+    mkdirSync(temp, { recursive: true });
+    const files: Record<string, FileEntry> = {};
+    for (const name of Object.keys(GRAPHS) as GraphName[]) {
+      const started = Date.now();
+      const weights = new WeightFile(temp, `${name}.weights`);
+      const graph = new GraphBuilder(name, weights);
+      await GRAPHS[name](graph, arch, load, options.precision);
+      files[weights.location] = weights.close();
+      const bytes = graph.toBytes(`InfiMM-HD ${name} graph, ${PACKAGE_FORMAT} v${PACKAGE_VERSION}`);
+      writeFileSync(join(temp, `${name}.onnx`), bytes);
+      files[`${name}.onnx`] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+      log(`${name}: ${(files[weights.location]!.bytes / 1e6).toFixed(1)} MB of weights in ${Date.now() - started} ms`);
+    }
+    copyFileSync(tokenizerFile, join(temp, 'tokenizer.model'));
+    files['tokenizer.model'] = await hashFile(join(temp, 'tokenizer.model'));
+
+    const manifest: Manifest = {
+      format: PACKAGE_FORMAT,
+      version: PACKAGE_VERSION,
+      name: typeof config['_name_or_path'] === 'string' ? (config['_name_or_path'] as string) : 'InfiMM-HD',
+      architecture: arch,
+      tokens,
+      tokenizer: 'tokenizer.model',
+      prompt: { template: 'vicuna-v1', system: VICUNA_SYSTEM },
+      tiling: { tileSize: arch.vision.imageSize, rounding: 'nearest', resize: 'squash', interpolation: 'bicubic', thumbnail: 'always', subImagePosition: 'sincos2d' },
+      image: { mean: CLIP_MEAN, std: CLIP_STD },
+      weights: options.precision === 'int4' || options.precision === 'int8' ? { precision: options.precision, blockSize: QUANT_BLOCK } : { precision: options.precision },
+      graphs: { vision: 'vision.onnx', memory: 'memory.onnx', decoder: 'decoder.onnx' },
+      files,
+    };
+    writeFileSync(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    if (existsSync(outDir)) rmSync(outDir, { recursive: true });
+    renameSync(temp, outDir);
+    return manifest;
+  } catch (error) {
+    rmSync(temp, { recursive: true, force: true });
+    throw error;
+  } finally {
+    await checkpoint.close();
+  }
+}
+
+function readConfig(file: string): Record<string, unknown> {
+  if (!existsSync(file)) throw new ConvertError('the checkpoint folder has no config.json; copy the model\'s config.json next to the weights', file);
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+    return parsed as Record<string, unknown>;
+  } catch (error) {
+    throw new ConvertError(`config.json is not valid JSON (${(error as Error).message})`, file);
+  }
+}
+
+function prepareOutput(outDir: string, force: boolean): void {
+  if (!existsSync(outDir)) {
+    const parent = dirname(resolve(outDir));
+    if (!existsSync(parent)) throw new ConvertError('the output folder\'s parent does not exist', parent);
+    return;
+  }
+  if (!statSync(outDir).isDirectory()) throw new ConvertError('the output path exists and is not a folder', outDir);
+  if (readdirSync(outDir).length > 0 && !force) throw new ConvertError('the output folder is not empty; choose another folder or pass --force to replace it', outDir);
+}
+
+/** Canonical name → the checkpoint entry holding it (one read per tensor, whatever its aliases). */
+function mapTensors(checkpoint: Checkpoint, file: string): Map<string, { entry: TensorEntry; key: string }> {
+  const probe = 'vision_encoder.patch_embed.proj.weight';
+  const prefix = WRAPPER_PREFIXES.find((p) => checkpoint.entries.some((e) => e.names.some((n) => canonicalName(n, p) === probe)));
+  if (prefix === undefined) {
+    throw new ConvertError(`this is not an InfiMM-HD checkpoint: no "${probe}" (also tried under ${WRAPPER_PREFIXES.filter(Boolean).join(', ')})`, file);
+  }
+  const tensors = new Map<string, { entry: TensorEntry; key: string }>();
+  const unknown: string[] = [];
+  for (const entry of checkpoint.entries) {
+    const names = new Set(entry.names.map((n) => canonicalName(n, prefix)));
+    names.delete('unused');
+    if (names.has(undefined)) unknown.push(...entry.names.filter((n) => canonicalName(n, prefix) === undefined));
+    names.delete(undefined);
+    if (names.size > 1) throw new ConvertError(`one tensor is stored under the names of different modules (${[...names].join(', ')})`, file, entry.names[0]);
+    const [name] = names as Set<string>;
+    if (name === undefined) continue;
+    if (tensors.has(name)) throw new ConvertError(`two different tensors are both named "${name}" (after removing aliases)`, file, entry.names[0]);
+    tensors.set(name, { entry, key: entry.names[0]! });
+  }
+  if (unknown.length > 0) throw new ConvertError(`unmapped keys in the checkpoint: ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''}`, file, unknown[0]);
+  return tensors;
+}
+
+function checkTensors(tensors: Map<string, { entry: TensorEntry }>, arch: Architecture, file: string): void {
+  const expected = expectedTensors(arch);
+  const missing = [...expected.keys()].filter((k) => !tensors.has(k));
+  if (missing.length > 0) throw new ConvertError(`missing tensors: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` and ${missing.length - 20} more` : ''}`, file, missing[0]);
+  const extra = [...tensors.keys()].filter((k) => !expected.has(k));
+  if (extra.length > 0) throw new ConvertError(`tensors that config.json does not account for: ${extra.slice(0, 20).join(', ')}`, file, extra[0]);
+  for (const [name, shape] of expected) {
+    const { entry } = tensors.get(name)!;
+    if (entry.shape.join('×') !== shape.join('×')) {
+      throw new ConvertError(`shape ${entry.shape.join('×')} does not match config.json, which implies ${shape.join('×')}`, file, name);
+    }
+    if (!FLOAT_DTYPES.has(entry.dtype)) throw new ConvertError(`dtype ${entry.dtype} where a floating-point tensor is expected`, file, name);
+  }
+}
+
+async function hashFile(path: string): Promise<FileEntry> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}

@@ -1,0 +1,119 @@
+// Runs the decoder graph over new tokens of a conversation, keeping its self-attention KV cache and the
+// cross-attention inputs derived from where the <image> tokens are.
+import type { ImageMemory } from '../memory/memory.ts';
+import { ort } from '../onnx/ort.ts';
+import type { Architecture, TokenIds } from '../package/manifest.ts';
+import { DecoderIO, MASKED } from './io.ts';
+
+/** The memories of a conversation's images, concatenated along the token axis in <image> order. */
+export interface CrossContext {
+  keys: ort.Tensor[];
+  values: ort.Tensor[];
+  /** Image j's memory tokens are [spans[j].start, spans[j].end). */
+  spans: { start: number; end: number }[];
+  tokens: number;
+}
+
+export function crossContext(arch: Architecture, images: readonly ImageMemory[]): CrossContext {
+  const { heads: H, dimHead: dh, decoderLayers } = arch.crossAttention;
+  const spans: CrossContext['spans'] = [];
+  let tokens = 0;
+  for (const m of images) {
+    spans.push({ start: tokens, end: tokens + m.tokens });
+    tokens += m.tokens;
+  }
+  if (images.length === 1) return { keys: images[0]!.keys, values: images[0]!.values, spans, tokens };
+  // No image: one zero token keeps the shapes valid; cross_flag = 0 makes the blocks add exactly nothing.
+  const concat = (pick: (m: ImageMemory) => ort.Tensor[], b: number): ort.Tensor => {
+    const out = new Float32Array(H * Math.max(tokens, 1) * dh);
+    for (let h = 0; h < H; h++) {
+      let offset = h * Math.max(tokens, 1) * dh;
+      for (const m of images) {
+        const data = pick(m)[b]!.data as Float32Array;
+        out.set(data.subarray(h * m.tokens * dh, (h + 1) * m.tokens * dh), offset);
+        offset += m.tokens * dh;
+      }
+    }
+    return new ort.Tensor('float32', out, [1, H, Math.max(tokens, 1), dh]);
+  };
+  return {
+    keys: decoderLayers.map((_, b) => concat((m) => m.keys, b)),
+    values: decoderLayers.map((_, b) => concat((m) => m.values, b)),
+    spans,
+    tokens,
+  };
+}
+
+/** One conversation's state in the decoder: its KV cache and how many <image> tokens it has seen. */
+export class DecoderState {
+  past: ort.Tensor[];
+  length = 0;
+  imagesSeen = 0;
+
+  constructor(
+    arch: Architecture,
+    readonly cross: CrossContext,
+  ) {
+    const { heads, headDim, layers } = arch.language;
+    const empty = () => new ort.Tensor('float32', new Float32Array(0), [1, heads, 0, headDim]);
+    this.past = Array.from({ length: 2 * layers }, empty);
+  }
+
+  get cacheBytes(): number {
+    return this.past.reduce((n, t) => n + (t.data as Float32Array).byteLength, 0);
+  }
+}
+
+export class Decoder {
+  constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly arch: Architecture,
+    private readonly tokens: TokenIds,
+  ) {}
+
+  /**
+   * Appends `ids` to the conversation and returns the logits of its last position ([1, V]), or of every new
+   * position ([T, V]) when `allLogits` is set.
+   */
+  async forward(state: DecoderState, ids: readonly number[], allLogits = false): Promise<Float32Array> {
+    const T = ids.length;
+    const { cross } = state;
+    const hasImage = cross.spans.length > 0;
+    const M = Math.max(cross.tokens, 1);
+    const bias = new Float32Array(T * M);
+    const rows = new Float32Array(T);
+    let seen = state.imagesSeen;
+    for (let t = 0; t < T; t++) {
+      if (ids[t] === this.tokens.image) seen++; // the <image> token attends to its own image
+      if (!hasImage) continue;
+      if (seen > cross.spans.length) throw new Error(`the prompt has more <image> tokens than images (${cross.spans.length})`);
+      rows[t] = seen > 0 ? 1 : 0;
+      const span = cross.spans[Math.max(seen, 1) - 1]!;
+      for (let m = 0; m < M; m++) bias[t * M + m] = m >= span.start && m < span.end ? 0 : MASKED;
+    }
+    const feeds: Record<string, ort.Tensor> = {
+      [DecoderIO.inputIds]: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, T]),
+      [DecoderIO.positionIds]: new ort.Tensor('int64', BigInt64Array.from({ length: T }, (_, t) => BigInt(state.length + t)), [1, T]),
+      [DecoderIO.logitsFrom]: new ort.Tensor('int64', BigInt64Array.of(BigInt(allLogits ? 0 : T - 1)), [1]),
+      [DecoderIO.crossBias]: new ort.Tensor('float32', bias, [1, 1, T, M]),
+      [DecoderIO.crossRows]: new ort.Tensor('float32', rows, [1, T, 1]),
+      [DecoderIO.crossFlag]: new ort.Tensor('float32', Float32Array.of(hasImage ? 1 : 0), [1, 1, 1]),
+    };
+    for (let l = 0; l < this.arch.language.layers; l++) {
+      feeds[DecoderIO.pastKey(l)] = state.past[2 * l]!;
+      feeds[DecoderIO.pastValue(l)] = state.past[2 * l + 1]!;
+    }
+    for (let b = 0; b < this.arch.crossAttention.decoderLayers.length; b++) {
+      feeds[DecoderIO.memoryKey(b)] = cross.keys[b]!;
+      feeds[DecoderIO.memoryValue(b)] = cross.values[b]!;
+    }
+    const out = await this.session.run(feeds);
+    for (let l = 0; l < this.arch.language.layers; l++) {
+      state.past[2 * l] = out[DecoderIO.presentKey(l)]!;
+      state.past[2 * l + 1] = out[DecoderIO.presentValue(l)]!;
+    }
+    state.length += T;
+    state.imagesSeen = seen;
+    return out[DecoderIO.logits]!.data as Float32Array;
+  }
+}
