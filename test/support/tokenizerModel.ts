@@ -16,6 +16,10 @@ export interface TrainOptions {
   byteFallback?: boolean;
   userDefinedSymbols?: string[];
   removeExtraWhitespaces?: boolean;
+  /** 'bpe' (default, LLaMA's) or 'unigram'. */
+  modelType?: 'bpe' | 'unigram';
+  /** SentencePiece's normalization_rule_name: 'identity' (default, LLaMA's), 'nmt_nfkc', … */
+  normalization?: string;
 }
 
 export const ENGLISH_WORDS = (
@@ -100,12 +104,12 @@ const pending = new Map<string, Promise<string>>();
 export function trainTokenizerModel(options: TrainOptions = {}): Promise<string> {
   const corpus = trainingCorpus();
   const trainer = {
-    model_type: 'bpe',
+    model_type: options.modelType ?? 'bpe',
     vocab_size: options.vocabSize ?? 3000,
     byte_fallback: options.byteFallback ?? true,
     user_defined_symbols: options.userDefinedSymbols ?? [],
     split_digits: true,
-    normalization_rule_name: 'identity',
+    normalization_rule_name: options.normalization ?? 'identity',
     add_dummy_prefix: true,
     remove_extra_whitespaces: options.removeExtraWhitespaces ?? false,
     allow_whitespace_only_pieces: true,
