@@ -89,6 +89,8 @@ export async function convert(source: string, outDir: string, options: ConvertOp
     return manifest;
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('E')) throw new ConvertError(`cannot write the package (${(error as Error).message})`, outDir);
     throw error;
   } finally {
     await checkpoint.close();
@@ -109,7 +111,7 @@ function readConfig(file: string): Record<string, unknown> {
 function prepareOutput(outDir: string, force: boolean): void {
   if (!existsSync(outDir)) {
     const parent = dirname(resolve(outDir));
-    if (!existsSync(parent)) throw new ConvertError('the output folder\'s parent does not exist', parent);
+    if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new ConvertError('the output folder\'s parent does not exist or is not a folder', parent);
     return;
   }
   if (!statSync(outDir).isDirectory()) throw new ConvertError('the output path exists and is not a folder', outDir);
@@ -145,7 +147,7 @@ function checkTensors(tensors: Map<string, { entry: TensorEntry }>, arch: Archit
   const missing = [...expected.keys()].filter((k) => !tensors.has(k));
   if (missing.length > 0) throw new ConvertError(`missing tensors: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` and ${missing.length - 20} more` : ''}`, file, missing[0]);
   const extra = [...tensors.keys()].filter((k) => !expected.has(k));
-  if (extra.length > 0) throw new ConvertError(`tensors that config.json does not account for: ${extra.slice(0, 20).join(', ')}`, file, extra[0]);
+  if (extra.length > 0) throw new ConvertError(`unmapped keys in the checkpoint (no such tensor in the architecture config.json describes): ${extra.slice(0, 20).join(', ')}`, file, extra[0]);
   for (const [name, shape] of expected) {
     const { entry } = tensors.get(name)!;
     if (entry.shape.join('×') !== shape.join('×')) {
