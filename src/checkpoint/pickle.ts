@@ -68,8 +68,9 @@ export function unpickle(data: Uint8Array, hooks: UnpickleHooks, file: string, w
   };
   const take = (n: number): Uint8Array => data.subarray(need(n), pos);
   const text = (n: number): string => {
+    const bytes = take(n);
     try {
-      return utf8.decode(take(n));
+      return utf8.decode(bytes);
     } catch {
       return fail('holds a string that is not valid UTF-8');
     }

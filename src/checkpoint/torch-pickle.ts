@@ -67,9 +67,9 @@ function counts(value: PickleValue | undefined): number[] | undefined {
   return value instanceof PickleTuple && value.items.every(isCount) ? [...value.items] : undefined;
 }
 
-function torchHooks(file: string): UnpickleHooks {
+function torchHooks(file: string, what: string): UnpickleHooks {
   const fail = (message: string): never => {
-    throw new CheckpointError(`archive data.pkl ${message}`, file);
+    throw new CheckpointError(`${what} ${message}`, file);
   };
   const storages = new Map<string, StorageRecord>();
   return {
@@ -78,10 +78,13 @@ function torchHooks(file: string): UnpickleHooks {
       if (CALLABLES.has(qualified)) return new AllowedGlobal(qualified as Callable);
       const storageDType = module === 'torch' ? STORAGE_DTYPES[name] : undefined;
       if (storageDType !== undefined) return new StorageType(storageDType);
+      if (module === 'torch' && name.endsWith('Storage')) {
+        return fail(`holds a ${name}, a dtype this reader does not support (it reads float64/32/16, bfloat16, int64/32/16/8, uint8 and bool); convert those tensors before saving`);
+      }
       if (qualified === 'torch.storage._load_from_bytes') {
         return fail('holds a storage pickled as bytes (torch.storage._load_from_bytes), which only torch.load could run: refused. Re-save the weights with torch.save(model.state_dict(), path)');
       }
-      return fail(`asks to call the Python global "${qualified}", which a checkpoint of tensors never needs: refused without running anything. Only (nested) dicts of tensors can be read; the file may be malicious`);
+      return fail(`asks to call the Python global "${qualified}", which a checkpoint of tensors never needs: refused without running it. Only (nested) dicts of tensors are read: if you made this file, save model.state_dict() instead; otherwise it may be malicious`);
     },
     persistentLoad(pid) {
       if (!(pid instanceof PickleTuple) || pid.items.length !== 5 || pid.items[0] !== 'storage') {
@@ -123,10 +126,10 @@ function torchHooks(file: string): UnpickleHooks {
 
 /**
  * Unpickles data.pkl and lists its tensors with dot-joined key paths, so `{'state_dict': {'w': t}}`
- * yields `state_dict.w`. Values that are not tensors or dicts (epochs, lists, optimiser settings) are skipped.
+ * yields `state_dict.w`. `what` names the pickle in messages. Values that are not tensors or dicts (epochs, lists, optimiser settings) are skipped.
  */
-export function tensorsInPickle(data: Uint8Array, file: string): Array<[string, TensorRecord]> {
-  const root = unpickle(data, torchHooks(file), file, 'archive data.pkl');
+export function tensorsInPickle(data: Uint8Array, file: string, what: string): Array<[string, TensorRecord]> {
+  const root = unpickle(data, torchHooks(file, what), file, what);
   if (!(root instanceof Map)) {
     throw new CheckpointError('holds no dict of tensors (a state dict): save one with torch.save(model.state_dict(), path)', file);
   }

@@ -130,7 +130,7 @@ async function readTensors(zip: ZipFile, file: OpenedFile): Promise<StoredTensor
 
   // Aliased keys (one module registered under several names) are one view of one storage: group them.
   const groups = new Map<string, { names: string[]; record: TensorRecord }>();
-  for (const [name, record] of tensorsInPickle(pickle, file.path)) {
+  for (const [name, record] of tensorsInPickle(pickle, file.path, pickles[0]!)) {
     const key = `${record.storage.key}|${record.offset}|${record.shape.join(',')}|${record.strides.join(',')}`;
     const group = groups.get(key);
     if (group === undefined) groups.set(key, { names: [name], record });
