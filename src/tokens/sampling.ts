@@ -1,6 +1,7 @@
 // Picks the next token from the decoder's logits. The steps and their order follow transformers' generate():
 // repetition penalty, then temperature, top-k, top-p, then a draw. Temperature 0 (the default) is greedy.
 import type { GenerationOptions } from '../common/protocol.ts';
+import TinyQueue from 'tinyqueue';
 import { TokenizerError } from './errors.ts';
 
 export type SamplingOptions = Pick<GenerationOptions, 'temperature' | 'topK' | 'topP' | 'repetitionPenalty'>;
@@ -48,26 +49,33 @@ export function checkSamplingOptions(options: SamplingOptions): void {
 /**
  * The tokens a draw may pick and their probabilities (summing to 1), most likely first, ties to the lower id.
  * top-k keeps every token tied with the k-th logit; top-p keeps the fewest tokens whose probability reaches p.
+ * Tokens come off a heap in order, so only the few that are kept get sorted, not the whole vocabulary.
  */
 export function candidates(logits: Float32Array, temperature: number, topK = 0, topP = 1): { ids: number[]; probabilities: number[] } {
-  let ids = Array.from(logits.keys()).filter((id) => logits[id]! > -Infinity);
-  if (ids.length === 0) return { ids: [argmax(logits)], probabilities: [1] }; // every logit -∞ or NaN
-  ids.sort((a, b) => logits[b]! - logits[a]! || a - b);
-  if (topK > 0 && topK < ids.length) {
-    const kth = logits[ids[topK - 1]!]!;
-    ids = ids.filter((id) => logits[id]! >= kth);
+  const finite: number[] = [];
+  for (let id = 0; id < logits.length; id++) if (logits[id]! > -Infinity) finite.push(id);
+  if (finite.length === 0) return { ids: [argmax(logits)], probabilities: [1] }; // every logit -∞ or NaN
+  const max = logits[argmax(logits)]!;
+  const weight = (id: number): number => Math.exp((logits[id]! - max) / temperature);
+  // The softmax that top-p cuts is taken over what top-k left; without top-k, over every token.
+  let total = topK > 0 ? 0 : finite.reduce((sum, id) => sum + weight(id), 0);
+  const order = new TinyQueue(finite, (a, b) => logits[b]! - logits[a]! || a - b); // heapifies `finite` in place
+  const ids: number[] = [];
+  while (topK > 0 && order.length > 0 && (ids.length < topK || logits[order.peek()!] === logits[ids[topK - 1]!])) {
+    ids.push(order.pop()!);
+    total += weight(ids[ids.length - 1]!);
   }
-  const max = logits[ids[0]!]!;
-  let weights = ids.map((id) => Math.exp((logits[id]! - max) / temperature));
-  let total = weights.reduce((sum, w) => sum + w, 0);
-  if (topP < 1) {
-    let kept = 0;
-    for (let cumulative = 0; kept < weights.length && cumulative < topP * total; kept++) cumulative += weights[kept]!;
-    ids = ids.slice(0, Math.max(1, kept));
-    weights = weights.slice(0, ids.length);
-    total = weights.reduce((sum, w) => sum + w, 0);
+  const weights: number[] = [];
+  let kept = 0;
+  for (let i = 0; topP >= 1 || kept < topP * total; i++) {
+    const id = i < ids.length ? ids[i] : topK > 0 ? undefined : order.pop();
+    if (id === undefined) break;
+    ids[i] = id;
+    weights.push(weight(id));
+    kept += weights[i]!;
   }
-  return { ids, probabilities: weights.map((w) => w / total) };
+  ids.length = weights.length;
+  return { ids, probabilities: weights.map((w) => w / kept) };
 }
 
 /**

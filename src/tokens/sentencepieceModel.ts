@@ -17,14 +17,10 @@ export interface Piece {
 
 export interface TrainerSpec {
   modelType: ModelType;
-  vocabSize: number;
   byteFallback: boolean;
-  splitDigits: boolean;
   treatWhitespaceAsSuffix: boolean;
-  unkId: number;
   bosId: number;
   eosId: number;
-  padId: number;
   /** What an `<unk>` id decodes to. */
   unkSurface: string;
 }
@@ -82,14 +78,10 @@ function readPiece(bytes: Uint8Array): Piece {
 function readTrainerSpec(bytes: Uint8Array): TrainerSpec {
   const spec: TrainerSpec = {
     modelType: 'unigram',
-    vocabSize: 8000,
     byteFallback: false,
-    splitDigits: false,
     treatWhitespaceAsSuffix: false,
-    unkId: 0,
     bosId: 1,
     eosId: 2,
-    padId: -1,
     unkSurface: ' \u2047 ',
   };
   readFields(bytes, (reader, field, wireType) => {
@@ -105,14 +97,10 @@ function readTrainerSpec(bytes: Uint8Array): TrainerSpec {
         spec.modelType = name;
         return true;
       }
-      case 4: spec.vocabSize = varint('vocab_size'); return true;
       case 24: spec.treatWhitespaceAsSuffix = varint('treat_whitespace_as_suffix') !== 0; return true;
-      case 25: spec.splitDigits = varint('split_digits') !== 0; return true;
       case 35: spec.byteFallback = varint('byte_fallback') !== 0; return true;
-      case 40: spec.unkId = varint('unk_id'); return true;
       case 41: spec.bosId = varint('bos_id'); return true;
       case 42: spec.eosId = varint('eos_id'); return true;
-      case 43: spec.padId = varint('pad_id'); return true;
       case 44:
         expect(wireType, WireType.LengthDelimited, 'unk_surface');
         spec.unkSurface = reader.string();
