@@ -1,6 +1,6 @@
 // SentencePiece encoding and decoding for BPE models (LLaMA's kind), matching Google's implementation id for id.
-// Written by hand: the npm ports of SentencePiece are little-used WebAssembly builds, and this is the one piece
-// of text handling the model's answers depend on exactly.
+// Written by hand: no well-kept npm package implements SentencePiece (the few ports wrap a WebAssembly build),
+// and the BPE loop is short; test/tokens checks it against Google's library on thousands of strings.
 import { readFile } from 'node:fs/promises';
 import TinyQueue from 'tinyqueue';
 import { TokenizerError } from './errors.ts';
@@ -8,7 +8,7 @@ import { parseSentencePieceModel, PieceType, type SentencePieceModel } from './s
 import { decodeChar, isIncomplete, REPLACEMENT } from './utf8.ts';
 
 /** The symbol SentencePiece writes for a space ("▁", U+2581). */
-export const SPACE_SYMBOL = '\u2581';
+const SPACE_SYMBOL = '\u2581';
 
 const BYTE_PIECE = /^<0x([0-9A-F]{2})>$/;
 

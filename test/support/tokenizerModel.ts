@@ -151,7 +151,14 @@ async function train(key: string, corpus: string, trainer: object): Promise<stri
   try {
     await writeFile(join(work, 'corpus.txt'), corpus);
     const args = { ...trainer, input: join(work, 'corpus.txt'), model_prefix: join(work, 'tokenizer'), minloglevel: 2 };
-    await promisify(execFile)(PYTHON, ['-c', TRAIN_SCRIPT, JSON.stringify(args)], { maxBuffer: 64 << 20 });
+    await promisify(execFile)(PYTHON, ['-c', TRAIN_SCRIPT, JSON.stringify(args)], { maxBuffer: 64 << 20 }).catch(
+      (error: Error & { stderr?: string }) => {
+        throw new Error(
+          `Training a test tokenizer with ${PYTHON} failed; it needs python3-sentencepiece ` +
+            `(guard the test with requireOrSkip(t, hasPythonModule('sentencepiece'), …)).\n${error.stderr || error.message}`,
+        );
+      },
+    );
     await rename(work, dir).catch(async (error: NodeJS.ErrnoException) => {
       if (!existsSync(model)) throw error; // another process won the race: use its model
     });
