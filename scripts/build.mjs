@@ -1,0 +1,55 @@
+// Bundles the extension, the runtime host and the webview with esbuild.
+// Usage: node scripts/build.mjs [--production] [--watch]
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+// CommonJS has no import.meta; code that resolves files next to itself gets the bundle's own URL.
+const importMetaShim = {
+  banner: { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': '__importMetaUrl' },
+};
+
+const common = { bundle: true, minify: production, sourcemap: production ? false : 'linked', logLevel: 'info' };
+
+const builds = [
+  {
+    ...common,
+    ...importMetaShim,
+    entryPoints: ['src/extension/main.ts'],
+    outfile: 'dist/extension.cjs',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    ...importMetaShim,
+    entryPoints: ['src/host/main.ts'],
+    outfile: 'dist/runtime-host.cjs',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // Native packages load their platform binaries from node_modules, which ships inside the .vsix.
+    external: ['onnxruntime-node', 'sharp'],
+  },
+  {
+    ...common,
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+  },
+];
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+  await Promise.all(contexts.map((context) => context.watch()));
+  console.log('watching for changes…');
+} else {
+  const results = await Promise.allSettled(builds.map((options) => esbuild.build(options)));
+  if (results.some((result) => result.status === 'rejected')) process.exit(1);
+}

@@ -1,0 +1,57 @@
+// What the panel's buttons do to editors: insert at the cursor, open an untitled document, copy,
+// and fill the alt text of the Markdown link an image came from.
+import * as vscode from 'vscode';
+import { UserError } from './errors.ts';
+import { findLinkAgain } from './markdown-images.ts';
+import type { MarkdownOrigin } from './session.ts';
+
+export class EditorActions implements vscode.Disposable {
+  /** The panel takes focus, so "the cursor" means the last text editor the user was in. */
+  private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
+  private readonly subscription = vscode.window.onDidChangeActiveTextEditor((editor) => {
+    if (editor !== undefined && editor.document.uri.scheme !== 'output') this.lastEditor = editor;
+  });
+
+  constructor(private readonly log: (line: string) => void) {}
+
+  async insertAtCursor(text: string): Promise<void> {
+    const editor = this.lastEditor;
+    if (editor === undefined || editor.document.isClosed) {
+      this.log('insert: no text editor to insert into; opening an untitled document');
+      await this.openUntitled(text);
+      return;
+    }
+    const shown = await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+    await shown.edit((edit) => {
+      for (const selection of shown.selections) edit.replace(selection, text);
+    });
+    this.log(`insert: ${text.length} characters into ${editor.document.uri.toString()}`);
+  }
+
+  async openUntitled(text: string, language?: string): Promise<void> {
+    const document = await vscode.workspace.openTextDocument(language === undefined ? { content: text } : { content: text, language });
+    await vscode.window.showTextDocument(document);
+  }
+
+  async copy(text: string): Promise<void> {
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage('$(check) Copied', 2000);
+  }
+
+  /** Replaces the link's alt text; the link is found again in case the document changed meanwhile. */
+  async fillAltText(origin: MarkdownOrigin, alt: string): Promise<void> {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(origin.documentUri));
+    const link = findLinkAgain(document.getText(), origin.url, origin.offset);
+    if (link === undefined) {
+      throw new UserError(`The image link to ${origin.url} is no longer in ${document.fileName}.`, 'Add the link again and rerun "Write Alt Text".');
+    }
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(document.uri, new vscode.Range(document.positionAt(link.altStart), document.positionAt(link.altEnd)), alt);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new UserError(`${document.fileName} could not be edited.`, 'Check that it is not read-only.');
+    this.log(`alt text: filled for ${origin.url} in ${document.uri.toString()}`);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}

@@ -1,0 +1,142 @@
+// Owns the runtime host client for the extension: starts it lazily, (re)configures it when the
+// settings change, stops it when idle, and counts restarts so conversations know their memory is gone.
+import type { DoneResult, RuntimeConfig } from '../common/protocol.ts';
+import { RuntimeClient } from '../host/client.ts';
+
+export type ConfigureResult = Extract<DoneResult, { kind: 'configure' }>;
+export type RuntimeState = RuntimeClient['state'] | 'loading';
+
+export interface RuntimeStatus {
+  state: RuntimeState;
+  /** Known once a model is loaded. */
+  model?: string;
+  /** Distinct execution providers that ran the graphs, e.g. "cpu" or "cuda, cpu". */
+  provider?: string;
+}
+
+type RequestArgs = Parameters<RuntimeClient['request']>;
+
+export class RuntimeManager {
+  private client: RuntimeClient | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private loaded: { key: string; result: ConfigureResult } | undefined;
+  private loading: { key: string; promise: Promise<ConfigureResult> } | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private inFlight = 0;
+  private idleMs = 0;
+  private hostGeneration = 0;
+  private readonly listeners = new Set<(status: RuntimeStatus) => void>();
+
+  constructor(private readonly options: { hostScript: string; log: (line: string) => void }) {}
+
+  /** Changes whenever the host stops: image memories and KV caches of older conversations are gone. */
+  get generation(): number {
+    return this.hostGeneration;
+  }
+
+  get status(): RuntimeStatus {
+    const state: RuntimeState = this.loading !== undefined ? 'loading' : (this.client?.state ?? 'stopped');
+    const result = this.loaded?.result;
+    if (result === undefined) return { state };
+    return { state, model: result.model, provider: [...new Set(Object.values(result.providers))].join(', ') };
+  }
+
+  onStatus(listener: (status: RuntimeStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  setIdleTimeout(ms: number): void {
+    this.idleMs = ms;
+    this.scheduleIdleStop();
+  }
+
+  isLoaded(config: RuntimeConfig): boolean {
+    return this.loaded?.key === JSON.stringify(config) && this.client !== undefined && this.client.state !== 'stopped';
+  }
+
+  /** Loads the model unless this configuration is already loaded; concurrent callers share one load. */
+  async configure(config: RuntimeConfig): Promise<ConfigureResult> {
+    const key = JSON.stringify(config);
+    if (this.isLoaded(config) && this.loaded !== undefined) return this.loaded.result;
+    if (this.loading?.key === key) return this.loading.promise;
+    const client = this.ensureClient();
+    this.options.log(`runtime: loading model from ${config.modelDir} (provider ${config.executionProvider}, max ${config.maxTiles} tiles)`);
+    const promise = client.configure(config);
+    this.loading = { key, promise };
+    this.emit();
+    try {
+      const result = await promise;
+      this.loaded = { key, result };
+      this.options.log(`runtime: model ${result.model} ready; providers ${JSON.stringify(result.providers)}`);
+      return result;
+    } finally {
+      if (this.loading?.promise === promise) this.loading = undefined;
+      this.emit();
+      this.scheduleIdleStop();
+    }
+  }
+
+  async request(request: RequestArgs[0], handlers?: RequestArgs[1], signal?: AbortSignal): Promise<DoneResult> {
+    const client = this.ensureClient();
+    this.inFlight++;
+    clearTimeout(this.idleTimer);
+    try {
+      return await client.request(request, handlers, signal);
+    } finally {
+      this.inFlight--;
+      this.scheduleIdleStop();
+    }
+  }
+
+  /** Stops the host; the next request starts a fresh one. */
+  async stop(reason: string): Promise<void> {
+    const client = this.client;
+    if (client === undefined) return;
+    this.options.log(`runtime: stopping the host (${reason})`);
+    this.client = undefined;
+    this.unsubscribe?.();
+    this.loaded = undefined;
+    this.loading = undefined;
+    clearTimeout(this.idleTimer);
+    this.hostGeneration++;
+    await client.dispose();
+    this.emit();
+  }
+
+  async restart(): Promise<void> {
+    await this.stop('restart requested');
+  }
+
+  async dispose(): Promise<void> {
+    this.listeners.clear();
+    await this.stop('extension deactivated');
+  }
+
+  private ensureClient(): RuntimeClient {
+    if (this.client !== undefined) return this.client;
+    const client = new RuntimeClient({ hostScript: this.options.hostScript, log: (line) => this.options.log(`host: ${line}`) });
+    this.unsubscribe = client.onStateChange((state) => {
+      // A host that stopped by itself (a crash) lost its model and memories too.
+      if (state === 'stopped' && this.client === client) {
+        this.hostGeneration++;
+        this.loaded = undefined;
+      }
+      this.emit();
+    });
+    this.client = client;
+    return client;
+  }
+
+  private scheduleIdleStop(): void {
+    clearTimeout(this.idleTimer);
+    if (this.idleMs <= 0 || this.client === undefined || this.inFlight > 0 || this.loading !== undefined) return;
+    this.idleTimer = setTimeout(() => void this.stop(`idle for ${Math.round(this.idleMs / 1000)} s`), this.idleMs);
+    this.idleTimer.unref();
+  }
+
+  private emit(): void {
+    const status = this.status;
+    for (const listener of this.listeners) listener(status);
+  }
+}

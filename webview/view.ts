@@ -1,0 +1,217 @@
+// Draws the panel state into the DOM built from layout.ts. No messaging here: main.ts wires events.
+import type { OcrLine, TileGrid } from '../src/common/protocol.ts';
+import type { PanelError, PanelImage, PanelState, Turn } from '../src/extension/panel-protocol.ts';
+import { renderMarkdown } from './markdown.ts';
+import { formatStats } from './stats.ts';
+import { buttonHtml, setDisabled } from './toolkit.ts';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+export function byId<T extends Element = HTMLElement>(doc: Document, id: string): T {
+  const element = doc.getElementById(id);
+  if (element === null) throw new Error(`the panel has no #${id}`);
+  return element as unknown as T;
+}
+
+export function renderImage(doc: Document, image: PanelImage | null): void {
+  const frame = byId(doc, 'image-frame');
+  const img = byId<HTMLImageElement>(doc, 'image-view');
+  frame.hidden = image === null;
+  byId(doc, 'image-placeholder').hidden = image !== null;
+  frame.classList.remove('no-preview');
+  if (image === null) {
+    img.removeAttribute('src');
+    img.alt = '';
+    return;
+  }
+  img.alt = image.name;
+  img.src = image.dataUrl;
+}
+
+/** Lines between the tiles the model gets, in image pixels (the SVG's viewBox is the image size). */
+function drawGrid(doc: Document, svg: SVGSVGElement, width: number, height: number, grid: TileGrid): void {
+  const lines: [number, number, number, number][] = [
+    [0, 0, width, 0],
+    [0, height, width, height],
+    [0, 0, 0, height],
+    [width, 0, width, height],
+  ];
+  for (let c = 1; c < grid.cols; c++) lines.push([(width * c) / grid.cols, 0, (width * c) / grid.cols, height]);
+  for (let r = 1; r < grid.rows; r++) lines.push([0, (height * r) / grid.rows, width, (height * r) / grid.rows]);
+  for (const [x1, y1, x2, y2] of lines) {
+    const line = doc.createElementNS(SVG, 'line');
+    line.setAttribute('class', 'tile-line');
+    for (const [name, value] of Object.entries({ x1, y1, x2, y2 })) line.setAttribute(name, String(value));
+    svg.append(line);
+  }
+}
+
+export function gridNote(grid: TileGrid | undefined): string {
+  if (grid === undefined) return '';
+  const tiles = grid.rows * grid.cols;
+  const base =
+    `The model sees this image as ${grid.rows}×${grid.cols} tile${tiles === 1 ? '' : 's'} of ${grid.tileSize} px ` +
+    `plus a thumbnail (${grid.views} views).`;
+  if (grid.limitedFrom === undefined) return base;
+  const { rows, cols } = grid.limitedFrom;
+  return `${base} It needed ${rows}×${cols} = ${rows * cols} tiles, more than allowed, so fine detail is reduced; raise infimmHd.maxTiles or crop the image.`;
+}
+
+function renderGrid(doc: Document, state: PanelState): void {
+  const svg = byId<SVGSVGElement>(doc, 'tile-grid');
+  const boxes = byId<SVGSVGElement>(doc, 'ocr-boxes');
+  svg.replaceChildren();
+  const size = state.imageSize;
+  for (const overlay of [svg, boxes]) {
+    if (size === undefined) overlay.removeAttribute('viewBox');
+    else overlay.setAttribute('viewBox', `0 0 ${size.width} ${size.height}`);
+  }
+  if (size !== undefined && state.grid !== undefined) drawGrid(doc, svg, size.width, size.height, state.grid);
+  byId(doc, 'grid-note').textContent = gridNote(state.grid);
+  // VS Code's webview cannot show every format the runtime reads (TIFF): keep the frame's shape for the overlays.
+  const frame = byId(doc, 'image-frame');
+  if (size !== undefined) frame.style.aspectRatio = `${size.width} / ${size.height}`;
+}
+
+const answerHtml = new WeakMap<Element, string>();
+
+function statusLine(turn: Turn): string {
+  if (turn.stats !== undefined) return formatStats(turn.stats);
+  if (turn.status === 'cancelled') return 'Cancelled.';
+  if (turn.status === 'failed') return 'No answer: see the message above.';
+  return '';
+}
+
+function turnActions(turn: Turn, altTextTarget: string | undefined): string {
+  if ((turn.status !== 'done' && turn.status !== 'cancelled') || turn.answer.trim() === '') return '';
+  const copy = buttonHtml({ label: 'Copy Answer', secondary: true, data: { action: 'copy-answer' } });
+  const alt =
+    altTextTarget === undefined
+      ? ''
+      : buttonHtml({ label: 'Insert as Alt Text', secondary: true, title: `Fill the alt text of ${altTextTarget}`, data: { action: 'insert-alt' } });
+  return copy + alt;
+}
+
+function updateTurn(article: HTMLElement, turn: Turn, altTextTarget: string | undefined): void {
+  article.dataset.status = turn.status;
+  article.setAttribute('aria-busy', String(turn.status === 'waiting' || turn.status === 'streaming'));
+  article.querySelector('.question')!.textContent = turn.question;
+  const body = article.querySelector('.answer-text')!;
+  if (answerHtml.get(body) !== turn.answer) {
+    body.innerHTML = renderMarkdown(turn.answer);
+    answerHtml.set(body, turn.answer);
+  }
+  const actions = article.querySelector('.turn-actions')!;
+  const html = turnActions(turn, altTextTarget);
+  if (actions.getAttribute('data-html') !== html) {
+    actions.innerHTML = html;
+    actions.setAttribute('data-html', html);
+  }
+  article.querySelector('.stats')!.textContent = statusLine(turn);
+}
+
+/** Updates turns in place, keyed by id, so streaming does not re-render the whole conversation. */
+export function renderTurns(doc: Document, state: PanelState): void {
+  const container = byId(doc, 'answer');
+  const existing = new Map([...container.querySelectorAll<HTMLElement>('.turn')].map((el) => [el.dataset.turnId ?? '', el]));
+  const ordered = state.turns.map((turn) => {
+    let article = existing.get(turn.id);
+    if (article === undefined) {
+      article = doc.createElement('article');
+      article.className = 'turn';
+      article.dataset.turnId = turn.id;
+      article.innerHTML = '<p class="question"></p><div class="answer-text"></div><div class="turn-actions"></div><p class="stats"></p>';
+    }
+    updateTurn(article, turn, state.altTextTarget);
+    return article;
+  });
+  container.replaceChildren(...ordered);
+}
+
+function polygonPoints(line: OcrLine): string {
+  return line.box.map(([x, y]) => `${x},${y}`).join(' ');
+}
+
+export function renderOcr(doc: Document, state: PanelState, hasImage: boolean): void {
+  const list = byId(doc, 'ocr-lines');
+  const boxes = byId<SVGSVGElement>(doc, 'ocr-boxes');
+  const status = byId(doc, 'ocr-status');
+  const ocr = state.ocr;
+  const lines = ocr.status === 'done' ? ocr.result.lines : [];
+  if (list.dataset.rendered !== JSON.stringify(lines.map((l) => [l.text, l.box]))) {
+    list.replaceChildren(
+      ...lines.map((line, index) => {
+        const item = doc.createElement('li');
+        item.className = 'ocr-line';
+        item.tabIndex = 0;
+        item.dataset.index = String(index);
+        item.title = `confidence ${(line.confidence * 100).toFixed(0)}%`;
+        item.textContent = line.text;
+        return item;
+      }),
+    );
+    boxes.replaceChildren(
+      ...lines.map((line, index) => {
+        const polygon = doc.createElementNS(SVG, 'polygon');
+        polygon.setAttribute('class', 'ocr-box');
+        polygon.setAttribute('data-index', String(index));
+        polygon.setAttribute('points', polygonPoints(line));
+        return polygon;
+      }),
+    );
+    list.dataset.rendered = JSON.stringify(lines.map((l) => [l.text, l.box]));
+  }
+  status.textContent = !state.ocrEnabled
+    ? 'Text recognition is turned off (setting infimmHd.ocr.enabled).'
+    : !hasImage
+      ? 'Open an image to read its text.'
+      : ocr.status === 'running'
+        ? 'Reading the text…'
+        : ocr.status === 'failed'
+          ? 'Reading the text failed; see the message above.'
+          : ocr.status === 'done'
+            ? lines.length === 0
+              ? 'No text found.'
+              : `${lines.length} line${lines.length === 1 ? '' : 's'}, ${ocr.result.layout} layout, ${Math.round(ocr.result.stats.totalMs)} ms (${ocr.result.stats.provider}).`
+            : '';
+  for (const id of ['ocr-copy-all', 'ocr-insert', 'ocr-open-document']) setDisabled(byId(doc, id), lines.length === 0);
+}
+
+/** Hovering or focusing a line highlights its box and the other way round. */
+export function bindOcrHighlight(doc: Document): void {
+  const highlight = (index: string | undefined) => {
+    for (const el of doc.querySelectorAll('.ocr-line, .ocr-box')) {
+      el.classList.toggle('highlight', index !== undefined && el.getAttribute('data-index') === index);
+    }
+  };
+  const indexOf = (target: EventTarget | null) =>
+    target instanceof Element ? (target.closest('.ocr-line, .ocr-box')?.getAttribute('data-index') ?? undefined) : undefined;
+  for (const root of [byId(doc, 'ocr-lines'), byId(doc, 'ocr-boxes')]) {
+    root.addEventListener('mouseover', (event) => highlight(indexOf(event.target)));
+    root.addEventListener('mouseleave', () => highlight(undefined));
+    root.addEventListener('focusin', (event) => highlight(indexOf(event.target)));
+    root.addEventListener('focusout', () => highlight(undefined));
+  }
+}
+
+export function renderError(doc: Document, error: PanelError | undefined): void {
+  const box = byId(doc, 'error');
+  box.hidden = error === undefined;
+  byId(doc, 'error-message').textContent = error?.message ?? '';
+  byId(doc, 'error-hint').textContent = error?.hint ?? '';
+}
+
+export function renderControls(doc: Document, state: PanelState, hasImage: boolean): void {
+  setDisabled(byId(doc, 'ask-button'), state.busy || !hasImage);
+  setDisabled(byId(doc, 'cancel-button'), !state.busy);
+  for (const preset of doc.querySelectorAll('[data-preset]')) setDisabled(preset, state.busy || !hasImage);
+  byId(doc, 'progress').textContent = state.progress ?? '';
+}
+
+export function renderState(doc: Document, state: PanelState, hasImage: boolean): void {
+  renderGrid(doc, state);
+  renderTurns(doc, state);
+  renderOcr(doc, state, hasImage);
+  renderError(doc, state.error);
+  renderControls(doc, state, hasImage);
+}
