@@ -29,7 +29,8 @@ export interface Checkpoint {
 /** A tensor as a format reader found it: its entry and how to fetch its contiguous bytes. */
 export interface StoredTensor {
   readonly entry: TensorEntry;
-  read(): Promise<Uint8Array>;
+  /** The bytes, at the start of a buffer of at least `capacity` bytes (room to widen them to float32 in place). */
+  read(capacity?: number): Promise<Uint8Array>;
 }
 
 /** What a format reader hands back for one file or a set of shards. */
@@ -41,6 +42,11 @@ export interface OpenedSource {
 
 export function elementCount(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/** `length` zeroed bytes at the start of a buffer of at least `capacity` bytes. */
+export function allocate(length: number, capacity = length): Uint8Array {
+  return new Uint8Array(new ArrayBuffer(Math.max(length, capacity)), 0, length);
 }
 
 /** Closes what was opened so far when a later step fails, then rethrows. */
@@ -86,7 +92,7 @@ class LoadedCheckpoint implements Checkpoint {
 
   async readFloat32(name: string): Promise<Float32Array> {
     const tensor = this.#tensor(name);
-    return toFloat32(await tensor.read(), tensor.entry.dtype);
+    return toFloat32(await tensor.read(4 * elementCount(tensor.entry.shape)), tensor.entry.dtype);
   }
 
   async close(): Promise<void> {

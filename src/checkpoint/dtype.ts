@@ -27,8 +27,17 @@ function aligned(bytes: Uint8Array, itemSize: number): Uint8Array {
 }
 
 /**
+ * Where n 2-byte values widen to float32: their own buffer when it starts with them and has room
+ * (filled back to front, each 4-byte write lands on values already read), else a new one.
+ */
+function widenedBuffer(b: Uint8Array, n: number): ArrayBufferLike {
+  return b.byteOffset === 0 && b.buffer.byteLength >= 4 * n ? b.buffer : new ArrayBuffer(4 * n);
+}
+
+/**
  * Converts little-endian tensor bytes to float32 (typed arrays use the host's byte order, and every
- * platform Node ships for is little-endian). F32 input is returned as a view, not a copy.
+ * platform Node ships for is little-endian). F32 input is returned as a view, not a copy; F16 and BF16
+ * are widened in place when `bytes` sits at the start of a buffer with room for the result.
  */
 export function toFloat32(bytes: Uint8Array, dtype: DType): Float32Array {
   const b = aligned(bytes, ITEM_SIZE[dtype]);
@@ -41,16 +50,16 @@ export function toFloat32(bytes: Uint8Array, dtype: DType): Float32Array {
     case 'F16': {
       const table = halfToFloatTable();
       const half = new Uint16Array(b.buffer, b.byteOffset, n);
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = table[half[i]!]!;
+      const out = new Float32Array(widenedBuffer(b, n), 0, n);
+      for (let i = n - 1; i >= 0; i--) out[i] = table[half[i]!]!;
       return out;
     }
     case 'BF16': {
       // bfloat16 is the upper half of a float32's bits.
       const half = new Uint16Array(b.buffer, b.byteOffset, n);
-      const bits = new Uint32Array(n);
-      for (let i = 0; i < n; i++) bits[i] = half[i]! << 16;
-      return new Float32Array(bits.buffer);
+      const bits = new Uint32Array(widenedBuffer(b, n), 0, n);
+      for (let i = n - 1; i >= 0; i--) bits[i] = half[i]! << 16;
+      return new Float32Array(bits.buffer, 0, n);
     }
     case 'I64': {
       const big = new BigInt64Array(b.buffer, b.byteOffset, n);

@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { allocate } from './checkpoint.ts';
 import { CheckpointError } from './errors.ts';
 
 export interface OpenedFile {
@@ -46,8 +47,8 @@ export async function openFile(path: string): Promise<OpenedFile> {
 /** One read call moves at most this much (Node caps a single read below 2 GiB). */
 const CHUNK = 1 << 30;
 
-/** Reads exactly `length` bytes at `position` into a fresh buffer; a short file is a truncation error. */
-export async function readAt(file: OpenedFile, position: number, length: number, tensor?: string): Promise<Uint8Array> {
+/** Reads exactly `length` bytes at `position` into a fresh buffer of `capacity` bytes; a short file is a truncation error. */
+export async function readAt(file: OpenedFile, position: number, length: number, tensor?: string, capacity?: number): Promise<Uint8Array> {
   if (position + length > file.size) {
     throw new CheckpointError(
       `is truncated: needs bytes up to ${position + length} but has ${file.size}; download or save it again`,
@@ -55,7 +56,7 @@ export async function readAt(file: OpenedFile, position: number, length: number,
       tensor,
     );
   }
-  const out = new Uint8Array(length);
+  const out = allocate(length, capacity);
   let done = 0;
   while (done < length) {
     const { bytesRead } = await file.handle.read(out, done, Math.min(CHUNK, length - done), position + done);

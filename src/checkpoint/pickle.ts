@@ -3,6 +3,7 @@ import { CheckpointError } from './errors.ts';
 
 /** Objects made by the hooks (globals, storages, tensors); the unpickler only moves them around. */
 export abstract class PickleObject {
+  /** What it is, in words, for messages. */
   abstract readonly pickleKind: string;
 }
 

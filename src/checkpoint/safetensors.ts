@@ -67,7 +67,7 @@ async function readHeader(file: OpenedFile): Promise<StoredTensor[]> {
     }
     ranges.push({ name, begin, end });
     const entry = { names: [name], dtype, shape, byteLength, file: file.path };
-    tensors.push({ entry, read: () => readAt(file, dataStart + begin, byteLength, name) });
+    tensors.push({ entry, read: (capacity) => readAt(file, dataStart + begin, byteLength, name, capacity) });
   }
   ranges.sort((a, b) => a.begin - b.begin || a.end - b.end);
   for (let i = 1; i < ranges.length; i++) {

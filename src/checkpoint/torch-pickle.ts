@@ -103,7 +103,9 @@ function torchHooks(file: string, what: string): UnpickleHooks {
       return storages.get(key)!;
     },
     call(callable, args) {
-      if (!(callable instanceof AllowedGlobal)) return fail('calls something that is not a function (a storage type or a value)');
+      if (!(callable instanceof AllowedGlobal)) {
+        return fail(`calls a ${callable instanceof PickleObject ? callable.pickleKind : typeof callable} as if it were a function`);
+      }
       switch (callable.qualifiedName) {
         case 'collections.OrderedDict':
           return args.length === 0 ? new Map() : fail('builds an OrderedDict from arguments, which torch.save never writes');

@@ -1,7 +1,7 @@
 // torch.save's zip format (torch >= 1.6): <folder>/data.pkl describes the tensors, <folder>/data/<key>
 // holds each storage's raw little-endian bytes, stored uncompressed so a tensor is one positioned read.
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { elementCount, type OpenedSource, type StoredTensor, type TensorEntry } from './checkpoint.ts';
+import { allocate, elementCount, type OpenedSource, type StoredTensor, type TensorEntry } from './checkpoint.ts';
 import { ITEM_SIZE } from './dtype.ts';
 import { CheckpointError } from './errors.ts';
 import { readAt, type OpenedFile } from './file-io.ts';
@@ -21,8 +21,8 @@ async function streamToBytes(stream: AsyncIterable<Uint8Array>): Promise<Uint8Ar
 }
 
 /** Bytes [start, end) of a deflated entry: inflates from its beginning and keeps only that window. */
-async function inflateRange(zip: ZipFile, entry: Entry, start: number, end: number): Promise<Uint8Array> {
-  const out = new Uint8Array(end - start);
+async function inflateRange(zip: ZipFile, entry: Entry, start: number, end: number, capacity: number | undefined): Promise<Uint8Array> {
+  const out = allocate(end - start, capacity);
   let at = 0;
   for await (const chunk of (await zip.openReadStreamPromise(entry)) as AsyncIterable<Uint8Array>) {
     const from = Math.max(start - at, 0);
@@ -34,7 +34,8 @@ async function inflateRange(zip: ZipFile, entry: Entry, start: number, end: numb
   return out;
 }
 
-type RangeReader = (start: number, length: number, tensor: string) => Promise<Uint8Array>;
+/** Bytes [start, start + length) of a storage, in a buffer of at least `capacity` bytes. */
+type RangeReader = (start: number, length: number, tensor: string, capacity?: number) => Promise<Uint8Array>;
 
 /** How to read byte ranges of one storage entry, after checking it holds what the pickle declares. */
 async function storageReader(zip: ZipFile, file: OpenedFile, entry: Entry | undefined, storage: StorageRecord, tensor: string): Promise<RangeReader> {
@@ -48,9 +49,9 @@ async function storageReader(zip: ZipFile, file: OpenedFile, entry: Entry | unde
   }
   if (entry.isEncrypted()) fail(`its storage ${entry.fileName} is encrypted, which torch.save never does; ${RESAVE}`);
   if (entry.compressionMethod === 8) {
-    return async (start, length, name) => {
+    return async (start, length, name, capacity) => {
       try {
-        return await inflateRange(zip, entry, start, start + length);
+        return await inflateRange(zip, entry, start, start + length, capacity);
       } catch (error) {
         throw new CheckpointError(`its storage ${entry.fileName} does not inflate (${reason(error)}); ${RESAVE}`, file.path, name);
       }
@@ -65,7 +66,7 @@ async function storageReader(zip: ZipFile, file: OpenedFile, entry: Entry | unde
   } catch (error) {
     fail(`its storage ${entry.fileName} cannot be located (${reason(error)}): the file is truncated or corrupt; ${RESAVE}`);
   }
-  return (start, length, name) => readAt(file, dataStart + start, length, name);
+  return (start, length, name, capacity) => readAt(file, dataStart + start, length, name, capacity);
 }
 
 function storedTensor(file: OpenedFile, names: string[], record: TensorRecord, read: RangeReader): StoredTensor {
@@ -90,10 +91,10 @@ function storedTensor(file: OpenedFile, names: string[], record: TensorRecord, r
   const contiguous = isContiguous(shape, strides);
   return {
     entry,
-    async read() {
+    async read(capacity) {
+      if (contiguous) return read(offset * itemSize, span * itemSize, name, capacity);
       // A strided view is read as the storage span it covers, then gathered; the span is at most the storage.
-      const bytes = await read(offset * itemSize, span * itemSize, name);
-      return contiguous ? bytes : gather(bytes, itemSize, shape, strides);
+      return gather(await read(offset * itemSize, span * itemSize, name), itemSize, shape, strides, capacity);
     },
   };
 }

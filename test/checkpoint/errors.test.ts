@@ -61,13 +61,15 @@ test('safetensors headers are validated before any tensor is read', async () => 
   await good.close();
 });
 
-test('a truncated or corrupt torch archive and a storage shorter than declared are refused', async (t) => {
+test('a truncated or corrupt torch archive, a short or missing storage and a view past its storage are refused', async (t) => {
   await assertRefused(write('corrupt.pt', Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(200, 7)])), /is not a readable zip archive .*corrupt or truncated/);
   const fx = fixtures(t);
   if (!fx) return;
   const plain = readFileSync(join(fx.dir, 'torch/plain.pt'));
   await assertRefused(write('half.pt', plain.subarray(0, plain.length >> 1)), /is not a readable zip archive .*corrupt or truncated/);
   await assertRefused(join(fx.dir, 'bad/short_storage.pt'), /holds 16 bytes but 32 are declared: the file is truncated/, 'w');
+  await assertRefused(join(fx.dir, 'bad/missing_storage.pt'), /its storage data\/0 is missing from the archive/, 'w');
+  await assertRefused(join(fx.dir, 'bad/view_overflow.pt'), /its view reaches element 6 of storage 0, which holds 4/, 'w');
   // A truncated safetensors file: the last tensor's bytes are missing.
   const safe = readFileSync(join(fx.dir, 'safetensors/model.safetensors'));
   await assertRefused(write('cut.safetensors', safe.subarray(0, safe.length - 1)), /lies past the end of the file/, 'u8');

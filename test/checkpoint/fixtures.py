@@ -6,6 +6,8 @@ Every tensor's expected contents are dumped beside it: expected/<group>/<name>.b
 its own dtype (C order), expected/<group>/<name>.f32 the same values as float32; manifest.json lists
 names, dtypes and shapes.
 """
+import collections
+import io
 import json
 import os
 import pickle
@@ -164,10 +166,29 @@ if "bad" in SETS:
         # A tensor pickled with plain pickle carries its storage as torch.storage._load_from_bytes.
         z.writestr("archive/data.pkl", pickle.dumps({"w": ones}, protocol=2))
     torch.save({"w": torch.arange(8.0)}, path("bad", "whole.pt"))
-    with zipfile.ZipFile(path("bad", "whole.pt")) as src, zipfile.ZipFile(path("bad", "short_storage.pt"), "w") as dst:
+    with zipfile.ZipFile(path("bad", "whole.pt")) as src, zipfile.ZipFile(path("bad", "short_storage.pt"), "w") as dst, \
+            zipfile.ZipFile(path("bad", "missing_storage.pt"), "w") as missing:
         for info in src.infolist():
             data = src.read(info)
             dst.writestr(info.filename, data[: len(data) // 2] if info.filename.endswith("/data/0") else data)
+            if not info.filename.endswith("/data/0"):
+                missing.writestr(info.filename, data)
+    with zipfile.ZipFile(path("bad", "view_overflow.pt"), "w") as z:
+        # A view of 4 elements from offset 2 of a 4-element storage, which torch.save never writes.
+        storage = object()
+
+        class View:
+            def __reduce__(self):
+                return (torch._utils._rebuild_tensor_v2, (storage, 2, (4,), (1,), False, collections.OrderedDict()))
+
+        class Pickler(pickle.Pickler):
+            def persistent_id(self, obj):
+                return ("storage", torch.FloatStorage, "0", "cpu", 4) if obj is storage else None
+
+        buffer = io.BytesIO()
+        Pickler(buffer, protocol=2).dump({"w": View()})
+        z.writestr("archive/data.pkl", buffer.getvalue())
+        z.writestr("archive/data/0", bytes(16))
 
 with open(path("manifest.json"), "w") as f:
     json.dump(manifest, f)

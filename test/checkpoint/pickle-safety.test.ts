@@ -53,6 +53,7 @@ test('the unpickler refuses what torch.save never writes, without a Python inter
   refused(pickle('\x80\x02K\x05.'), /holds no dict of tensors/);
   refused(pickle('\x80\x02}(X\x01\x00\x00\x00w(X\x03\x00\x00\x00fooK\x01tQu.'), /persistent id that is not a torch storage/);
   refused(pickle('\x80\x02h\x07.'), /memo slot 7/);
+  refused(pickle('\x80\x02ctorch\nFloatStorage\n)R.'), /calls a storage type as if it were a function/);
   // Dicts, lists, ints, longs and floats are plain data: they unpickle, and hold no tensors.
   const data = pickle('\x80\x02}(X\x01\x00\x00\x00a]K\x01aX\x01\x00\x00\x00bG?\xf0\x00\x00\x00\x00\x00\x00\x8a\x02\xff\x7f\x8a\x01\xff\x87u.');
   const noCalls: UnpickleHooks = {
