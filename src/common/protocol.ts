@@ -85,12 +85,23 @@ export interface AnswerStats {
   stopReason: 'end' | 'length' | 'cancelled';
 }
 
+export interface OcrWord {
+  text: string;
+  /** Quadrilateral in image pixels, clockwise from top-left. */
+  box: [[number, number], [number, number], [number, number], [number, number]];
+  confidence: number;
+}
+
 export interface OcrLine {
   text: string;
   /** Quadrilateral in image pixels, clockwise from top-left. */
   box: [[number, number], [number, number], [number, number], [number, number]];
   confidence: number;
   block: number;
+  /** The line's words with their own boxes, where the recognizer placed its characters. */
+  words?: OcrWord[];
+  /** Code layout: leading spaces of the line (not part of `text`). */
+  indent?: number;
 }
 
 export interface OcrResult {
@@ -98,7 +109,14 @@ export interface OcrResult {
   /** The text in reading order; for code, with its indentation rebuilt. */
   text: string;
   layout: 'code' | 'prose';
-  stats: { provider: string; detectMs: number; recognizeMs: number; totalMs: number };
+  stats: {
+    provider: string;
+    detectMs: number;
+    recognizeMs: number;
+    totalMs: number;
+    /** Detection windows the image was cut into (1 unless it is large). */
+    windows?: number;
+  };
 }
 
 export interface ImageInfo {
@@ -130,7 +148,9 @@ export type HostEvent =
   | { id: string; kind: 'progress'; stage: string; fraction?: number }
   | { id: string; kind: 'done'; result: DoneResult }
   | { id: string; kind: 'error'; error: RuntimeErrorInfo }
-  | { id: string; kind: 'cancelled' };
+  | { id: string; kind: 'cancelled' }
+  /** A line for the caller's log; not tied to a request (id ''). */
+  | { id: string; kind: 'log'; line: string };
 
 export type DoneResult =
   | { kind: 'configure'; model: string; providers: Record<string, string> }

@@ -59,6 +59,19 @@ export class DecoderState {
     this.past = Array.from({ length: 2 * layers }, empty);
   }
 
+  /** Forgets every position from `keep` on (a follow-up that rewrites the end of the previous answer). */
+  truncate(keep: number): void {
+    if (keep >= this.length) return;
+    this.past = this.past.map((t) => {
+      const [, heads, length, headDim] = t.dims as [number, number, number, number];
+      const data = t.data as Float32Array;
+      const out = new Float32Array(heads * keep * headDim);
+      for (let h = 0; h < heads; h++) out.set(data.subarray(h * length * headDim, (h * length + keep) * headDim), h * keep * headDim);
+      return new ort.Tensor('float32', out, [1, heads, keep, headDim]);
+    });
+    this.length = keep;
+  }
+
   get cacheBytes(): number {
     return this.past.reduce((n, t) => n + (t.data as Float32Array).byteLength, 0);
   }

@@ -1,0 +1,64 @@
+// npm run ask -- <image> "<question>" [--model DIR] [--ep NAME] [--max-tokens N] [--threads N] [--max-tiles N]
+// Streams the answer, then prints one stats line. The model runs in the runtime host process, as in the editor.
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AnswerStats, ExecutionProviderName } from '../common/protocol.ts';
+import { RuntimeClient, RuntimeRequestError } from '../host/client.ts';
+import { statsLine } from '../common/stats.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const PROVIDERS: readonly ExecutionProviderName[] = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      model: { type: 'string', default: resolve(ROOT, 'models', 'default') },
+      ep: { type: 'string', default: 'auto' },
+      'max-tokens': { type: 'string', default: '256' },
+      'max-tiles': { type: 'string', default: '16' },
+      threads: { type: 'string', default: '0' },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  const [image, question] = positionals;
+  const ep = values.ep as ExecutionProviderName;
+  if (!image || !question || !PROVIDERS.includes(ep)) {
+    console.error(`usage: npm run ask -- <image> "<question>" [--model DIR] [--ep ${PROVIDERS.join('|')}] [--max-tokens N] [--max-tiles N] [--threads N]`);
+    return 2;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(image);
+  } catch (error) {
+    console.error(`cannot read ${image}: ${(error as Error).message}`);
+    return 1;
+  }
+  const client = new RuntimeClient({
+    hostScript: resolve(ROOT, 'src', 'host', 'main.ts'),
+    execArgv: ['--import', import.meta.resolve('tsx')],
+    log: (line) => values.verbose && console.error(line),
+  });
+  try {
+    await client.configure({ modelDir: resolve(values.model), executionProvider: ep, maxTiles: Number(values['max-tiles']), maxPixels: 100_000_000, threads: Number(values.threads) });
+    const result = await client.request(
+      { kind: 'ask', conversationId: 'cli', image: { name: basename(image), bytes }, question, options: { maxNewTokens: Number(values['max-tokens']) } },
+      { onText: (text) => process.stdout.write(text) },
+    );
+    if (result.kind !== 'ask') throw new Error(`unexpected ${result.kind} result`);
+    process.stdout.write('\n');
+    console.log(statsLine(result.stats as AnswerStats));
+    return 0;
+  } catch (error) {
+    if (error instanceof RuntimeRequestError) {
+      console.error(`${error.info.message}${error.info.hint ? ` ${error.info.hint}` : ''}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await client.dispose();
+  }
+}
+
+process.exitCode = await main();

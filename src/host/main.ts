@@ -1,0 +1,75 @@
+// The runtime host: a child process forked by the extension host or the CLI. Requests arrive over IPC and run
+// one at a time; a cancel marks its target, which stops between two model runs; the host exits with its parent.
+import type { HostEvent, Request } from '../common/protocol.ts';
+import { Engine } from './engine.ts';
+import { isCancellation, toErrorInfo } from './errors.ts';
+
+process.title = 'infimm-runtime-host';
+
+function send(event: HostEvent): void {
+  process.send?.(event);
+}
+
+function log(line: string): void {
+  send({ id: '', kind: 'log', line });
+}
+
+const engine = new Engine(log);
+const queue: Request[] = [];
+const cancelled = new Set<string>();
+let running = false;
+
+async function handle(request: Request): Promise<void> {
+  const shouldCancel = () => cancelled.has(request.id);
+  switch (request.kind) {
+    case 'configure':
+      return send({ id: request.id, kind: 'done', result: await engine.configure(request.config) });
+    case 'ask': {
+      const result = await engine.ask(request, (text) => send({ id: request.id, kind: 'text', text }), shouldCancel);
+      return send(result.stats.stopReason === 'cancelled' ? { id: request.id, kind: 'cancelled' } : { id: request.id, kind: 'done', result });
+    }
+    case 'ocr':
+      return send({ id: request.id, kind: 'done', result: { kind: 'ocr', ocr: await engine.ocr(request, shouldCancel) } });
+    case 'inspect':
+      return send({ id: request.id, kind: 'done', result: { kind: 'inspect', info: await engine.inspect(request.image) } });
+    case 'endConversation':
+      engine.endConversation(request.conversationId);
+      return send({ id: request.id, kind: 'done', result: { kind: 'ack' } });
+    case 'cancel':
+      return; // handled on arrival
+  }
+}
+
+async function drain(): Promise<void> {
+  if (running) return;
+  running = true;
+  while (queue.length > 0) {
+    const request = queue.shift()!;
+    try {
+      if (cancelled.has(request.id)) send({ id: request.id, kind: 'cancelled' });
+      else await handle(request);
+    } catch (error) {
+      if (isCancellation(error)) send({ id: request.id, kind: 'cancelled' });
+      else {
+        const info = toErrorInfo(error);
+        if (info.code === 'internal') log(error instanceof Error && error.stack ? error.stack : String(error));
+        send({ id: request.id, kind: 'error', error: info });
+      }
+    } finally {
+      cancelled.delete(request.id);
+    }
+  }
+  running = false;
+}
+
+process.on('message', (message: Request) => {
+  if (message.kind === 'cancel') {
+    cancelled.add(message.target);
+    return;
+  }
+  queue.push(message);
+  void drain();
+});
+
+// The parent closed the channel (it exited or let us go): nothing is left to answer.
+process.on('disconnect', () => process.exit(0));
