@@ -10,7 +10,7 @@ import { reference } from './reference.ts';
 import { testTokenizerModel } from './tokenizerModel.ts';
 
 export interface CheckpointSpec {
-  preset?: 'tiny' | 'tiny-gqa';
+  preset?: 'tiny' | 'tiny-gqa' | 'nano' | '1b';
   seed?: number;
   format?: 'torch' | 'safetensors' | 'sharded';
   /** A wrapper prefix for every key, as a model class wrapping the Flamingo module writes (e.g. 'model.'). */
