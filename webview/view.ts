@@ -146,7 +146,8 @@ export function renderOcr(doc: Document, state: PanelState, hasImage: boolean): 
         item.tabIndex = 0;
         item.dataset.index = String(index);
         item.title = `confidence ${(line.confidence * 100).toFixed(0)}%`;
-        item.textContent = line.text;
+        // Code layout: the runtime measured each line's indentation; the list shows it (white-space: pre).
+        item.textContent = ' '.repeat(line.indent ?? 0) + line.text;
         return item;
       }),
     );
@@ -184,8 +185,8 @@ export function bindOcrHighlight(doc: Document): void {
       el.classList.toggle('highlight', index !== undefined && el.getAttribute('data-index') === index);
     }
   };
-  const indexOf = (target: EventTarget | null) =>
-    target instanceof Element ? (target.closest('.ocr-line, .ocr-box')?.getAttribute('data-index') ?? undefined) : undefined;
+  // Events here come from elements (text nodes do not receive mouse or focus events).
+  const indexOf = (target: EventTarget | null) => (target as Element | null)?.closest('.ocr-line, .ocr-box')?.getAttribute('data-index') ?? undefined;
   for (const root of [byId(doc, 'ocr-lines'), byId(doc, 'ocr-boxes')]) {
     root.addEventListener('mouseover', (event) => highlight(indexOf(event.target)));
     root.addEventListener('mouseleave', () => highlight(undefined));
