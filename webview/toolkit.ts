@@ -51,9 +51,10 @@ export function selectTab(tabs: Element, tabId: string): void {
 
 /** Calls back with the id of the tab the user switched to. */
 export function onTabChange(tabs: Element, listener: (tabId: string) => void): void {
+  // The event's detail is the newly active tab; the activeid attribute is reflected only later.
   tabs.addEventListener('change', (event) => {
-    const id = event.target === tabs ? tabs.getAttribute('activeid') : null;
-    if (id !== null) listener(id);
+    const tab = event.target === tabs && event instanceof CustomEvent ? (event.detail as unknown) : undefined;
+    if (tab instanceof HTMLElement && tab.id !== '') listener(tab.id);
   });
 }
 

@@ -1,5 +1,6 @@
 // The panel's HTML shell: a strict Content-Security-Policy (only our nonce-tagged script, images
-// only from data: URLs and the extension); webview/layout.ts fills <main>.
+// only from data: URLs and the extension); webview/layout.ts fills <main>. The toolkit reads the
+// csp-nonce meta to tag the one <style> it creates (its feature test for :focus-visible).
 import { randomBytes } from 'node:crypto';
 
 export interface PanelHtmlOptions {
@@ -30,6 +31,7 @@ export function panelHtml(options: PanelHtmlOptions): string {
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.cspSource, nonce)}">
+  <meta property="csp-nonce" content="${nonce}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <link rel="stylesheet" href="${attr(options.styleUri)}">
   <title>InfiMM-HD</title>
