@@ -116,6 +116,8 @@ export class Assistant implements vscode.Disposable {
         },
         {
           onText: (text) => {
+            // Text already on its way when the user cancelled must not keep the answer growing.
+            if (abort.signal.aborted) return;
             this.session.appendAnswer(turn.id, text);
             this.panel.post({ type: 'answerDelta', turnId: turn.id, text });
           },

@@ -43,13 +43,18 @@ function fileErrorCode(error: unknown): string | undefined {
 }
 
 /** The user-facing description of an error; `subject` names the file or image involved, if any. */
-export function describeError(error: unknown, subject = 'The image'): PanelError {
+export function describeError(error: unknown, subject?: string): PanelError {
   if (error instanceof UserError) return error.hint === undefined ? { message: error.message } : { message: error.message, hint: error.hint };
   if (error instanceof RuntimeRequestError) {
-    return { message: error.info.message, hint: error.info.hint ?? RUNTIME_HINTS[error.info.code] };
+    // The runtime speaks of "the image"; the user needs to know which one.
+    const { message } = error.info;
+    return {
+      message: subject === undefined || message.includes(subject) ? message : `${subject}: ${message}`,
+      hint: error.info.hint ?? RUNTIME_HINTS[error.info.code],
+    };
   }
   const code = fileErrorCode(error);
-  if (code !== undefined) return FILE_ERRORS[code]!(subject);
+  if (code !== undefined) return FILE_ERRORS[code]!(subject ?? 'The file');
   const message = error instanceof Error ? error.message : String(error);
   return { message: `Something went wrong: ${message}`, hint: SHOW_LOGS };
 }

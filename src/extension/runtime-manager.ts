@@ -27,7 +27,14 @@ export class RuntimeManager {
   private hostGeneration = 0;
   private readonly listeners = new Set<(status: RuntimeStatus) => void>();
 
-  constructor(private readonly options: { hostScript: string; log: (line: string) => void }) {}
+  constructor(
+    private readonly options: {
+      hostScript: string;
+      log: (line: string) => void;
+      /** Node flags for the host; the tests run its TypeScript sources through tsx. */
+      execArgv?: string[];
+    },
+  ) {}
 
   /** Changes whenever the host stops: image memories and KV caches of older conversations are gone. */
   get generation(): number {
@@ -115,7 +122,8 @@ export class RuntimeManager {
 
   private ensureClient(): RuntimeClient {
     if (this.client !== undefined) return this.client;
-    const client = new RuntimeClient({ hostScript: this.options.hostScript, log: (line) => this.options.log(`host: ${line}`) });
+    const { hostScript, execArgv } = this.options;
+    const client = new RuntimeClient({ hostScript, ...(execArgv === undefined ? {} : { execArgv }), log: (line) => this.options.log(`host: ${line}`) });
     this.unsubscribe = client.onStateChange((state) => {
       // A host that stopped by itself (a crash) lost its model and memories too.
       if (state === 'stopped' && this.client === client) {
