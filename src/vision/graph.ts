@@ -1,6 +1,6 @@
 // The vision graph: views [N, 3, S, S] → features [N, 1+P, D], the EVA ViT of InfiMM-HD.
 //
-//   pixels ─Conv(p×p, stride p)─► [N,D,S/p,S/p] ─► [N,P,D] ─concat CLS─► [N,1+P,D] ─+pos_embed─►
+//   pixels ─Conv(p×p, stride p)─► [N,D,S/p,S/p] ─► [N,P,D] ─pad a zero row─► [N,1+P,D] ─+(pos_embed, CLS in row 0)─►
 //   blocks × L:  x = x + LN₁(proj(MHA(qkv(x))));  x = x + LN₂(fc2(GELU(fc1(x))))     (post-norm)
 //   ─► features (the last block's tokens; the final norm and head are not used)
 import { DataType, type GraphBuilder } from '../onnx/graph.ts';
@@ -22,13 +22,12 @@ export async function buildVisionGraph(g: GraphBuilder, { vision: arch }: Archit
     const patches = g.op('Transpose', [g.op('Reshape', [conv, g.constant('shape', new BigInt64Array([0n, BigInt(D), -1n]), [3])])], { perm: [0, 2, 1] }); // [N, P, D]
     const pos = await load(`${P}pos_embed`); // [1, 1+P, D]
     const cls = await load(`${P}cls_token`); // [1, 1, D]
-    // The CLS token's position is added once here; the patches' positions are added after the concat.
-    const clsPos = cls.map((v, i) => v + pos[i]!);
-    const n = g.op('Shape', [pixels], { start: 0, end: 1 }); // [N]
-    const clsShape = g.op('Concat', [n, g.constant('cls_shape_tail', new BigInt64Array([1n, BigInt(D)]), [2])], { axis: 0 });
-    const clsTokens = g.op('Expand', [g.weight('cls_pos', clsPos, [1, 1, D]), clsShape]); // [N, 1, D]
-    const patchPos = g.weight('patch_pos', pos.subarray(D), [1, L - 1, D]);
-    return g.op('Concat', [clsTokens, g.op('Add', [patches, patchPos])], { axis: 1 }); // [N, 1+P, D]
+    // A zero row padded in front of the patches takes the CLS token through the same Add as the positions:
+    // no shape arithmetic (Shape/Concat on int64), which ONNX Runtime would pin to the CPU even for a GPU session.
+    const rows = pos.slice();
+    for (let i = 0; i < D; i++) rows[i] = pos[i]! + cls[i]!;
+    const padded = g.op('Pad', [patches, g.constant('pads', new BigInt64Array([0n, 1n, 0n, 0n, 0n, 0n]), [6])]); // [N, 1+P, D]
+    return g.op('Add', [padded, g.weight('cls_pos', rows, [1, L, D])]);
   });
 
   for (let i = 0; i < arch.layers; i++) {
