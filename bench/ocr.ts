@@ -1,0 +1,141 @@
+// OCR benchmark: this project's OCR and Debian's Tesseract on the same evaluation images, per
+// category: character and word error rates, indentation exactness for code, milliseconds per image.
+// Standalone: `npx tsx bench/ocr.ts [--verbose] [name-filter]` prints a Markdown table.
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeImage } from '../src/image/decode.ts';
+import { OcrEngine } from '../src/ocr/index.ts';
+import { DATA_DIR, type TruthEntry } from './ocr-generate.ts';
+import { cer, indentationExact, normalize, wer } from './ocr-metrics.ts';
+import { CODE_CATEGORIES } from './ocr-samples.ts';
+
+export interface ImageScore {
+  file: string;
+  category: string;
+  engine: 'this' | 'tesseract';
+  cer: number;
+  wer: number;
+  /** Code categories only. */
+  indentation?: { exact: number; lines: number };
+  ms: number;
+  text: string;
+}
+
+export interface BenchRow {
+  category: string;
+  engine: 'this' | 'tesseract';
+  images: number;
+  /** Means over the category's images. */
+  cer: number;
+  wer: number;
+  /** Exactly indented reference lines over all reference lines (code categories only). */
+  indentation?: number;
+  ms: number;
+}
+
+const TESSERACT = process.env.TESSERACT ?? 'tesseract';
+
+/** Tesseract 5 as a user would run it on a screenshot: automatic page layout, its English model. */
+function tesseract(path: string): { text: string; ms: number } {
+  const started = performance.now();
+  const run = spawnSync(TESSERACT, [path, 'stdout', '--psm', '3', '--dpi', '96', '-l', 'eng', '-c', 'preserve_interword_spaces=1'], {
+    encoding: 'utf8',
+  });
+  const ms = performance.now() - started;
+  if (run.status !== 0) {
+    throw new Error(`${TESSERACT} failed on ${path} (${run.error?.message ?? run.stderr.trim()}); install Debian's tesseract-ocr or set TESSERACT.`);
+  }
+  return { text: run.stdout, ms };
+}
+
+function score(entry: TruthEntry, engine: ImageScore['engine'], text: string, ms: number): ImageScore {
+  const code = CODE_CATEGORIES.has(entry.category);
+  const hyp = normalize(text, code);
+  const ref = normalize(entry.truth, code);
+  return {
+    file: entry.file,
+    category: entry.category,
+    engine,
+    cer: cer(hyp, ref),
+    wer: wer(hyp, ref),
+    ...(code ? { indentation: indentationExact(hyp, ref) } : {}),
+    ms,
+    text,
+  };
+}
+
+export async function benchImages(filter?: string): Promise<ImageScore[]> {
+  const truth = JSON.parse(await readFile(join(DATA_DIR, 'truth.json'), 'utf8')) as TruthEntry[];
+  const engine = await OcrEngine.load();
+  const scores: ImageScore[] = [];
+  try {
+    for (const entry of truth.filter((e) => !filter || e.file.includes(filter))) {
+      const path = join(DATA_DIR, entry.file);
+      const bytes = await readFile(path);
+      const started = performance.now();
+      const image = await decodeImage(bytes, { name: entry.file, maxPixels: 100_000_000 });
+      const result = await engine.recognize(image);
+      scores.push(score(entry, 'this', result.text, performance.now() - started));
+      const t = tesseract(path);
+      scores.push(score(entry, 'tesseract', t.text, t.ms));
+    }
+  } finally {
+    await engine.dispose();
+  }
+  return scores;
+}
+
+export function summarize(scores: readonly ImageScore[]): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const keys = [...new Set(scores.map((s) => `${s.category}\t${s.engine}`))];
+  for (const key of keys) {
+    const [category, engine] = key.split('\t') as [string, ImageScore['engine']];
+    const group = scores.filter((s) => s.category === category && s.engine === engine);
+    const mean = (f: (s: ImageScore) => number): number => group.reduce((a, s) => a + f(s), 0) / group.length;
+    const indented = group.filter((s) => s.indentation);
+    rows.push({
+      category,
+      engine,
+      images: group.length,
+      cer: mean((s) => s.cer),
+      wer: mean((s) => s.wer),
+      ...(indented.length
+        ? { indentation: indented.reduce((a, s) => a + s.indentation!.exact, 0) / indented.reduce((a, s) => a + s.indentation!.lines, 0) }
+        : {}),
+      ms: mean((s) => s.ms),
+    });
+  }
+  return rows;
+}
+
+export async function benchOcr(filter?: string): Promise<BenchRow[]> {
+  return summarize(await benchImages(filter));
+}
+
+function table(rows: readonly BenchRow[]): string {
+  const pct = (v: number | undefined): string => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
+  const lines = ['| category | engine | images | CER | WER | indentation exact | ms / image |', '|---|---|---:|---:|---:|---:|---:|'];
+  for (const r of rows) {
+    lines.push(`| ${r.category} | ${r.engine === 'this' ? 'this OCR' : 'Tesseract'} | ${r.images} | ${pct(r.cer)} | ${pct(r.wer)} | ${pct(r.indentation)} | ${Math.round(r.ms)} |`);
+  }
+  return lines.join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const verbose = process.argv.includes('--verbose');
+  const filter = process.argv.slice(2).find((a) => !a.startsWith('--'));
+  const scores = await benchImages(filter);
+  if (verbose) {
+    for (const s of scores) {
+      console.log(`\n== ${s.file} [${s.engine}] CER ${(s.cer * 100).toFixed(1)}% WER ${(s.wer * 100).toFixed(1)}% ${Math.round(s.ms)} ms`);
+      if (s.indentation) console.log(`indentation ${s.indentation.exact}/${s.indentation.lines}`);
+      console.log(s.text);
+    }
+  }
+  const tess = spawnSync(TESSERACT, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
+  console.log(`\n${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${cpus()[0]?.model.trim()}, Node ${process.version}, ${tess}\n`);
+  console.log(table(summarize(scores)));
+}

