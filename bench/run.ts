@@ -48,4 +48,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main ?? process.argv[1] === import.meta.filename) await main();
+if (process.argv[1] === import.meta.filename) await main();

@@ -47,7 +47,17 @@ export class Engine {
     this.conversations.clear();
     const started = performance.now();
     const model = await LoadedModel.load(config.modelDir, { executionProvider: config.executionProvider, threads: config.threads, log: this.log });
-    this.tokenizer = await InfimmTokenizer.fromFile(join(config.modelDir, model.manifest.tokenizer));
+    const tokenizer = await InfimmTokenizer.fromFile(join(config.modelDir, model.manifest.tokenizer));
+    const { tokens } = model.manifest;
+    if (tokenizer.endOfChunk !== tokens.endOfChunk || tokenizer.image !== tokens.image) {
+      await model.release();
+      throw new HostError({
+        code: 'model-invalid',
+        message: `The model's tokenizer puts <|endofchunk|> and <image> at ${tokenizer.endOfChunk} and ${tokenizer.image}, but its weights expect ${tokens.endOfChunk} and ${tokens.image}.`,
+        hint: 'Convert the checkpoint again with its own tokenizer.model.',
+      });
+    }
+    this.tokenizer = tokenizer;
     this.model = model;
     this.config = config;
     this.log(`loaded ${model.manifest.name} (${model.manifest.weights.precision}) from ${config.modelDir} in ${Math.round(performance.now() - started)} ms on ${JSON.stringify(model.providers)}`);

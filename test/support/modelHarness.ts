@@ -3,6 +3,7 @@ import type { TileGrid } from '../../src/common/protocol.ts';
 import { crossContext, DecoderState } from '../../src/decoder/decoder.ts';
 import type { ImageMemory } from '../../src/memory/memory.ts';
 import { LoadedModel } from '../../src/runtime/model.ts';
+import { argmax } from '../../src/tokens/sampling.ts';
 
 export const CPU = { executionProvider: 'cpu', threads: 1, log: () => {} } as const;
 
@@ -37,12 +38,6 @@ export async function greedy(model: LoadedModel, images: ImageMemory[], ids: num
     logits = await model.decoder.forward(state, [next]);
   }
   return out;
-}
-
-export function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
-  return best;
 }
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
