@@ -7,8 +7,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
-import { hasProgram } from '../../support/requirements.ts';
+import { hasProgram, hasPythonModule } from '../../support/requirements.ts';
 import { CODE_SERVER_BIN, startCodeServer, type CodeServer } from './codeServer.ts';
+import { Panel } from './panel.ts';
 import { CHROMIUM, launchBrowser, Workbench } from './workbench.ts';
 import { createWorkspace } from './workspace.ts';
 
@@ -18,6 +19,8 @@ export const OUTPUT_DIR = join(ROOT, '.test-output', 'e2e');
 /** What this machine lacks to run the end-to-end tests, or undefined when it has everything. */
 export function missingForE2E(): string | undefined {
   if (!existsSync(join(ROOT, CODE_SERVER_BIN))) return 'code-server (node scripts/e2e-setup.mjs)';
+  // The scenarios' model is a tiny random checkpoint written by the PyTorch reference, then converted.
+  if (!hasPythonModule('torch')) return 'python3-torch (for the tiny test model)';
   if (!hasProgram(CHROMIUM)) return `Chromium at ${CHROMIUM} (Debian package chromium)`;
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
   if (manifest.scripts?.build === undefined) return 'the extension build script (npm run build)';
@@ -27,8 +30,11 @@ export function missingForE2E(): string | undefined {
 export interface Session {
   readonly server: CodeServer;
   readonly workbench: Workbench;
+  readonly panel: Panel;
   readonly workspace: string;
   readonly images: Record<'screenshot' | 'diagram', Buffer>;
+  /** Changes user settings on top of those the session started with. */
+  updateSettings(changes: Record<string, unknown>): void;
   /** Saves a screenshot of the workbench under .test-output/e2e/screenshots/. */
   screenshot(name: string): Promise<string>;
   stop(): Promise<void>;
@@ -73,7 +79,14 @@ export async function startSession(options: { settings: Record<string, unknown>;
       screenshotDir,
       consoleLog: join(OUTPUT_DIR, 'browser-console.log'),
     });
-    return { server, workbench, workspace, images, screenshot: (name) => workbench.screenshot(name), stop };
+    await workbench.waitForExtension('infimmHd.openPanel');
+    let settings = options.settings;
+    const updateSettings = (changes: Record<string, unknown>) => {
+      settings = { ...settings, ...changes };
+      server?.writeSettings(settings);
+    };
+    const panel = new Panel(workbench.panel);
+    return { server, workbench, panel, workspace, images, updateSettings, screenshot: (name) => workbench.screenshot(name), stop };
   } catch (error) {
     await stop();
     throw error;

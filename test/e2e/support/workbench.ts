@@ -87,8 +87,22 @@ export class Workbench {
     return label;
   }
 
+  /**
+   * Waits until the workbench knows the extension's contributions: menus, CodeLens and custom
+   * editors (the image preview) only appear once the extension host has scanned its extensions,
+   * a moment after the workbench renders.
+   */
+  async waitForExtension(commandId: string, timeoutMs = 60_000): Promise<void> {
+    await this.findInPalette(commandId, timeoutMs);
+    await this.page.keyboard.press('Escape');
+  }
+
   /** Runs a command through the palette, as a user does. */
   async runCommand(id: string, timeoutMs = 30_000): Promise<void> {
+    await (await this.findInPalette(id, timeoutMs)).click();
+  }
+
+  private async findInPalette(id: string, timeoutMs: number): Promise<Locator> {
     const label = this.commandLabel(id);
     const input = this.page.locator('.quick-input-widget input');
     const deadline = Date.now() + timeoutMs;
@@ -100,8 +114,7 @@ export class Workbench {
       const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
       try {
         await row.waitFor({ timeout: 2000 });
-        await row.click();
-        return;
+        return row;
       } catch (error) {
         await this.page.keyboard.press('Escape');
         if (Date.now() > deadline) throw new Error(`the command palette never listed "${label}"`, { cause: error });
@@ -117,10 +130,15 @@ export class Workbench {
   /** Right-clicks a file in the Explorer and picks the extension command from its context menu. */
   async explorerContextCommand(fileName: string, commandId: string): Promise<void> {
     const item = this.explorerItem(fileName);
-    await item.click();
     await item.click({ button: 'right' });
     const title = this.commandLabel(commandId).replace(/^.*?: /, '');
-    await this.page.locator('.monaco-menu .action-item', { hasText: title }).first().click();
+    const menuItem = this.page.locator('.monaco-menu .action-item', { hasText: title }).first();
+    // A click right after the menu opens is dropped (the menu ignores the mouse-up of the right
+    // click that opened it); hovering focuses the item and Enter runs it, as from the keyboard.
+    await menuItem.hover();
+    await this.page.locator('.monaco-menu .action-item.focused', { hasText: title }).waitFor();
+    await this.page.keyboard.press('Enter');
+    await menuItem.waitFor({ state: 'hidden' });
   }
 
   /** Opens a workspace file in an editor through Quick Open. */
@@ -130,6 +148,11 @@ export class Workbench {
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
     await this.page.keyboard.press('Enter');
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+  }
+
+  /** A CodeLens of the active editor, by its text. */
+  codeLens(text: string | RegExp): Locator {
+    return this.page.locator('.monaco-editor .codelens-decoration a', { hasText: text }).first();
   }
 
   async screenshot(name: string): Promise<string> {

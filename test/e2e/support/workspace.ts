@@ -16,6 +16,7 @@ export const FILES = {
 
 /** The Markdown file's image link, before any alt text is inserted. */
 export const MARKDOWN_IMAGE_LINK = `![](${FILES.diagram})`;
+export const MARKDOWN = `# Pipeline\n\nHow an image becomes an answer:\n\n${MARKDOWN_IMAGE_LINK}\n`;
 
 const SCREENSHOT_HTML = `
 <body style="margin:0;background:#f3f3f3;font:22px 'DejaVu Sans',sans-serif;color:#1e1e1e">
@@ -62,6 +63,6 @@ export async function createWorkspace(context: BrowserContext, dir: string): Pro
   writeFileSync(join(dir, FILES.diagram), diagram);
   // A PNG signature followed by garbage: looks like an image by name and magic, fails to decode.
   writeFileSync(join(dir, FILES.corrupt), Buffer.concat([screenshot.subarray(0, 16), Buffer.alloc(512, 0x5a)]));
-  writeFileSync(join(dir, FILES.markdown), `# Pipeline\n\nHow an image becomes an answer:\n\n${MARKDOWN_IMAGE_LINK}\n`);
+  writeFileSync(join(dir, FILES.markdown), MARKDOWN);
   return { screenshot, diagram };
 }

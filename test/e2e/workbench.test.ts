@@ -1,0 +1,229 @@
+// The extension in a real VS Code (code-server) driven through a headless Chromium, as a user
+// would: Explorer menus, the command palette, CodeLens, the panel's buttons, paste and drop.
+// Screenshots of every scenario go to .test-output/e2e/screenshots/.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { tinyPackage } from '../support/tinyModels.ts';
+import { textContrast } from './support/panel.ts';
+import { processesInSession } from './support/processes.ts';
+import type { Session } from './support/session.ts';
+import { e2eSuite } from './support/suite.ts';
+import { FILES, MARKDOWN, MARKDOWN_IMAGE_LINK, SCREENSHOT_LINES } from './support/workspace.ts';
+
+/** A short answer keeps the scenarios quick; the long one leaves time to cancel or crash mid-answer. */
+const SHORT_ANSWER_TOKENS = 24;
+const LONG_ANSWER_TOKENS = 4096;
+const STATS = /\d+ tokens\b.*|tokens\/s/;
+
+/** Saves the Markdown file from its editor and returns the alt text of its image link on disk. */
+async function savedAltText(s: Session): Promise<string> {
+  await s.workbench.openFile(FILES.markdown);
+  await s.workbench.page.keyboard.press('Control+S');
+  const path = join(s.workspace, FILES.markdown);
+  const deadline = Date.now() + 30_000;
+  while (readFileSync(path, 'utf8') === MARKDOWN && Date.now() < deadline) await sleep(200);
+  const text = readFileSync(path, 'utf8');
+  const link = /!\[([^\]]*)\]\(diagram\.png\)/.exec(text);
+  assert.ok(link, `the image link is gone from ${FILES.markdown}:\n${text}`);
+  return link[1] ?? '';
+}
+
+/** What OCR reads is compared without case, spaces or punctuation. */
+const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
+  const { scenario } = e2eSuite({
+    settings: async () => ({
+      'infimmHd.modelPath': await tinyPackage(),
+      'infimmHd.maxNewTokens': SHORT_ANSWER_TOKENS,
+      'workbench.colorTheme': 'Default Light Modern',
+    }),
+    globalTimeoutMs: 15 * 60_000,
+    scenarioTimeoutMs: 3 * 60_000,
+  });
+
+  scenario('Explorer context menu: a preset question streams its answer and the stats line', async (s) => {
+    await s.workbench.explorerContextCommand(FILES.diagram, 'infimmHd.askAboutImage');
+    await s.panel.waitForImage(FILES.diagram);
+    assert.deepEqual(await s.panel.imageSize(), { width: 640, height: 190 });
+    // The overlay draws one .tile per tile of the grid the note announces.
+    const gridNote = s.panel.frame.locator('#grid-note', { hasText: /as \d+×\d+ tile/ });
+    await gridNote.waitFor({ timeout: 60_000 });
+    const note = /as (\d+)×(\d+) tile/.exec(await gridNote.innerText());
+    assert.ok(note, 'the grid note names no grid');
+    const tiles = Number(note[1]) * Number(note[2]);
+    await s.panel.frame.locator('#tile-grid .tile').nth(tiles - 1).waitFor({ state: 'attached' });
+    assert.equal(await s.panel.frame.locator('#tile-grid .tile').count(), tiles);
+
+    const texts = await s.panel.recordAnswerTexts();
+    await s.panel.askPreset('describe');
+    assert.equal(await s.panel.waitForTurnEnd(), 'done');
+    const seen = await texts();
+    assert.ok(seen.length >= 2, `the answer arrived in ${seen.length} piece(s); it should stream`);
+    assert.match(await s.panel.lastTurn.locator('.stats').innerText(), STATS);
+    assert.notEqual((await s.panel.lastTurn.locator('.answer-text').innerText()).trim(), '');
+    await s.screenshot('01-explorer-ask-answer');
+  });
+
+  scenario('OCR tab: lists the lines of a screenshot and draws their boxes', async (s) => {
+    await s.workbench.explorerContextCommand(FILES.screenshot, 'infimmHd.askAboutImage');
+    await s.panel.waitForImage(FILES.screenshot);
+    await s.panel.frame.locator('#tab-ocr').click();
+    const lines = s.panel.frame.locator('#ocr-lines .ocr-line');
+    await lines.first().waitFor({ timeout: 120_000 });
+    const read = (await lines.allInnerTexts()).map(squash);
+    for (const expected of SCREENSHOT_LINES) {
+      assert.ok(read.some((line) => line.includes(squash(expected))), `OCR missed "${expected}"; it read ${JSON.stringify(read)}`);
+    }
+    const boxes = s.panel.frame.locator('#ocr-boxes .ocr-box');
+    assert.equal(await boxes.count(), read.length);
+    for (const box of await boxes.all()) {
+      const rect = await box.boundingBox();
+      assert.ok(rect !== null && rect.width > 10 && rect.height > 5, `an OCR box is not drawn: ${JSON.stringify(rect)}`);
+    }
+    await s.screenshot('02-ocr-lines-and-boxes');
+    await s.panel.frame.locator('#tab-answer').click();
+  });
+
+  scenario('paste an image into the panel, then drop one in', async (s) => {
+    // Paste: the image goes onto the browser's clipboard and Ctrl+V is pressed inside the panel.
+    await s.workbench.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.server.origin });
+    await s.workbench.page.evaluate(async (base64) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      await navigator.clipboard.write([new ClipboardItem({ 'image/png': new Blob([bytes], { type: 'image/png' }) })]);
+    }, s.images.diagram.toString('base64'));
+    await s.panel.frame.locator('#drop-zone').click();
+    await s.workbench.page.keyboard.press('Control+V');
+    await s.panel.waitForImage('pasted image');
+    assert.deepEqual(await s.panel.imageSize(), { width: 640, height: 190 });
+    await s.panel.askPreset('describe');
+    assert.equal(await s.panel.waitForTurnEnd(), 'done');
+    await s.screenshot('03-pasted-image-answer');
+
+    // Drop: a browser cannot drag a file from the desktop under automation, so the drop event a
+    // file drag produces is dispatched on the drop zone with the file in its DataTransfer.
+    await s.panel.frame.locator('#drop-zone').evaluate((zone, base64) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], 'dropped-screenshot.png', { type: 'image/png' }));
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+      }
+    }, s.images.screenshot.toString('base64'));
+    await s.panel.waitForImage('dropped-screenshot.png');
+    assert.deepEqual(await s.panel.imageSize(), { width: 640, height: 360 });
+    await s.panel.askPreset('explain-ui');
+    assert.equal(await s.panel.waitForTurnEnd(), 'done');
+    assert.match(await s.panel.lastTurn.locator('.stats').innerText(), STATS);
+    await s.screenshot('04-dropped-image-answer');
+  });
+
+  scenario('Markdown image link: the diagram CodeLens answers, "Insert as Alt Text" fills the link', async (s) => {
+    await s.workbench.openFile(FILES.markdown);
+    await s.workbench.codeLens('Describe diagram').click();
+    await s.panel.waitForImage(FILES.diagram);
+    assert.equal(await s.panel.waitForTurnEnd(), 'done');
+    assert.match(await s.panel.lastTurn.locator('.question').innerText(), /diagram/i);
+    assert.match(await s.panel.lastTurn.locator('.stats').innerText(), STATS);
+    await s.screenshot('05-markdown-describe-diagram');
+
+    await s.panel.lastTurn.locator('[data-action="insert-alt"]').click();
+    const alt = await savedAltText(s);
+    assert.notEqual(alt.trim(), '', 'the alt text is still empty');
+    await s.screenshot('06-alt-text-inserted');
+  });
+
+  scenario('Markdown image link: the "Write alt text" CodeLens asks for alt text and fills the link', async (s) => {
+    // Start again from an empty alt text: the editor reloads the saved file when it changes on disk.
+    writeFileSync(join(s.workspace, FILES.markdown), MARKDOWN);
+    await s.workbench.openFile(FILES.markdown);
+    await s.workbench.page.locator('.monaco-editor .view-lines', { hasText: MARKDOWN_IMAGE_LINK }).waitFor();
+    await s.workbench.codeLens('Write alt text').click();
+    await s.panel.waitForImage(FILES.diagram);
+    assert.equal(await s.panel.waitForTurnEnd(), 'done');
+    assert.match(await s.panel.lastTurn.locator('.question').innerText(), /alt text/i);
+    const alt = await savedAltText(s);
+    assert.notEqual(alt.trim(), '', 'the alt text is still empty');
+    await s.screenshot('07-write-alt-text');
+  });
+
+  scenario('cancel in the middle of an answer, then ask again', async (s) => {
+    s.updateSettings({ 'infimmHd.maxNewTokens': LONG_ANSWER_TOKENS });
+    await s.workbench.explorerContextCommand(FILES.diagram, 'infimmHd.askAboutImage');
+    await s.panel.waitForImage(FILES.diagram);
+    await s.panel.ask('What does this diagram show?');
+    await s.panel.waitForAnswerText();
+    await s.panel.frame.locator('#cancel-button:not([disabled])').click();
+    assert.equal(await s.panel.waitForTurnEnd(30_000), 'cancelled');
+    const stopped = await s.panel.lastTurn.locator('.answer-text').innerText();
+    await sleep(1000);
+    assert.equal(await s.panel.lastTurn.locator('.answer-text').innerText(), stopped, 'the answer kept growing after Cancel');
+    await s.screenshot('08-cancelled');
+
+    s.updateSettings({ 'infimmHd.maxNewTokens': SHORT_ANSWER_TOKENS });
+    await s.panel.ask('Which boxes are in it?');
+    assert.equal(await s.panel.waitForTurnEnd(), 'done');
+    assert.match(await s.panel.lastTurn.locator('.stats').innerText(), STATS);
+    await s.screenshot('09-answer-after-cancel');
+  });
+
+  scenario('the runtime host dies during an answer: a clear error, then the next question works', async (s) => {
+    s.updateSettings({ 'infimmHd.maxNewTokens': LONG_ANSWER_TOKENS });
+    await s.workbench.explorerContextCommand(FILES.diagram, 'infimmHd.askAboutImage');
+    await s.panel.waitForImage(FILES.diagram);
+    await s.panel.ask('Describe every part of this diagram.');
+    await s.panel.waitForAnswerText();
+    const hosts = processesInSession(s.server.sessionId, 'infimm-runtime-host');
+    assert.equal(hosts.length, 1, `expected one runtime host, found ${hosts.length}`);
+    process.kill(hosts[0]!, 'SIGKILL');
+
+    assert.equal(await s.panel.waitForTurnEnd(30_000), 'failed');
+    await s.panel.error.waitFor({ state: 'visible' });
+    assert.match(await s.panel.error.innerText(), /stopped|crash|ended|exited/i);
+    await s.screenshot('10-runtime-host-killed');
+
+    s.updateSettings({ 'infimmHd.maxNewTokens': SHORT_ANSWER_TOKENS });
+    await s.panel.frame.locator('#error-dismiss').click();
+    await s.panel.ask('What does this diagram show?');
+    assert.equal(await s.panel.waitForTurnEnd(), 'done');
+    assert.match(await s.panel.lastTurn.locator('.stats').innerText(), STATS);
+    await s.screenshot('11-answer-after-crash');
+  });
+
+  scenario('a corrupt image gives a clear message and the extension keeps working', async (s) => {
+    await s.workbench.explorerContextCommand(FILES.corrupt, 'infimmHd.askAboutImage');
+    await s.panel.error.waitFor({ state: 'visible', timeout: 60_000 });
+    const message = await s.panel.error.innerText();
+    assert.match(message, new RegExp(FILES.corrupt.replace('.', '\\.')));
+    assert.match(message, /could not be read|not a valid|corrupt|decode/i);
+    await s.screenshot('12-corrupt-image');
+
+    await s.panel.frame.locator('#error-dismiss').click();
+    await s.workbench.explorerContextCommand(FILES.diagram, 'infimmHd.askAboutImage');
+    await s.panel.waitForImage(FILES.diagram);
+    await s.panel.askPreset('describe');
+    assert.equal(await s.panel.waitForTurnEnd(), 'done');
+    await s.screenshot('13-answer-after-corrupt-image');
+  });
+
+  scenario('light and dark themes render the panel legibly', async (s) => {
+    await s.workbench.explorerContextCommand(FILES.diagram, 'infimmHd.askAboutImage');
+    await s.panel.waitForImage(FILES.diagram);
+    await s.panel.askPreset('describe');
+    assert.equal(await s.panel.waitForTurnEnd(), 'done');
+    const legible = ['.turn .question', '.turn .answer-text', '.turn .stats', '#question-input', '#grid-note'];
+    for (const theme of ['Default Light Modern', 'Default Dark Modern']) {
+      s.updateSettings({ 'workbench.colorTheme': theme });
+      const kind = theme.includes('Dark') ? 'vscode-dark' : 'vscode-light';
+      await s.panel.frame.locator(`body.${kind}`).waitFor({ timeout: 30_000 });
+      for (const selector of legible) {
+        const contrast = await textContrast(s.panel.frame.locator(selector).last());
+        assert.ok(contrast >= 4.5, `${selector} has contrast ${contrast.toFixed(2)} in ${theme}; WCAG AA asks for 4.5`);
+      }
+      await s.screenshot(`14-theme-${kind}`);
+    }
+  });
+});
