@@ -5,10 +5,16 @@ import * as esbuild from 'esbuild';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-// CommonJS has no import.meta; code that resolves files next to itself gets the bundle's own URL.
+// CommonJS has no import.meta: code that finds files next to itself gets the bundle's own URL, and
+// code that resolves a package (the OCR models) resolves it from the bundle's node_modules.
 const importMetaShim = {
-  banner: { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
-  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: {
+    js: [
+      'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;',
+      'const __importMetaResolve = (specifier) => require("node:url").pathToFileURL(require.resolve(specifier)).href;',
+    ].join('\n'),
+  },
+  define: { 'import.meta.url': '__importMetaUrl', 'import.meta.resolve': '__importMetaResolve' },
 };
 
 const common = { bundle: true, minify: production, sourcemap: production ? false : 'linked', logLevel: 'info' };

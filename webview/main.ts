@@ -56,11 +56,16 @@ function ask(text: string, preset?: PresetId): void {
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const message = event.data;
   switch (message.type) {
-    case 'state':
+    case 'state': {
+      // A new question (from a command, a CodeLens or a preset) brings its answer into view.
+      // (Not on the first state after the page loaded: that only restores what was there.)
+      const known = state === undefined ? undefined : new Set(state.turns.map((t) => t.id));
       state = message.state;
+      if (known !== undefined && state.turns.some((t) => !known.has(t.id))) showTab('tab-answer');
       render();
       maybeRunOcr();
       break;
+    }
     case 'image':
       hasImage = message.image !== null;
       renderImage(document, message.image);
@@ -107,12 +112,20 @@ document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && state?.busy === true) post({ type: 'cancel' });
 });
 
-onTabChange(tabs, (tabId) => {
+function tabChanged(tabId: string): void {
   ui.tab = tabId;
   saveUi();
   document.body.dataset.tab = tabId;
   maybeRunOcr();
-});
+}
+
+function showTab(tabId: string): void {
+  if (ui.tab === tabId) return;
+  selectTab(tabs, tabId);
+  tabChanged(tabId);
+}
+
+onTabChange(tabs, tabChanged);
 document.body.dataset.tab = ui.tab;
 
 byId(document, 'answer').addEventListener('click', (event) => {

@@ -28,21 +28,22 @@ export function renderImage(doc: Document, image: PanelImage | null): void {
   img.src = image.dataUrl;
 }
 
-/** Lines between the tiles the model gets, in image pixels (the SVG's viewBox is the image size). */
+/**
+ * One rectangle per tile the model gets, in image pixels (the SVG's viewBox is the image size).
+ * Rectangles, not lines: a zero-width line has no area, so tools that check visibility skip it.
+ */
 function drawGrid(doc: Document, svg: SVGSVGElement, width: number, height: number, grid: TileGrid): void {
-  const lines: [number, number, number, number][] = [
-    [0, 0, width, 0],
-    [0, height, width, height],
-    [0, 0, 0, height],
-    [width, 0, width, height],
-  ];
-  for (let c = 1; c < grid.cols; c++) lines.push([(width * c) / grid.cols, 0, (width * c) / grid.cols, height]);
-  for (let r = 1; r < grid.rows; r++) lines.push([0, (height * r) / grid.rows, width, (height * r) / grid.rows]);
-  for (const [x1, y1, x2, y2] of lines) {
-    const line = doc.createElementNS(SVG, 'line');
-    line.setAttribute('class', 'tile-line');
-    for (const [name, value] of Object.entries({ x1, y1, x2, y2 })) line.setAttribute(name, String(value));
-    svg.append(line);
+  const w = width / grid.cols;
+  const h = height / grid.rows;
+  for (let row = 0; row < grid.rows; row++) {
+    for (let col = 0; col < grid.cols; col++) {
+      const tile = doc.createElementNS(SVG, 'rect');
+      tile.setAttribute('class', 'tile');
+      for (const [name, value] of Object.entries({ x: col * w, y: row * h, width: w, height: h, 'data-row': row, 'data-col': col })) {
+        tile.setAttribute(name, String(value));
+      }
+      svg.append(tile);
+    }
   }
 }
 

@@ -47,9 +47,10 @@ export function describeError(error: unknown, subject?: string): PanelError {
   if (error instanceof UserError) return error.hint === undefined ? { message: error.message } : { message: error.message, hint: error.hint };
   if (error instanceof RuntimeRequestError) {
     // The runtime speaks of "the image"; the user needs to know which one.
-    const { message } = error.info;
+    const { message, code } = error.info;
+    const aboutImage = code === 'bad-image' || code === 'image-too-large';
     return {
-      message: subject === undefined || message.includes(subject) ? message : `${subject}: ${message}`,
+      message: !aboutImage || subject === undefined || message.includes(subject) ? message : `${subject}: ${message}`,
       hint: error.info.hint ?? RUNTIME_HINTS[error.info.code],
     };
   }

@@ -3,11 +3,12 @@ import { test } from 'node:test';
 import { RuntimeRequestError } from '../../src/host/client.ts';
 import { describeError, UserError } from '../../src/extension/errors.ts';
 
-test('runtime errors keep their words, name the image and always carry a next step', () => {
+test('runtime errors keep their words, name the image when it is at fault and always carry a next step', () => {
   const codes = ['bad-image', 'image-too-large', 'model-missing', 'model-invalid', 'model-incompatible', 'provider-unavailable', 'host-crashed', 'not-configured', 'bad-request', 'internal'] as const;
   for (const code of codes) {
-    const described = describeError(new RuntimeRequestError({ code, message: 'The image could not be decoded.' }), 'corrupt.png');
-    assert.equal(described.message, 'corrupt.png: The image could not be decoded.');
+    const described = describeError(new RuntimeRequestError({ code, message: 'It failed.' }), 'corrupt.png');
+    const aboutImage = code === 'bad-image' || code === 'image-too-large';
+    assert.equal(described.message, aboutImage ? 'corrupt.png: It failed.' : 'It failed.', code);
     assert.ok((described.hint ?? '').length > 10, code);
   }
   const named = describeError(new RuntimeRequestError({ code: 'bad-image', message: 'corrupt.png is not a PNG.', hint: 'Save it again.' }), 'corrupt.png');

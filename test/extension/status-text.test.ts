@@ -9,6 +9,7 @@ test('the status bar shows the state, and the provider once a model is loaded', 
   assert.equal(statusText({ state: 'loading' }, model).text, '$(loading~spin) InfiMM-HD · loading');
   assert.equal(statusText({ state: 'ready', model: 'infimm-hd-7b', provider: 'cuda, cpu' }, model).text, '$(eye) InfiMM-HD · cuda, cpu · ready');
   assert.equal(statusText({ state: 'busy', model: 'infimm-hd-7b', provider: 'cpu' }, model).text, '$(sync~spin) InfiMM-HD · cpu · busy');
+  assert.equal(statusText({ state: 'ready' }, model).text, '$(warning) InfiMM-HD · no model', 'a host whose model failed to load is not ready');
 });
 
 test('the tooltip names the model, where its folder came from and the provider', () => {

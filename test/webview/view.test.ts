@@ -52,9 +52,11 @@ test('the tile grid is drawn over the image with the runtime grid, and its note 
   renderState(doc, baseState({ imageSize: { width: 1200, height: 600 }, grid: { rows: 2, cols: 3, tileSize: 448, views: 7 } }), true);
   const grid = doc.getElementById('tile-grid')!;
   assert.equal(grid.getAttribute('viewBox'), '0 0 1200 600');
-  const lines = [...grid.querySelectorAll('line')].map((l) => ['x1', 'y1', 'x2', 'y2'].map((a) => Number(l.getAttribute(a))));
-  assert.equal(lines.length, 4 + 2 + 1);
-  assert.deepEqual(lines.slice(4), [[400, 0, 400, 600], [800, 0, 800, 600], [0, 300, 1200, 300]]);
+  const tiles = [...grid.querySelectorAll('.tile')].map((t) => ['x', 'y', 'width', 'height'].map((a) => Number(t.getAttribute(a))));
+  assert.deepEqual(tiles, [
+    [0, 0, 400, 300], [400, 0, 400, 300], [800, 0, 400, 300],
+    [0, 300, 400, 300], [400, 300, 400, 300], [800, 300, 400, 300],
+  ]);
   assert.match(doc.getElementById('grid-note')!.textContent ?? '', /2×3 tiles of 448 px plus a thumbnail \(7 views\)/);
   assert.equal(doc.getElementById('image-view')!.getAttribute('alt'), 'ui.png');
   assert.equal(doc.getElementById('image-frame')!.hidden, false);
