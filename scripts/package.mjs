@@ -54,6 +54,8 @@ try {
     ignoreFile,
     dependencies: true,
     allowMissingRepository: true,
+    // No repository URL to point at: the README's links to docs/ stay relative.
+    rewriteRelativeLinks: false,
     skipLicense: !['LICENSE', 'LICENSE.md', 'LICENSE.txt'].some((file) => existsSync(file)),
   });
 } finally {
