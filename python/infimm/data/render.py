@@ -1,0 +1,59 @@
+"""Drawing helpers shared by the generators: fonts from Debian's font packages, named colours, themes."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from functools import lru_cache
+
+from PIL import Image, ImageDraw, ImageFont
+
+# fonts-dejavu-core and fonts-liberation, both in .ci/run's package list.
+FONT_DIRS = {"dejavu": "/usr/share/fonts/truetype/dejavu/", "liberation": "/usr/share/fonts/truetype/liberation/"}
+SANS = [("dejavu", "DejaVuSans.ttf"), ("liberation", "LiberationSans-Regular.ttf")]
+SANS_BOLD = [("dejavu", "DejaVuSans-Bold.ttf"), ("liberation", "LiberationSans-Bold.ttf")]
+MONO = [("dejavu", "DejaVuSansMono.ttf"), ("liberation", "LiberationMono-Regular.ttf")]
+
+# Colours that a question may ask for by name: far enough apart to be told apart after a bicubic squash.
+NAMED_COLOURS = {
+    "black": (20, 20, 20),
+    "red": (220, 30, 30),
+    "blue": (30, 70, 230),
+    "green": (20, 150, 40),
+    "orange": (245, 140, 0),
+    "purple": (140, 40, 190),
+}
+
+
+@lru_cache(maxsize=None)
+def font(face: tuple[str, str], size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(FONT_DIRS[face[0]] + face[1], size)
+
+
+def text_width(draw: ImageDraw.ImageDraw, text: str, f: ImageFont.FreeTypeFont) -> int:
+    return int(draw.textlength(text, font=f))
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str  # "light" or "dark": the answer to the theme question
+    background: tuple
+    panel: tuple
+    text: tuple
+    muted: tuple  # disabled controls
+    accent: tuple
+    border: tuple
+
+
+LIGHT = Theme("light", (236, 239, 244), (252, 252, 253), (25, 25, 30), (165, 168, 175), (30, 90, 220), (150, 155, 165))
+DARK = Theme("dark", (24, 26, 31), (40, 43, 51), (235, 236, 240), (105, 110, 120), (90, 150, 255), (95, 100, 112))
+
+
+def theme(rng: random.Random) -> Theme:
+    return rng.choice([LIGHT, DARK])
+
+
+def canvas(rng: random.Random, low: int, high: int, colour: tuple, min_height: int = 0) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    """A canvas whose sides are drawn from [low, high] (the sizes spread over several tile grids), at least
+    `min_height` tall so that the content fits."""
+    image = Image.new("RGB", (rng.randint(low, high), max(min_height, rng.randint(low, high))), colour)
+    return image, ImageDraw.Draw(image)
