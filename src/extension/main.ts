@@ -166,9 +166,12 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: unsubscribeStatus },
     command('infimmHd.askAboutImage', (uri?: vscode.Uri) => askAbout(uri instanceof vscode.Uri ? uri : undefined)),
     command('infimmHd.describeDiagram', async (target?: unknown, offset?: unknown) => {
-      if (target instanceof vscode.Uri && typeof offset !== 'number') return askAbout(target, 'describe-diagram');
-      const fromMarkdown = target !== undefined || vscode.window.activeTextEditor?.document.languageId === 'markdown';
-      if (!fromMarkdown) return askAbout(undefined, 'describe-diagram');
+      // A CodeLens passes (document, offset); the Markdown editor menu passes the document; the Explorer an image.
+      const editor = vscode.window.activeTextEditor;
+      const markdownEditor = editor?.document.languageId === 'markdown' ? editor.document.uri.toString() : undefined;
+      const onMarkdownLink =
+        typeof offset === 'number' || (markdownEditor !== undefined && (target === undefined || (target instanceof vscode.Uri && target.toString() === markdownEditor)));
+      if (!onMarkdownLink) return askAbout(target instanceof vscode.Uri ? target : undefined, 'describe-diagram');
       const image = await markdownImage(target, offset);
       if (image !== undefined) await askAbout(image, 'describe-diagram');
     }),
