@@ -1,0 +1,83 @@
+"""A batched forward of InfiMM-HD for training, over the very modules and parameters of model.py (one
+definition of the weights, the released checkpoint's key names). model.py runs one sequence at a time with
+any number of images; training needs batches of right-padded sequences with one image each, which this
+computes with the same maths (a test checks the logits against InfiMMHD.logits)."""
+from __future__ import annotations
+
+import math
+
+import torch
+
+from ..model import GatedCrossAttentionBlock, InfiMMHD, LlamaDecoderLayer, rotate_half
+
+
+def image_media(model: InfiMMHD, images: list[tuple[torch.Tensor, int, int]], grad: bool):
+    """Views of a batch of images, each (pixels [V, 3, S, S], rows, cols), through the ViT in one call.
+    Returns media [B, N, Dv] (zero-padded) and its mask [B, N]."""
+    with torch.set_grad_enabled(grad):
+        features = model.vision_encoder(torch.cat([pixels for pixels, _, _ in images]))
+    media, start = [], 0
+    for pixels, rows, cols in images:
+        media.append(model.image_media(features[start:start + pixels.shape[0]], rows, cols))
+        start += pixels.shape[0]
+    longest = max(m.shape[0] for m in media)
+    padded = features.new_zeros(len(media), longest, features.shape[-1])
+    mask = torch.zeros(len(media), longest, dtype=torch.bool)
+    for b, m in enumerate(media):
+        padded[b, : m.shape[0]] = m
+        mask[b, : m.shape[0]] = True
+    return padded, mask
+
+
+def cross_attention(block: GatedCrossAttentionBlock, x, media, media_mask, seen_image):
+    """x [B, T, D]; every token at or after its sequence's <image> (seen_image [B, T]) attends to that image."""
+    a = block.attn
+    b, t, _ = x.shape
+    q = a.to_q(a.norm(x)).reshape(b, t, a.heads, a.dim_head).transpose(1, 2)  # [B, H, T, dh]
+    k, v = (m.reshape(b, -1, a.heads, a.dim_head).transpose(1, 2) for m in a.to_kv(media).chunk(2, dim=-1))
+    sim = (q * a.dim_head ** -0.5) @ k.transpose(-2, -1)  # [B, H, T, N]
+    sim = sim.masked_fill(~media_mask[:, None, None, :], -torch.finfo(sim.dtype).max)
+    attn = sim.softmax(dim=-1).masked_fill(~seen_image[:, None, :, None], 0.0)
+    out = a.to_out((attn @ v).transpose(1, 2).reshape(b, t, -1))
+    x = out * block.attn_gate.tanh() + x
+    return block.ff(x) * block.ff_gate.tanh() + x
+
+
+def decoder_layer(layer: LlamaDecoderLayer, x, cos, sin, causal):
+    attention = layer.self_attn
+    c, hd = attention.c, attention.c.head_dim
+    b, t, _ = x.shape
+    h = layer.input_layernorm(x)
+    q = attention.q_proj(h).reshape(b, t, c.num_attention_heads, hd).transpose(1, 2)  # [B, H, T, hd]
+    k = attention.k_proj(h).reshape(b, t, c.num_key_value_heads, hd).transpose(1, 2)
+    v = attention.v_proj(h).reshape(b, t, c.num_key_value_heads, hd).transpose(1, 2)
+    q = q * cos + rotate_half(q) * sin
+    k = k * cos + rotate_half(k) * sin
+    repeat = c.num_attention_heads // c.num_key_value_heads
+    k, v = k.repeat_interleave(repeat, dim=1), v.repeat_interleave(repeat, dim=1)
+    sim = (q @ k.transpose(-2, -1)) / math.sqrt(hd)
+    sim = sim.masked_fill(~causal, -torch.finfo(sim.dtype).max)
+    out = attention.o_proj((sim.softmax(dim=-1) @ v).transpose(1, 2).reshape(b, t, -1))
+    x = x + out
+    return x + layer.mlp(layer.post_attention_layernorm(x))
+
+
+def logits(model: InfiMMHD, input_ids, media=None, media_mask=None):
+    """input_ids [B, T], right-padded, at most one <image> each; media [B, N, Dv] and media_mask [B, N]
+    from image_media, or None for a text-only batch (the gated blocks are skipped, as in model.py)."""
+    config = model.config
+    c = config.language
+    lm = model.lang_encoder.model
+    t = input_ids.shape[1]
+    x = lm.embed_tokens(input_ids)
+    seen_image = torch.cumsum((input_ids == config.image_token_id).to(torch.int64), dim=1) > 0
+    inv_freq = 1.0 / (c.rope_theta ** (torch.arange(0, c.head_dim, 2, dtype=torch.float64) / c.head_dim))
+    freqs = torch.arange(t, dtype=torch.float64)[:, None] * inv_freq[None, :]
+    emb = torch.cat([freqs, freqs], dim=-1)
+    cos, sin = emb.cos().to(x.dtype), emb.sin().to(x.dtype)
+    causal = torch.ones(t, t, dtype=torch.bool).tril()
+    for layer in lm.layers:
+        if layer.gated_cross_attn_layer is not None and media is not None:
+            x = cross_attention(layer.gated_cross_attn_layer, x, media, media_mask, seen_image)
+        x = decoder_layer(layer.decoder_layer, x, cos, sin, causal)
+    return model.lang_encoder.lm_head(lm.norm(x))

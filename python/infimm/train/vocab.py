@@ -1,0 +1,48 @@
+"""The model's own SentencePiece vocabulary, made like LLaMA's (BPE, byte fallback, identity normalisation,
+digits split, dummy prefix), trained on the generated questions, answers, captions and the chat template.
+<|endofchunk|> and <image> are not pieces: InfimmTokenizer appends them as ids vocab + 0 and vocab + 1."""
+from __future__ import annotations
+
+import io
+
+import sentencepiece as spm
+
+from ..data import FAMILIES, sample
+from ..tokenization import SYSTEM_PROMPT
+from .examples import CPT_ANSWER, CPT_QUESTION
+
+
+def corpus(samples_per_family: int) -> list[str]:
+    lines = []
+    for family in FAMILIES:
+        for seed in range(samples_per_family):
+            s = sample(family, seed)
+            lines.append(s.caption)
+            for qa in s.qa:
+                lines.append(f"USER: {qa.question} ASSISTANT: {qa.answer}")
+                lines.append(f"{CPT_QUESTION} {qa.question} {CPT_ANSWER} {qa.answer}")
+    # The system prompt starts every chat: as common in the corpus as the chats themselves.
+    lines += [SYSTEM_PROMPT] * (len(lines) // 3)
+    return lines
+
+
+def train_vocabulary(path: str, vocab_size: int, samples_per_family: int = 150) -> None:
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(corpus(samples_per_family)),
+        model_writer=model,
+        model_type="bpe",
+        vocab_size=vocab_size,
+        byte_fallback=True,
+        normalization_rule_name="identity",
+        split_digits=True,
+        add_dummy_prefix=True,
+        remove_extra_whitespaces=False,
+        allow_whitespace_only_pieces=True,
+        character_coverage=1.0,
+        unk_id=0, bos_id=1, eos_id=2, pad_id=-1,
+        num_threads=1,
+        minloglevel=2,
+    )
+    with open(path, "wb") as f:
+        f.write(model.getvalue())
