@@ -39,8 +39,10 @@ function render(): void {
   if (state !== undefined) renderState(document, state, hasImage);
 }
 
-function maybeRunOcr(): void {
-  if (ui.tab === 'tab-ocr' && state?.ocrEnabled === true && hasImage && state.ocr.status === 'idle') post({ type: 'runOcr' });
+/** Runs OCR when its tab shows an image not read yet; switching to the tab again retries a failure. */
+function maybeRunOcr(retry = false): void {
+  const status = state?.ocr.status;
+  if (ui.tab === 'tab-ocr' && state?.ocrEnabled === true && hasImage && (status === 'idle' || (retry && status === 'failed'))) post({ type: 'runOcr' });
 }
 
 function ask(text: string, preset?: PresetId): void {
@@ -116,7 +118,7 @@ function tabChanged(tabId: string): void {
   ui.tab = tabId;
   saveUi();
   document.body.dataset.tab = tabId;
-  maybeRunOcr();
+  maybeRunOcr(true);
 }
 
 function showTab(tabId: string): void {

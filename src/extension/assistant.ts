@@ -2,14 +2,14 @@
 // All heavy work happens in the runtime host process; this only awaits it.
 import * as vscode from 'vscode';
 import type { RuntimeConfig } from '../common/protocol.ts';
-import { RuntimeCancelledError } from '../host/client.ts';
+import { RuntimeCancelledError, RuntimeRequestError } from '../host/client.ts';
 import { EditorActions } from './editor-actions.ts';
 import { describeError, UserError } from './errors.ts';
 import { checkImageSize, fromDataUrl, isImageMimeType, toDataUrl } from './image-files.ts';
 import { readImageFile, uriName } from './image-sources.ts';
 import { formatAltText } from './markdown-images.ts';
 import { PanelHost } from './panel.ts';
-import { PRESETS, type FromWebview, type PresetId } from './panel-protocol.ts';
+import { PRESETS, type FromWebview, type PanelError, type PresetId } from './panel-protocol.ts';
 import type { RuntimeManager } from './runtime-manager.ts';
 import { Session, type SessionImage } from './session.ts';
 import type { ResolvedSettings } from './settings.ts';
@@ -36,9 +36,7 @@ export class Assistant implements vscode.Disposable {
 
   /** Shows a plain-words error in the panel (and the log); the conversation is kept. */
   showError(error: unknown, subject?: string): void {
-    const described = describeError(error, subject);
-    this.log(`error: ${described.message}${error instanceof Error && !(error instanceof UserError) ? `\n${error.stack ?? ''}` : ''}`);
-    this.session.error = described;
+    this.session.error = this.describe(error, subject);
     this.panel.show(true);
     this.postState();
   }
@@ -137,8 +135,7 @@ export class Assistant implements vscode.Disposable {
         this.log('ask: cancelled');
         this.session.endTurn(turn.id, 'cancelled');
       } else {
-        const described = describeError(error, image.name);
-        this.log(`ask: failed: ${described.message}${error instanceof Error ? `\n${error.stack ?? ''}` : ''}`);
+        const described = this.describe(error, image.name);
         // A first turn that failed left no memory in the runtime: the next question sends the image again.
         if (firstTurn) this.session.dropConversation();
         this.session.endTurn(turn.id, 'failed', described);
@@ -222,6 +219,14 @@ export class Assistant implements vscode.Disposable {
   /** Settings changed: the panel shows whether OCR is on. */
   refresh(): void {
     this.postState();
+  }
+
+  /** The user's words for an error; the log also gets the stack of anything unexpected. */
+  private describe(error: unknown, subject?: string): PanelError {
+    const described = describeError(error, subject);
+    const unexpected = error instanceof Error && !(error instanceof UserError) && !(error instanceof RuntimeRequestError);
+    this.log(`error: ${described.message}${unexpected ? `\n${error.stack ?? ''}` : ''}`);
+    return described;
   }
 
   private async fillAltText(answer: string): Promise<void> {
