@@ -46,6 +46,19 @@ async function editedCheckpoint(edit: (tensors: Map<string, F32Tensor>, config: 
   return dir;
 }
 
+/** A copy of a tiny safetensors checkpoint whose tensor `name` is stored as I32. */
+async function editedIntCheckpoint(name: string): Promise<string> {
+  const dir = await editedCheckpoint(() => {});
+  const file = join(dir, 'model.safetensors');
+  const bytes = readFileSync(file);
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  const header = bytes.subarray(8, 8 + headerLength).toString('utf8');
+  const edited = header.replace(`"${name}":{"dtype":"F32"`, `"${name}":{"dtype":"I32"`);
+  assert.notEqual(edited, header);
+  writeFileSync(file, Buffer.concat([bytes.subarray(0, 8), Buffer.from(edited), bytes.subarray(8 + headerLength)]));
+  return dir;
+}
+
 /** Runs the CLI; returns its exit code and stderr. */
 function cli(args: string[]): { status: number | null; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/convert/cli.ts'), ...args], { encoding: 'utf8', cwd: ROOT });
@@ -81,6 +94,7 @@ describe('convert', () => {
   });
 
   const bad: Array<[string, () => Promise<string>, RegExp]> = [
+    ['an integer tensor where weights are expected', () => editedIntCheckpoint('lang_encoder.model.norm.weight'), /lang_encoder\.model\.norm\.weight|dtype I32 where a floating-point tensor is expected/],
     ['a missing key', () => editedCheckpoint((t) => t.delete('lang_encoder.model.layers.3.gated_cross_attn_layer.ff_gate')), /missing tensors: lang_encoder\.model\.layers\.3\.gated_cross_attn_layer\.ff_gate/],
     ['an unknown key', () => editedCheckpoint((t) => t.set('lang_encoder.model.layers.2.extra.weight', { shape: [2], data: new Float32Array(2) })), /unmapped keys in the checkpoint.*lang_encoder\.model\.layers\.2\.extra\.weight/],
     ['a key outside the model', () => editedCheckpoint((t) => t.set('optimizer.step', { shape: [1], data: new Float32Array(1) })), /unmapped keys in the checkpoint: optimizer\.step/],
