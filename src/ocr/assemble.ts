@@ -14,6 +14,8 @@ export interface PlacedLine {
   words?: OcrWord[];
   /** Ink runs along the line in image x, for horizontal upright lines (others never go on a grid). */
   runs?: GridRun[];
+  /** Read after a half turn. */
+  flipped?: boolean;
 }
 
 export interface Assembled {
@@ -44,7 +46,10 @@ interface Region {
 
 export function assemble(lines: readonly PlacedLine[], mode: LayoutMode): Assembled {
   const bounds = lines.map((l) => quadBounds(l.box));
-  const regions = joinCodeBlocks(readingOrder(bounds), lines, bounds, mode);
+  // A page that is mostly upside down is read in its own orientation: its last line is on top.
+  const upsideDown = lines.filter((l) => l.flipped).length * 2 > lines.length;
+  const order = readingOrder(upsideDown ? bounds.map((b) => ({ x0: -b.x1, y0: -b.y1, x1: -b.x0, y1: -b.y0 })) : bounds);
+  const regions = joinCodeBlocks(order, lines, bounds, mode);
   const out: OcrLine[] = [];
   const text: string[] = [];
   const codeGaps: Bounds[] = [];

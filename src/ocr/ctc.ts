@@ -1,5 +1,6 @@
-// Greedy CTC decoding that keeps where each character was read. paddleocr's decoder returns only
-// the text; the frame of every character is what places words and rebuilds code columns.
+// Greedy CTC decoding that keeps where each character was read (paddleocr's decoder returns only
+// the text; the frame of every character is what places words and rebuilds code columns), and can
+// be held to a subset of the characters, such as everything but CJK on a Latin page.
 
 export interface Glyph {
   char: string;
@@ -11,9 +12,18 @@ export interface Glyph {
 
 /**
  * Decodes one sequence of `frames` × `classes` probabilities starting at `offset` in `probs`:
- * per frame the most likely class, repeats collapsed, blanks (class 0) dropped.
+ * per frame the most likely class, repeats collapsed, blanks (class 0) dropped. With `allowed`,
+ * only classes marked 1 compete, and their probabilities are renormalised over them (the
+ * probability of the character given that it is one of those).
  */
-export function decodeCtc(probs: Float32Array, offset: number, frames: number, classes: number, characters: readonly string[]): Glyph[] {
+export function decodeCtc(
+  probs: Float32Array,
+  offset: number,
+  frames: number,
+  classes: number,
+  characters: readonly string[],
+  allowed?: Uint8Array,
+): Glyph[] {
   const glyphs: Glyph[] = [];
   let previous = 0;
   let start = 0;
@@ -22,13 +32,17 @@ export function decodeCtc(probs: Float32Array, offset: number, frames: number, c
     let bestProb = 0;
     if (t < frames) {
       const row = offset + t * classes;
+      let total = 0;
       for (let c = 0; c < classes; c++) {
+        if (allowed && !allowed[c]) continue;
         const p = probs[row + c]!;
+        total += p;
         if (p > bestProb) {
           bestProb = p;
           best = c;
         }
       }
+      if (allowed && total > 0) bestProb /= total;
     }
     if (t < frames && best === previous) {
       if (best !== 0) glyphs[glyphs.length - 1]!.prob = Math.max(glyphs[glyphs.length - 1]!.prob, bestProb);
@@ -42,14 +56,21 @@ export function decodeCtc(probs: Float32Array, offset: number, frames: number, c
   return glyphs;
 }
 
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-const FULLWIDTH = /[\uff01-\uff5e\u3000\u3002]/;
+const CJK_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+/** CJK scripts, with the full-width forms and CJK punctuation that only CJK text uses. */
+const CJK_FORMS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff00-\uffef]/u;
 
-/**
- * The recognizer's dictionary is Chinese-first and often gives "（" or "，" for ASCII punctuation;
- * in a line with no CJK character they are folded to ASCII.
- */
-export function foldFullwidth<T extends { char: string }>(glyphs: T[]): T[] {
-  if (glyphs.some((g) => CJK.test(g.char))) return glyphs;
-  return glyphs.map((g) => (FULLWIDTH.test(g.char) ? { ...g, char: g.char === '\u3002' ? '.' : g.char.normalize('NFKC') } : g));
+/** True for a character of a CJK script (Han, kana, Hangul). */
+export function isCjk(char: string): boolean {
+  return CJK_SCRIPT.test(char);
+}
+
+/** True when the text has a CJK character or a form only CJK text uses ("（", "，"). */
+export function hasCjkForms(text: string): boolean {
+  return CJK_FORMS.test(text);
+}
+
+/** The classes a Latin page may hold: the blank and every character but CJK forms. */
+export function nonCjkClasses(characters: readonly string[]): Uint8Array {
+  return Uint8Array.from(characters, (c, i) => (i === 0 || !CJK_FORMS.test(c) ? 1 : 0));
 }

@@ -9,7 +9,7 @@ import { OcrCancelledError, OcrError } from './errors.ts';
 import { type Bounds, boundsQuad, overlap1d, type Quad, quadBounds, rectBounds, roundQuad, subQuad } from './geometry.ts';
 import { inkBounds } from './ink.ts';
 import { defaultModelFiles, loadCharacters, loadSession, type OcrModelFiles } from './models.ts';
-import { type ReadLine, TextRecognizer } from './recognize.ts';
+import { type ReadLine, type Script, TextRecognizer } from './recognize.ts';
 import { composeLine } from './words.ts';
 
 export interface OcrEngineOptions {
@@ -72,9 +72,16 @@ export class OcrEngine {
     const detection = await this.detector.detect(image, region, { ...DETECTION, checkpoint });
     const detected = performance.now();
     const layoutMode = options.layout ?? 'auto';
-    const placed = await this.readBoxes(image, detection.boxes, checkpoint);
+    const first = await this.readBoxes(image, detection.boxes, checkpoint);
+    const placed = first.lines.filter(readable);
     let assembled = assemble(placed, layoutMode);
-    const recovered = await this.readBoxes(image, gapBoxes(image, region, assembled.codeGaps, placed), checkpoint);
+    // Each code row that was missed is read in a few croppings; the most confident reading counts.
+    const candidates = gapBoxes(image, region, assembled.codeGaps, placed);
+    const second = await this.readBoxes(image, candidates.flat(), checkpoint, first.script);
+    let next = 0;
+    const recovered = candidates
+      .map((group) => second.lines.slice(next, (next += group.length)).reduce((a, b) => (b.confidence > a.confidence ? b : a)))
+      .filter(readable);
     if (recovered.length > 0) assembled = assemble([...placed, ...recovered], layoutMode);
     const { lines, text, layout } = assembled;
     const done = performance.now();
@@ -92,15 +99,19 @@ export class OcrEngine {
     };
   }
 
-  private async readBoxes(image: DecodedImage, boxes: readonly Quad[], checkpoint: () => void): Promise<PlacedLine[]> {
-    if (boxes.length === 0) return [];
-    const read = await this.recognizer.read(image, boxes, checkpoint);
-    return read.map(place).filter((l) => l.text !== '' && l.confidence >= MIN_CONFIDENCE);
+  private async readBoxes(image: DecodedImage, boxes: readonly Quad[], checkpoint: () => void, script?: Script): Promise<{ lines: PlacedLine[]; script?: Script }> {
+    if (boxes.length === 0) return { lines: [] };
+    const read = await this.recognizer.read(image, boxes, checkpoint, script);
+    return { lines: read.lines.map(place), script: read.script };
   }
 
   async dispose(): Promise<void> {
     await Promise.all(this.sessions.map((s) => s.release()));
   }
+}
+
+function readable(line: PlacedLine): boolean {
+  return line.text !== '' && line.confidence >= MIN_CONFIDENCE;
 }
 
 /** A read line in image terms: text, word boxes and (for upright horizontal lines) ink runs in image x. */
@@ -116,20 +127,23 @@ function place(line: ReadLine): PlacedLine {
     const [f0, f1] = [fraction(w.x0), fraction(w.x1)].sort((a, b) => a - b) as [number, number];
     return { text: w.text, box: roundQuad(subQuad(line.box, f0, f1)), confidence: w.confidence };
   });
-  if (line.flipped) return { ...base, words };
+  if (line.flipped) return { ...base, words, flipped: true };
   const [tl, tr] = line.box;
   const imageX = (x: number): number => tl[0] + fraction(x) * (tr[0] - tl[0]);
   const runs = composed.groups.map((g) => ({ x0: imageX(g.x0), x1: imageX(g.x1), text: g.text, centers: g.centers.map(imageX) }));
   return { ...base, words, runs };
 }
 
+/** Margins around a missed row's ink (left, right) in row heights: the recognizer's confidence in a lone "}" swings with them. */
+const GAP_MARGINS = [[0.5, 1], [1, 1], [0.5, 2]] as const;
+
 /**
  * Boxes for the code rows where nothing was read but ink is present (the detector overlooks lone
- * "}" lines), shaped like the detector's boxes: the row's height, a little wider than the ink.
+ * "}" lines): for each, a few boxes of the row's height around the ink.
  */
-function gapBoxes(image: DecodedImage, region: Bounds, gaps: readonly Bounds[], lines: readonly PlacedLine[]): Quad[] {
+function gapBoxes(image: DecodedImage, region: Bounds, gaps: readonly Bounds[], lines: readonly PlacedLine[]): Quad[][] {
   const taken = lines.map((l) => quadBounds(l.box));
-  const boxes: Quad[] = [];
+  const boxes: Quad[][] = [];
   for (const gap of gaps) {
     const height = gap.y1 - gap.y0;
     const g = {
@@ -141,15 +155,16 @@ function gapBoxes(image: DecodedImage, region: Bounds, gaps: readonly Bounds[], 
     if (g.y1 - g.y0 < 2 || taken.some((t) => overlap1d(t.y0, t.y1, g.y0, g.y1) > 0.5 * (g.y1 - g.y0) && overlap1d(t.x0, t.x1, g.x0, g.x1) > 0)) continue;
     const ink = inkBounds(image, g);
     if (!ink || ink.y1 - ink.y0 < 0.25 * height) continue;
-    const pad = height;
     const centre = (gap.y0 + gap.y1) / 2;
     boxes.push(
-      boundsQuad({
-        x0: Math.max(region.x0, Math.floor(ink.x0 - pad)),
-        x1: Math.min(region.x1, Math.ceil(ink.x1 + pad)),
-        y0: Math.max(region.y0, Math.floor(centre - height / 2)),
-        y1: Math.min(region.y1, Math.ceil(centre + height / 2)),
-      }),
+      GAP_MARGINS.map(([left, right]) =>
+        boundsQuad({
+          x0: Math.max(region.x0, Math.floor(ink.x0 - left * height)),
+          x1: Math.min(region.x1, Math.ceil(ink.x1 + right * height)),
+          y0: Math.max(region.y0, Math.floor(centre - height / 2)),
+          y1: Math.min(region.y1, Math.ceil(centre + height / 2)),
+        }),
+      ),
     );
   }
   return boxes;

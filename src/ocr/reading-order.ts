@@ -11,6 +11,10 @@ export type Blocks = number[][][];
 const GUTTER = 1;
 /** Lines whose vertical centres differ by less than this many line heights share a row. */
 const SAME_ROW = 0.5;
+/** Rows of flowing text are at least this many line heights wide… */
+const FLOW_WIDTH = 8;
+/** …and fill at least this share of their column (ragged right allowed). */
+const FLOW_FILL = 0.75;
 /** Consecutive parts closer than this many line heights belong to one block. */
 const BLOCK_GAP = 0.6;
 
@@ -94,13 +98,26 @@ function rowsAlign(left: number[], right: number[], b: readonly Bounds[]): boole
   return paired.length >= 0.6 * small.length;
 }
 
-/** Flowing text: at least three rows, most of which run to (near) the right edge of their side. */
+/**
+ * Flowing text: a paragraph of at least three close, wide rows (several words each), most of which
+ * run to near the right edge of their side, as wrapped text does; table cells are short.
+ */
 function flows(ids: number[], b: readonly Bounds[]): boolean {
   const box = enclose(ids, b);
-  const lines = rows(ids, b).map((row) => Math.max(...row.map((k) => b[k]!.x1)));
-  if (lines.length < 3) return false;
-  const full = lines.filter((x1) => box.x1 - x1 <= 0.1 * (box.x1 - box.x0)).length;
-  return full >= 0.6 * lines.length;
+  const rowBoxes = rows(ids, b).map((row) => enclose(row, b));
+  const isFlowing = (p: Bounds[]): boolean =>
+    p.length >= 3 &&
+    p.filter((r) => r.x1 - r.x0 >= FLOW_WIDTH * (r.y1 - r.y0) && r.x1 - r.x0 >= FLOW_FILL * (box.x1 - box.x0)).length >= 0.6 * p.length;
+  let paragraph: Bounds[] = [];
+  for (const row of rowBoxes) {
+    const last = paragraph.at(-1);
+    if (last && row.y0 - last.y1 > BLOCK_GAP * Math.min(row.y1 - row.y0, last.y1 - last.y0)) {
+      if (isFlowing(paragraph)) return true;
+      paragraph = [];
+    }
+    paragraph.push(row);
+  }
+  return isFlowing(paragraph);
 }
 
 function isParagraph(ids: number[], b: readonly Bounds[]): boolean {

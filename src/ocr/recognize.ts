@@ -6,7 +6,7 @@ import { Image, ImageClassificationService } from 'paddleocr';
 import type { DecodedImage } from '../image/decode.ts';
 import { ort, type InferenceSession } from '../onnx/ort.ts';
 import { paddleOrt, paddleSession } from './paddle-ort.ts';
-import { decodeCtc, foldFullwidth, type Glyph } from './ctc.ts';
+import { decodeCtc, type Glyph, hasCjkForms, isCjk, nonCjkClasses } from './ctc.ts';
 import { type Quad, quadSize } from './geometry.ts';
 import { inkProfile, type InkProfile } from './ink.ts';
 
@@ -17,7 +17,7 @@ export interface ReadLine {
   /** Read after a half turn, as the orientation model asked: crop x runs from the box's right edge. */
   flipped: boolean;
   cropWidth: number;
-  glyphs: Array<Glyph & { x: number }>;
+  glyphs: Glyphs;
   ink: InkProfile;
 }
 
@@ -26,15 +26,29 @@ const HEIGHT = 48;
 const MIN_WIDTH = 320;
 const BATCH = 8;
 const WIDTH_SPREAD = 1.3;
+/**
+ * A page on which fewer than this share of the characters read are CJK is a Latin page: the
+ * recognizer's Chinese-first dictionary then gives "了" for a lone "}" or "（" for "(", and those
+ * lines are read again without CJK characters.
+ */
+const CJK_SHARE = 0.1;
+
+/** 'latin': read without CJK characters; 'any': the whole dictionary. */
+export type Script = 'latin' | 'any';
+
+type Glyphs = Array<Glyph & { x: number }>;
 
 export class TextRecognizer {
   private readonly orientation: ImageClassificationService | undefined;
+
+  private readonly latinClasses: Uint8Array;
 
   constructor(
     private readonly session: InferenceSession,
     private readonly characters: readonly string[],
     orientationSession: InferenceSession | undefined,
   ) {
+    this.latinClasses = nonCjkClasses(characters);
     // The v2 text-line classifier: 48×192 input, padded right, labels 0° and 180°.
     this.orientation = orientationSession
       ? new ImageClassificationService(paddleOrt, paddleSession(orientationSession), {
@@ -50,19 +64,22 @@ export class TextRecognizer {
       : undefined;
   }
 
-  /** Reads every box; `checkpoint` runs before each model call and throws to stop. */
-  async read(image: DecodedImage, boxes: readonly Quad[], checkpoint: () => void): Promise<ReadLine[]> {
+  /**
+   * Reads every box; `checkpoint` runs before each model call and throws to stop. The script is
+   * decided from what was read unless given (a second look at part of a page keeps the page's).
+   */
+  async read(image: DecodedImage, boxes: readonly Quad[], checkpoint: () => void, script?: Script): Promise<{ lines: ReadLine[]; script: Script }> {
     const source = new Image(image.width, image.height, 3, image.data);
     const cuts = boxes.map((box) => ({ box, ...cutOut(source, box) }));
     const readings: Reading[] = [];
     for (const [index, { crop, vertical }] of cuts.entries()) {
-      readings.push({ index, crop, flipped: false, glyphs: [] });
+      readings.push({ index, crop, flipped: false, glyphs: [], latin: [] });
       if (this.orientation && !vertical) {
         checkpoint();
         const [top] = await this.orientation.run(crop);
         // The classifier alone turns too many upright screenshot lines; a line it wants turned is
         // read both ways, and the more confident reading wins.
-        if (top?.label === '180' && top.score > 0.9) readings.push({ index, crop: crop.rotate180(), flipped: true, glyphs: [] });
+        if (top?.label === '180' && top.score > 0.9) readings.push({ index, crop: crop.rotate180(), flipped: true, glyphs: [], latin: [] });
       }
     }
     const order = readings.map((_, i) => i).sort((a, b) => ratio(readings[a]!.crop) - ratio(readings[b]!.crop));
@@ -73,12 +90,17 @@ export class TextRecognizer {
     const best = new Map<number, Reading>();
     for (const r of readings) {
       const seen = best.get(r.index);
-      if (!seen || confidence(r) > confidence(seen)) best.set(r.index, r);
+      if (!seen || confidence(r.glyphs) > confidence(seen.glyphs)) best.set(r.index, r);
     }
-    return cuts.map(({ box, vertical }, index) => {
-      const { crop, flipped, glyphs } = best.get(index)!;
-      return { box, vertical, flipped, cropWidth: crop.width, glyphs, ink: inkProfile(crop) };
+    const chosen = [...best.values()];
+    const all = chosen.flatMap((r) => r.glyphs);
+    const pageScript = script ?? (all.filter((g) => isCjk(g.char)).length < CJK_SHARE * all.length ? 'latin' : 'any');
+    const lines = cuts.map(({ box, vertical }, index) => {
+      const { crop, flipped, glyphs, latin } = best.get(index)!;
+      const text = pageScript === 'latin' && hasCjkForms(glyphs.map((g) => g.char).join('')) ? latin : glyphs;
+      return { box, vertical, flipped, cropWidth: crop.width, glyphs: text, ink: inkProfile(crop) };
     });
+    return { lines, script: pageScript };
   }
 
   private async readBatch(batch: Reading[]): Promise<void> {
@@ -108,10 +130,15 @@ export class TextRecognizer {
     const columnsPerFrame = width / frames;
     batch.forEach((reading, b) => {
       const scale = reading.crop.width / widths[b]!;
-      reading.glyphs = foldFullwidth(decodeCtc(probs, b * frames * classes, frames, classes, this.characters)).map((g) => ({
-        ...g,
-        x: Math.min(reading.crop.width, (g.frame + 0.5) * columnsPerFrame * scale),
-      }));
+      const place = (glyphs: Glyph[]): Glyphs =>
+        glyphs.map((g) => ({ ...g, x: Math.min(reading.crop.width, (g.frame + 0.5) * columnsPerFrame * scale) }));
+      const offset = b * frames * classes;
+      reading.glyphs = place(decodeCtc(probs, offset, frames, classes, this.characters));
+      if (hasCjkForms(reading.glyphs.map((g) => g.char).join(''))) {
+        reading.latin = place(decodeCtc(probs, offset, frames, classes, this.characters, this.latinClasses));
+      } else {
+        reading.latin = reading.glyphs;
+      }
     });
   }
 }
@@ -121,7 +148,9 @@ interface Reading {
   index: number;
   crop: Image;
   flipped: boolean;
-  glyphs: Array<Glyph & { x: number }>;
+  glyphs: Glyphs;
+  /** The same reading without CJK characters (the same array when it had none). */
+  latin: Glyphs;
 }
 
 /** Crops sorted by width go into batches whose widest member is at most WIDTH_SPREAD times the narrowest (padding costs as much as text). */
@@ -142,8 +171,8 @@ function inputWidth(crop: Image): number {
   return Math.max(1, Math.ceil(HEIGHT * ratio(crop)));
 }
 
-function confidence(r: Reading): number {
-  return r.glyphs.length === 0 ? 0 : r.glyphs.reduce((s, g) => s + g.prob, 0) / r.glyphs.length;
+function confidence(glyphs: Glyphs): number {
+  return glyphs.length === 0 ? 0 : glyphs.reduce((s, g) => s + g.prob, 0) / glyphs.length;
 }
 
 function ratio(crop: Image): number {

@@ -33,6 +33,10 @@ export interface ComposedLine {
 const WORD_GAP = 0.3;
 /** …and, in monospaced fonts, whose narrow letters leave wide gaps, this many times the usual gap. */
 const SPACE_OVER_GAP = 2.5;
+/** A character read with less probability than this is doubtful. */
+const DOUBTFUL = 0.8;
+/** Confident characters assumed before counting the doubtful share. */
+const PRIOR = 4;
 /** Leaving a run of ink without a character costs as much as moving one this many text heights. */
 const EMPTY_RUN = 0.25;
 
@@ -85,20 +89,20 @@ export function composeLine(line: ReadLine): ComposedLine {
       word.text += t.char;
       word.x1 = Math.max(word.x1, right);
     } else {
-      if (word) word.confidence = mean(probs);
+      if (word) word.confidence = confidence(probs);
       probs = [];
       words.push({ text: t.char, x0: left, x1: right, confidence: 0 });
     }
     probs.push(t.prob);
   });
   const lastWord = words.at(-1);
-  if (lastWord) lastWord.confidence = mean(probs);
+  if (lastWord) lastWord.confidence = confidence(probs);
 
   return {
     text: words.map((w) => w.text).join(' '),
     words,
     groups,
-    confidence: mean(tokens.map((t) => t.prob)),
+    confidence: confidence(tokens.map((t) => t.prob)),
   };
 }
 
@@ -110,6 +114,7 @@ export function composeLine(line: ReadLine): ComposedLine {
 function assignRuns(xs: readonly number[], runs: ReadonlyArray<readonly [number, number]>, emptyCost: number): number[] {
   const n = xs.length;
   const m = runs.length;
+  if (n === 0) return [];
   if (m === 0) return xs.map(() => 0);
   const dist = (i: number, j: number): number => {
     const [x0, x1] = runs[j]!;
@@ -154,6 +159,14 @@ function median(values: number[]): number | undefined {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function mean(values: number[]): number {
-  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+/**
+ * The mean character probability, scaled down by the share of doubtful characters. A script the
+ * recognizer cannot read (Armenian, read as look-alike Latin letters) averages ~0.9 per character
+ * but leaves a quarter of them doubtful; clean lines leave almost none. The share counts a few
+ * confident characters in advance, so that one doubtful "}" is not a doubtful line.
+ */
+function confidence(probs: number[]): number {
+  if (probs.length === 0) return 0;
+  const mean = probs.reduce((a, b) => a + b, 0) / probs.length;
+  return mean * (1 - probs.filter((p) => p < DOUBTFUL).length / (probs.length + PRIOR));
 }

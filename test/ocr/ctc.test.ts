@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decodeCtc, hasCjkForms, isCjk, nonCjkClasses } from '../../src/ocr/ctc.ts';
+
+const CHARS = ['', 'a', 'b', '（', '你', ' '];
+
+/** Probabilities for a best-class sequence, each best class at `p`, the rest shared. */
+function frames(best: number[], p = 0.9): Float32Array {
+  const out = new Float32Array(best.length * CHARS.length).fill((1 - p) / (CHARS.length - 1));
+  best.forEach((c, t) => (out[t * CHARS.length + c] = p));
+  return out;
+}
+
+test('CTC decoding collapses repeats, drops blanks and keeps each character’s frame centre', () => {
+  const glyphs = decodeCtc(frames([0, 1, 1, 0, 1, 2, 2, 2, 0, 5, 0]), 0, 11, CHARS.length, CHARS);
+  assert.deepEqual(glyphs.map((g) => g.char), ['a', 'a', 'b', ' ']);
+  assert.deepEqual(glyphs.map((g) => g.frame), [1.5, 4, 6, 9]);
+  assert.ok(glyphs.every((g) => Math.abs(g.prob - 0.9) < 1e-6));
+});
+
+test('CTC decoding reads a sequence from an offset (one item of a batch)', () => {
+  const batch = new Float32Array([...frames([1, 0, 0]), ...frames([0, 2, 2])]);
+  assert.deepEqual(decodeCtc(batch, 3 * CHARS.length, 3, CHARS.length, CHARS).map((g) => [g.char, g.frame]), [['b', 1.5]]);
+  assert.deepEqual(decodeCtc(frames([0, 0]), 0, 2, CHARS.length, CHARS), []);
+});
+
+test('decoding held to non-CJK characters picks the best of them, renormalised', () => {
+  // Frame 1 is 60 % "你", 30 % "a"; held to non-CJK classes it reads "a" at 0.3 / (1 − 0.6 − 0.02 for "（").
+  const probs = new Float32Array(3 * CHARS.length);
+  probs.set([0.9, 0.02, 0.02, 0.02, 0.02, 0.02], 0);
+  probs.set([0.04, 0.3, 0.02, 0.02, 0.6, 0.02], CHARS.length);
+  probs.set([0.9, 0.02, 0.02, 0.02, 0.02, 0.02], 2 * CHARS.length);
+  assert.deepEqual(decodeCtc(probs, 0, 3, CHARS.length, CHARS).map((g) => g.char), ['你']);
+  const latin = decodeCtc(probs, 0, 3, CHARS.length, CHARS, nonCjkClasses(CHARS));
+  assert.deepEqual(latin.map((g) => g.char), ['a']);
+  assert.ok(Math.abs(latin[0]!.prob - 0.3 / 0.38) < 1e-6);
+});
+
+test('CJK scripts and the forms only CJK text uses are told apart from Latin', () => {
+  assert.deepEqual(nonCjkClasses(CHARS), Uint8Array.from([1, 1, 1, 0, 0, 1]));
+  assert.ok(isCjk('了') && isCjk('한') && !isCjk('（') && !isCjk('}'));
+  assert.ok(hasCjkForms('f（x）') && hasCjkForms('你好') && !hasCjkForms('f(x) = "ok";'));
+});
