@@ -26,10 +26,6 @@ const BASE_SETTINGS = {
 
 export interface CodeServer {
   readonly origin: string;
-  /** The user-data folder; its logs/ holds the server and extension-host logs. */
-  readonly userDataDir: string;
-  /** Replaces the user settings.json; the workbench applies it live. */
-  writeSettings(settings: Record<string, unknown>): void;
   /** The session id of the server's process group: every process it started carries it. */
   readonly sessionId: number;
   stop(): Promise<void>;
@@ -79,10 +75,7 @@ export async function startCodeServer(options: {
   const home = join(stateDir, 'home');
   const tmp = join(stateDir, 'tmp');
   for (const dir of [join(userDataDir, 'User'), join(stateDir, 'extensions'), home, tmp]) mkdirSync(dir, { recursive: true });
-  const settingsPath = join(userDataDir, 'User', 'settings.json');
-  const writeSettings = (settings: Record<string, unknown>) =>
-    writeFileSync(settingsPath, JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2));
-  writeSettings(options.settings);
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...options.settings }, null, 2));
 
   if (!existsSync(CODE_SERVER_BIN)) throw new Error('code-server is not installed: run node scripts/e2e-setup.mjs');
   const port = await freePort();
@@ -141,5 +134,5 @@ export async function startCodeServer(options: {
     await stop();
     throw error;
   }
-  return { origin, userDataDir, writeSettings, sessionId: pid, stop };
+  return { origin, sessionId: pid, stop };
 }

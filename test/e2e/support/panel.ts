@@ -34,12 +34,20 @@ export class Panel {
   }
 
   async askPreset(preset: PresetId): Promise<void> {
-    await this.frame.locator(`[data-preset="${preset}"]:not([disabled])`).click();
+    await this.newTurn(() => this.frame.locator(`[data-preset="${preset}"]:not([disabled])`).click());
   }
 
   async ask(question: string): Promise<void> {
     await this.frame.locator('#question-input').fill(question);
-    await this.frame.locator('#ask-button:not([disabled])').click();
+    await this.newTurn(() => this.frame.locator('#ask-button:not([disabled])').click());
+  }
+
+  /** Acts, then waits for the turn it starts, so that lastTurn is no longer the previous answer. */
+  private async newTurn(act: () => Promise<void>): Promise<void> {
+    const turns = this.frame.locator('#answer .turn');
+    const before = await turns.count();
+    await act();
+    await turns.nth(before).waitFor({ state: 'attached', timeout: 30_000 });
   }
 
   /**

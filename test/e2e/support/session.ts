@@ -3,7 +3,7 @@
 // Everything it writes goes under .test-output/e2e/: screenshots, the browser console, the server
 // log and the user-data logs (the extension host's and the extension's output channels).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
@@ -27,14 +27,17 @@ export function missingForE2E(): string | undefined {
   return undefined;
 }
 
+/** A theme colour the panel and workbench never show, used to see when settings were applied. */
+const MARKER_COLOR = 'notebook.cellBorderColor';
+
 export interface Session {
   readonly server: CodeServer;
   readonly workbench: Workbench;
   readonly panel: Panel;
   readonly workspace: string;
   readonly images: Record<'screenshot' | 'diagram', Buffer>;
-  /** Changes user settings on top of those the session started with. */
-  updateSettings(changes: Record<string, unknown>): void;
+  /** Changes workspace settings and waits until the workbench has applied them. */
+  updateSettings(changes: Record<string, unknown>): Promise<void>;
   /** Saves a screenshot of the workbench under .test-output/e2e/screenshots/. */
   screenshot(name: string): Promise<string>;
   stop(): Promise<void>;
@@ -71,6 +74,10 @@ export async function startSession(options: { settings: Record<string, unknown>;
   try {
     context = await launchBrowser(join(stateDir, 'chromium'));
     const images = await createWorkspace(context, workspace);
+    // The workspace settings exist from the start: the workbench notices a changed file sooner than a new one.
+    const settingsFile = join(workspace, '.vscode', 'settings.json');
+    mkdirSync(join(workspace, '.vscode'));
+    writeFileSync(settingsFile, '{}');
     server = await startCodeServer({ stateDir, settings: options.settings });
     const workbench = await Workbench.open(context, {
       origin: server.origin,
@@ -80,10 +87,24 @@ export async function startSession(options: { settings: Record<string, unknown>;
       consoleLog: join(OUTPUT_DIR, 'browser-console.log'),
     });
     await workbench.waitForExtension('infimmHd.openPanel');
-    let settings = options.settings;
-    const updateSettings = (changes: Record<string, unknown>) => {
-      settings = { ...settings, ...changes };
-      server?.writeSettings(settings);
+    let changed: Record<string, unknown> = {};
+    let revision = 0;
+    const updateSettings = async (changes: Record<string, unknown>) => {
+      changed = { ...changed, ...changes };
+      revision += 1;
+      // The workbench reads a changed settings file a moment later. A colour that nothing on
+      // screen uses travels in the same write; once the workbench's CSS carries it, the other
+      // values have reached the workbench and the extension host too.
+      const marker = `#0000${revision.toString(16).padStart(2, '0')}`;
+      writeFileSync(
+        settingsFile,
+        JSON.stringify({ ...changed, 'workbench.colorCustomizations': { [MARKER_COLOR]: marker } }, null, 2),
+      );
+      await workbench.page.waitForFunction(
+        ([name, value]) => getComputedStyle(document.querySelector('.monaco-workbench') ?? document.body).getPropertyValue(name).trim() === value,
+        [`--vscode-${MARKER_COLOR.replace('.', '-')}`, marker] as const,
+        { timeout: 30_000 },
+      );
     };
     const panel = new Panel(workbench.panel);
     return { server, workbench, panel, workspace, images, updateSettings, screenshot: (name) => workbench.screenshot(name), stop };

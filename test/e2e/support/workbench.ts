@@ -141,12 +141,9 @@ export class Workbench {
     await menuItem.waitFor({ state: 'hidden' });
   }
 
-  /** Opens a workspace file in an editor through Quick Open. */
+  /** Opens a workspace file from the Explorer (a double click pins it and focuses the editor). */
   async openFile(name: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
-    await this.page.locator('.quick-input-widget input').fill(name);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-    await this.page.keyboard.press('Enter');
+    await this.explorerItem(name).dblclick();
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
   }
 
