@@ -44,36 +44,73 @@ export function crossContext(arch: Architecture, images: readonly ImageMemory[])
   };
 }
 
-/** One conversation's state in the decoder: its KV cache and how many <image> tokens it has seen. */
+/** Cache rows are added in chunks of this many positions: a reallocation (and copy) every CHUNK tokens. */
+const CHUNK = 64;
+
+/**
+ * One conversation's state in the decoder: its KV cache and how many <image> tokens it has seen. The cache of
+ * each layer lives in two buffers [kvHeads, capacity, headDim] owned here and read by the graph in place; rows
+ * [0, length) are valid.
+ */
 export class DecoderState {
-  past: ort.Tensor[];
+  private keys: Float32Array[];
+  private values: Float32Array[];
+  private capacity = 0;
   length = 0;
   imagesSeen = 0;
+  private readonly kvHeads: number;
+  private readonly headDim: number;
 
   constructor(
     arch: Architecture,
     readonly cross: CrossContext,
   ) {
-    const { heads, headDim, layers } = arch.language;
-    const empty = () => new ort.Tensor('float32', new Float32Array(0), [1, heads, 0, headDim]);
-    this.past = Array.from({ length: 2 * layers }, empty);
+    this.kvHeads = arch.language.kvHeads;
+    this.headDim = arch.language.headDim;
+    this.keys = Array.from({ length: arch.language.layers }, () => new Float32Array(0));
+    this.values = Array.from({ length: arch.language.layers }, () => new Float32Array(0));
   }
 
   /** Forgets every position from `keep` on (a follow-up that rewrites the end of the previous answer). */
   truncate(keep: number): void {
-    if (keep >= this.length) return;
-    this.past = this.past.map((t) => {
-      const [, heads, length, headDim] = t.dims as [number, number, number, number];
-      const data = t.data as Float32Array;
-      const out = new Float32Array(heads * keep * headDim);
-      for (let h = 0; h < heads; h++) out.set(data.subarray(h * length * headDim, (h * length + keep) * headDim), h * keep * headDim);
-      return new ort.Tensor('float32', out, [1, heads, keep, headDim]);
-    });
-    this.length = keep;
+    this.length = Math.min(this.length, keep);
   }
 
   get cacheBytes(): number {
-    return this.past.reduce((n, t) => n + (t.data as Float32Array).byteLength, 0);
+    return 2 * this.keys.reduce((n, k) => n + k.byteLength, 0);
+  }
+
+  /** The cache of `layer` as the graph's past inputs. */
+  past(layer: number): [ort.Tensor, ort.Tensor] {
+    const dims = [1, this.kvHeads, this.capacity, this.headDim];
+    return [new ort.Tensor('float32', this.keys[layer]!, dims), new ort.Tensor('float32', this.values[layer]!, dims)];
+  }
+
+  /** Appends the new positions' rows, [T, kvHeads·headDim] per layer, growing the buffers when full. */
+  append(newKeys: Float32Array[], newValues: Float32Array[], T: number): void {
+    const { kvHeads: H, headDim: hd, length: L } = this;
+    if (L + T > this.capacity) {
+      const capacity = Math.ceil((L + T) / CHUNK) * CHUNK;
+      const grow = (old: Float32Array) => {
+        const out = new Float32Array(H * capacity * hd);
+        for (let h = 0; h < H; h++) out.set(old.subarray(h * this.capacity * hd, (h * this.capacity + L) * hd), h * capacity * hd);
+        return out;
+      };
+      this.keys = this.keys.map(grow);
+      this.values = this.values.map(grow);
+      this.capacity = capacity;
+    }
+    const cap = this.capacity;
+    const scatter = (into: Float32Array, rows: Float32Array) => {
+      for (let t = 0; t < T; t++) {
+        for (let h = 0; h < H; h++) into.set(rows.subarray((t * H + h) * hd, (t * H + h + 1) * hd), (h * cap + L + t) * hd);
+      }
+    };
+    for (let l = 0; l < this.keys.length; l++) {
+      scatter(this.keys[l]!, newKeys[l]!);
+      scatter(this.values[l]!, newValues[l]!);
+    }
+    this.length = L + T;
   }
 }
 
@@ -111,21 +148,18 @@ export class Decoder {
       [DecoderIO.crossBias]: new ort.Tensor('float32', bias, [1, 1, T, M]),
       [DecoderIO.crossRows]: new ort.Tensor('float32', rows, [1, T, 1]),
       [DecoderIO.crossFlag]: new ort.Tensor('float32', Float32Array.of(hasImage ? 1 : 0), [1, 1, 1]),
+      [DecoderIO.seqlensK]: new ort.Tensor('int32', Int32Array.of(state.length + T - 1), [1]),
+      [DecoderIO.totalLength]: new ort.Tensor('int32', Int32Array.of(state.length + T), [1]),
     };
-    for (let l = 0; l < this.arch.language.layers; l++) {
-      feeds[DecoderIO.pastKey(l)] = state.past[2 * l]!;
-      feeds[DecoderIO.pastValue(l)] = state.past[2 * l + 1]!;
-    }
+    const layers = this.arch.language.layers;
+    for (let l = 0; l < layers; l++) [feeds[DecoderIO.pastKey(l)], feeds[DecoderIO.pastValue(l)]] = state.past(l);
     for (let b = 0; b < this.arch.crossAttention.decoderLayers.length; b++) {
       feeds[DecoderIO.memoryKey(b)] = cross.keys[b]!;
       feeds[DecoderIO.memoryValue(b)] = cross.values[b]!;
     }
     const out = await this.session.run(feeds);
-    for (let l = 0; l < this.arch.language.layers; l++) {
-      state.past[2 * l] = out[DecoderIO.presentKey(l)]!;
-      state.past[2 * l + 1] = out[DecoderIO.presentValue(l)]!;
-    }
-    state.length += T;
+    const newRows = (name: (l: number) => string) => Array.from({ length: layers }, (_, l) => out[name(l)]!.data as Float32Array);
+    state.append(newRows(DecoderIO.newKey), newRows(DecoderIO.newValue), T);
     state.imagesSeen = seen;
     return out[DecoderIO.logits]!.data as Float32Array;
   }

@@ -5,7 +5,7 @@
 //     if a gated block precedes it (i+1 mod N = 0):
 //       x = x + rows·tanh(α_attn)⊙to_out(MHA(to_q(LN(x)), memory_k, memory_v, bias))
 //       x = x + flag·tanh(α_ff)⊙W₂(GELU(W₁(LN(x))))
-//     x = x + o_proj(MHA(RoPE(q), RoPE(k), v, past))      (causal, past/present cache)
+//     x = x + o_proj(GQA(RoPE(q), RoPE(k), v, past))      (causal; the new RoPE(k), v rows are outputs)
 //     x = x + down(SiLU(gate(RMS(x)))·up(RMS(x)))
 //   logits = lm_head(RMS(x)[logits_from:])
 import { DataType, type GraphBuilder } from '../onnx/graph.ts';
@@ -28,6 +28,8 @@ export async function buildDecoderGraph(g: GraphBuilder, arch: Architecture, loa
   const crossBias = g.input(DecoderIO.crossBias, DataType.FLOAT, [1, 1, 'seq', 'memory']);
   const crossRows = g.input(DecoderIO.crossRows, DataType.FLOAT, [1, 'seq', 1]);
   const crossFlag = g.input(DecoderIO.crossFlag, DataType.FLOAT, [1, 1, 1]);
+  const seqlensK = g.input(DecoderIO.seqlensK, DataType.INT32, [1]);
+  const totalLength = g.input(DecoderIO.totalLength, DataType.INT32, [1]);
   const half = precision !== 'fp32';
 
   let x = await g.scope('embed_tokens', async () => {
@@ -46,7 +48,7 @@ export async function buildDecoderGraph(g: GraphBuilder, arch: Architecture, loa
     if (block >= 0) {
       x = await g.scope(`layers.${i}.gated_cross_attn`, () => crossBlock(g, x, i, block, arch, load, precision, { crossBias, crossRows, crossFlag }));
     }
-    x = await g.scope(`layers.${i}`, () => decoderLayer(g, x, i, arch, load, precision, { positions, cosCache, sinCache }));
+    x = await g.scope(`layers.${i}`, () => decoderLayer(g, x, i, arch, load, precision, { positions, cosCache, sinCache, seqlensK, totalLength }));
   }
 
   const normed = rmsNorm(g, x, g.weight('norm.weight', await load(`${LM}model.norm.weight`), [D]), lm.rmsNormEps);
@@ -110,7 +112,7 @@ async function decoderLayer(
   arch: Architecture,
   load: LoadTensor,
   precision: WeightPrecision,
-  io: { positions: string; cosCache: string; sinCache: string },
+  io: { positions: string; cosCache: string; sinCache: string; seqlensK: string; totalLength: string },
 ): Promise<string> {
   const lm = arch.language;
   const D = lm.hiddenSize;
@@ -122,29 +124,21 @@ async function decoderLayer(
   const h = rmsNorm(g, x, g.weight('input_layernorm.weight', await load(key('input_layernorm.weight')), [D]), lm.rmsNormEps);
   const wqkv = concatFloat32([await load(key('self_attn.q_proj.weight')), await load(key('self_attn.k_proj.weight')), await load(key('self_attn.v_proj.weight'))]);
   const qkv = linear(g, h, 'self_attn.qkv_proj', wqkv, qDim + 2 * kvDim, D, precision);
-  const [q0, k0, v0] = g.node('Split', [qkv, g.constant('split', new BigInt64Array([BigInt(qDim), BigInt(kvDim), BigInt(kvDim)]), [3])], { outputs: 3, attrs: { axis: -1 } });
+  const [q0, k0, v] = g.node('Split', [qkv, g.constant('split', new BigInt64Array([BigInt(qDim), BigInt(kvDim), BigInt(kvDim)]), [3])], { outputs: 3, attrs: { axis: -1 } });
   const rope = (t: string, heads: number) =>
     g.op('RotaryEmbedding', [t, io.positions, io.cosCache, io.sinCache], { interleaved: 0, num_heads: heads }, 'ms');
   const q = rope(q0!, lm.heads);
-  let k = rope(k0!, lm.kvHeads);
-  let v = v0!;
-  if (lm.kvHeads !== lm.heads) {
-    // MultiHeadAttention wants as many K/V heads as query heads: repeat each K/V head (repeat_interleave).
-    const rep = lm.heads / lm.kvHeads;
-    const split = g.constant('kv_heads', new BigInt64Array([0n, 0n, BigInt(lm.kvHeads), 1n, BigInt(hd)]), [5]);
-    const expand = g.constant('kv_expand', new BigInt64Array([1n, 1n, BigInt(lm.kvHeads), BigInt(rep), BigInt(hd)]), [5]);
-    const merged = g.constant('kv_merged', new BigInt64Array([0n, 0n, BigInt(qDim)]), [3]);
-    const repeat = (t: string) => g.op('Reshape', [g.op('Expand', [g.op('Reshape', [t, split]), expand]), merged]);
-    k = repeat(k);
-    v = repeat(v);
-  }
+  const k = rope(k0!, lm.kvHeads);
+  // The cache stays in the runner's buffers: the graph reads them as inputs and returns only the new rows, since
+  // ONNX Runtime's Node binding copies every output into a fresh buffer (a present cache would be copied whole
+  // each step). GroupQueryAttention reads the valid rows of the past (seqlens) and shares K/V heads itself.
   const [attn] = g.node(
-    'MultiHeadAttention',
-    [q, k, v, '', '', '', g.input(DecoderIO.pastKey(layer), DataType.FLOAT, [1, lm.heads, 'past', hd]), g.input(DecoderIO.pastValue(layer), DataType.FLOAT, [1, lm.heads, 'past', hd])],
-    { outputs: [`${layer}.attn_out`, DecoderIO.presentKey(layer), DecoderIO.presentValue(layer)], attrs: { num_heads: lm.heads, unidirectional: 1 }, domain: 'ms' },
+    'GroupQueryAttention',
+    [q, k, v!, g.input(DecoderIO.pastKey(layer), DataType.FLOAT, [1, lm.kvHeads, 'capacity', hd]), g.input(DecoderIO.pastValue(layer), DataType.FLOAT, [1, lm.kvHeads, 'capacity', hd]), io.seqlensK, io.totalLength],
+    { outputs: [`${layer}.attn_out`, `${layer}.present_key`, `${layer}.present_value`], attrs: { num_heads: lm.heads, kv_num_heads: lm.kvHeads }, domain: 'ms' },
   );
-  g.output(DecoderIO.presentKey(layer), DecoderIO.presentKey(layer), DataType.FLOAT, [1, lm.heads, 'total', hd]);
-  g.output(DecoderIO.presentValue(layer), DecoderIO.presentValue(layer), DataType.FLOAT, [1, lm.heads, 'total', hd]);
+  g.output(k, DecoderIO.newKey(layer), DataType.FLOAT, [1, 'seq', kvDim]);
+  g.output(v!, DecoderIO.newValue(layer), DataType.FLOAT, [1, 'seq', kvDim]);
   x = g.op('Add', [x, linear(g, attn!, 'self_attn.o_proj', await load(key('self_attn.o_proj.weight')), D, qDim, precision)]);
 
   const m = rmsNorm(g, x, g.weight('post_attention_layernorm.weight', await load(key('post_attention_layernorm.weight')), [D]), lm.rmsNormEps);

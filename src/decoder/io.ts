@@ -4,10 +4,16 @@ export const DecoderIO = {
   positionIds: 'position_ids',
   /** Index of the first position whose logits are returned (prefill needs only the last one). */
   logitsFrom: 'logits_from',
+  /** [1, kvHeads, capacity, headDim]: the cache; rows past the valid length are ignored. */
   pastKey: (layer: number) => `past_key.${layer}`,
   pastValue: (layer: number) => `past_value.${layer}`,
-  presentKey: (layer: number) => `present_key.${layer}`,
-  presentValue: (layer: number) => `present_value.${layer}`,
+  /** int32 [1]: valid past length + new tokens - 1 (GroupQueryAttention's convention). */
+  seqlensK: 'seqlens_k',
+  /** int32 [1]: valid past length + new tokens. */
+  totalLength: 'total_length',
+  /** [1, seq, kvHeads·headDim]: the new positions' keys (RoPE applied) and values, to append to the cache. */
+  newKey: (layer: number) => `new_key.${layer}`,
+  newValue: (layer: number) => `new_value.${layer}`,
   memoryKey: (block: number) => `memory_k.${block}`,
   memoryValue: (block: number) => `memory_v.${block}`,
   /** [1, 1, T, M]: 0 where a token may attend to a memory token (its most recent image), -1e30 elsewhere. */
