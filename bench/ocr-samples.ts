@@ -16,7 +16,7 @@ export interface Sample {
 }
 
 /** Categories whose truth is compared line by line with its indentation; the others as running text. */
-export const CODE_CATEGORIES: ReadonlySet<string> = new Set(['code', 'code-zoom', 'terminal']);
+export const CODE_CATEGORIES: ReadonlySet<string> = new Set(['code', 'code-zoom', 'terminal', 'real']);
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

@@ -1,21 +1,27 @@
 // OCR benchmark: this project's OCR and Debian's Tesseract on the same evaluation images, per
 // category: character and word error rates, indentation exactness for code, milliseconds per image.
-// Standalone: `npx tsx bench/ocr.ts [--verbose] [name-filter]` prints a Markdown table.
+// With `library`, also paddleocr's own pipeline on the same PP-OCRv4 models (what this project
+// would get by using that npm runtime as it is).
+// Standalone: `npx tsx bench/ocr.ts [--verbose] [--library] [name-filter]` prints a Markdown table.
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeImage } from '../src/image/decode.ts';
-import { OcrEngine } from '../src/ocr/index.ts';
+import { PaddleOcrService } from 'paddleocr';
+import { defaultModelFiles, OcrEngine } from '../src/ocr/index.ts';
+import { paddleOrt } from '../src/ocr/paddle-ort.ts';
 import { DATA_DIR, type TruthEntry } from './ocr-generate.ts';
 import { cer, indentationExact, normalize, wer } from './ocr-metrics.ts';
 import { CODE_CATEGORIES } from './ocr-samples.ts';
 
+export type Engine = 'this' | 'tesseract' | 'paddleocr';
+
 export interface ImageScore {
   file: string;
   category: string;
-  engine: 'this' | 'tesseract';
+  engine: Engine;
   cer: number;
   wer: number;
   /** Code categories only. */
@@ -26,7 +32,7 @@ export interface ImageScore {
 
 export interface BenchRow {
   category: string;
-  engine: 'this' | 'tesseract';
+  engine: Engine;
   images: number;
   /** Means over the category's images. */
   cer: number;
@@ -51,7 +57,7 @@ function tesseract(path: string): { text: string; ms: number } {
   return { text: run.stdout, ms };
 }
 
-function score(entry: TruthEntry, engine: ImageScore['engine'], text: string, ms: number): ImageScore {
+function score(entry: TruthEntry, engine: Engine, text: string, ms: number): ImageScore {
   const code = CODE_CATEGORIES.has(entry.category);
   const hyp = normalize(text, code);
   const ref = normalize(entry.truth, code);
@@ -67,9 +73,28 @@ function score(entry: TruthEntry, engine: ImageScore['engine'], text: string, ms
   };
 }
 
-export async function benchImages(filter?: string): Promise<ImageScore[]> {
-  const truth = JSON.parse(await readFile(join(DATA_DIR, 'truth.json'), 'utf8')) as TruthEntry[];
+/** paddleocr's PaddleOcrService with PaddleOCR's defaults for PP-OCRv4 (BGR input, 960-px detection). */
+async function libraryPipeline(): Promise<PaddleOcrService> {
+  const files = defaultModelFiles();
+  const buffer = async (path: string): Promise<ArrayBuffer> => {
+    const b = await readFile(path);
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  };
+  const dictionary = (await readFile(files.dictionary, 'utf8')).split('\n').filter(Boolean);
+  return PaddleOcrService.createInstance({
+    ort: paddleOrt,
+    detection: { modelBuffer: await buffer(files.detection), channelOrder: 'bgr' },
+    recognition: { modelBuffer: await buffer(files.recognition), channelOrder: 'bgr', charactersDictionary: ['', ...dictionary, ' '] },
+  });
+}
+
+export async function benchImages(filter?: string, library = false): Promise<ImageScore[]> {
+  // Generated pages, then real screenshots (X11 programs) transcribed by hand.
+  const truth = (
+    await Promise.all(['truth.json', 'real/truth.json'].map(async (f) => JSON.parse(await readFile(join(DATA_DIR, f), 'utf8')) as TruthEntry[]))
+  ).flat();
   const engine = await OcrEngine.load();
+  const pipeline = library ? await libraryPipeline() : undefined;
   const scores: ImageScore[] = [];
   try {
     for (const entry of truth.filter((e) => !filter || e.file.includes(filter))) {
@@ -81,9 +106,16 @@ export async function benchImages(filter?: string): Promise<ImageScore[]> {
       scores.push(score(entry, 'this', result.text, performance.now() - started));
       const t = tesseract(path);
       scores.push(score(entry, 'tesseract', t.text, t.ms));
+      if (pipeline) {
+        const started = performance.now();
+        const image = await decodeImage(bytes, { name: entry.file, maxPixels: 100_000_000 });
+        const text = pipeline.processRecognition(await pipeline.recognize(image)).text;
+        scores.push(score(entry, 'paddleocr', text, performance.now() - started));
+      }
     }
   } finally {
     await engine.dispose();
+    await pipeline?.destroy();
   }
   return scores;
 }
@@ -92,7 +124,7 @@ export function summarize(scores: readonly ImageScore[]): BenchRow[] {
   const rows: BenchRow[] = [];
   const keys = [...new Set(scores.map((s) => `${s.category}\t${s.engine}`))];
   for (const key of keys) {
-    const [category, engine] = key.split('\t') as [string, ImageScore['engine']];
+    const [category, engine] = key.split('\t') as [string, Engine];
     const group = scores.filter((s) => s.category === category && s.engine === engine);
     const mean = (f: (s: ImageScore) => number): number => group.reduce((a, s) => a + f(s), 0) / group.length;
     const indented = group.filter((s) => s.indentation);
@@ -111,15 +143,17 @@ export function summarize(scores: readonly ImageScore[]): BenchRow[] {
   return rows;
 }
 
-export async function benchOcr(filter?: string): Promise<BenchRow[]> {
-  return summarize(await benchImages(filter));
+export async function benchOcr(filter?: string, library = false): Promise<BenchRow[]> {
+  return summarize(await benchImages(filter, library));
 }
+
+const ENGINE_NAMES: Record<Engine, string> = { this: 'this OCR', tesseract: 'Tesseract', paddleocr: 'paddleocr pipeline' };
 
 function table(rows: readonly BenchRow[]): string {
   const pct = (v: number | undefined): string => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
   const lines = ['| category | engine | images | CER | WER | indentation exact | ms / image |', '|---|---|---:|---:|---:|---:|---:|'];
   for (const r of rows) {
-    lines.push(`| ${r.category} | ${r.engine === 'this' ? 'this OCR' : 'Tesseract'} | ${r.images} | ${pct(r.cer)} | ${pct(r.wer)} | ${pct(r.indentation)} | ${Math.round(r.ms)} |`);
+    lines.push(`| ${r.category} | ${ENGINE_NAMES[r.engine]} | ${r.images} | ${pct(r.cer)} | ${pct(r.wer)} | ${pct(r.indentation)} | ${Math.round(r.ms)} |`);
   }
   return lines.join('\n');
 }
@@ -127,7 +161,7 @@ function table(rows: readonly BenchRow[]): string {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const verbose = process.argv.includes('--verbose');
   const filter = process.argv.slice(2).find((a) => !a.startsWith('--'));
-  const scores = await benchImages(filter);
+  const scores = await benchImages(filter, process.argv.includes('--library'));
   if (verbose) {
     for (const s of scores) {
       console.log(`\n== ${s.file} [${s.engine}] CER ${(s.cer * 100).toFixed(1)}% WER ${(s.wer * 100).toFixed(1)}% ${Math.round(s.ms)} ms`);

@@ -122,21 +122,23 @@ function joinCodeBlocks(blocks: Blocks, lines: readonly PlacedLine[], bounds: re
       box.y0 >= last.bounds.y1 - rowHeight / 2 &&
       box.y0 - last.bounds.y1 <= CODE_GAP * rowHeight &&
       overlap1d(box.x0, box.x1, last.bounds.x0, last.bounds.x1) > 0;
+    const joined = near && gridable && last.kind !== 'prose' ? grid([...last.blocks.flat(), ...block]) : undefined;
+    // Short blocks join the code next to them; a block taken for prose (a few misread characters
+    // throw a short block off its grid) joins when the code and it together sit on one grid.
     const joins =
       near &&
-      last.kind !== 'prose' &&
-      current.kind !== 'prose' &&
-      (last.kind !== 'code' || current.kind !== 'code' || Math.abs(current.cellWidth / last.cellWidth - 1) < SAME_CELL);
-    if (!joins) {
+      (current.kind === 'prose'
+        ? last.kind === 'code' && kind(joined) === 'code'
+        : last.kind !== 'prose' &&
+          (last.kind !== 'code' || current.kind !== 'code' || Math.abs(current.cellWidth / last.cellWidth - 1) < SAME_CELL));
+    if (!joins || !last) {
       regions.push(current);
       continue;
     }
     last.blocks.push(block);
     last.bounds = unionBounds(last.bounds, box);
-    const joined = grid(last.blocks.flat());
-    const wasCode = last.kind === 'code' || current.kind === 'code';
     // Joining short blocks may show them monospaced; it never turns them into prose.
-    last.kind = wasCode || kind(joined) === 'code' ? 'code' : 'small';
+    last.kind = last.kind === 'code' || current.kind === 'code' || kind(joined) === 'code' ? 'code' : 'small';
     if (joined) last.cellWidth = joined.cellWidth;
   }
   return regions;

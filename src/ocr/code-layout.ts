@@ -27,8 +27,13 @@ export interface CharGrid {
   steps: number;
 }
 
-/** At most this misfit (in cells) counts as monospaced. */
-const MONO_MISFIT = 0.08;
+/** The share of run-to-run steps whose fit to the grid is measured. */
+const FIT_SHARE = 0.8;
+/** At most this misfit (in cells) counts as monospaced… */
+const MONO_MISFIT = 0.075;
+/** …or this much, measured on fewer steps than MANY_STEPS (short text sits on a grid by chance). */
+const MONO_MISFIT_FEW = 0.05;
+const MANY_STEPS = 30;
 /** Fewer steps than this say too little to call a block monospaced. */
 const MIN_STEPS = 8;
 /** More blank lines than this between two code lines are kept as this many. */
@@ -65,28 +70,30 @@ export function measureGrid(rows: readonly GridRow[]): CharGrid | undefined {
 
 function fitGrid(steps: ReadonlyArray<{ a: GridRun; b: GridRun }>, start: number): CharGrid {
   let cell = start;
-  let misfit = 0;
+  let offsets: number[] = [];
   for (let round = 0; round < 3; round++) {
     let num = 0;
     let den = 0;
-    let off = 0;
+    offsets = [];
     for (const { a, b } of steps) {
       const d = firstCell(b, cell) - firstCell(a, cell);
       const m = Math.max(a.text.length, Math.round(d / cell));
       num += d * m;
       den += m * m;
-      off += Math.abs(d / cell - m);
+      offsets.push(Math.abs(d / cell - m));
     }
     cell = num / den;
-    misfit = off / steps.length;
   }
-  return { cellWidth: cell, misfit, steps: steps.length };
+  // The best-fitting share of the steps: a misread character throws one step off the grid in
+  // monospaced text, while proportional text is off the grid everywhere.
+  const kept = offsets.sort((p, q) => p - q).slice(0, Math.max(1, Math.ceil(offsets.length * FIT_SHARE)));
+  return { cellWidth: cell, misfit: kept.reduce((a, b) => a + b, 0) / kept.length, steps: steps.length };
 }
 
 /** Monospaced, proportional, or too little text to tell. */
 export function classifyGrid(grid: CharGrid | undefined): 'mono' | 'proportional' | 'unknown' {
   if (grid === undefined || grid.steps < MIN_STEPS) return 'unknown';
-  return grid.misfit <= MONO_MISFIT ? 'mono' : 'proportional';
+  return grid.misfit <= (grid.steps >= MANY_STEPS ? MONO_MISFIT : MONO_MISFIT_FEW) ? 'mono' : 'proportional';
 }
 
 export interface CodeLine {

@@ -1,6 +1,6 @@
 // Greedy CTC decoding that keeps where each character was read (paddleocr's decoder returns only
 // the text; the frame of every character is what places words and rebuilds code columns), and can
-// be held to a subset of the characters, such as everything but CJK on a Latin page.
+// be held to a subset of the characters, such as the Latin ones on a Latin page.
 
 export interface Glyph {
   char: string;
@@ -56,21 +56,21 @@ export function decodeCtc(
   return glyphs;
 }
 
-const CJK_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-/** CJK scripts, with the full-width forms and CJK punctuation that only CJK text uses. */
-const CJK_FORMS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff00-\uffef]/u;
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+/** Latin letters, digits, punctuation and symbols, but not the full-width forms and CJK punctuation. */
+const LATIN = /^(?![\u3000-\u303f\uff00-\uffef])[\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]$/u;
 
 /** True for a character of a CJK script (Han, kana, Hangul). */
 export function isCjk(char: string): boolean {
-  return CJK_SCRIPT.test(char);
+  return CJK.test(char);
 }
 
-/** True when the text has a CJK character or a form only CJK text uses ("（", "，"). */
-export function hasCjkForms(text: string): boolean {
-  return CJK_FORMS.test(text);
+/** True for a character a Latin page may hold ("}", "é", "€"; not "了", "（" or "θ"). */
+export function isLatin(char: string): boolean {
+  return LATIN.test(char);
 }
 
-/** The classes a Latin page may hold: the blank and every character but CJK forms. */
-export function nonCjkClasses(characters: readonly string[]): Uint8Array {
-  return Uint8Array.from(characters, (c, i) => (i === 0 || !CJK_FORMS.test(c) ? 1 : 0));
+/** The classes a Latin page may hold: the blank and the Latin characters. */
+export function latinClasses(characters: readonly string[]): Uint8Array {
+  return Uint8Array.from(characters, (c, i) => (i === 0 || isLatin(c) ? 1 : 0));
 }

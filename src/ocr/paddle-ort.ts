@@ -16,6 +16,6 @@ export function paddleSession(session: InferenceSession): OrtInferenceSession {
 
 export const paddleOrt: OrtModule = {
   Tensor: ort.Tensor,
-  // Part of the type only: sessions are created by the engine and handed to the services.
+  // The engine creates its own sessions; the benchmark runs paddleocr's whole pipeline through this.
   InferenceSession: { create: async (buffer: ArrayBuffer) => paddleSession(await ort.InferenceSession.create(buffer)) },
 };

@@ -9,6 +9,8 @@ export type Blocks = number[][][];
 
 /** A vertical gap narrower than this many line heights is no column gutter. */
 const GUTTER = 1;
+/** Wide text on both sides of a gutter this many line heights wide is read as columns, even when it is only two lines deep. */
+const WIDE_GUTTER = 6;
 /** Lines whose vertical centres differ by less than this many line heights share a row. */
 const SAME_ROW = 0.5;
 /** Rows of flowing text are at least this many line heights wide… */
@@ -85,7 +87,8 @@ function columnSplit(ids: number[], b: readonly Bounds[]): [number[], number[]] 
   }
   const left = parts.slice(0, best).flat();
   const right = parts.slice(best).flat();
-  return !rowsAlign(left, right, b) || flows(left, b) || flows(right, b) ? [left, right] : undefined;
+  const wideApart = widest >= WIDE_GUTTER * medianHeight(ids, b) && wide(left, b) && wide(right, b);
+  return !rowsAlign(left, right, b) || flows(left, b) || flows(right, b) || wideApart ? [left, right] : undefined;
 }
 
 /** True when most lines of the smaller side have a partner at the same height on the other side. */
@@ -118,6 +121,12 @@ function flows(ids: number[], b: readonly Bounds[]): boolean {
     paragraph.push(row);
   }
   return isFlowing(paragraph);
+}
+
+/** Most rows as wide as rows of flowing text. */
+function wide(ids: number[], b: readonly Bounds[]): boolean {
+  const rowBoxes = rows(ids, b).map((row) => enclose(row, b));
+  return rowBoxes.filter((r) => r.x1 - r.x0 >= FLOW_WIDTH * (r.y1 - r.y0)).length * 2 > rowBoxes.length;
 }
 
 function isParagraph(ids: number[], b: readonly Bounds[]): boolean {

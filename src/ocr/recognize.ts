@@ -6,7 +6,7 @@ import { Image, ImageClassificationService } from 'paddleocr';
 import type { DecodedImage } from '../image/decode.ts';
 import { ort, type InferenceSession } from '../onnx/ort.ts';
 import { paddleOrt, paddleSession } from './paddle-ort.ts';
-import { decodeCtc, type Glyph, hasCjkForms, isCjk, nonCjkClasses } from './ctc.ts';
+import { decodeCtc, type Glyph, isCjk, isLatin, latinClasses } from './ctc.ts';
 import { type Quad, quadSize } from './geometry.ts';
 import { inkProfile, type InkProfile } from './ink.ts';
 
@@ -28,12 +28,12 @@ const BATCH = 8;
 const WIDTH_SPREAD = 1.3;
 /**
  * A page on which fewer than this share of the characters read are CJK is a Latin page: the
- * recognizer's Chinese-first dictionary then gives "了" for a lone "}" or "（" for "(", and those
- * lines are read again without CJK characters.
+ * recognizer's Chinese-first dictionary then gives "了" for a lone "}", "（" for "(" or "θ" for
+ * "0", and those lines are read again held to Latin characters.
  */
 const CJK_SHARE = 0.1;
 
-/** 'latin': read without CJK characters; 'any': the whole dictionary. */
+/** 'latin': read held to Latin characters; 'any': the whole dictionary. */
 export type Script = 'latin' | 'any';
 
 type Glyphs = Array<Glyph & { x: number }>;
@@ -48,7 +48,7 @@ export class TextRecognizer {
     private readonly characters: readonly string[],
     orientationSession: InferenceSession | undefined,
   ) {
-    this.latinClasses = nonCjkClasses(characters);
+    this.latinClasses = latinClasses(characters);
     // The v2 text-line classifier: 48×192 input, padded right, labels 0° and 180°.
     this.orientation = orientationSession
       ? new ImageClassificationService(paddleOrt, paddleSession(orientationSession), {
@@ -97,7 +97,7 @@ export class TextRecognizer {
     const pageScript = script ?? (all.filter((g) => isCjk(g.char)).length < CJK_SHARE * all.length ? 'latin' : 'any');
     const lines = cuts.map(({ box, vertical }, index) => {
       const { crop, flipped, glyphs, latin } = best.get(index)!;
-      const text = pageScript === 'latin' && hasCjkForms(glyphs.map((g) => g.char).join('')) ? latin : glyphs;
+      const text = pageScript === 'latin' ? latin : glyphs;
       return { box, vertical, flipped, cropWidth: crop.width, glyphs: text, ink: inkProfile(crop) };
     });
     return { lines, script: pageScript };
@@ -134,7 +134,7 @@ export class TextRecognizer {
         glyphs.map((g) => ({ ...g, x: Math.min(reading.crop.width, (g.frame + 0.5) * columnsPerFrame * scale) }));
       const offset = b * frames * classes;
       reading.glyphs = place(decodeCtc(probs, offset, frames, classes, this.characters));
-      if (hasCjkForms(reading.glyphs.map((g) => g.char).join(''))) {
+      if (!reading.glyphs.every((g) => isLatin(g.char))) {
         reading.latin = place(decodeCtc(probs, offset, frames, classes, this.characters, this.latinClasses));
       } else {
         reading.latin = reading.glyphs;
@@ -149,7 +149,7 @@ interface Reading {
   crop: Image;
   flipped: boolean;
   glyphs: Glyphs;
-  /** The same reading without CJK characters (the same array when it had none). */
+  /** The same reading held to Latin characters (the same array when it had no other). */
   latin: Glyphs;
 }
 

@@ -31,6 +31,8 @@ export interface ComposedLine {
 
 /** A gap of at least this fraction of the text height separates words in proportional fonts… */
 const WORD_GAP = 0.3;
+/** …or this share of the gaps where the recognizer itself wrote spaces in the line… */
+const RECOGNIZED_GAP = 0.6;
 /** …and, in monospaced fonts, whose narrow letters leave wide gaps, this many times the usual gap. */
 const SPACE_OVER_GAP = 2.5;
 /** A character read with less probability than this is doubtful. */
@@ -54,12 +56,18 @@ export function composeLine(line: ReadLine): ComposedLine {
   }
   const assigned = assignRuns(glyphs.map((g) => g.x), runs, EMPTY_RUN * line.ink.textHeight);
   const tokens = glyphs.map((g, i) => ({ ...g, run: assigned[i]! }));
+  // The gap of ink before each token that starts a new run.
+  const gapBefore = (i: number): number | undefined => {
+    const [a, b] = [tokens[i - 1], tokens[i]];
+    return a && b && a.run !== b.run ? runs[b.run]![0] - runs[b.run - 1]![1] : undefined;
+  };
   const gaps = runs.slice(1).map((r, i) => r[0] - runs[i]![1]);
-  const wordGap = Math.max(2, WORD_GAP * line.ink.textHeight, SPACE_OVER_GAP * (median(gaps) ?? 0));
+  // Where the recognizer wrote spaces, its word gaps set the scale; elsewhere the text height does.
+  const spaced = tokens.flatMap((t, i) => (t.spaceBefore ? [gapBefore(i)] : [])).filter((g) => g !== undefined);
+  const wordScale = spaced.length > 0 ? RECOGNIZED_GAP * median(spaced)! : WORD_GAP * line.ink.textHeight;
+  const wordGap = Math.max(2, wordScale, SPACE_OVER_GAP * (median(gaps) ?? 0));
   for (let i = 1; i < tokens.length; i++) {
-    const a = tokens[i - 1]!;
-    const b = tokens[i]!;
-    if (a.run !== b.run && runs[b.run]![0] - runs[b.run - 1]![1] >= wordGap) b.spaceBefore = true;
+    if ((gapBefore(i) ?? 0) >= wordGap) tokens[i]!.spaceBefore = true;
   }
 
   const groups: InkGroup[] = [];

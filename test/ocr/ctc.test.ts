@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeCtc, hasCjkForms, isCjk, nonCjkClasses } from '../../src/ocr/ctc.ts';
+import { decodeCtc, isCjk, isLatin, latinClasses } from '../../src/ocr/ctc.ts';
 
-const CHARS = ['', 'a', 'b', '（', '你', ' '];
+const CHARS = ['', 'a', 'b', '（', '你', ' ', 'θ'];
 
 /** Probabilities for a best-class sequence, each best class at `p`, the rest shared. */
 function frames(best: number[], p = 0.9): Float32Array {
@@ -24,20 +24,21 @@ test('CTC decoding reads a sequence from an offset (one item of a batch)', () =>
   assert.deepEqual(decodeCtc(frames([0, 0]), 0, 2, CHARS.length, CHARS), []);
 });
 
-test('decoding held to non-CJK characters picks the best of them, renormalised', () => {
-  // Frame 1 is 60 % "你", 30 % "a"; held to non-CJK classes it reads "a" at 0.3 / (1 − 0.6 − 0.02 for "（").
+test('decoding held to Latin characters picks the best of them, renormalised', () => {
+  // Frame 1 is 60 % "你", 30 % "a"; held to Latin it reads "a" at 0.3 / (1 − 0.6 − 0.02 for "（" − 0.02 for "θ").
   const probs = new Float32Array(3 * CHARS.length);
-  probs.set([0.9, 0.02, 0.02, 0.02, 0.02, 0.02], 0);
-  probs.set([0.04, 0.3, 0.02, 0.02, 0.6, 0.02], CHARS.length);
-  probs.set([0.9, 0.02, 0.02, 0.02, 0.02, 0.02], 2 * CHARS.length);
+  probs.set([0.88, 0.02, 0.02, 0.02, 0.02, 0.02, 0.02], 0);
+  probs.set([0.02, 0.3, 0.02, 0.02, 0.6, 0.02, 0.02], CHARS.length);
+  probs.set([0.88, 0.02, 0.02, 0.02, 0.02, 0.02, 0.02], 2 * CHARS.length);
   assert.deepEqual(decodeCtc(probs, 0, 3, CHARS.length, CHARS).map((g) => g.char), ['你']);
-  const latin = decodeCtc(probs, 0, 3, CHARS.length, CHARS, nonCjkClasses(CHARS));
+  const latin = decodeCtc(probs, 0, 3, CHARS.length, CHARS, latinClasses(CHARS));
   assert.deepEqual(latin.map((g) => g.char), ['a']);
-  assert.ok(Math.abs(latin[0]!.prob - 0.3 / 0.38) < 1e-6);
+  assert.ok(Math.abs(latin[0]!.prob - 0.3 / 0.36) < 1e-6);
 });
 
-test('CJK scripts and the forms only CJK text uses are told apart from Latin', () => {
-  assert.deepEqual(nonCjkClasses(CHARS), Uint8Array.from([1, 1, 1, 0, 0, 1]));
+test('Latin characters are told apart from CJK, full-width forms and other scripts', () => {
+  assert.deepEqual(latinClasses(CHARS), Uint8Array.from([1, 1, 1, 0, 0, 1, 0]));
   assert.ok(isCjk('了') && isCjk('한') && !isCjk('（') && !isCjk('}'));
-  assert.ok(hasCjkForms('f（x）') && hasCjkForms('你好') && !hasCjkForms('f(x) = "ok";'));
+  assert.ok(['}', 'é', '€', '0', '"', ' '].every(isLatin));
+  assert.ok(!['了', '（', '，', 'θ', 'Ж'].some(isLatin));
 });
