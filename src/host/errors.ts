@@ -3,6 +3,7 @@ import type { RuntimeErrorInfo } from '../common/protocol.ts';
 import { ImageError } from '../image/error.ts';
 import { CancelledError } from '../onnx/cancel.ts';
 import { OcrCancelledError, OcrError } from '../ocr/index.ts';
+import { ProviderUnavailableError } from '../onnx/session.ts';
 import { PackageError } from '../package/verify.ts';
 import { TokenizerError } from '../tokens/errors.ts';
 
@@ -20,7 +21,7 @@ export function isCancellation(error: unknown): boolean {
 
 export function toErrorInfo(error: unknown): RuntimeErrorInfo {
   if (error instanceof HostError || error instanceof TokenizerError) return error.info;
-  if (error instanceof ImageError || error instanceof PackageError || error instanceof OcrError) {
+  if (error instanceof ImageError || error instanceof PackageError || error instanceof OcrError || error instanceof ProviderUnavailableError) {
     return { code: error.code, message: error.message, hint: error.hint };
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -1,10 +1,14 @@
 // Creates ONNX Runtime sessions on the best execution provider that works, one attempt per provider, since a
-// session asked for ['webgpu', 'cpu'] fails outright instead of falling back. Every failed attempt is logged.
-import { existsSync } from 'node:fs';
+// session asked for ['webgpu', 'cpu'] fails outright instead of falling back. Under 'auto' a provider that
+// cannot run a graph is reported once in the log and the next one is tried; a provider the user chose is
+// never replaced behind their back: its failure is an error that names the provider and the reason.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ExecutionProviderName } from '../common/protocol.ts';
 import { ort } from './ort.ts';
+
+export type ProviderName = Exclude<ExecutionProviderName, 'auto'>;
 
 export interface SessionSettings {
   executionProvider: ExecutionProviderName;
@@ -15,17 +19,44 @@ export interface SessionSettings {
 
 export interface OpenedSession {
   session: ort.InferenceSession;
-  provider: string;
+  provider: ProviderName;
+}
+
+/** The provider the user chose cannot run a graph. */
+export class ProviderUnavailableError extends Error {
+  readonly code = 'provider-unavailable';
+  readonly hint = 'Set infimmHd.executionProvider to "auto" to fall back to the CPU, or to "cpu".';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProviderUnavailableError';
+  }
+}
+
+/** The machine facts `auto` decides on; read from the running system unless a test gives its own. */
+export interface Platform {
+  os: NodeJS.Platform;
+  arch: string;
+  cudaLibraries: boolean;
+  /** Whether a GPU is known to be present; undefined when the system does not say. */
+  gpu: boolean | undefined;
+}
+
+export function currentPlatform(): Platform {
+  return { os: process.platform, arch: process.arch, cudaLibraries: cudaLibrariesPresent(), gpu: process.platform === 'linux' ? linuxGpuPresent() : undefined };
 }
 
 /** The providers `auto` tries, in order, on this platform. */
-export function autoProviders(platform: NodeJS.Platform = process.platform, arch: string = process.arch): Exclude<ExecutionProviderName, 'auto'>[] {
-  const order: Exclude<ExecutionProviderName, 'auto'>[] = [];
-  if (cudaLibrariesPresent()) order.push('cuda');
-  if (platform === 'win32') order.push('dml');
-  // The linux-arm64 and darwin-x64 builds of onnxruntime-node carry no WebGPU provider.
-  if (platform === 'win32' || (platform === 'linux' && arch === 'x64') || (platform === 'darwin' && arch === 'arm64')) order.push('webgpu');
-  if (platform === 'darwin') order.push('coreml');
+export function autoProviders(platform: Platform = currentPlatform()): ProviderName[] {
+  const { os, arch } = platform;
+  const order: ProviderName[] = [];
+  if (platform.cudaLibraries) order.push('cuda');
+  if (os === 'win32') order.push('dml');
+  // The linux-arm64 and darwin-x64 builds of onnxruntime-node carry no WebGPU provider. Without a GPU, Dawn
+  // would pick a software Vulkan driver (Mesa's lavapipe) if one is installed, which is slower than the CPU provider.
+  const webgpuBuilt = os === 'win32' || (os === 'linux' && arch === 'x64') || (os === 'darwin' && arch === 'arm64');
+  if (webgpuBuilt && platform.gpu !== false) order.push('webgpu');
+  if (os === 'darwin') order.push('coreml');
   order.push('cpu');
   return order;
 }
@@ -36,34 +67,79 @@ function cudaLibrariesPresent(): boolean {
   return existsSync(join(binding, '..', 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so'));
 }
 
+/** A PCI display controller (class 0x03xxxx): a GPU, passed through to a VM too. Undefined without sysfs. */
+function linuxGpuPresent(): boolean | undefined {
+  const root = '/sys/bus/pci/devices';
+  if (!existsSync(root)) return undefined;
+  return readdirSync(root).some((device) => {
+    try {
+      return readFileSync(join(root, device, 'class'), 'utf8').startsWith('0x03');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Session options for one provider: the same graph optimisations everywhere, so providers differ only in kernels. */
+export function sessionOptions(provider: ProviderName, threads: number): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [provider],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    // Nodes a GPU provider cannot run would silently go to the CPU, copying tensors back and forth: refuse.
+    extra: provider === 'cpu' ? {} : { session: { disable_cpu_ep_fallback: '1' } },
+  };
+}
+
+/** ONNX Runtime's first message line without its source location and failed condition. */
+export function failureReason(error: unknown): string {
+  const line = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+  if (/fallback to CPU EP has been explicitly disabled/.test(line)) return 'some of its operators have no kernel on this provider';
+  return line.replace(/^\S+\.(?:cc|h|cpp):\d+ .*? was false\. /, '');
+}
+
 // WebGPU sessions created at the same moment crash the process: create every session one at a time.
 let queue: Promise<unknown> = Promise.resolve();
 
-export function openSession(path: string, settings: SessionSettings): Promise<OpenedSession> {
-  const attempt = queue.then(() => openNow(path, settings));
+export function openSession(path: string, settings: SessionSettings, platform: Platform = currentPlatform()): Promise<OpenedSession> {
+  const attempt = queue.then(() => openNow(path, settings, platform));
   queue = attempt.catch(() => undefined);
   return attempt;
 }
 
-async function openNow(path: string, settings: SessionSettings): Promise<OpenedSession> {
-  const providers = settings.executionProvider === 'auto' ? autoProviders() : [settings.executionProvider];
-  const failures: string[] = [];
-  for (const provider of providers) {
+async function openNow(path: string, settings: SessionSettings, platform: Platform): Promise<OpenedSession> {
+  const graph = basename(path);
+  if (settings.executionProvider !== 'auto') {
+    const provider = settings.executionProvider;
     try {
-      const session = await ort.InferenceSession.create(path, {
-        executionProviders: [provider],
-        intraOpNumThreads: settings.threads,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-        // Nodes a GPU provider cannot run would silently go to the CPU: refuse, and try the next provider.
-        extra: provider === 'cpu' ? {} : { session: { disable_cpu_ep_fallback: '1' } },
-      });
-      return { session, provider };
+      return { session: await ort.InferenceSession.create(path, sessionOptions(provider, settings.threads)), provider };
     } catch (error) {
-      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-      failures.push(`${provider}: ${reason}`);
-      settings.log(`execution provider ${provider} unavailable for ${path.split(/[\\/]/).pop()}: ${reason}`);
+      throw new ProviderUnavailableError(`The ${provider} execution provider cannot run ${graph}: ${failureReason(error)}.`);
     }
   }
-  throw new Error(`no execution provider could run ${path}: ${failures.join('; ')}`);
+  const providers = autoProviders(platform);
+  if (platform.gpu === false) tell(settings, 'no GPU found on this machine (no PCI display controller): the model runs on the CPU');
+  const failures: string[] = [];
+  for (const [n, provider] of providers.entries()) {
+    try {
+      return { session: await ort.InferenceSession.create(path, sessionOptions(provider, settings.threads)), provider };
+    } catch (error) {
+      const reason = failureReason(error);
+      failures.push(`${provider}: ${reason}`);
+      tell(settings, `${provider} cannot run ${graph} (${reason}): using ${providers[n + 1] ?? 'nothing'} instead`, `${provider}: ${reason}`);
+    }
+  }
+  throw new Error(`no execution provider could run ${graph}: ${failures.join('; ')}`);
+}
+
+// A model's graphs share one settings object: a reason that holds for all of them is logged once per load.
+const told = new WeakMap<SessionSettings, Set<string>>();
+
+function tell(settings: SessionSettings, line: string, key = line): void {
+  const seen = told.get(settings) ?? new Set<string>();
+  told.set(settings, seen);
+  if (seen.has(key)) return;
+  seen.add(key);
+  settings.log(line);
 }
