@@ -23,7 +23,7 @@ export interface Assembled {
   text: string;
   layout: 'code' | 'prose';
   /**
-   * Rows of code where nothing was read: blank lines, and the two rows after each code region.
+   * Rows of code where nothing was read: blank lines, the row before each code region and the two after it.
    * The detector misses lone short tokens ("}"), so these are worth a second look.
    */
   codeGaps: Bounds[];
@@ -59,10 +59,10 @@ export function assemble(lines: readonly PlacedLine[], mode: LayoutMode): Assemb
     if (region.kind === 'code') {
       const rows = region.blocks.flat();
       const grid = rows.map((row) => gridRow(row, lines, bounds));
-      const height = Math.min(...grid.map((r) => r.height));
+      const height = [...grid.map((r) => r.height)].sort((p, q) => p - q)[Math.floor(grid.length / 2)]!;
       const gap = (y: number): Bounds => ({ x0: region.bounds.x0, x1: region.bounds.x1, y0: y - height / 2, y1: y + height / 2 });
       const pitch = rowPitch(grid);
-      if (pitch) codeGaps.push(gap(grid.at(-1)!.y + pitch), gap(grid.at(-1)!.y + 2 * pitch));
+      if (pitch) codeGaps.push(gap(grid[0]!.y - pitch), gap(grid.at(-1)!.y + pitch), gap(grid.at(-1)!.y + 2 * pitch));
       for (const code of layoutCode(grid, region.cellWidth)) {
         text.push(' '.repeat(code.indent) + code.text);
         if (code.row === undefined) {

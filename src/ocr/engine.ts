@@ -110,6 +110,10 @@ export class OcrEngine {
   }
 }
 
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
 function readable(line: PlacedLine): boolean {
   return line.text !== '' && line.confidence >= MIN_CONFIDENCE;
 }
@@ -117,7 +121,7 @@ function readable(line: PlacedLine): boolean {
 /** A read line in image terms: text, word boxes and (for upright horizontal lines) ink runs in image x. */
 function place(line: ReadLine): PlacedLine {
   const composed = composeLine(line);
-  const base = { box: roundQuad(line.box), text: composed.text, confidence: composed.confidence };
+  const base = { box: roundQuad(line.box), text: composed.text, confidence: round3(composed.confidence) };
   if (line.vertical) return base;
   const fraction = (x: number): number => {
     const f = Math.min(1, Math.max(0, x / line.cropWidth));
@@ -125,7 +129,7 @@ function place(line: ReadLine): PlacedLine {
   };
   const words: OcrWord[] = composed.words.map((w) => {
     const [f0, f1] = [fraction(w.x0), fraction(w.x1)].sort((a, b) => a - b) as [number, number];
-    return { text: w.text, box: roundQuad(subQuad(line.box, f0, f1)), confidence: w.confidence };
+    return { text: w.text, box: roundQuad(subQuad(line.box, f0, f1)), confidence: round3(w.confidence) };
   });
   if (line.flipped) return { ...base, words, flipped: true };
   const [tl, tr] = line.box;

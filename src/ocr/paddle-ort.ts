@@ -11,6 +11,7 @@ export function paddleSession(session: InferenceSession): OrtInferenceSession {
     outputNames: session.outputNames,
     // Every feed is built with paddleOrt.Tensor below, i.e. an onnxruntime-node Tensor.
     run: (feeds: Record<string, OrtTensor>) => session.run(feeds as Record<string, Tensor>),
+    release: () => session.release(),
   };
 }
 

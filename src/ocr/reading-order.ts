@@ -9,6 +9,8 @@ export type Blocks = number[][][];
 
 /** A vertical gap narrower than this many line heights is no column gutter. */
 const GUTTER = 1;
+/** Two parts are columns only where their heights overlap by this share of the shorter. */
+const SIDE_BY_SIDE = 0.5;
 /** Wide text on both sides of a gutter this many line heights wide is read as columns, even when it is only two lines deep. */
 const WIDE_GUTTER = 6;
 /** Lines whose vertical centres differ by less than this many line heights share a row. */
@@ -87,6 +89,10 @@ function columnSplit(ids: number[], b: readonly Bounds[]): [number[], number[]] 
   }
   const left = parts.slice(0, best).flat();
   const right = parts.slice(best).flat();
+  // Columns stand side by side; parts that follow one another down the page (an indented line
+  // after an outdented one) are rows.
+  const [l, r] = [enclose(left, b), enclose(right, b)];
+  if (overlap1d(l.y0, l.y1, r.y0, r.y1) < SIDE_BY_SIDE * Math.min(l.y1 - l.y0, r.y1 - r.y0)) return undefined;
   const wideApart = widest >= WIDE_GUTTER * medianHeight(ids, b) && wide(left, b) && wide(right, b);
   return !rowsAlign(left, right, b) || flows(left, b) || flows(right, b) || wideApart ? [left, right] : undefined;
 }

@@ -25,6 +25,10 @@ const HEIGHT = 48;
 /** PaddleOCR pads every batch to at least this width (its training shape) before reading. */
 const MIN_WIDTH = 320;
 const BATCH = 8;
+/** Lines at least this many times as wide as tall are checked for being upside down. */
+const ORIENTABLE = 3;
+/** Boxes this many times as tall as wide hold vertical text. */
+const VERTICAL = 3;
 const WIDTH_SPREAD = 1.3;
 /**
  * A page on which fewer than this share of the characters read are CJK is a Latin page: the
@@ -74,7 +78,8 @@ export class TextRecognizer {
     const readings: Reading[] = [];
     for (const [index, { crop, vertical }] of cuts.entries()) {
       readings.push({ index, crop, flipped: false, glyphs: [], latin: [] });
-      if (this.orientation && !vertical) {
+      // A few characters at least: a lone "}" turned half round is a fine "{".
+      if (this.orientation && !vertical && crop.width >= ORIENTABLE * crop.height) {
         checkpoint();
         const [top] = await this.orientation.run(crop);
         // The classifier alone turns too many upright screenshot lines; a line it wants turned is
@@ -181,16 +186,18 @@ function ratio(crop: Image): number {
 
 /**
  * The box's pixels, straightened. Axis-aligned boxes (nearly all boxes in screenshots) are copied;
- * others go through paddleocr's perspective sampler. Boxes at least 1.5 times as tall as wide are
- * turned a quarter counter-clockwise, as PaddleOCR does, to be read top to bottom.
+ * others go through paddleocr's perspective sampler. Boxes at least VERTICAL times as tall as wide
+ * are turned a quarter counter-clockwise to be read top to bottom. PaddleOCR turns them from 1.5,
+ * which in screenshots mostly turns lone characters ("}", "1") on their side.
  */
 function cutOut(source: Image, box: Quad): { crop: Image; vertical: boolean } {
   const [tl, tr, br, bl] = box;
   const size = quadSize(box);
-  const vertical = size.height >= 1.5 * size.width;
+  const vertical = size.height >= VERTICAL * size.width;
   if (!(tl[1] === tr[1] && bl[1] === br[1] && tl[0] === bl[0] && tr[0] === br[0])) {
-    // paddleocr's sampler makes the quarter turn itself.
-    return { crop: source.cropRotated(box.map(([x, y]) => ({ x, y })) as Parameters<Image['cropRotated']>[0]), vertical };
+    const crop = source.cropRotated(box.map(([x, y]) => ({ x, y })) as Parameters<Image['cropRotated']>[0]);
+    // paddleocr's sampler makes the quarter turn itself from 1.5; undone below VERTICAL.
+    return { crop: !vertical && size.height >= 1.5 * size.width ? crop.rotateClockwise() : crop, vertical };
   }
   const x = Math.min(source.width - 1, Math.max(0, Math.floor(tl[0])));
   const y = Math.min(source.height - 1, Math.max(0, Math.floor(tl[1])));
