@@ -76,9 +76,9 @@ STAGES = [
     Stage("lm", "text", ("lm",), None, 0, 100, 8, 3e-3, 0.1, *PRETRAIN),
     Stage("vision", "caption", ("vision", "cross"), "thumbnail", BASE_SIZE, 200, 16, 2e-3, 0.1, *PRETRAIN),
     Stage("pt", "caption", ("cross", "embeddings"), "thumbnail", BASE_SIZE, 150, 16, 2e-3, 1.0, *PRETRAIN),
-    Stage("cpt", "vqa", ("vision", "cross"), "thumbnail", TILE_SIZE, 400, 4, 1e-3, 0.1, *FINETUNE),
-    Stage("dra", "vqa", ("vision", "cross"), "dynamic", TILE_SIZE, 220, 4, 1e-3, 0.1, *FINETUNE),
-    Stage("ift", "chat", ("cross", "lm"), "dynamic", TILE_SIZE, 180, 4, 5e-4, 0.1, *FINETUNE),
+    Stage("cpt", "vqa", ("vision", "cross"), "thumbnail", TILE_SIZE, 450, 4, 1e-3, 0.1, *FINETUNE),
+    Stage("dra", "vqa", ("vision", "cross"), "dynamic", TILE_SIZE, 280, 4, 1e-3, 0.1, *FINETUNE),
+    Stage("ift", "chat", ("cross", "lm"), "dynamic", TILE_SIZE, 450, 4, 5e-4, 0.1, *FINETUNE),
 ]
 WARMUP, WEIGHT_DECAY, CLIP = 0.05, 0.1, 1.0
 
