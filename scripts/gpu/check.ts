@@ -199,7 +199,7 @@ async function runProvider(
       ],
     };
     const { language: lm } = model.arch;
-    const kvBytes = 2 * lm.layers * lm.heads * (ids.length + options.tokens) * lm.headDim * 4;
+    const kvBytes = 2 * lm.layers * lm.kvHeads * (ids.length + options.tokens) * lm.headDim * 4;
     const embeddingBytes = lm.vocabSize * lm.hiddenSize * (model.manifest.weights.precision === 'fp32' ? 4 : 2);
     const weightBytes = (model.manifest.files['decoder.weights']?.bytes ?? 0) - embeddingBytes;
     const gpuAfter = nvidiaMemoryMiB();
