@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { convert } from '../src/convert/convert.ts';
 import type { WeightPrecision } from '../src/onnx/linear.ts';
+import { PACKAGE_VERSION } from '../src/package/manifest.ts';
 import { reference } from '../test/support/reference.ts';
 import { testTokenizerModel } from '../test/support/tokenizerModel.ts';
 
@@ -23,7 +24,8 @@ export async function benchCheckpoint(preset: BenchPreset): Promise<string> {
 }
 
 export async function benchPackage(preset: BenchPreset, precision: WeightPrecision): Promise<string> {
-  const dir = resolve(CACHE, preset, precision);
+  // Keyed by the package format: a graph change bumps it, and stale packages are converted again.
+  const dir = resolve(CACHE, preset, `${precision}-v${PACKAGE_VERSION}`);
   if (!existsSync(dir)) await convert(await benchCheckpoint(preset), dir, { precision });
   return dir;
 }
