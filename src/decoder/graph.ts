@@ -2,9 +2,9 @@
 //
 //   ids ─Gather─► x
 //   for each decoder layer i:
-//     if a gated block precedes it (i+1 mod N = 0):
+//     if a gated block precedes it (i+1 mod N = 0) and the conversation has an image (cross_flag):
 //       x = x + rows·tanh(α_attn)⊙to_out(MHA(to_q(LN(x)), memory_k, memory_v, bias))
-//       x = x + flag·tanh(α_ff)⊙W₂(GELU(W₁(LN(x))))
+//       x = x + tanh(α_ff)⊙W₂(GELU(W₁(LN(x))))
 //     x = x + o_proj(GQA(RoPE(q), RoPE(k), v, past))      (causal; the new RoPE(k), v rows are outputs)
 //     x = x + down(SiLU(gate(RMS(x)))·up(RMS(x)))
 //   logits = lm_head(RMS(x)[logits_from:])
@@ -43,10 +43,20 @@ export async function buildDecoderGraph(g: GraphBuilder, arch: Architecture, loa
   const cosCache = g.weight('rope.cos', cos, [lm.maxPositions, hd / 2]);
   const sinCache = g.weight('rope.sin', sin, [lm.maxPositions, hd / 2]);
 
+  // A conversation without an image skips the gated blocks (an If on cross_flag): they would add exactly zero.
+  const hasImage = g.op('Cast', [crossFlag], { to: DataType.BOOL });
   for (let i = 0; i < lm.layers; i++) {
     const block = xa.decoderLayers.indexOf(i);
     if (block >= 0) {
-      x = await g.scope(`layers.${i}.gated_cross_attn`, () => crossBlock(g, x, i, block, arch, load, precision, { crossBias, crossRows, crossFlag }));
+      const memory = {
+        keys: g.input(DecoderIO.memoryKey(block), DataType.FLOAT, [1, xa.heads, 'memory', xa.dimHead]),
+        values: g.input(DecoderIO.memoryValue(block), DataType.FLOAT, [1, xa.heads, 'memory', xa.dimHead]),
+      };
+      const before = x;
+      const output = { elemType: DataType.FLOAT, dims: [1, 'seq', D] };
+      const withImage = await g.subgraph(`layers.${i}.gated_cross_attn`, output, (b) => crossBlock(b, before, i, arch, load, precision, { crossBias, crossRows, memory }));
+      const withoutImage = await g.subgraph(`layers.${i}.no_image`, output, (b) => b.op('Identity', [before]));
+      x = g.op('If', [hasImage], { then_branch: { graph: withImage }, else_branch: { graph: withoutImage } });
     }
     x = await g.scope(`layers.${i}`, () => decoderLayer(g, x, i, arch, load, precision, { positions, cosCache, sinCache, seqlensK, totalLength }));
   }
@@ -79,21 +89,18 @@ async function crossBlock(
   g: GraphBuilder,
   x: string,
   layer: number,
-  block: number,
   arch: Architecture,
   load: LoadTensor,
   precision: WeightPrecision,
-  io: { crossBias: string; crossRows: string; crossFlag: string },
+  io: { crossBias: string; crossRows: string; memory: { keys: string; values: string } },
 ): Promise<string> {
   const D = arch.language.hiddenSize;
   const { heads: H, dimHead: dh, ffMult, layerNormEps } = arch.crossAttention;
   const inner = H * dh;
   const key = (name: string) => crossKey(layer, name);
-  const memoryK = g.input(DecoderIO.memoryKey(block), DataType.FLOAT, [1, H, 'memory', dh]);
-  const memoryV = g.input(DecoderIO.memoryValue(block), DataType.FLOAT, [1, H, 'memory', dh]);
 
   const q = linear(g, await layerNorm(g, x, key('attn.norm'), 'attn.norm', D, layerNormEps, load), 'attn.to_q', await load(key('attn.to_q.weight')), inner, D, precision);
-  const attn = g.op('MultiHeadAttention', [q, memoryK, memoryV, '', '', io.crossBias], { num_heads: H }, 'ms'); // [1, T, inner]
+  const attn = g.op('MultiHeadAttention', [q, io.memory.keys, io.memory.values, '', '', io.crossBias], { num_heads: H }, 'ms'); // [1, T, inner]
   const out = linear(g, attn, 'attn.to_out', await load(key('attn.to_out.weight')), D, inner, precision);
   const attnGate = g.weight('attn_gate.tanh', mapFloat32(await load(key('attn_gate')), Math.tanh), [D]);
   x = g.op('Add', [x, g.op('Mul', [g.op('Mul', [out, attnGate]), io.crossRows])]);
@@ -102,7 +109,7 @@ async function crossBlock(
   const ff1 = linear(g, ffIn, 'ff.1', await load(key('ff.1.weight')), D * ffMult, D, precision);
   const ff3 = linear(g, g.op('Gelu', [ff1], {}, 'ms'), 'ff.3', await load(key('ff.3.weight')), D, D * ffMult, precision);
   const ffGate = g.weight('ff_gate.tanh', mapFloat32(await load(key('ff_gate')), Math.tanh), [D]);
-  return g.op('Add', [x, g.op('Mul', [g.op('Mul', [ff3, ffGate]), io.crossFlag])]);
+  return g.op('Add', [x, g.op('Mul', [ff3, ffGate])]);
 }
 
 async function decoderLayer(
@@ -124,11 +131,15 @@ async function decoderLayer(
   const h = rmsNorm(g, x, g.weight('input_layernorm.weight', await load(key('input_layernorm.weight')), [D]), lm.rmsNormEps);
   const wqkv = concatFloat32([await load(key('self_attn.q_proj.weight')), await load(key('self_attn.k_proj.weight')), await load(key('self_attn.v_proj.weight'))]);
   const qkv = linear(g, h, 'self_attn.qkv_proj', wqkv, qDim + 2 * kvDim, D, precision);
-  const [q0, k0, v] = g.node('Split', [qkv, g.constant('split', new BigInt64Array([BigInt(qDim), BigInt(kvDim), BigInt(kvDim)]), [3])], { outputs: 3, attrs: { axis: -1 } });
-  const rope = (t: string, heads: number) =>
-    g.op('RotaryEmbedding', [t, io.positions, io.cosCache, io.sinCache], { interleaved: 0, num_heads: heads }, 'ms');
-  const q = rope(q0!, lm.heads);
-  const k = rope(k0!, lm.kvHeads);
+  // The new rows are named as the graph outputs they are: an output under another name costs an Identity node.
+  const [q0, k0, v] = g.node('Split', [qkv, g.constant('split', new BigInt64Array([BigInt(qDim), BigInt(kvDim), BigInt(kvDim)]), [3])], {
+    outputs: [`${layer}.q`, `${layer}.k`, DecoderIO.newValue(layer)],
+    attrs: { axis: -1 },
+  });
+  const rope = (t: string, heads: number, output: string) =>
+    g.node('RotaryEmbedding', [t, io.positions, io.cosCache, io.sinCache], { outputs: [output], attrs: { interleaved: 0, num_heads: heads }, domain: 'ms' })[0]!;
+  const q = rope(q0!, lm.heads, `${layer}.q_rope`);
+  const k = rope(k0!, lm.kvHeads, DecoderIO.newKey(layer));
   // The cache stays in the runner's buffers: the graph reads them as inputs and returns only the new rows, since
   // ONNX Runtime's Node binding copies every output into a fresh buffer (a present cache would be copied whole
   // each step). GroupQueryAttention reads the valid rows of the past (seqlens) and shares K/V heads itself.
@@ -139,11 +150,16 @@ async function decoderLayer(
   );
   g.output(k, DecoderIO.newKey(layer), DataType.FLOAT, [1, 'seq', kvDim]);
   g.output(v!, DecoderIO.newValue(layer), DataType.FLOAT, [1, 'seq', kvDim]);
-  x = g.op('Add', [x, linear(g, attn!, 'self_attn.o_proj', await load(key('self_attn.o_proj.weight')), D, qDim, precision)]);
-
-  const m = rmsNorm(g, x, g.weight('post_attention_layernorm.weight', await load(key('post_attention_layernorm.weight')), [D]), lm.rmsNormEps);
+  const o = linear(g, attn!, 'self_attn.o_proj', await load(key('self_attn.o_proj.weight')), D, qDim, precision);
+  // The residual add and the norm after it in one node (x + o is its fourth output).
+  const [m, , , sum] = g.node('SkipSimplifiedLayerNormalization', [x, o, g.weight('post_attention_layernorm.weight', await load(key('post_attention_layernorm.weight')), [D])], {
+    outputs: [`${layer}.post_attention_norm`, '', '', `${layer}.attention_residual`],
+    attrs: { epsilon: { float: lm.rmsNormEps } },
+    domain: 'ms',
+  });
+  x = sum!;
   const I = lm.intermediateSize;
-  const gateUp = linear(g, m, 'mlp.gate_up_proj', concatFloat32([await load(key('mlp.gate_proj.weight')), await load(key('mlp.up_proj.weight'))]), 2 * I, D, precision);
+  const gateUp = linear(g, m!, 'mlp.gate_up_proj', concatFloat32([await load(key('mlp.gate_proj.weight')), await load(key('mlp.up_proj.weight'))]), 2 * I, D, precision);
   const [gate, up] = g.node('Split', [gateUp, g.constant('split', new BigInt64Array([BigInt(I), BigInt(I)]), [2])], { outputs: 2, attrs: { axis: -1 } });
   const act = g.op('Mul', [g.op('QuickGelu', [gate!], { alpha: { float: 1 } }, 'ms'), up!]); // QuickGelu with α=1 is SiLU
   return g.op('Add', [x, linear(g, act, 'mlp.down_proj', await load(key('mlp.down_proj.weight')), D, I, precision)]);

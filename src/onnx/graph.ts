@@ -18,6 +18,7 @@ import {
   TypeProto_TensorSchema,
   ValueInfoProtoSchema,
   type AttributeProto,
+  type GraphProto,
   type NodeProto,
   type TensorProto,
   type ValueInfoProto,
@@ -27,7 +28,7 @@ import type { WeightFile } from './weightFile.ts';
 export { DataType };
 
 export type Dim = number | string;
-export type AttrValue = number | string | number[] | { float: number } | { floats: number[] };
+export type AttrValue = number | string | number[] | { float: number } | { floats: number[] } | { graph: GraphProto };
 
 const MS = 'com.microsoft';
 
@@ -50,6 +51,7 @@ function attribute(name: string, value: AttrValue): AttributeProto {
   }
   if (Array.isArray(value)) return create(AttributeProtoSchema, { name, type: AttrType.INTS, ints: value.map(BigInt) });
   if ('float' in value) return create(AttributeProtoSchema, { name, type: AttrType.FLOAT, f: value.float });
+  if ('graph' in value) return create(AttributeProtoSchema, { name, type: AttrType.GRAPH, g: value.graph });
   return create(AttributeProtoSchema, { name, type: AttrType.FLOATS, floats: value.floats });
 }
 
@@ -75,11 +77,12 @@ export class GraphBuilder {
   private readonly inputs: ValueInfoProto[] = [];
   private readonly outputs: ValueInfoProto[] = [];
   private readonly scopes: string[] = [];
-  private readonly used = new Set<string>();
 
   constructor(
     readonly name: string,
     private readonly weights: WeightFile,
+    /** Names taken so far, shared with nested graphs: a nested graph's values live in the same namespace. */
+    private readonly used = new Set<string>(),
   ) {}
 
   /**
@@ -179,6 +182,16 @@ export class GraphBuilder {
       }),
     );
     return tensorName;
+  }
+
+  /**
+   * A graph for a control-flow node's attribute (an If branch), named under the current scope. It reads values of
+   * this graph by name, keeps its weights in the same file, and has one output: the value `build` returns.
+   */
+  async subgraph(name: string, output: { elemType: DataType; dims: Dim[] }, build: (g: GraphBuilder) => string | Promise<string>): Promise<GraphProto> {
+    const sub = new GraphBuilder([this.name, ...this.scopes, name].join('/'), this.weights, this.used);
+    const value = await build(sub);
+    return create(GraphProtoSchema, { name: sub.name, node: sub.nodes, initializer: sub.initializers, output: [valueInfo(value, output.elemType, output.dims)] });
   }
 
   /** The serialised ModelProto (IR 10, opset 17 plus the com.microsoft contrib ops). */
