@@ -12,7 +12,7 @@ import { planGrid } from '../tiles/plan.ts';
 import { makeViews } from '../tiles/views.ts';
 import { followUpIds, promptIds } from '../tokens/prompt.ts';
 import { InfimmTokenizer } from '../tokens/tokenizer.ts';
-import { HostError } from './errors.ts';
+import { RuntimeFailure } from '../common/errors.ts';
 import { generate } from './generate.ts';
 import { ImageCache, type CachedImage } from './imageCache.ts';
 
@@ -51,11 +51,11 @@ export class Engine {
     const { tokens } = model.manifest;
     if (tokenizer.endOfChunk !== tokens.endOfChunk || tokenizer.image !== tokens.image) {
       await model.release();
-      throw new HostError({
-        code: 'model-invalid',
-        message: `The model's tokenizer puts <|endofchunk|> and <image> at ${tokenizer.endOfChunk} and ${tokenizer.image}, but its weights expect ${tokens.endOfChunk} and ${tokens.image}.`,
-        hint: 'Convert the checkpoint again with its own tokenizer.model.',
-      });
+      throw new RuntimeFailure(
+        'model-invalid',
+        `The model's tokenizer puts <|endofchunk|> and <image> at ${tokenizer.endOfChunk} and ${tokenizer.image}, but its weights expect ${tokens.endOfChunk} and ${tokens.image}.`,
+        'Convert the checkpoint again with its own tokenizer.model.',
+      );
     }
     this.tokenizer = tokenizer;
     this.model = model;
@@ -66,7 +66,7 @@ export class Engine {
 
   private loaded(): { model: LoadedModel; tokenizer: InfimmTokenizer; config: RuntimeConfig } {
     if (!this.model || !this.tokenizer || !this.config) {
-      throw new HostError({ code: 'not-configured', message: 'No model is loaded yet.', hint: 'Select a model folder, or restart the runtime.' });
+      throw new RuntimeFailure('not-configured', 'No model is loaded yet.', 'Select a model folder, or restart the runtime.');
     }
     return { model: this.model, tokenizer: this.tokenizer, config: this.config };
   }

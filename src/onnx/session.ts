@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import { RuntimeFailure } from '../common/errors.ts';
 import type { ExecutionProviderName } from '../common/protocol.ts';
 import { ort } from './ort.ts';
 
@@ -23,13 +24,9 @@ export interface OpenedSession {
 }
 
 /** The provider the user chose cannot run a graph. */
-export class ProviderUnavailableError extends Error {
-  readonly code = 'provider-unavailable';
-  readonly hint = 'Set infimmHd.executionProvider to "auto" to fall back to the CPU, or to "cpu".';
-
+export class ProviderUnavailableError extends RuntimeFailure<'provider-unavailable'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'ProviderUnavailableError';
+    super('provider-unavailable', message, 'Set infimmHd.executionProvider to "auto" to fall back to the CPU, or to "cpu".');
   }
 }
 

@@ -3,18 +3,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { RuntimeFailure } from '../common/errors.ts';
 import { PACKAGE_FORMAT, PACKAGE_VERSION, type Manifest } from './manifest.ts';
 
-export class PackageError extends Error {
-  constructor(
-    readonly code: 'model-missing' | 'model-invalid' | 'model-incompatible',
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-    this.name = 'PackageError';
-  }
-}
+export class PackageError extends RuntimeFailure<'model-missing' | 'model-invalid' | 'model-incompatible'> {}
 
 const RECONVERT = 'Convert the checkpoint again with `npm run convert`, or select another model folder.';
 

@@ -1,12 +1,4 @@
-import type { RuntimeErrorInfo } from '../common/protocol.ts';
+import { RuntimeFailure } from '../common/errors.ts';
 
-/** A tokenizer problem the user can act on; carries the protocol's error info so the host can forward it as is. */
-export class TokenizerError extends Error {
-  readonly info: RuntimeErrorInfo;
-
-  constructor(code: RuntimeErrorInfo['code'], message: string, hint?: string) {
-    super(hint ? `${message} ${hint}` : message);
-    this.name = 'TokenizerError';
-    this.info = hint ? { code, message, hint } : { code, message };
-  }
-}
+/** A tokenizer problem the user can act on (a bad tokenizer.model, an out-of-range sampling option). */
+export class TokenizerError extends RuntimeFailure {}
