@@ -2,10 +2,9 @@
 import { RuntimeFailure } from '../common/errors.ts';
 import type { RuntimeErrorInfo } from '../common/protocol.ts';
 import { CancelledError } from '../onnx/cancel.ts';
-import { OcrCancelledError } from '../ocr/index.ts';
 
 export function isCancellation(error: unknown): boolean {
-  return error instanceof CancelledError || error instanceof OcrCancelledError;
+  return error instanceof CancelledError; // OCR's cancellation is one too
 }
 
 export function toErrorInfo(error: unknown): RuntimeErrorInfo {

@@ -2,7 +2,7 @@
 export class CancelledError extends Error {
   constructor() {
     super('cancelled');
-    this.name = 'CancelledError';
+    this.name = new.target.name;
   }
 }
 
