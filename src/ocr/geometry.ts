@@ -31,10 +31,6 @@ export function overlap1d(a0: number, a1: number, b0: number, b1: number): numbe
   return Math.min(a1, b1) - Math.max(a0, b0);
 }
 
-export function translateQuad(q: Quad, dx: number, dy: number): Quad {
-  return q.map(([x, y]) => [x + dx, y + dy]) as Quad;
-}
-
 /** The side lengths of a text quad: along the text (top edge) and across it (left edge). */
 export function quadSize(q: Quad): { width: number; height: number } {
   return {
