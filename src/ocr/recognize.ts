@@ -83,7 +83,7 @@ export class TextRecognizer {
     for (const [index, { crop, vertical }] of cuts.entries()) {
       readings.push({ index, crop, flipped: false, glyphs: [], latin: [] });
       // A few characters at least: a lone "}" turned half round is a fine "{".
-      if (this.orientation && !vertical && crop.width >= ORIENTABLE * crop.height) {
+      if (this.orientation && crop.width >= ORIENTABLE * crop.height) {
         checkpoint();
         const [top] = await this.orientation.run(crop);
         // The classifier alone turns too many upright screenshot lines; a line it wants turned is

@@ -124,6 +124,22 @@ test('upside-down text is turned and read, in its own reading order', async () =
   assert.equal(result.text, expected['upside-down']!.text);
 });
 
+test('text turned a quarter either way is read', async () => {
+  const image = await fixture('lines');
+  for (const clockwise of [true, false]) {
+    // The image turned by hand: width and height swap.
+    const data = new Uint8Array(image.data.length);
+    for (let y = 0; y < image.height; y++) {
+      for (let x = 0; x < image.width; x++) {
+        const [nx, ny] = clockwise ? [image.height - 1 - y, x] : [y, image.width - 1 - x];
+        data.set(image.data.subarray((y * image.width + x) * 3, (y * image.width + x) * 3 + 3), (ny * image.height + nx) * 3);
+      }
+    }
+    const result = await engine.recognize({ width: image.height, height: image.width, data, format: 'raw' });
+    assert.deepEqual(result.lines.map((l) => l.text).sort(), expected.lines!.lines.map((l) => l.text).sort(), clockwise ? 'clockwise' : 'counter-clockwise');
+  }
+});
+
 test('scripts the models cannot read give nothing, or low confidence, never confident garbage', async () => {
   const result = await engine.recognize(await fixture('scripts'));
   for (const line of result.lines) assert.ok(line.confidence < 0.8, `"${line.text}" at ${line.confidence}`);
