@@ -4,7 +4,6 @@ import type { ImageMemory } from '../memory/memory.ts';
 import { ort } from '../onnx/ort.ts';
 import type { Architecture, TokenIds } from '../package/manifest.ts';
 import { DecoderIO, MASKED } from './io.ts';
-import { ropeCache, type Rope } from './rope.ts';
 
 /** The memories of a conversation's images, concatenated along the token axis in <image> order. */
 export interface CrossContext {
@@ -87,11 +86,8 @@ export class DecoderState {
     return [new ort.Tensor('float32', this.keys[layer]!, dims), new ort.Tensor('float32', this.values[layer]!, dims)];
   }
 
-  /**
-   * Appends the new positions' keys and values, taken from each layer's q, k, v rows [T, (heads + 2·kvHeads)·headDim]
-   * with RoPE applied to k here, growing the buffers when full.
-   */
-  append(qkv: Float32Array[], T: number, rope: Rope): void {
+  /** Appends the new positions' rows, [T, kvHeads·headDim] per layer, growing the buffers when full. */
+  append(newKeys: Float32Array[], newValues: Float32Array[], T: number): void {
     const { kvHeads: H, headDim: hd, length: L } = this;
     if (L + T > this.capacity) {
       const capacity = Math.ceil((L + T) / CHUNK) * CHUNK;
@@ -105,44 +101,25 @@ export class DecoderState {
       this.capacity = capacity;
     }
     const cap = this.capacity;
-    const width = qkv[0]!.length / T;
-    const kStart = width - 2 * H * hd;
-    const half = hd / 2;
-    for (let l = 0; l < this.keys.length; l++) {
-      const [rows, keys, values] = [qkv[l]!, this.keys[l]!, this.values[l]!];
+    const scatter = (into: Float32Array, rows: Float32Array) => {
       for (let t = 0; t < T; t++) {
-        const p = (L + t) * half;
-        for (let h = 0; h < H; h++) {
-          const k = t * width + kStart + h * hd;
-          const at = (h * cap + L + t) * hd;
-          // rotate_half RoPE, as GroupQueryAttention applies it to the query
-          for (let j = 0; j < half; j++) {
-            const x1 = rows[k + j]!;
-            const x2 = rows[k + j + half]!;
-            const c = rope.cos[p + j]!;
-            const s = rope.sin[p + j]!;
-            keys[at + j] = x1 * c - x2 * s;
-            keys[at + j + half] = x2 * c + x1 * s;
-          }
-          values.set(rows.subarray(k + H * hd, k + H * hd + hd), at);
-        }
+        for (let h = 0; h < H; h++) into.set(rows.subarray((t * H + h) * hd, (t * H + h + 1) * hd), (h * cap + L + t) * hd);
       }
+    };
+    for (let l = 0; l < this.keys.length; l++) {
+      scatter(this.keys[l]!, newKeys[l]!);
+      scatter(this.values[l]!, newValues[l]!);
     }
     this.length = L + T;
   }
 }
 
 export class Decoder {
-  private readonly rope: Rope;
-
   constructor(
     private readonly session: ort.InferenceSession,
     private readonly arch: Architecture,
     private readonly tokens: TokenIds,
-  ) {
-    const { maxPositions, headDim, ropeTheta } = arch.language;
-    this.rope = ropeCache(maxPositions, headDim, ropeTheta);
-  }
+  ) {}
 
   /**
    * Appends `ids` to the conversation and returns the logits of its last position ([1, V]), or of every new
@@ -166,6 +143,7 @@ export class Decoder {
     }
     const feeds: Record<string, ort.Tensor> = {
       [DecoderIO.inputIds]: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, T]),
+      [DecoderIO.positionIds]: new ort.Tensor('int64', BigInt64Array.from({ length: T }, (_, t) => BigInt(state.length + t)), [1, T]),
       [DecoderIO.logitsFrom]: new ort.Tensor('int64', BigInt64Array.of(BigInt(allLogits ? 0 : T - 1)), [1]),
       [DecoderIO.crossBias]: new ort.Tensor('float32', bias, [1, 1, T, M]),
       [DecoderIO.crossRows]: new ort.Tensor('float32', rows, [1, T, 1]),
@@ -180,7 +158,8 @@ export class Decoder {
       feeds[DecoderIO.memoryValue(b)] = cross.values[b]!;
     }
     const out = await this.session.run(feeds);
-    state.append(Array.from({ length: layers }, (_, l) => out[DecoderIO.newQkv(l)]!.data as Float32Array), T, this.rope);
+    const newRows = (name: (l: number) => string) => Array.from({ length: layers }, (_, l) => out[name(l)]!.data as Float32Array);
+    state.append(newRows(DecoderIO.newKey), newRows(DecoderIO.newValue), T);
     state.imagesSeen = seen;
     return out[DecoderIO.logits]!.data as Float32Array;
   }

@@ -5,7 +5,7 @@
 //     if a gated block precedes it (i+1 mod N = 0) and the conversation has an image (cross_flag):
 //       x = x + rows·tanh(α_attn)⊙to_out(MHA(to_q(LN(x)), memory_k, memory_v, bias))
 //       x = x + tanh(α_ff)⊙W₂(GELU(W₁(LN(x))))
-//     x = x + o_proj(GQA(RoPE(q), RoPE(k), v, past))      (causal; the new q, k, v rows are outputs)
+//     x = x + o_proj(GQA(RoPE(q), RoPE(k), v, past))      (causal; the new RoPE(k), v rows are outputs)
 //     x = x + down(SiLU(gate(RMS(x)))·up(RMS(x)))
 //   logits = lm_head(RMS(x)[logits_from:])
 import { DataType, type GraphBuilder } from '../onnx/graph.ts';
@@ -15,7 +15,6 @@ import { concatFloat32, mapFloat32, type LoadTensor } from '../onnx/tensors.ts';
 import type { Architecture } from '../package/manifest.ts';
 import { layerNorm } from '../vision/graph.ts';
 import { DecoderIO } from './io.ts';
-import { ropeCache } from './rope.ts';
 import { LM, crossKey, decoderKey } from './keys.ts';
 
 export async function buildDecoderGraph(g: GraphBuilder, arch: Architecture, load: LoadTensor, precision: WeightPrecision): Promise<void> {
@@ -23,9 +22,8 @@ export async function buildDecoderGraph(g: GraphBuilder, arch: Architecture, loa
   const xa = arch.crossAttention;
   const D = lm.hiddenSize;
   const hd = lm.headDim;
-  // GroupQueryAttention's RoPE works on heads of a multiple of 16 (LLaMA's are 128).
-  if (hd % 16 !== 0) throw new Error(`the decoder needs a head size that is a multiple of 16, not ${hd}`);
   const ids = g.input(DecoderIO.inputIds, DataType.INT64, [1, 'seq']);
+  const positions = g.input(DecoderIO.positionIds, DataType.INT64, [1, 'seq']);
   const logitsFrom = g.input(DecoderIO.logitsFrom, DataType.INT64, [1]);
   const crossBias = g.input(DecoderIO.crossBias, DataType.FLOAT, [1, 1, 'seq', 'memory']);
   const crossRows = g.input(DecoderIO.crossRows, DataType.FLOAT, [1, 'seq', 1]);
@@ -60,7 +58,7 @@ export async function buildDecoderGraph(g: GraphBuilder, arch: Architecture, loa
       const withoutImage = await g.subgraph(`layers.${i}.no_image`, output, (b) => b.op('Identity', [before]));
       x = g.op('If', [hasImage], { then_branch: { graph: withImage }, else_branch: { graph: withoutImage } });
     }
-    x = await g.scope(`layers.${i}`, () => decoderLayer(g, x, i, arch, load, precision, { cosCache, sinCache, seqlensK, totalLength }));
+    x = await g.scope(`layers.${i}`, () => decoderLayer(g, x, i, arch, load, precision, { positions, cosCache, sinCache, seqlensK, totalLength }));
   }
 
   const normed = rmsNorm(g, x, g.weight('norm.weight', await load(`${LM}model.norm.weight`), [D]), lm.rmsNormEps);
@@ -71,6 +69,20 @@ export async function buildDecoderGraph(g: GraphBuilder, arch: Architecture, loa
 
 function rmsNorm(g: GraphBuilder, x: string, weight: string, eps: number): string {
   return g.op('SimplifiedLayerNormalization', [x, weight], { axis: -1, epsilon: { float: eps }, stash_type: 1 });
+}
+
+/** cos/sin of position·θ^(-2j/hd) for j < hd/2, computed in float64 (the rotate-half convention of HF LLaMA). */
+export function ropeCache(maxPositions: number, hd: number, theta: number): { cos: Float32Array; sin: Float32Array } {
+  const cos = new Float32Array(maxPositions * (hd / 2));
+  const sin = new Float32Array(maxPositions * (hd / 2));
+  for (let p = 0; p < maxPositions; p++) {
+    for (let j = 0; j < hd / 2; j++) {
+      const angle = p * theta ** (-(2 * j) / hd);
+      cos[p * (hd / 2) + j] = Math.cos(angle);
+      sin[p * (hd / 2) + j] = Math.sin(angle);
+    }
+  }
+  return { cos, sin };
 }
 
 async function crossBlock(
@@ -107,7 +119,7 @@ async function decoderLayer(
   arch: Architecture,
   load: LoadTensor,
   precision: WeightPrecision,
-  io: { cosCache: string; sinCache: string; seqlensK: string; totalLength: string },
+  io: { positions: string; cosCache: string; sinCache: string; seqlensK: string; totalLength: string },
 ): Promise<string> {
   const lm = arch.language;
   const D = lm.hiddenSize;
@@ -119,26 +131,25 @@ async function decoderLayer(
   const h = rmsNorm(g, x, g.weight('input_layernorm.weight', await load(key('input_layernorm.weight')), [D]), lm.rmsNormEps);
   const wqkv = concatFloat32([await load(key('self_attn.q_proj.weight')), await load(key('self_attn.k_proj.weight')), await load(key('self_attn.v_proj.weight'))]);
   const qkv = linear(g, h, 'self_attn.qkv_proj', wqkv, qDim + 2 * kvDim, D, precision);
-  // The cache stays in the runner's buffers: the graph reads them as inputs and returns only the new positions'
-  // q, k, v (the runner rotates k), since ONNX Runtime's Node binding copies every output into a fresh buffer (a
-  // present cache would be copied whole each step). GroupQueryAttention applies RoPE to the packed q and k itself,
-  // reads the valid rows of the past (seqlens) and shares K/V heads.
-  g.output(qkv, DecoderIO.newQkv(layer), DataType.FLOAT, [1, 'seq', qDim + 2 * kvDim]);
+  // The new rows are named as the graph outputs they are: an output under another name costs an Identity node.
+  const [q0, k0, v] = g.node('Split', [qkv, g.constant('split', new BigInt64Array([BigInt(qDim), BigInt(kvDim), BigInt(kvDim)]), [3])], {
+    outputs: [`${layer}.q`, `${layer}.k`, DecoderIO.newValue(layer)],
+    attrs: { axis: -1 },
+  });
+  const rope = (t: string, heads: number, output: string) =>
+    g.node('RotaryEmbedding', [t, io.positions, io.cosCache, io.sinCache], { outputs: [output], attrs: { interleaved: 0, num_heads: heads }, domain: 'ms' })[0]!;
+  const q = rope(q0!, lm.heads, `${layer}.q_rope`);
+  const k = rope(k0!, lm.kvHeads, DecoderIO.newKey(layer));
+  // The cache stays in the runner's buffers: the graph reads them as inputs and returns only the new rows, since
+  // ONNX Runtime's Node binding copies every output into a fresh buffer (a present cache would be copied whole
+  // each step). GroupQueryAttention reads the valid rows of the past (seqlens) and shares K/V heads itself.
   const [attn] = g.node(
     'GroupQueryAttention',
-    [
-      qkv,
-      '',
-      '',
-      g.input(DecoderIO.pastKey(layer), DataType.FLOAT, [1, lm.kvHeads, 'capacity', hd]),
-      g.input(DecoderIO.pastValue(layer), DataType.FLOAT, [1, lm.kvHeads, 'capacity', hd]),
-      io.seqlensK,
-      io.totalLength,
-      io.cosCache,
-      io.sinCache,
-    ],
-    { outputs: [`${layer}.attn_out`, `${layer}.present_key`, `${layer}.present_value`], attrs: { num_heads: lm.heads, kv_num_heads: lm.kvHeads, do_rotary: 1, rotary_interleaved: 0 }, domain: 'ms' },
+    [q, k, v!, g.input(DecoderIO.pastKey(layer), DataType.FLOAT, [1, lm.kvHeads, 'capacity', hd]), g.input(DecoderIO.pastValue(layer), DataType.FLOAT, [1, lm.kvHeads, 'capacity', hd]), io.seqlensK, io.totalLength],
+    { outputs: [`${layer}.attn_out`, `${layer}.present_key`, `${layer}.present_value`], attrs: { num_heads: lm.heads, kv_num_heads: lm.kvHeads }, domain: 'ms' },
   );
+  g.output(k, DecoderIO.newKey(layer), DataType.FLOAT, [1, 'seq', kvDim]);
+  g.output(v!, DecoderIO.newValue(layer), DataType.FLOAT, [1, 'seq', kvDim]);
   const o = linear(g, attn!, 'self_attn.o_proj', await load(key('self_attn.o_proj.weight')), D, qDim, precision);
   // The residual add and the norm after it in one node (x + o is its fourth output).
   const [m, , , sum] = g.node('SkipSimplifiedLayerNormalization', [x, o, g.weight('post_attention_layernorm.weight', await load(key('post_attention_layernorm.weight')), [D])], {

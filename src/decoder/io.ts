@@ -1,6 +1,7 @@
 // Input and output names of the decoder graph, shared by its builder and its runner.
 export const DecoderIO = {
   inputIds: 'input_ids',
+  positionIds: 'position_ids',
   /** Index of the first position whose logits are returned (prefill needs only the last one). */
   logitsFrom: 'logits_from',
   /** [1, kvHeads, capacity, headDim]: the cache; rows past the valid length are ignored. */
@@ -10,8 +11,9 @@ export const DecoderIO = {
   seqlensK: 'seqlens_k',
   /** int32 [1]: valid past length + new tokens. */
   totalLength: 'total_length',
-  /** [1, seq, (heads + 2·kvHeads)·headDim]: the new positions' q, k (RoPE not applied), v; k, v go to the cache. */
-  newQkv: (layer: number) => `new_qkv.${layer}`,
+  /** [1, seq, kvHeads·headDim]: the new positions' keys (RoPE applied) and values, to append to the cache. */
+  newKey: (layer: number) => `new_key.${layer}`,
+  newValue: (layer: number) => `new_value.${layer}`,
   memoryKey: (block: number) => `memory_k.${block}`,
   memoryValue: (block: number) => `memory_v.${block}`,
   /** [1, 1, T, M]: 0 where a token may attend to a memory token (its most recent image), -1e30 elsewhere. */

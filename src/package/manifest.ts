@@ -4,7 +4,7 @@ import type { WeightPrecision } from '../onnx/linear.ts';
 
 export const PACKAGE_FORMAT = 'infimm-hd-package';
 /** Bumped whenever a graph's inputs/outputs or a manifest field's meaning changes. */
-export const PACKAGE_VERSION = 3;
+export const PACKAGE_VERSION = 2;
 
 export interface VisionArch {
   imageSize: number;
