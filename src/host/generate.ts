@@ -1,5 +1,6 @@
 // The generation loop: prefill, then one decoder step per token, streaming text, until <|endofchunk|>, EOS,
 // the token limit or a cancel (checked between steps, so it takes effect within one step).
+import { RuntimeFailure } from '../common/errors.ts';
 import type { AnswerStats, GenerationOptions } from '../common/protocol.ts';
 import type { DecoderState } from '../decoder/decoder.ts';
 import { CancelledError, type ShouldCancel } from '../onnx/cancel.ts';
@@ -33,7 +34,17 @@ export async function generate(
   shouldCancel: ShouldCancel,
 ): Promise<Generated> {
   const started = performance.now();
-  const maxNewTokens = options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
+  const context = model.arch.language.maxPositions;
+  // The last generated token is not fed back, so it needs no position of its own.
+  const room = context - state.length - prompt.length + 1;
+  if (room <= 0) {
+    throw new RuntimeFailure(
+      'bad-request',
+      `The conversation no longer fits the model's context of ${context} tokens.`,
+      'Start a new conversation about the image (ask about it again from the panel or the Explorer).',
+    );
+  }
+  const maxNewTokens = Math.min(options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS, room);
   const random = mulberry32(options.seed ?? 0);
   const streamer = new TextStreamer(tokenizer);
   const sequence = [...history, ...prompt];

@@ -73,12 +73,12 @@ describe('runtime host', { skip: !torch && process.env.CI !== 'true' ? 'python3-
   });
 
   test('a cancel stops the answer within a step, and the conversation goes on', async () => {
-    const bytes = await png(60, 40, 2);
     const controller = new AbortController();
     let chunks = 0;
     let afterAbort = 0;
+    // This text-only sample runs to the context limit (~430 tokens) without <|endofchunk|>: it cannot end early.
     const answer = client.request(
-      { kind: 'ask', conversationId: 'c2', image: { name: 'a.png', bytes }, question: 'Describe it.', options: { maxNewTokens: 5000, temperature: 0.8, seed: 3 } },
+      { kind: 'ask', conversationId: 'c2', question: 'Describe it.', options: { maxNewTokens: 5000, temperature: 1, seed: 2 } },
       {
         onText: () => {
           chunks++;
@@ -92,6 +92,16 @@ describe('runtime host', { skip: !torch && process.env.CI !== 'true' ? 'python3-
     assert.ok(afterAbort <= 2, `${afterAbort} text chunks after the cancel`);
     const next = answerOf(await client.request({ kind: 'ask', conversationId: 'c2', question: 'Again?', options: { maxNewTokens: 4 } }));
     assert.ok(next.stats.newTokens > 0);
+  });
+
+  test('an answer stops at the model\'s context, and a follow-up past it gets a clear error', async () => {
+    const long = answerOf(await client.request({ kind: 'ask', conversationId: 'ctx', question: 'Tell me everything.', options: { maxNewTokens: 5000, temperature: 1, seed: 1 } }));
+    assert.equal(long.stats.stopReason, 'length');
+    await assert.rejects(
+      client.request({ kind: 'ask', conversationId: 'ctx', question: 'And more?' }),
+      (e: unknown) => e instanceof RuntimeRequestError && e.info.code === 'bad-request' && /context of 512 tokens/.test(e.info.message),
+    );
+    answerOf(await client.request({ kind: 'ask', conversationId: 'ctx-new', question: 'Hello?', options: { maxNewTokens: 2 } }));
   });
 
   test('two callers are served in order', async () => {
