@@ -2,7 +2,7 @@
 // leaves nothing behind.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
@@ -16,7 +16,9 @@ import { tinyCheckpoint, type CheckpointSpec } from '../support/tinyModels.ts';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
 function scratch(): string {
-  return mkdtempSync(join(tmpdir(), 'infimm-convert-'));
+  const dir = mkdtempSync(join(tmpdir(), 'infimm-convert-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 async function convertTo(spec: CheckpointSpec, precision: 'fp32' | 'int4' = 'fp32'): Promise<string> {

@@ -1,7 +1,7 @@
 // The checkpoint a reduced-precision package stands for: every Linear weight replaced by its block-quantised
 // and dequantised values (fp16-rounded for fp16 packages), the embeddings fp16-rounded — written as F32
 // safetensors, so the PyTorch reference can run on exactly the weights our kernels use.
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCheckpoint } from '../../src/checkpoint/index.ts';
@@ -24,7 +24,9 @@ function asStored(name: string, shape: number[], data: Float32Array, precision: 
 }
 
 export async function dequantizedCheckpoint(checkpointDir: string, precision: WeightPrecision): Promise<string> {
-  const out = join(mkdtempSync(join(tmpdir(), 'infimm-dq-')), 'checkpoint');
+  const parent = mkdtempSync(join(tmpdir(), 'infimm-dq-'));
+  process.once('exit', () => rmSync(parent, { recursive: true, force: true }));
+  const out = join(parent, 'checkpoint');
   mkdirSync(out);
   const checkpoint = await openCheckpoint(checkpointDir);
   const tensors = new Map<string, F32Tensor>();

@@ -1,7 +1,7 @@
 // Drives the PyTorch reference (python/infimm/reference.py) from the tests: random checkpoints, and the
 // reference's outputs for given pixels and token ids, exchanged as raw little-endian files.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PYTHON } from './requirements.ts';
@@ -52,5 +52,6 @@ export function runReference(checkpointDir: string, request: ReferenceRequest): 
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     result.set(name, { data: file.endsWith('.i64') ? new BigInt64Array(buffer) : new Float32Array(buffer), shape });
   }
+  rmSync(dir, { recursive: true, force: true });
   return result;
 }

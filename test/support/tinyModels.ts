@@ -1,7 +1,7 @@
 // Tiny random InfiMM-HD checkpoints written by the PyTorch reference (cached under .cache/ by their spec and
 // the reference's source), and model packages converted from them by the project's converter.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { convert } from '../../src/convert/convert.ts';
@@ -53,7 +53,9 @@ export function tinyPackage(spec: CheckpointSpec & { precision?: WeightPrecision
   if (!made) {
     made = (async () => {
       const checkpoint = await tinyCheckpoint(spec);
-      const out = join(mkdtempSync(join(tmpdir(), 'infimm-pkg-')), 'package');
+      const parent = mkdtempSync(join(tmpdir(), 'infimm-pkg-'));
+      process.once('exit', () => rmSync(parent, { recursive: true, force: true }));
+      const out = join(parent, 'package');
       await convert(checkpoint, out, { precision: spec.precision ?? 'fp32' });
       return out;
     })();
