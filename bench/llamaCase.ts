@@ -1,6 +1,7 @@
 // One engine on one model in its own process (so its peak memory is its own): greedy decoding of the same
-// prompt ids, repeated. Prints one JSON line.
-//   tsx bench/llamaCase.ts ours <package> | llama <gguf>   <threads> <prompt ids, comma-separated> <new tokens> <repetitions>
+// prompt ids, repeated after one warm-up. Prints one JSON line.
+//   tsx bench/llamaCase.ts ours <package> | llama <gguf>   <threads> <short prompt> <long prompt> <new tokens> <repetitions>
+// (prompts as comma-separated ids)
 import { join } from 'node:path';
 import { getLlama, LlamaLogLevel, type Token } from 'node-llama-cpp';
 import { crossContext, Decoder, DecoderState } from '../src/decoder/decoder.ts';
@@ -9,9 +10,11 @@ import { readManifest } from '../src/package/verify.ts';
 import { argmax } from '../src/tokens/sampling.ts';
 
 export interface EngineRun {
-  /** From the call with the prompt to the first new token's id. */
+  /** From the call with the short prompt to the first new token's id. */
   firstTokenMs: number;
-  /** From the first new token to the last. */
+  /** The same for the long prompt (prompt processing). */
+  promptMs: number;
+  /** From the first new token after the long prompt to the last. */
   decodeMs: number;
 }
 
@@ -75,27 +78,33 @@ export async function llamaCpp(file: string, threads: number, contextSize: numbe
 }
 
 async function main(): Promise<void> {
-  const [engine, path, threadsArg, promptArg, newArg, repsArg] = process.argv.slice(2);
+  const [engine, path, threadsArg, shortArg, longArg, newArg, repsArg] = process.argv.slice(2);
   const threads = Number(threadsArg);
-  const prompt = promptArg!.split(',').map(Number);
+  const [short, long] = [shortArg!, longArg!].map((ids) => ids.split(',').map(Number)) as [number[], number[]];
   const newTokens = Number(newArg);
   const started = performance.now();
-  const { generate } = engine === 'ours' ? await ours(path!, threads) : await llamaCpp(path!, threads, prompt.length + newTokens);
+  const { generate } = engine === 'ours' ? await ours(path!, threads) : await llamaCpp(path!, threads, long.length + newTokens);
   const loadMs = performance.now() - started;
-  const runs: EngineRun[] = [];
-  let ids: number[] = [];
-  for (let r = 0; r < Number(repsArg); r++) {
+  /** Milliseconds to the first token, and from it to the last of `count` tokens. */
+  const timed = async (prompt: number[], count: number) => {
     const out: number[] = [];
     const begin = performance.now();
     let first = begin;
     for await (const id of generate(prompt)) {
-      if (out.length === 0) first = performance.now();
-      out.push(id);
-      if (out.length === newTokens) break;
+      if (out.push(id) === 1) first = performance.now();
+      if (out.length === count) break;
     }
-    runs.push({ firstTokenMs: first - begin, decodeMs: performance.now() - first });
-    if (r === 0) ids = out;
-    else if (out.join() !== ids.join()) throw new Error(`${engine}: repetition ${r} generated other tokens than the first`);
+    return { ids: out, firstMs: first - begin, restMs: performance.now() - first };
+  };
+  await timed(short, 4); // warm-up: first-run allocations and thread start-up are not what is measured
+  const runs: EngineRun[] = [];
+  let ids: number[] = [];
+  for (let r = 0; r < Number(repsArg); r++) {
+    const { firstMs } = await timed(short, 1);
+    const answer = await timed(long, newTokens);
+    runs.push({ firstTokenMs: firstMs, promptMs: answer.firstMs, decodeMs: answer.restMs });
+    if (r === 0) ids = answer.ids;
+    else if (answer.ids.join() !== ids.join()) throw new Error(`${engine}: repetition ${r} generated other tokens than the first`);
   }
   const result: CaseResult = { ids, runs, loadMs, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
   console.log(JSON.stringify(result));

@@ -17,6 +17,7 @@ const DOC = resolve(import.meta.dirname, '..', 'docs', 'benchmarks.md');
 const SECTIONS: Array<{ name: string; load: () => Promise<BenchSection> }> = [
   { name: 'convert', load: async () => (await import('./convert.ts')).section },
   { name: 'runtime', load: async () => (await import('./runtime.ts')).section },
+  { name: 'llama', load: async () => (await import('./llama.ts')).section },
 ];
 
 export function machine(): string {
