@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { MAX_PIXELS, resolveSettings, type SettingsContext } from '../../src/extension/settings.ts';
 
-const context: SettingsContext = { trusted: true, extensionPath: '/ext', workspaceFolder: '/work/space', homeDir: '/home/ada' };
+const context: SettingsContext = { trusted: true, extensionPath: '/ext', workspaceFolder: '/projects/space', homeDir: '/home/ada' };
 
 test('defaults: the bundled model and the documented values', () => {
   const settings = resolveSettings({}, context);
@@ -32,7 +32,7 @@ test('model folder from user settings, with ~ expanded', () => {
 
 test('trusted workspace: its model folder counts, relative to the workspace folder', () => {
   const settings = resolveSettings({ modelPath: { globalValue: '/user/model', workspaceValue: 'models/mine' } }, context);
-  assert.equal(settings.runtime.modelDir, join('/work/space', 'models/mine'));
+  assert.equal(settings.runtime.modelDir, join('/projects/space', 'models/mine'));
   assert.equal(settings.modelSource, 'workspace settings');
   assert.deepEqual(settings.notes, []);
 });
