@@ -6,19 +6,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dest=.cache/lavapipe
-icd=$dest/root/usr/share/vulkan/icd.d/lvp_icd.json
+icd=$dest/unpacked/usr/share/vulkan/icd.d/lvp_icd.json
 if [ -f "$icd" ]; then
   echo "lavapipe already in $dest"
   exit 0
 fi
 rm -rf "$dest"
-mkdir -p "$dest/debs" "$dest/root"
+mkdir -p "$dest/debs" "$dest/unpacked"
 # libllvm15 and the newer libdrm are what this lavapipe links against beyond a base system.
 bash scripts/gpu/debs.sh "$dest/debs" mesa-vulkan-drivers/bookworm-backports libvulkan1 libllvm15 \
   libdrm2/bookworm-backports libdrm-amdgpu1/bookworm-backports
-for deb in "$dest"/debs/*.deb; do dpkg -x "$deb" "$dest/root"; done
+for deb in "$dest"/debs/*.deb; do dpkg -x "$deb" "$dest/unpacked"; done
 rm -rf "$dest/debs"
-lib=$dest/root/usr/lib/x86_64-linux-gnu
+lib=$dest/unpacked/usr/lib/x86_64-linux-gnu
 missing=$(LD_LIBRARY_PATH=$lib ldd "$lib/libvulkan_lvp.so" | grep 'not found' || true)
 if [ -n "$missing" ]; then
   echo "lavapipe lacks libraries: $missing" >&2

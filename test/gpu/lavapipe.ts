@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-const DIR = join(ROOT, '.cache', 'lavapipe', 'root');
+const DIR = join(ROOT, '.cache', 'lavapipe', 'unpacked');
 const ICD = join(DIR, 'usr', 'share', 'vulkan', 'icd.d', 'lvp_icd.json');
 
 export const lavapipeAvailable = existsSync(ICD);
