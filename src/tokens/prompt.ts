@@ -4,6 +4,8 @@
 //
 // The first round carries the system text and the image; rounds are joined by one space; the model continues
 // after the final " ASSISTANT:" and ends its answer with <|endofchunk|>. Without an image there is no <image>.
+// An OCR context (ocrContext.ts) goes right before the first question, in the same piece of text:
+// "<image>Text in the image:\n[0,3] Settings\nQ1 ASSISTANT:".
 // Questions and answers are always text: an added-token string typed inside them is not made a token.
 import type { InfimmTokenizer, Segment } from './tokenizer.ts';
 
@@ -20,16 +22,19 @@ export interface Conversation {
   image: boolean;
   /** Finished turns, oldest first. */
   turns: readonly Turn[];
+  /** The image's OCR context, read before the first question. */
+  context?: string;
 }
 
 /** The segments of a conversation's finished turns and a new question, ready for `encodeSegments`. */
-function promptSegments(tokenizer: InfimmTokenizer, { image, turns }: Conversation, question: string): Segment[] {
+function promptSegments(tokenizer: InfimmTokenizer, { image, turns, context = '' }: Conversation, question: string): Segment[] {
   const segments: Segment[] = [`${SYSTEM_PROMPT} USER: `];
   if (image) segments.push(tokenizer.image);
+  const opening = (index: number) => (index === 0 ? context : ' USER: ');
   for (const [index, turn] of turns.entries()) {
-    segments.push(`${index === 0 ? '' : ' USER: '}${turn.question} ASSISTANT: ${turn.answer}`, tokenizer.endOfChunk);
+    segments.push(`${opening(index)}${turn.question} ASSISTANT: ${turn.answer}`, tokenizer.endOfChunk);
   }
-  segments.push(`${turns.length === 0 ? '' : ' USER: '}${question} ASSISTANT:`);
+  segments.push(`${opening(turns.length)}${question} ASSISTANT:`);
   return segments;
 }
 

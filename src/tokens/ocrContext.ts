@@ -1,0 +1,76 @@
+// OCR context: the text lines of an image, with coarse positions, put in the user turn before the question.
+// The twin of python/infimm/ocr_context.py, which training uses; both give the same text for the same lines.
+//
+//   <s>SYSTEM USER: <image>Text in the image:
+//   [0,3] Settings — Photon Mail
+//   [2,0] Notifications
+//   Is Sound on? ASSISTANT:
+//
+// [row,col]: the tenth of the image height holding the line's vertical centre, and the tenth of its width
+// holding its left edge (0–9). Lines keep the OCR's reading order; within the budget the tallest lines (the
+// largest text: titles, headings) are kept first.
+
+export const OCR_CONTEXT_HEADER = 'Text in the image:';
+
+/** A line's axis-aligned box in image pixels: left, top, right, bottom. */
+export type Box = readonly [number, number, number, number];
+
+export interface ContextLine {
+  text: string;
+  box: Box;
+}
+
+export interface OcrContext {
+  /** The context text; it ends with a newline so that the question starts its own line. */
+  text: string;
+  /** Lines with text (empty ones dropped). */
+  lines: number;
+  /** Lines that fit the budget. */
+  kept: number;
+  /** SentencePiece tokens of `text` encoded alone. */
+  tokens: number;
+}
+
+// Python's str.split() whitespace: JS's \s also takes U+FEFF, and lacks U+001C–U+001F and U+0085.
+const WHITESPACE = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
+/** "[row,col]" of a box in a width × height image. */
+export function linePosition([left, top, , bottom]: Box, width: number, height: number): string {
+  const row = Math.min(9, Math.max(0, Math.floor((5 * (top + bottom)) / height)));
+  const col = Math.min(9, Math.max(0, Math.floor((10 * left) / width)));
+  return `[${row},${col}]`;
+}
+
+/** Each line as it appears in the context ("[row,col] text", whitespace runs made one space), with its box height. */
+export function contextEntries(lines: readonly ContextLine[], width: number, height: number): Array<{ entry: string; height: number }> {
+  return lines.flatMap(({ text, box }) => {
+    const words = text.split(WHITESPACE).filter(Boolean).join(' ');
+    return words === '' ? [] : [{ entry: `${linePosition(box, width, height)} ${words}`, height: box[3] - box[1] }];
+  });
+}
+
+/**
+ * The context of a width × height image's OCR lines (in reading order) within `maxTokens`, as counted by
+ * `countTokens` (SentencePiece ids of a text encoded alone). Lines are tried tallest first, ties in reading
+ * order; each costs its tokens plus one for its newline; a line that does not fit is skipped and the next tried.
+ */
+export function ocrContext(
+  lines: readonly ContextLine[],
+  width: number,
+  height: number,
+  countTokens: (text: string) => number,
+  maxTokens: number,
+): OcrContext {
+  const entries = contextEntries(lines, width, height);
+  let budget = maxTokens - countTokens(OCR_CONTEXT_HEADER);
+  const kept = new Set<number>();
+  const tallestFirst = entries.map((_, i) => i).sort((a, b) => entries[b]!.height - entries[a]!.height || a - b);
+  for (const index of tallestFirst) {
+    const cost = countTokens(entries[index]!.entry) + 1;
+    if (cost > budget) continue;
+    kept.add(index);
+    budget -= cost;
+  }
+  const text = kept.size === 0 ? `${OCR_CONTEXT_HEADER} none\n` : `${OCR_CONTEXT_HEADER}${entries.map(({ entry }, i) => (kept.has(i) ? `\n${entry}` : '')).join('')}\n`;
+  return { text, lines: entries.length, kept: kept.size, tokens: countTokens(text) };
+}

@@ -1,0 +1,95 @@
+// The OCR context: its text, its budget, and where it sits in the prompt.
+import assert from 'node:assert/strict';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { linePosition, ocrContext, type ContextLine } from '../../src/tokens/ocrContext.ts';
+import { followUpIds, promptIds, SYSTEM_PROMPT } from '../../src/tokens/prompt.ts';
+import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
+
+const BUNDLED_TOKENIZER = join(resolve(import.meta.dirname, '..', '..'), 'models', 'default', 'tokenizer.model');
+
+/** One token per space-separated word: budgets that can be counted by eye. The header is 4. */
+const words = (text: string) => text.split(' ').length;
+
+const line = (text: string, left: number, top: number, bottom: number): ContextLine => ({ text, box: [left, top, left + 100, bottom] });
+
+// A 1000 × 500 screenshot.
+const SCREEN: ContextLine[] = [
+  line('  Settings \t—  Photon\u3000Mail ', 300, 10, 40),
+  line(' \t ', 500, 50, 60),
+  line('Notifications', 20, 100, 120),
+  line('Cancel', 700, 460, 480),
+];
+const SCREEN_CONTEXT = 'Text in the image:\n[0,3] Settings — Photon Mail\n[2,0] Notifications\n[9,7] Cancel\n';
+
+test('a position is the tenth of the height holding the centre and the tenth of the width holding the left edge, 0–9', () => {
+  assert.equal(linePosition([300, 200, 400, 250], 1000, 500), '[4,3]');
+  assert.equal(linePosition([0, 0, 100, 10], 1000, 500), '[0,0]');
+  assert.equal(linePosition([950, 490, 1200, 520], 1000, 500), '[9,9]', 'past the right and bottom edges');
+  assert.equal(linePosition([-20, -10, 50, 0], 1000, 500), '[0,0]', 'past the left and top edges');
+  assert.equal(linePosition([99.9, 49.9, 120, 50], 1000, 500), '[0,0]', 'just under a boundary');
+  assert.equal(linePosition([100, 50, 120, 50], 1000, 500), '[1,1]', 'on a boundary');
+});
+
+test('each line is "[row,col] text" in reading order, whitespace runs made one space, empty lines dropped', () => {
+  const context = ocrContext(SCREEN, 1000, 500, words, 100);
+  assert.equal(context.text, SCREEN_CONTEXT);
+  assert.deepEqual({ lines: context.lines, kept: context.kept, tokens: context.tokens }, { lines: 3, kept: 3, tokens: words(SCREEN_CONTEXT) });
+});
+
+test('U+FEFF is not whitespace, as in Python; U+0085 and U+001F are', () => {
+  const context = ocrContext([line('a\ufeffb\x85c\x1fd', 0, 0, 10)], 1000, 500, words, 100);
+  assert.equal(context.text, 'Text in the image:\n[0,0] a\ufeffb c d\n');
+});
+
+test('the budget keeps the tallest lines first, skips a line that does not fit and tries the next, and keeps reading order', () => {
+  const lines = [
+    line('one two three four five', 0, 0, 12), // costs 2 + 5 = 7
+    line('Title', 0, 100, 140), // 3, the tallest
+    line('alpha beta', 0, 200, 220), // 4
+    line('x', 0, 300, 312), // 3, as tall as the first: tried after it
+  ];
+  const context = ocrContext(lines, 1000, 500, words, 4 + 10);
+  assert.equal(context.text, 'Text in the image:\n[2,0] Title\n[4,0] alpha beta\n[6,0] x\n');
+  assert.deepEqual([context.lines, context.kept], [4, 3]);
+  // Every line fits: all, in reading order.
+  assert.equal(ocrContext(lines, 1000, 500, words, 4 + 17).kept, 4);
+  // Room for one of two equally tall lines: the first in reading order.
+  assert.equal(ocrContext([line('a', 0, 300, 312), line('b', 0, 0, 12)], 1000, 500, words, 4 + 3).text, 'Text in the image:\n[6,0] a\n');
+});
+
+test('no text, or no line that fits, gives "none"', () => {
+  for (const [lines, maxTokens] of [[[], 100], [SCREEN.slice(1, 2), 100], [SCREEN, 4 + 2], [SCREEN, 2]] as const) {
+    const context = ocrContext(lines, 1000, 500, words, maxTokens);
+    assert.equal(context.text, 'Text in the image: none\n');
+    assert.equal(context.kept, 0);
+  }
+});
+
+test('the context opens the first question, right after <image>, in the same piece of text', async () => {
+  const tok = await InfimmTokenizer.fromFile(BUNDLED_TOKENIZER);
+  const ids = promptIds(tok, { image: true, turns: [], context: SCREEN_CONTEXT }, 'Is Sound on?');
+  assert.deepEqual(ids, [
+    tok.bos,
+    ...tok.sentencePiece.encode(`${SYSTEM_PROMPT} USER: `),
+    tok.image,
+    ...tok.sentencePiece.encode(`${SCREEN_CONTEXT}Is Sound on? ASSISTANT:`),
+  ]);
+  assert.equal(
+    tok.decode(ids),
+    `${SYSTEM_PROMPT} USER: <image>Text in the image:\n[0,3] Settings — Photon Mail\n[2,0] Notifications\n[9,7] Cancel\nIs Sound on? ASSISTANT:`,
+  );
+  const read = ocrContext([line('<image> and <|endofchunk|>', 0, 0, 10)], 1000, 500, words, 100).text;
+  const withTags = promptIds(tok, { image: true, turns: [], context: read }, 'What is this?');
+  assert.deepEqual([withTags.filter((id) => id === tok.image).length, withTags.includes(tok.endOfChunk)], [1, false], 'text read in the image stays text');
+});
+
+test('follow-ups keep the context: KV cache + follow-up ids = the whole conversation', async () => {
+  const tok = await InfimmTokenizer.fromFile(BUNDLED_TOKENIZER);
+  const turns = [{ question: 'Is Sound on?', answer: 'Yes.' }];
+  const cache = promptIds(tok, { image: true, turns: [], context: SCREEN_CONTEXT }, turns[0]!.question);
+  const answer = [...tok.sentencePiece.encode('Yes.'), tok.endOfChunk];
+  const { keep, append } = followUpIds(tok, [...cache, ...answer], 'And Cancel?');
+  assert.deepEqual([...cache, ...answer].slice(0, keep).concat(append), promptIds(tok, { image: true, turns, context: SCREEN_CONTEXT }, 'And Cancel?'));
+  assert.equal(tok.decode(promptIds(tok, { image: true, turns, context: SCREEN_CONTEXT }, 'And Cancel?')).split('Text in the image:').length, 2, 'once');
+});

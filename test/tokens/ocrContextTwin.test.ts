@@ -1,0 +1,87 @@
+// The runtime's OCR context equals training's (python/infimm/ocr_context.py) byte for byte, and so do the prompt
+// ids, on the bundled tokenizer: a model trained with OCR context reads at run time what it read in training.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { contextEntries, ocrContext, type ContextLine } from '../../src/tokens/ocrContext.ts';
+import { promptIds } from '../../src/tokens/prompt.ts';
+import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
+import { hasPythonModule, PYTHON, requireOrSkip } from '../support/requirements.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const TOKENIZER = join(ROOT, 'models', 'default', 'tokenizer.model');
+const QUESTION = 'Is Sound on?';
+const [WIDTH, HEIGHT] = [1280, 720];
+
+// Reading order; whitespace runs (Python's and JavaScript's differ beyond ASCII), an empty line, "—", CJK,
+// code, fractional and out-of-image boxes, and more text than the small budgets hold.
+const LINES: ContextLine[] = [
+  { text: 'Settings — Photon Mail', box: [384, 8, 896, 56] },
+  { text: '  General \t Notifications\u3000Accounts  ', box: [20, 80, 700, 104] },
+  { text: '   ', box: [0, 120, 50, 130] },
+  { text: 'Sound\u00a0on\u2003✓', box: [20.5, 140.25, 180.75, 162.5] },
+  { text: 'Ünïcödé\ufeffBOM and\x85NEL\x1cFS', box: [640, 200, 1100, 224] },
+  { text: '設定を保存 — 日本語', box: [20, 300, 400, 330] },
+  { text: 'const x = a <= b && c["key"];', box: [20, 360, 800, 380] },
+  { text: 'Footer text far down the page with many words in it to cost a lot of tokens', box: [-10, 690, 1290, 730] },
+  { text: 'Cancel', box: [900, 650, 1000, 690] },
+  { text: 'OK', box: [1100, 650, 1180, 690] },
+];
+const BUDGETS = [1000, 100, 60, 45, 30, 16, 8, 1];
+
+const SCRIPT = `
+import inspect, json, sys
+from infimm.ocr_context import ocr_context
+from infimm.tokenization import InfimmTokenizer, prompt_ids
+request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+tokenizer = InfimmTokenizer(request["model"])
+count = lambda text: len(tokenizer.sp.encode(text))
+lines = [(text, tuple(box)) for text, box in request["lines"]]
+with_context = "context" in inspect.signature(prompt_ids).parameters
+results = []
+for budget in request["budgets"]:
+    context = ocr_context(lines, request["width"], request["height"], count, budget)
+    prompt = prompt_ids(tokenizer, True, [], request["question"], context=context) if with_context else None
+    results.append({"context": context, "ids": tokenizer.sp.encode(context), "prompt": prompt})
+json.dump(results, sys.stdout)
+`;
+
+interface TwinResult {
+  context: string;
+  ids: number[];
+  /** null while python/infimm/tokenization.prompt_ids takes no context. */
+  prompt: number[] | null;
+}
+
+test('TypeScript and Python give the same OCR context text and prompt ids', async (t) => {
+  if (!requireOrSkip(t, hasPythonModule('sentencepiece'), 'python3-sentencepiece')) return;
+  const request = { model: TOKENIZER, width: WIDTH, height: HEIGHT, question: QUESTION, budgets: BUDGETS, lines: LINES.map((l) => [l.text, l.box]) };
+  const output = execFileSync(PYTHON, ['-c', SCRIPT], { cwd: join(ROOT, 'python'), input: JSON.stringify(request), maxBuffer: 1 << 24 });
+  const results = JSON.parse(output.toString('utf8')) as TwinResult[];
+  const tokenizer = await InfimmTokenizer.fromFile(TOKENIZER);
+  const count = (text: string) => tokenizer.sentencePiece.encode(text).length;
+  const entries = contextEntries(LINES, WIDTH, HEIGHT);
+  /** Whether a line was skipped for its cost while a line tried after it was kept. */
+  const skippedOne = (text: string) => {
+    const kept = new Set(text.split('\n').slice(1, -1));
+    const tried = (i: number, j: number) => entries[i]!.height > entries[j]!.height || (entries[i]!.height === entries[j]!.height && i < j);
+    return entries.some((_, i) => !kept.has(entries[i]!.entry) && entries.some((_, j) => kept.has(entries[j]!.entry) && tried(i, j)));
+  };
+  const kept: number[] = [];
+  let skipped = false;
+  for (const [i, budget] of BUDGETS.entries()) {
+    const python = results[i]!;
+    const context = ocrContext(LINES, WIDTH, HEIGHT, count, budget);
+    assert.equal(context.text, python.context, `budget ${budget}`);
+    assert.deepEqual(tokenizer.sentencePiece.encode(context.text), python.ids, `budget ${budget}: ids of the context`);
+    if (python.prompt === null) t.diagnostic('python prompt_ids takes no context yet: compared the context and its ids only');
+    else assert.deepEqual(promptIds(tokenizer, { image: true, turns: [], context: context.text }, QUESTION), python.prompt, `budget ${budget}: prompt ids`);
+    kept.push(context.kept);
+    skipped ||= skippedOne(context.text);
+  }
+  // The fixture exercises every path: all lines, some (one skipped and a later one kept), and none.
+  assert.equal(kept[0], 9);
+  assert.ok(skipped, `kept ${kept.join(', ')}`);
+  assert.equal(kept.at(-1), 0);
+});
