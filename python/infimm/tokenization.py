@@ -4,6 +4,8 @@ Both sides give the same ids for the same conversation (a test checks it):
 
     <s>SYSTEM USER: <image>Q1 ASSISTANT: A1<|endofchunk|> USER: Q2 ASSISTANT: A2<|endofchunk|> ...
 
+A model trained with OCR context (ocr_context.py) reads it right after <image>, in the text of the first question.
+
 Text is split on the added tokens and each piece of text between them is encoded by SentencePiece on its own,
 with its own dummy-prefix space, as the legacy LlamaTokenizer of transformers 4.35 does. Questions and
 answers are always text: an added-token string typed inside them is not made a token.
@@ -62,11 +64,13 @@ class InfimmTokenizer:
         return _encode(self, [(segment, "") if isinstance(segment, str) else (segment, False) for segment in segments])[0]
 
 
-def _conversation(tokenizer: InfimmTokenizer, image: bool, turns: list[Turn], question: str | None):
+def _conversation(tokenizer: InfimmTokenizer, image: bool, turns: list[Turn], question: str | None, context: str = ""):
     """(text, answer) for text, whose answer part carries the loss; (id, trained) for added tokens."""
     parts: list[tuple[str, str] | tuple[int, bool]] = [(f"{SYSTEM_PROMPT} USER: ", "")]
     if image:
         parts.append((tokenizer.image, False))
+    if context:
+        parts.append((context, ""))
     for index, turn in enumerate(turns):
         parts.append((f"{' USER: ' if index else ''}{turn.question} ASSISTANT:", f" {turn.answer}"))
         parts.append((tokenizer.end_of_chunk, True))
@@ -106,12 +110,12 @@ def _encode(tokenizer: InfimmTokenizer, parts) -> tuple[list[int], list[int]]:
     return ids, labels
 
 
-def prompt_ids(tokenizer: InfimmTokenizer, image: bool, turns: list[Turn], question: str) -> list[int]:
+def prompt_ids(tokenizer: InfimmTokenizer, image: bool, turns: list[Turn], question: str, context: str = "") -> list[int]:
     """Ids the model reads to answer `question` after the finished turns: BOS first, " ASSISTANT:" last."""
-    return [tokenizer.bos] + _encode(tokenizer, _conversation(tokenizer, image, turns, question))[0]
+    return [tokenizer.bos] + _encode(tokenizer, _conversation(tokenizer, image, turns, question, context))[0]
 
 
-def training_example(tokenizer: InfimmTokenizer, image: bool, turns: list[Turn]) -> tuple[list[int], list[int]]:
+def training_example(tokenizer: InfimmTokenizer, image: bool, turns: list[Turn], context: str = "") -> tuple[list[int], list[int]]:
     """Ids of a finished conversation and its labels: each answer's tokens and its <|endofchunk|>, else IGNORE_INDEX."""
-    ids, labels = _encode(tokenizer, _conversation(tokenizer, image, turns, None))
+    ids, labels = _encode(tokenizer, _conversation(tokenizer, image, turns, None, context))
     return [tokenizer.bos] + ids, [IGNORE_INDEX] + labels

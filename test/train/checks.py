@@ -3,7 +3,8 @@ object; the TypeScript side asserts on it.
 
     checks.py generators         fingerprints of samples: twice the same seed, another seed, the held-out split
     checks.py parity             batched.logits against InfiMMHD.logits on right-padded sequences with images
-    checks.py smoke DIR          a vocabulary and a few training steps of a tiny model; loss before and after
+    checks.py smoke DIR          a vocabulary and a few steps of every stage of a tiny model; loss before and after
+    checks.py ocr                the simulated OCR and the OCR context in training examples
 """
 import hashlib
 import json
@@ -16,9 +17,11 @@ import torch
 from infimm.data import FAMILIES, sample
 from infimm.model import InfiMMHD
 from infimm.reference import PRESETS, randomize
+from infimm.data.ocr import merge_close, rows, simulate
+from infimm.ocr_context import HEADER
 from infimm.tokenization import InfimmTokenizer
 from infimm.train import batched, pipeline
-from infimm.train.examples import pad
+from infimm.train.examples import FORMATS, pad, transcription
 from infimm.train.views import make_views
 
 
@@ -66,27 +69,58 @@ def parity():
 
 
 def smoke(folder):
+    """Two steps of every stage of the tiny preset (the run's own code path), then two more runs: one that
+    finds the run finished and one that resumes it."""
     torch.manual_seed(0)
     path = f"{folder}/tokenizer.model"
     pipeline.train_vocabulary(path, 400, samples_per_family=8)
     tokenizer = InfimmTokenizer(path)
-    model = InfiMMHD(PRESETS["tiny"](tokenizer.vocab_size))
-    pipeline.init_weights(model)
-    stage = pipeline.Stage("ift", "chat", ("cross", "lm"), "dynamic", 28, 10, 2, 3e-3, 0.1, (0.9, 0.999), 1e-5)
+    stage = pipeline.STAGES[-1]
+    held = pipeline.make_batch(tokenizer, replace(stage, batch=6), range(10_000, 10_006))
 
-    def held_loss():
+    def held_loss(model):
         with torch.no_grad():
-            return pipeline.loss_on(model, *pipeline.make_batch(tokenizer, replace(stage, batch=7), 10_000), False).item()
+            return pipeline.Loss(model)(*held).item()
 
-    before = held_loss()
-    summary = pipeline.train_stage(model, tokenizer, stage, 0, lambda line: None)
-    frozen_vision = all(not p.requires_grad for p in model.vision_encoder.parameters())
-    return {"before": before, "after": held_loss(), "steps": summary["steps"], "vision_frozen": frozen_vision,
-            "gates_moved": any(float(b.attn_gate.abs().max()) > 0 for b in model.lang_encoder.gated_cross_attn_layers if b)}
+    torch.manual_seed(0)
+    start = InfiMMHD(pipeline.preset("tiny", tokenizer.vocab_size))
+    pipeline.init_weights(start)
+    before = held_loss(start)
+    model = pipeline.run(folder, 0, "tiny", lambda line: None, steps=6, vocab_size=400)
+    summary = json.load(open(f"{folder}/summary.json"))
+    config = json.load(open(f"{folder}/checkpoint/config.json"))
+    again = pipeline.run(folder, 0, "tiny", lambda line: None, steps=6, vocab_size=400)
+    same = all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), again.state_dict().values()))
+    return {"before": before, "after": held_loss(model), "stages": [s["stage"] for s in summary],
+            "steps": [s["steps"] for s in summary], "gates_start": pipeline.gates(start), "gates": pipeline.gates(model),
+            "ocr_context": config.get("ocr_context"), "resumed_same": same}
+
+
+def ocr():
+    """Simulated OCR: exact without noise, with the real stage's error kinds with it; examples carry the context."""
+    exact, noisy, total = 0, 0, 0
+    for family in FAMILIES:
+        for seed in range(6):
+            s = sample(family, seed)
+            truth = transcription(s).split("\n")
+            exact += [text for text, _ in simulate(s.texts, random.Random(seed), noise=0)] == truth
+            noisy += [text for text, _ in simulate(s.texts, random.Random(seed), noise=2)] != truth
+            total += 1
+    folder = sys.argv[2]
+    pipeline.train_vocabulary(f"{folder}/tokenizer.model", 400, samples_per_family=8)
+    tokenizer = InfimmTokenizer(f"{folder}/tokenizer.model")
+    header = tokenizer.sp.encode(HEADER)
+    with_context = 0
+    for seed in range(40):
+        ids, _ = FORMATS["qa"](tokenizer, sample("ui", seed), random.Random(seed))
+        with_context += any(ids[i:i + len(header)] == header for i in range(len(ids)))
+    s = sample("ui", 0)
+    return {"total": total, "exact": exact, "noisy": noisy, "with_context": with_context,
+            "transcription_has_title": s.qa[0].answer in transcription(s)}
 
 
 if __name__ == "__main__":
     torch.set_num_threads(1)
     command = sys.argv[1]
-    result = {"generators": generators, "parity": parity}.get(command, lambda: smoke(sys.argv[2]))()
+    result = {"generators": generators, "parity": parity, "ocr": ocr}.get(command, lambda: smoke(sys.argv[2]))()
     print(json.dumps(result))

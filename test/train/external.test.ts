@@ -13,7 +13,6 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 interface Render {
   mode: string;
   size: [number, number];
-  seconds: number;
   deterministic: boolean;
   caption: string;
   questions: string[];
@@ -63,9 +62,6 @@ test('held-out renderers: matplotlib charts and Graphviz diagrams with figures.p
       assert.deepEqual(r.boxes_outside, [], where);
       assert.ok(r.answers_checked >= 3, where);
       assert.deepEqual(r.answers_missing, [], where);
-      // Loose: the brief is well under a second; a loaded CI machine gets slack, and the first chart also
-      // imports matplotlib and loads its font list.
-      assert.ok(r.seconds < 5, `${where}: ${r.seconds} s`);
     }
   }
   // A chart records its title, its value axis ticks and one value label per bar besides the category labels.

@@ -7,7 +7,6 @@ import hashlib
 import json
 import random
 import sys
-import time
 
 from infimm.data.external import graphviz_diagram, matplotlib_chart
 
@@ -20,9 +19,7 @@ def digest(image, caption, qa):
 
 def render(name, seed):
     rng = random.Random(f"{name}/{seed}/held-out")
-    start = time.perf_counter()
     image, caption, qa = RENDERERS[name](rng, True)
-    seconds = time.perf_counter() - start
     again = RENDERERS[name](random.Random(f"{name}/{seed}/held-out"), True)
     width, height = image.size
     texts = image.info["texts"]
@@ -33,7 +30,6 @@ def render(name, seed):
     return {
         "mode": image.mode,
         "size": [width, height],
-        "seconds": seconds,
         "deterministic": digest(image, caption, qa) == digest(*again),
         "caption": caption,
         "questions": [q.question for q in qa],

@@ -7,8 +7,8 @@ import string
 
 from PIL import ImageDraw
 
-from . import QA
-from .render import NAMED_COLOURS, SANS, SANS_BOLD, canvas, font, text_width
+from . import QA, describe_list
+from .render import NAMED_COLOURS, SANS, SANS_BOLD, RecordingDraw, canvas, font, text_width
 
 NODES = ["api", "db", "cache", "auth", "web", "queue", "worker", "log", "cdn", "mail", "search", "store"]
 EDGES = ["calls", "reads", "sends", "uses", "writes", "feeds"]
@@ -65,7 +65,10 @@ def diagram(rng: random.Random, held_out: bool):
     target, label = links[source]
     qa = [QA("How many boxes are there?", str(count), "structure"),
           QA(f"What does {source} connect to?", target, "structure"),
-          QA(f"What is the label on the arrow from {source}?", label, "reading")]
+          QA(f"What is the label on the arrow from {source}?", label, "reading"),
+          QA(rng.choice(["Describe this diagram.", "Write alt text for this image."]),
+             f"A diagram of {count} boxes: " + describe_list([f"{a} {links[a][1]} {links[a][0]}" for a in names[:-1]]) + ".",
+             "description", tuple(names))]
     return image, f"A diagram of {count} boxes starting at {names[0]}.", qa
 
 
@@ -100,7 +103,10 @@ def bar_chart(rng: random.Random, held_out: bool):
     qa = [QA("What is the title of the chart?", title, "reading"),
           QA(f"What is the value of {labels[pick]}?", str(values[pick]), "reading"),
           QA("Which bar is the tallest?", tallest, "structure"),
-          QA("How many bars are there?", str(count), "count")]
+          QA("How many bars are there?", str(count), "count"),
+          QA(rng.choice(["Describe this chart.", "Write alt text for this image."]),
+             f"A bar chart titled {title} with {count} bars: " + describe_list([f"{l} {v}" for l, v in zip(labels, values)])
+             + f". The tallest is {tallest}.", "description", (title, *labels))]
     return image, f"A bar chart of {title} with {count} bars.", qa
 
 
@@ -139,7 +145,9 @@ def document(rng: random.Random, held_out: bool):
     key, column = rng.choice(keys), rng.choice(columns)
     qa = [QA("What is the heading?", heading, "reading"),
           QA(f"What is the {column} of {key}?", cells[(key, column)], "reading"),
-          QA("How many rows does the table have?", str(len(keys)), "count")]
+          QA("How many rows does the table have?", str(len(keys)), "count"),
+          QA("Describe this document.", f"A document titled {heading} with a table of {len(keys)} rows and the columns "
+             f"Name, {columns[0]} and {columns[1]}.", "description", (heading,))]
     return image, f"A document titled {heading} with a table.", qa
 
 
@@ -153,7 +161,7 @@ def corner_text(rng: random.Random, held_out: bool):
 
     base = rng.choice([f for f in FAMILIES if f != "corner"])
     image, _, _ = GENERATORS[base](rng, held_out)
-    draw = ImageDraw.Draw(image)
+    draw = RecordingDraw(image)
     width, height = image.size
     texts = ["".join(rng.choice(CORNER_CHARACTERS) for _ in range(rng.randint(3, 6))) for _ in range(2)]
     colours = rng.sample(list(NAMED_COLOURS), 2)

@@ -7,11 +7,12 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-# fonts-dejavu-core and fonts-liberation, both in .ci/run's package list.
-FONT_DIRS = {"dejavu": "/usr/share/fonts/truetype/dejavu/", "liberation": "/usr/share/fonts/truetype/liberation/"}
-SANS = [("dejavu", "DejaVuSans.ttf"), ("liberation", "LiberationSans-Regular.ttf")]
-SANS_BOLD = [("dejavu", "DejaVuSans-Bold.ttf"), ("liberation", "LiberationSans-Bold.ttf")]
-MONO = [("dejavu", "DejaVuSansMono.ttf"), ("liberation", "LiberationMono-Regular.ttf")]
+# fonts-dejavu-core, fonts-liberation, fonts-noto-core and fonts-noto-mono, all in .ci/run's package list.
+FONT_DIRS = {"dejavu": "/usr/share/fonts/truetype/dejavu/", "liberation": "/usr/share/fonts/truetype/liberation/",
+             "noto": "/usr/share/fonts/truetype/noto/"}
+SANS = [("dejavu", "DejaVuSans.ttf"), ("liberation", "LiberationSans-Regular.ttf"), ("noto", "NotoSans-Regular.ttf")]
+SANS_BOLD = [("dejavu", "DejaVuSans-Bold.ttf"), ("liberation", "LiberationSans-Bold.ttf"), ("noto", "NotoSans-Bold.ttf")]
+MONO = [("dejavu", "DejaVuSansMono.ttf"), ("liberation", "LiberationMono-Regular.ttf"), ("noto", "NotoSansMono-Regular.ttf")]
 
 # Colours that a question may ask for by name: far enough apart to be told apart after a bicubic squash.
 NAMED_COLOURS = {
@@ -46,14 +47,30 @@ class Theme:
 
 LIGHT = Theme("light", (236, 239, 244), (252, 252, 253), (25, 25, 30), (165, 168, 175), (30, 90, 220), (150, 155, 165))
 DARK = Theme("dark", (24, 26, 31), (40, 43, 51), (235, 236, 240), (105, 110, 120), (90, 150, 255), (95, 100, 112))
+HIGH_CONTRAST = Theme("high contrast", (0, 0, 0), (0, 0, 0), (255, 255, 255), (160, 160, 160), (255, 200, 0), (110, 230, 255))
 
 
 def theme(rng: random.Random) -> Theme:
     return rng.choice([LIGHT, DARK])
 
 
-def canvas(rng: random.Random, low: int, high: int, colour: tuple, min_height: int = 0) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+class RecordingDraw(ImageDraw.ImageDraw):
+    """Draws like ImageDraw and records every text it draws with its pixel box in `image.info["texts"]`:
+    the ground truth of the simulated OCR (data/ocr.py) and of the transcription task."""
+
+    def __init__(self, image: Image.Image):
+        super().__init__(image)
+        self.texts: list[tuple[str, tuple[int, int, int, int]]] = image.info.setdefault("texts", [])
+
+    def text(self, xy, text, fill=None, font=None, *args, record: bool = True, **kwargs):
+        """`record=False` for the pieces of a text that is recorded whole (a syntax-coloured code line)."""
+        if record and text.strip():
+            self.texts.append((text, tuple(int(v) for v in self.textbbox(xy, text, font=font))))
+        return super().text(xy, text, fill, font, *args, **kwargs)
+
+
+def canvas(rng: random.Random, low: int, high: int, colour: tuple, min_height: int = 0) -> tuple[Image.Image, RecordingDraw]:
     """A canvas whose sides are drawn from [low, high] (the sizes spread over several tile grids), at least
     `min_height` tall so that the content fits."""
     image = Image.new("RGB", (rng.randint(low, high), max(min_height, rng.randint(low, high))), colour)
-    return image, ImageDraw.Draw(image)
+    return image, RecordingDraw(image)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 
-from . import QA
+from . import QA, describe_list
 from .render import MONO, SANS, SANS_BOLD, canvas, font, text_width, theme
 
 TITLES = ["Settings", "Export", "Preferences", "Print", "Open File", "Save As", "Account", "Network", "Updates",
@@ -30,6 +30,7 @@ def dialog(rng: random.Random, held_out: bool):
     draw.text((title_x, 3), title, font=bold, fill=t.text)
     qa = [QA("What is the title of the dialog?", title, "reading"),
           QA("Is the theme light or dark?", t.name, "ui_state")]
+    details = []
     y = 24
     if rng.random() < 0.5:
         tabs = rng.sample(TABS, rng.randint(2, 3))
@@ -43,6 +44,7 @@ def dialog(rng: random.Random, held_out: bool):
             draw.text((x, y), tab, font=regular, fill=t.accent if tab == selected else t.text)
             x += w + 12
         qa.append(QA("Which tab is selected?", selected, "ui_state"))
+        details.append(f"the {selected} tab is selected")
         y += 22
     options = rng.sample(OPTIONS, rng.randint(1, 3))
     toggles = rng.random() < 0.4  # switches instead of checkboxes
@@ -57,12 +59,14 @@ def dialog(rng: random.Random, held_out: bool):
             draw.ellipse([knob, y + 2, knob + 10, y + 12], fill=(255, 255, 255))
             draw.text((38, y), label, font=regular, fill=t.text)
             qa.append(QA(f"Is {label} on?", yes_no(on), "ui_state"))
+            details.append(f"{label} is {'on' if on else 'off'}")
         else:
             draw.rectangle([8, y + 1, 20, y + 13], outline=t.border, fill=t.accent if on else t.panel, width=1)
             if on:
                 draw.line([10, y + 7, 13, y + 11, 18, y + 3], fill=(255, 255, 255), width=2)
             draw.text((27, y), label, font=regular, fill=t.text)
             qa.append(QA(f"Is the {label} checkbox checked?", yes_no(on), "ui_state"))
+            details.append(f"{label} is {'checked' if on else 'not checked'}")
         y += 20
     labels = rng.sample(BUTTONS, rng.randint(1, 3))
     enabled = {label: rng.random() < 0.6 for label in labels}
@@ -79,6 +83,10 @@ def dialog(rng: random.Random, held_out: bool):
     qa.append(QA(f"Is the {button} button enabled?", yes_no(enabled[button]), "ui_state"))
     qa.append(QA("How many buttons are there?", str(len(labels)), "structure"))
     caption = f"A {t.name} dialog titled {title} with {len(labels)} button{'s' if len(labels) > 1 else ''}."
+    buttons = describe_list([label if enabled[label] else f"{label} (disabled)" for label in labels])
+    description = f"A {t.name} dialog titled {title}: {describe_list(details)}. Buttons: {buttons}."
+    question = rng.choice(["Describe this screenshot.", "Describe this dialog.", "Write alt text for this image."])
+    qa.append(QA(question, description, "description", (title, *labels)))
     return image, caption, qa
 
 
@@ -126,7 +134,10 @@ def code_editor(rng: random.Random, held_out: bool):
     qa = [QA("What is the file name?", file_name, "reading"),
           QA("What is the name of the function?", name, "reading"),
           QA("How many lines are there?", str(len(lines)), "count"),
-          QA("Which language is this?", LANGUAGES[extension], "reading")]
+          QA("Which language is this?", LANGUAGES[extension], "reading"),
+          QA(rng.choice(["What does this code do?", "Describe this screenshot."]),
+             f"A {t.name} code editor showing {file_name}: a {LANGUAGES[extension]} function {name} in {len(lines)} lines.",
+             "description", (file_name, name))]
     return image, f"A {t.name} code editor showing {file_name}.", qa
 
 
@@ -160,4 +171,13 @@ def terminal(rng: random.Random, held_out: bool):
     qa = [QA("What command was run last?", commands[-1], "reading"),
           QA("Did the command fail?", yes_no(failed), "ui_state"),
           QA("How many commands were run?", str(len(commands)), "count")]
+    ran = describe_list(commands)
+    if failed:
+        description = (f"A terminal that ran {ran}. The last command failed with {lines[-2][0]}: check the command "
+                       f"and its arguments, then run {commands[-1]} again.")
+        question = rng.choice(["What does this error say and what should I do?", "Describe this screenshot."])
+    else:
+        description = f"A terminal that ran {ran}. The last command succeeded and printed {lines[-2][0]}."
+        question = "Describe this screenshot."
+    qa.append(QA(question, description, "description", tuple(commands)))
     return image, f"A terminal that ran {commands[-1]}.", qa

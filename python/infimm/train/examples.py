@@ -1,11 +1,12 @@
-"""Token sequences of each stage, with labels that carry the loss (IGNORE_INDEX elsewhere):
+"""Token sequences of each stage, all in the runtime's chat format (tokenization.training_example: loss on the
+answers and their <|endofchunk|>), with the OCR context of a simulated OCR in the first user turn:
 
-    text (language-model pre-stage)   a chat without an image, loss on every token
-    caption (vision pre-stage, PT)    <s><image>CAPTION<|endofchunk|>, loss on the caption and <|endofchunk|>
-    vqa (CPT, DRA)                    <s><image>Question: Q Answer: A<|endofchunk|> Question: …, loss on answers
-                                      and <|endofchunk|> (the short multi-task format, no system prompt)
-    chat (IFT)                        tokenization.training_example: the Vicuna chat, loss on answers and
-                                      <|endofchunk|>
+    read (PT, CPT)   "What text is in this image?" → every text in reading order, then up to two short questions
+    qa (DRA)         all of an image's short questions (reading, UI state, structure, colour, count)
+    chat (IFT)       short questions and the description ("Describe this screenshot.", alt text, …)
+
+Every conversation is one image's; its questions come in a random order, so no answer can be told from its
+position. A share of the conversations has no OCR context, so the model also answers from the image alone.
 """
 from __future__ import annotations
 
@@ -14,42 +15,54 @@ import random
 import torch
 
 from ..data import Sample
-from ..tokenization import IGNORE_INDEX, InfimmTokenizer, Turn, _encode, training_example
+from ..data.ocr import merge_close, rows, simulate
+from ..ocr_context import ocr_context
+from ..tokenization import InfimmTokenizer, Turn, training_example
 
-CPT_QUESTION, CPT_ANSWER = "Question:", "Answer:"
+TRANSCRIBE = ["What text is in this image?", "Read all the text in the image.", "Transcribe this screenshot."]
+# The budget the bundled model is trained with, written to config.json (ocr_context.max_tokens) for the runtime.
+OCR_CONTEXT_TOKENS = 256
+MAX_TURNS = 6
 
 
-def turns(s: Sample, rng: random.Random) -> list[Turn]:
-    """All of a sample's questions, in a random order, so no answer can be told from its position."""
-    qa = list(s.qa)
+def transcription(s: Sample) -> str:
+    """The ground-truth text of an image: its lines in reading order, one per line, spaces collapsed as in the
+    OCR context."""
+    return "\n".join(" ".join(text.split()) for row in rows(s.texts) for text, _ in merge_close(row))
+
+
+def context_for(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random, share: float) -> str:
+    """The OCR context of a noisy simulated OCR with probability `share`, else none."""
+    if rng.random() >= share:
+        return ""
+    lines = simulate(s.texts, rng, noise=rng.choice([0.0, 0.5, 1.0, 1.0, 2.0]))
+    return ocr_context(lines, s.image.width, s.image.height, lambda text: len(tokenizer.sp.encode(text)), OCR_CONTEXT_TOKENS)
+
+
+def short_turns(s: Sample, rng: random.Random) -> list[Turn]:
+    qa = [Turn(q.question, q.answer) for q in s.qa if q.kind != "description"]
     rng.shuffle(qa)
-    return [Turn(q.question, q.answer) for q in qa]
+    return qa
 
 
-def text_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
-    ids, _ = training_example(tokenizer, False, turns(s, rng))
-    return ids, [IGNORE_INDEX] + ids[1:]
+def read_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
+    turns = [Turn(rng.choice(TRANSCRIBE), transcription(s))] + short_turns(s, rng)[:2]
+    return training_example(tokenizer, True, turns, context_for(tokenizer, s, rng, 0.5))
 
 
-def caption_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
-    ids, labels = _encode(tokenizer, [(tokenizer.image, False), ("", s.caption), (tokenizer.end_of_chunk, True)])
-    return [tokenizer.bos] + ids, [IGNORE_INDEX] + labels
-
-
-def vqa_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
-    parts = [(tokenizer.image, False)]
-    for index, turn in enumerate(turns(s, rng)):
-        parts.append((f"{' ' if index else ''}{CPT_QUESTION} {turn.question} {CPT_ANSWER}", f" {turn.answer}"))
-        parts.append((tokenizer.end_of_chunk, True))
-    ids, labels = _encode(tokenizer, parts)
-    return [tokenizer.bos] + ids, [IGNORE_INDEX] + labels
+def qa_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
+    return training_example(tokenizer, True, short_turns(s, rng)[:MAX_TURNS], context_for(tokenizer, s, rng, 0.85))
 
 
 def chat_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
-    return training_example(tokenizer, True, turns(s, rng))
+    turns = short_turns(s, rng)[: MAX_TURNS - 1]
+    described = [Turn(q.question, q.answer) for q in s.qa if q.kind == "description"]
+    if described:
+        turns.insert(rng.randrange(len(turns) + 1), described[0])
+    return training_example(tokenizer, True, turns, context_for(tokenizer, s, rng, 0.85))
 
 
-FORMATS = {"text": text_example, "caption": caption_example, "vqa": vqa_example, "chat": chat_example}
+FORMATS = {"read": read_example, "qa": qa_example, "chat": chat_example}
 
 
 def pad(sequences: list[list[int]], value: int) -> torch.Tensor:

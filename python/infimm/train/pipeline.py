@@ -1,19 +1,22 @@
-"""Trains InfiMM-HD-nano on the synthetic screens with the paper's four stages, scaled down to a CPU.
+"""Trains the bundled InfiMM-HD model from scratch on the synthetic screens, with the paper's four stages as the
+skeleton of a schedule keyed to wall-clock time.
 
-    python3 -m infimm.train.pipeline --out DIR [--scale F] [--threads N]
+    python3 -m infimm.train.pipeline --out DIR --minutes M [--preset small] [--threads N]
+    torchrun --nproc_per_node=2 -m infimm.train.pipeline --out DIR --minutes M   (DistributedDataParallel:
+        gloo on CPUs, NCCL on GPUs; each process takes its share of every batch)
 
-The language model and the ViT start from scratch (the paper starts from Vicuna and EVA-CLIP), so two
-pre-stages come first; then the paper's stages with its freeze schedule:
+    pt    stage 1, low resolution: the thumbnail alone; reading (transcription) first
+    cpt   stage 2, a 1×1 grid (thumbnail + one tile); short questions
+    dra   stage 3, the dynamic grid with 2-D sub-image positions; short questions
+    ift   stage 4, the dynamic grid; chats with descriptions
 
-    lm       language-model pretraining on the generated text (chats without images)   LM
-    vision   captioning at the base size, LM frozen: our stand-in for a pretrained ViT    ViT + cross-attention
-    pt       stage 1, captions at the base size (one thumbnail view)                      cross-attention + input embeddings
-    cpt      stage 2, short VQA at the tile size (one view, ViT position table upsampled) ViT + cross-attention
-    dra      stage 3, short VQA on the dynamic grid: thumbnail + tiles + 2-D positions    ViT + cross-attention
-    ift      stage 4, Vicuna chats, loss on answers and <|endofchunk|>                    cross-attention + LM
-
-Each finished stage is saved under DIR/stages/, and a rerun resumes after the last one. DIR/checkpoint/ gets
-the final checkpoint folder (pytorch_model.bin, config.json, tokenizer.model) for `npm run convert`.
+Departures from the paper, because nothing here is pretrained: every part trains in every stage (the ViT must
+learn to see, the LM to speak); there is no text-only stage (it would teach answer priors before images); the
+gates start open (tanh 0.46) in their own parameter group with a higher learning rate and no weight decay, so
+the image reaches the LM from the first step; every stage uses the runtime's chat format with OCR context.
+Each stage gets a share of the time budget, its learning rate a warm-up and a cosine over its share. The run
+writes DIR/resume.pt every few minutes and at each stage's end, and a rerun resumes there; DIR/checkpoint/
+gets the final checkpoint folder (pytorch_model.bin, config.json, tokenizer.model) for `npm run convert`.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ import time
 from dataclasses import dataclass, replace
 
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
 
 from ..config import CrossAttentionConfig, InfimmConfig, LanguageConfig, VisionConfig
@@ -33,22 +37,29 @@ from ..data import FAMILIES, sample
 from ..model import InfiMMHD
 from ..tokenization import IGNORE_INDEX, InfimmTokenizer
 from . import batched
-from .examples import FORMATS, pad
+from .examples import FORMATS, OCR_CONTEXT_TOKENS, pad
 from .views import make_views
 from .vocab import train_vocabulary
 
-BASE_SIZE, TILE_SIZE, VOCAB_SIZE = 56, 112, 1024
+TILE_SIZE, VOCAB_SIZE = 112, 2048
+GATE_INIT, GATE_LR_SCALE = 0.5, 5.0
+SAVE_EVERY_SECONDS = 300
 
 
-def nano_trained(vocab_size: int, image_size: int = TILE_SIZE) -> InfimmConfig:
-    """The shipped model: about 0.9M parameters, sized to what one shared CPU core trains in under an hour.
-    Cross-attention every 2nd decoder layer (the paper: every 4th of 40) so that 4 layers still get two gated
-    blocks; cross-attention inner width 64 for a model width of 96."""
+def preset(name: str, vocab_size: int) -> InfimmConfig:
+    """`small`: the shipped model (a few million parameters, sized to two CPU cores for about two hours);
+    `tiny`: for tests. Cross-attention every 2nd decoder layer (the paper: every 4th of 40), so a shallow LM
+    still gets several gated blocks."""
+    vision, lm, cross = {
+        "small": ((96, 4, 32), (192, 512, 6, 6), (4, 32)),
+        "tiny": ((32, 1, 16), (32, 64, 2, 2), (2, 16)),
+    }[name]
     return InfimmConfig(
-        visual=VisionConfig(image_size=image_size, patch_size=14, width=64, layers=4, head_width=32, mlp_ratio=2.0, embed_dim=32),
-        language=LanguageConfig(vocab_size=vocab_size, hidden_size=96, intermediate_size=256, num_hidden_layers=4,
-                                num_attention_heads=4, num_key_value_heads=4, max_position_embeddings=1024),
-        cross=CrossAttentionConfig(heads=4, dim_head=16, ff_mult=1, every_n_layers=2),
+        visual=VisionConfig(image_size=TILE_SIZE, patch_size=14, width=vision[0], layers=vision[1], head_width=vision[2],
+                            mlp_ratio=2.0, embed_dim=vision[2]),
+        language=LanguageConfig(vocab_size=vocab_size, hidden_size=lm[0], intermediate_size=lm[1], num_hidden_layers=lm[2],
+                                num_attention_heads=lm[3], num_key_value_heads=lm[3], max_position_embeddings=1024),
+        cross=CrossAttentionConfig(heads=cross[0], dim_head=cross[1], ff_mult=1, every_n_layers=2),
         eoc_token_id=vocab_size - 2, image_token_id=vocab_size - 1,
     )
 
@@ -57,195 +68,211 @@ def nano_trained(vocab_size: int, image_size: int = TILE_SIZE) -> InfimmConfig:
 class Stage:
     name: str
     format: str  # examples.FORMATS
-    trainable: tuple[str, ...]  # parameter groups, see parameter_groups
-    views: str | None  # views.make_views mode; None: text only
-    image_size: int
-    steps: int
-    batch: int
+    views: str  # views.make_views mode
+    share: float  # of the time budget
+    batch: int  # per step, over all processes
     lr: float
-    min_lr_ratio: float  # cosine decay to lr · ratio; 1.0: constant after warm-up (the paper's PT)
     betas: tuple[float, float]
     eps: float
 
 
-# The paper's ratios (Table 8): warm-up ≈5% of the steps; PT constant, CPT/DRA/IFT cosine to a tenth of the peak;
-# PT peak 2× CPT/DRA and 4× IFT here (the paper: 10× and 20×, but our ViT is not pretrained and must still learn
-# in CPT/DRA); AdamW (0.9, 0.95, 1e-8) for pretraining and (0.9, 0.999, 1e-5) after; weight decay 0.1; clip 1.0.
+# AdamW (0.9, 0.95, 1e-8) for pretraining and (0.9, 0.999, 1e-5) after, as the paper (Table 8); weight decay 0.1,
+# clip 1.0, warm-up 5% of each stage, cosine to a tenth of the peak.
 PRETRAIN, FINETUNE = ((0.9, 0.95), 1e-8), ((0.9, 0.999), 1e-5)
 STAGES = [
-    Stage("lm", "text", ("lm",), None, 0, 100, 8, 3e-3, 0.1, *PRETRAIN),
-    Stage("vision", "caption", ("vision", "cross"), "thumbnail", BASE_SIZE, 200, 16, 2e-3, 0.1, *PRETRAIN),
-    Stage("pt", "caption", ("cross", "embeddings"), "thumbnail", BASE_SIZE, 150, 16, 2e-3, 1.0, *PRETRAIN),
-    Stage("cpt", "vqa", ("vision", "cross"), "thumbnail", TILE_SIZE, 450, 4, 1e-3, 0.1, *FINETUNE),
-    Stage("dra", "vqa", ("vision", "cross"), "dynamic", TILE_SIZE, 280, 4, 1e-3, 0.1, *FINETUNE),
-    Stage("ift", "chat", ("cross", "lm"), "dynamic", TILE_SIZE, 450, 4, 5e-4, 0.1, *FINETUNE),
+    Stage("pt", "read", "thumbnail", 0.15, 8, 2e-3, *PRETRAIN),
+    Stage("cpt", "qa", "single", 0.15, 8, 1.5e-3, *FINETUNE),
+    Stage("dra", "qa", "dynamic", 0.30, 8, 1e-3, *FINETUNE),
+    Stage("ift", "chat", "dynamic", 0.40, 8, 5e-4, *FINETUNE),
 ]
-WARMUP, WEIGHT_DECAY, CLIP = 0.05, 0.1, 1.0
+WARMUP, MIN_LR_RATIO, WEIGHT_DECAY, CLIP = 0.05, 0.1, 0.1, 1.0
 
 
 def init_weights(model: InfiMMHD) -> None:
-    """GPT-style initialisation for training from scratch; the gates stay zero (the LM starts unchanged)."""
+    """GPT-style initialisation for training from scratch; the gates start open (GATE_INIT)."""
     with torch.no_grad():
         for name, p in model.named_parameters():
             if name.endswith("_gate"):
-                p.zero_()
+                p.fill_(GATE_INIT)
             elif p.dim() >= 2 or name.endswith(("cls_token", "pos_embed")):
                 p.normal_(0.0, 0.02)
             elif name.endswith("bias") or name.endswith(("q_bias", "v_bias")):
                 p.zero_()
 
 
-def parameter_groups(model: InfiMMHD) -> dict[str, list[torch.nn.Parameter]]:
-    lang = model.lang_encoder
-    cross = [p for block in lang.gated_cross_attn_layers if block is not None for p in block.parameters()]
-    cross_ids = {id(p) for p in cross}
-    return {
-        "vision": list(model.vision_encoder.parameters()),
-        "cross": cross,
-        "embeddings": [lang.model.embed_tokens.weight],
-        "lm": [p for p in lang.parameters() if id(p) not in cross_ids],
-    }
+def gates(model: InfiMMHD) -> list[float]:
+    """Mean |tanh(gate)| of each gated block's attention gate."""
+    return [round(float(block.attn_gate.tanh().abs().mean()), 3)
+            for block in model.lang_encoder.gated_cross_attn_layers if block is not None]
 
 
-def set_trainable(model: InfiMMHD, groups: tuple[str, ...]) -> list[torch.nn.Parameter]:
-    for p in model.parameters():
-        p.requires_grad_(False)
-    trainable = {id(p): p for g in groups for p in parameter_groups(model)[g]}
-    for p in trainable.values():
-        p.requires_grad_(True)
-    return list(trainable.values())
+def optimizer_for(model: InfiMMHD, stage: Stage) -> torch.optim.AdamW:
+    decay, no_decay, gate = [], [], []
+    for name, p in model.named_parameters():
+        (gate if name.endswith("_gate") else decay if p.dim() >= 2 else no_decay).append(p)
+    groups = [{"params": decay, "weight_decay": WEIGHT_DECAY, "scale": 1.0},
+              {"params": no_decay, "weight_decay": 0.0, "scale": 1.0},
+              {"params": gate, "weight_decay": 0.0, "scale": GATE_LR_SCALE}]
+    return torch.optim.AdamW(groups, lr=stage.lr, betas=stage.betas, eps=stage.eps)
 
 
-def resize_vision(model: InfiMMHD, image_size: int) -> InfiMMHD:
-    """The same weights at another ViT input size: the position table is resized bicubically, as the authors'
-    code does going from 224 to 448 for CPT."""
-    if model.config.visual.image_size == image_size:
-        return model
-    config = replace(model.config, visual=replace(model.config.visual, image_size=image_size))
-    resized = InfiMMHD(config)
-    state = model.state_dict()
-    pos = state["vision_encoder.pos_embed"]
-    old, new = int(math.isqrt(pos.shape[1] - 1)), image_size // config.visual.patch_size
-    grid = pos[:, 1:].reshape(1, old, old, -1).permute(0, 3, 1, 2)
-    grid = F.interpolate(grid, size=(new, new), mode="bicubic", align_corners=False)
-    state["vision_encoder.pos_embed"] = torch.cat([pos[:, :1], grid.permute(0, 2, 3, 1).reshape(1, new * new, -1)], dim=1)
-    resized.load_state_dict(state)
-    return resized
+def learning_rate(stage: Stage, progress: float) -> float:
+    """Warm-up then cosine to MIN_LR_RATIO, over the stage's progress in [0, 1] (its share of the time)."""
+    if progress < WARMUP:
+        return stage.lr * max(progress, 0.01) / WARMUP
+    t = min(1.0, (progress - WARMUP) / (1 - WARMUP))
+    floor = stage.lr * MIN_LR_RATIO
+    return floor + (stage.lr - floor) * 0.5 * (1 + math.cos(math.pi * t))
 
 
-def learning_rate(stage: Stage, step: int) -> float:
-    warmup = max(1, round(WARMUP * stage.steps))
-    if step < warmup:
-        return stage.lr * (step + 1) / warmup
-    progress = (step - warmup) / max(1, stage.steps - warmup)
-    floor = stage.lr * stage.min_lr_ratio
-    return floor + (stage.lr - floor) * 0.5 * (1 + math.cos(math.pi * progress))
-
-
-def make_batch(tokenizer: InfimmTokenizer, stage: Stage, first_index: int):
-    """Sample i of a stage is family FAMILIES[i mod 7] with seed i // 7: every family in every batch."""
+def make_batch(tokenizer: InfimmTokenizer, stage: Stage, indices: range):
+    """Sample i is family FAMILIES[i mod F] with seed i // F: every family in every batch."""
     ids, labels, images = [], [], []
-    for index in range(first_index, first_index + stage.batch):
+    for index in indices:
         s = sample(FAMILIES[index % len(FAMILIES)], index // len(FAMILIES))
         i, l = FORMATS[stage.format](tokenizer, s, random.Random(index))
         ids.append(i)
         labels.append(l)
-        if stage.views:
-            images.append(make_views(s.image, stage.image_size, stage.views))
+        images.append(make_views(s.image, TILE_SIZE, stage.views))
     return pad(ids, 0), pad(labels, IGNORE_INDEX), images
 
 
-def loss_on(model: InfiMMHD, ids, labels, images, vision_grad: bool):
-    media, mask = batched.image_media(model, images, vision_grad) if images else (None, None)
-    out = batched.logits(model, ids, media, mask)
-    return F.cross_entropy(out[:, :-1].reshape(-1, out.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=IGNORE_INDEX)
+class Loss(torch.nn.Module):
+    """The model's mean loss per supervised token, as a module so that DistributedDataParallel can wrap it."""
 
+    def __init__(self, model: InfiMMHD):
+        super().__init__()
+        self.model = model
 
-def train_stage(model: InfiMMHD, tokenizer: InfimmTokenizer, stage: Stage, first_index: int, log) -> dict:
-    params = set_trainable(model, stage.trainable)
-    decay = [p for p in params if p.dim() >= 2]
-    no_decay = [p for p in params if p.dim() < 2]  # norms, biases, gates
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": WEIGHT_DECAY}, {"params": no_decay, "weight_decay": 0.0}],
-                                  lr=stage.lr, betas=stage.betas, eps=stage.eps)
-    model.train()
-    started, losses, curve = time.time(), [], []
-    for step in range(stage.steps):
-        for group in optimizer.param_groups:
-            group["lr"] = learning_rate(stage, step)
-        ids, labels, images = make_batch(tokenizer, stage, first_index + step * stage.batch)
-        loss = loss_on(model, ids, labels, images, "vision" in stage.trainable)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, CLIP)
-        optimizer.step()
-        losses.append(loss.item())
-        if (step + 1) % 25 == 0 or step + 1 == stage.steps:
-            window = losses[-25:]
-            curve.append(round(sum(window) / len(window), 4))
-            log(f"{stage.name} step {step + 1}/{stage.steps} loss {curve[-1]:.4f} lr {learning_rate(stage, step):.2e} "
-                f"{time.time() - started:.0f}s")
-    return {"stage": stage.name, "steps": stage.steps, "batch": stage.batch, "seconds": round(time.time() - started),
-            "first_loss": round(sum(losses[:25]) / len(losses[:25]), 4), "last_loss": curve[-1], "curve": curve}
+    def forward(self, ids, labels, images):
+        media, mask = batched.image_media(self.model, images, True)
+        out = batched.logits(self.model, ids, media, mask)
+        return F.cross_entropy(out[:, :-1].reshape(-1, out.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=IGNORE_INDEX)
 
 
 def save_checkpoint(model: InfiMMHD, tokenizer_path: str, folder: str) -> None:
     os.makedirs(folder, exist_ok=True)
     # torch.save of the full state dict: aliased keys share storages, as the released checkpoint's do.
     torch.save(model.state_dict(), os.path.join(folder, "pytorch_model.bin"))
+    config = model.config.to_json()
+    config["ocr_context"] = {"max_tokens": OCR_CONTEXT_TOKENS}  # the runtime gives this model OCR context
     with open(os.path.join(folder, "config.json"), "w") as f:
-        json.dump(model.config.to_json(), f, indent=2)
+        json.dump(config, f, indent=2)
     with open(tokenizer_path, "rb") as src, open(os.path.join(folder, "tokenizer.model"), "wb") as dst:
         dst.write(src.read())
 
 
-def load_stage(folder: str) -> InfiMMHD:
-    with open(os.path.join(folder, "config.json")) as f:
-        model = InfiMMHD(InfimmConfig.from_json(json.load(f)))
-    model.load_state_dict(torch.load(os.path.join(folder, "pytorch_model.bin")))
-    return model
-
-
-def run(out: str, stages: list[Stage], log=print) -> InfiMMHD:
+def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None = None,
+        vocab_size: int = VOCAB_SIZE) -> InfiMMHD:
+    """Trains for `minutes` of wall-clock time in all, resuming from DIR/resume.pt when it exists. `steps` makes
+    every stage exactly that many steps instead (deterministic: the rehearsal and the tests)."""
+    world = dist.get_world_size() if dist.is_initialized() else 1
+    rank = dist.get_rank() if dist.is_initialized() else 0
     os.makedirs(out, exist_ok=True)
     tokenizer_path = os.path.join(out, "tokenizer.model")
-    if not os.path.exists(tokenizer_path):
-        train_vocabulary(tokenizer_path, VOCAB_SIZE)
+    if rank == 0 and not os.path.exists(tokenizer_path):
+        train_vocabulary(tokenizer_path, vocab_size, samples_per_family=150 if steps is None else 8)
+    if dist.is_initialized():
+        dist.barrier()
     tokenizer = InfimmTokenizer(tokenizer_path)
-    summary_path = os.path.join(out, "summary.json")
-    summary = json.load(open(summary_path)) if os.path.exists(summary_path) else []
-    done = [s["stage"] for s in summary]
     torch.manual_seed(0)
-    model = InfiMMHD(nano_trained(tokenizer.vocab_size, BASE_SIZE))
+    model = InfiMMHD(preset(preset_name, tokenizer.vocab_size))
     init_weights(model)
-    if done:
-        model = load_stage(os.path.join(out, "stages", done[-1]))
-        log(f"resuming after stage {done[-1]}")
-    first_index = 0
-    for stage in stages:
-        if stage.name not in done:
-            model = resize_vision(model, stage.image_size) if stage.views else model
-            summary.append(train_stage(model, tokenizer, stage, first_index, log))
-            save_checkpoint(model, tokenizer_path, os.path.join(out, "stages", stage.name))
-            with open(summary_path, "w") as f:
-                json.dump(summary, f, indent=1)
-        first_index += stage.steps * stage.batch  # each stage sees samples no earlier stage saw
-    save_checkpoint(model, tokenizer_path, os.path.join(out, "checkpoint"))
+    resume_path = os.path.join(out, "resume.pt")
+    state = {"stage": 0, "elapsed": 0.0, "index": 0, "summary": [], "optimizer": None}
+    if os.path.exists(resume_path):
+        state = torch.load(resume_path)
+        model.load_state_dict(state.pop("model"))
+        log(f"resuming in stage {STAGES[state['stage']].name if state['stage'] < len(STAGES) else 'done'} "
+            f"after {state['elapsed'] / 60:.1f} minutes")
+    loss_module = Loss(model)
+    # Some parameters sit out a stage (the sub-image positions with the thumbnail alone).
+    wrapped = torch.nn.parallel.DistributedDataParallel(loss_module, find_unused_parameters=True) if dist.is_initialized() else loss_module
+    budget = minutes * 60
+
+    def save() -> None:
+        if rank == 0:
+            torch.save({**state, "model": model.state_dict()}, resume_path + ".tmp")
+            os.replace(resume_path + ".tmp", resume_path)
+
+    while state["stage"] < len(STAGES):
+        stage = STAGES[state["stage"]]
+        stage_start = sum(s.share for s in STAGES[: state["stage"]]) * budget
+        stage_time = stage.share * budget
+        optimizer = optimizer_for(model, stage)
+        if state["optimizer"] is not None:
+            optimizer.load_state_dict(state["optimizer"])
+        model.train()
+        losses: list[float] = []
+        started, last_save, steps_done = time.time() - (state["elapsed"] - stage_start), time.time(), 0
+        while True:
+            # Every process takes the same decision from rank 0's clock.
+            progress = torch.tensor([steps_done / steps if steps else (time.time() - started) / stage_time])
+            if dist.is_initialized():
+                dist.broadcast(progress, 0)
+            if progress.item() >= 1.0:
+                break
+            lr = learning_rate(stage, progress.item())
+            for group in optimizer.param_groups:
+                group["lr"] = lr * group["scale"]
+            share = stage.batch // world
+            first = state["index"] + rank * share
+            ids, labels, images = make_batch(tokenizer, stage, range(first, first + share))
+            loss = wrapped(ids, labels, images)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP)
+            optimizer.step()
+            state["index"] += stage.batch
+            losses.append(loss.item())
+            steps_done += 1
+            state["elapsed"] = stage_start + time.time() - started
+            if steps_done % 25 == 0:
+                log(f"{stage.name} step {steps_done} loss {sum(losses[-25:]) / len(losses[-25:]):.4f} lr {lr:.2e} "
+                    f"samples {state['index']} gates {gates(model)} {state['elapsed'] / 60:.1f} min")
+            if time.time() - last_save > SAVE_EVERY_SECONDS:
+                state["optimizer"] = optimizer.state_dict()
+                save()
+                last_save = time.time()
+        state["summary"].append({"stage": stage.name, "steps": steps_done, "batch": stage.batch,
+                                 "seconds": round(time.time() - started), "samples_total": state["index"],
+                                 "first_loss": round(sum(losses[:25]) / max(1, len(losses[:25])), 4),
+                                 "last_loss": round(sum(losses[-25:]) / max(1, len(losses[-25:])), 4),
+                                 "gates": gates(model)})
+        log(json.dumps(state["summary"][-1]))
+        state.update(stage=state["stage"] + 1, elapsed=stage_start + stage_time, optimizer=None)
+        save()
+    if rank == 0:
+        save_checkpoint(model, tokenizer_path, os.path.join(out, "checkpoint"))
+        with open(os.path.join(out, "summary.json"), "w") as f:
+            json.dump(state["summary"], f, indent=1)
     return model
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="infimm.train.pipeline")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--scale", type=float, default=1.0, help="multiplies every stage's step count")
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--minutes", type=float, default=0.0, help="wall-clock budget of the whole run")
+    parser.add_argument("--preset", default="small", choices=["small", "tiny"])
+    parser.add_argument("--threads", type=int, default=1, help="intra-op threads per process")
+    parser.add_argument("--steps", type=int, help="steps per stage instead of the time budget (rehearsals, tests)")
+    parser.add_argument("--vocab", type=int, default=VOCAB_SIZE, help="SentencePiece pieces of a new vocabulary")
     args = parser.parse_args()
+    if not args.minutes and not args.steps:
+        parser.error("give the time budget (--minutes) or the steps per stage (--steps)")
     torch.set_num_threads(args.threads)
-    stages = [replace(s, steps=max(1, round(s.steps * args.scale))) for s in STAGES]
+    if "WORLD_SIZE" in os.environ:
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
 
     def log(line: str) -> None:
-        print(line, flush=True)
+        if not dist.is_initialized() or dist.get_rank() == 0:
+            print(line, flush=True)
 
-    run(args.out, stages, log)
+    try:
+        run(args.out, args.minutes, args.preset, log, args.steps, args.vocab)
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
 
 
 if __name__ == "__main__":

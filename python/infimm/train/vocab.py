@@ -1,15 +1,19 @@
 """The model's own SentencePiece vocabulary, made like LLaMA's (BPE, byte fallback, identity normalisation,
-digits split, dummy prefix), trained on the generated questions, answers, captions and the chat template.
+digits split, dummy prefix), trained on the generated questions, answers, descriptions, transcriptions, OCR
+contexts and the chat template: the text of screens, code and terminals.
 <|endofchunk|> and <image> are not pieces: InfimmTokenizer appends them as ids vocab + 0 and vocab + 1."""
 from __future__ import annotations
 
 import io
+import random
 
 import sentencepiece as spm
 
 from ..data import FAMILIES, sample
+from ..data.ocr import simulate
+from ..ocr_context import entries, HEADER
 from ..tokenization import SYSTEM_PROMPT
-from .examples import CPT_ANSWER, CPT_QUESTION
+from .examples import TRANSCRIBE, transcription
 
 
 def corpus(samples_per_family: int) -> list[str]:
@@ -17,10 +21,13 @@ def corpus(samples_per_family: int) -> list[str]:
     for family in FAMILIES:
         for seed in range(samples_per_family):
             s = sample(family, seed)
+            rng = random.Random(seed)
             lines.append(s.caption)
             for qa in s.qa:
                 lines.append(f"USER: {qa.question} ASSISTANT: {qa.answer}")
-                lines.append(f"{CPT_QUESTION} {qa.question} {CPT_ANSWER} {qa.answer}")
+            lines.append(f"USER: {rng.choice(TRANSCRIBE)} ASSISTANT: {transcription(s)}")
+            context = entries(simulate(s.texts, rng), s.image.width, s.image.height)
+            lines.append(HEADER + "".join(f"\n{text}" for text, _ in context))
     # The system prompt starts every chat: as common in the corpus as the chats themselves.
     lines += [SYSTEM_PROMPT] * (len(lines) // 3)
     return lines

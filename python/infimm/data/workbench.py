@@ -1,0 +1,126 @@
+"""An editor workbench as people screenshot it: activity bar, explorer, tabs, an editor with a line-number gutter
+and syntax colours, an optional terminal panel and a status bar, in light, dark and high-contrast themes."""
+from __future__ import annotations
+
+import random
+import re
+
+from . import QA, describe_list
+from .render import DARK, HIGH_CONTRAST, LIGHT, MONO, SANS, canvas, font, text_width
+from .screens import FILE_STEMS, FUNCTIONS, LANGUAGES, code_lines, yes_no
+
+BRANCHES = ["main", "dev", "fix/login", "feature/api", "release", "docs", "hotfix", "wip"]
+COMMANDS = ["npm test", "git status", "make", "pytest -q", "go build", "node app.js", "cargo check", "npm run lint"]
+OUTPUTS = {"ok": ["All tests passed", "nothing to commit", "build finished", "3 passed in 0.4s", "no issues"],
+           "error": ["Error: Cannot find module", "1 failed, 2 passed", "error: build failed", "SyntaxError: bad token"]}
+KEYWORDS = {"def", "return", "import", "function", "const", "func", "package", "int", "from"}
+# Syntax colours per theme: keyword, number, name.
+SYNTAX = {"light": ((175, 0, 219), (9, 134, 88), (121, 94, 38)), "dark": ((197, 134, 192), (181, 206, 168), (220, 220, 170)),
+          "high contrast": ((86, 156, 214), (181, 206, 168), (255, 255, 0))}
+STATUS = {"light": (0, 122, 204), "dark": (0, 122, 204), "high contrast": (0, 0, 0)}
+LANGUAGE_NAMES = {"python": "Python", "javascript": "JavaScript", "go": "Go"}
+
+
+def draw_code(draw, x: int, y: int, line: str, mono, colours, plain) -> None:
+    """One code line, token by token, in the theme's syntax colours (drawn as one text for the OCR record)."""
+    keyword, number, _ = colours
+    cursor = x
+    for token in re.findall(r"\s+|\w+|[^\w\s]", line):
+        colour = keyword if token in KEYWORDS else number if token.isdigit() else plain
+        draw.text((cursor, y), token, fill=colour, font=mono, record=False)
+        cursor += text_width(draw, token, mono)
+    draw.texts.append((line, tuple(int(v) for v in draw.textbbox((x, y), line, font=mono))))
+
+
+def workbench(rng: random.Random, held_out: bool):
+    t = rng.choice([LIGHT, DARK, DARK, HIGH_CONTRAST])
+    extension = rng.choice(list(LANGUAGES))
+    language = LANGUAGES[extension]
+    name = rng.choice(FUNCTIONS)
+    lines = code_lines(rng, language, name)
+    files = rng.sample([f"{stem}.{ext}" for stem in FILE_STEMS for ext in LANGUAGES], rng.randint(3, 6))
+    active = f"{rng.choice(FILE_STEMS)}.{extension}"
+    if active not in files:
+        files[rng.randrange(len(files))] = active
+    tabs = [active] + [f for f in files if f != active][: rng.randint(0, 2)]
+    rng.shuffle(tabs)
+    branch = rng.choice(BRANCHES)
+    terminal = rng.random() < 0.5
+    failed = rng.random() < 0.5
+    command = rng.choice(COMMANDS)
+    output = rng.choice(OUTPUTS["error" if failed else "ok"])
+
+    ui, mono = font(rng.choice(SANS), rng.randint(10, 12)), font(rng.choice(MONO), rng.randint(10, 12))
+    line_height = mono.size + 4
+    editor_lines = len(lines) + (4 if terminal else 0)
+    image, draw = canvas(rng, 330, 480, t.background, min_height=70 + line_height * editor_lines + 40)
+    width, height = image.size
+    side = t.panel if t is not HIGH_CONTRAST else (0, 0, 0)
+    # Held-out layout: the explorer on the right, as with the side bar moved there.
+    activity_x = width - 24 if held_out else 0
+    explorer_x0 = width - 24 - 100 if held_out else 24
+    editor_x0 = 0 if held_out else 124
+    editor_x1 = width - 124 if held_out else width
+    draw.rectangle([activity_x, 0, activity_x + 24, height], fill=tuple(max(0, c - 12) for c in side))
+    for i in range(4):
+        draw.rectangle([activity_x + 7, 10 + 28 * i, activity_x + 17, 20 + 28 * i], outline=t.muted)
+    draw.rectangle([explorer_x0, 0, explorer_x0 + 100, height], fill=side, outline=t.border if t is HIGH_CONTRAST else None)
+    draw.text((explorer_x0 + 8, 6), "EXPLORER", font=font(SANS[0], 9), fill=t.muted)
+    for i, f in enumerate(files):
+        y = 24 + 16 * i
+        if f == active:
+            draw.rectangle([explorer_x0, y - 1, explorer_x0 + 100, y + 14], fill=t.accent if t is not HIGH_CONTRAST else (0, 0, 0),
+                           outline=t.border if t is HIGH_CONTRAST else None)
+        draw.text((explorer_x0 + 14, y), f, font=ui, fill=(255, 255, 255) if f == active and t is not HIGH_CONTRAST else t.text)
+    # Tabs: the active one has the editor's colour and an accent line.
+    x = editor_x0
+    for tab in tabs:
+        w = text_width(draw, tab, ui) + 20
+        if tab == active:
+            draw.rectangle([x, 0, x + w, 22], fill=t.background)
+            draw.line([x, 0, x + w, 0], fill=t.accent, width=2)
+        else:
+            draw.rectangle([x, 0, x + w, 22], fill=tuple(max(0, c - 8) for c in side))
+        draw.text((x + 10, 5), tab, font=ui, fill=t.text if tab == active else t.muted)
+        x += w + 1
+    colours = SYNTAX[t.name]
+    top = 30
+    for number, line in enumerate(lines, start=1):
+        y = top + (number - 1) * line_height
+        draw.text((editor_x0 + 6, y), f"{number:>2}", font=mono, fill=t.muted)
+        draw_code(draw, editor_x0 + 32, y, line.replace("\t", "    "), mono, colours, t.text)
+    status_top = height - 18
+    if terminal:
+        panel_top = status_top - 4 * line_height - 8
+        draw.line([editor_x0, panel_top, editor_x1, panel_top], fill=t.border)
+        draw.text((editor_x0 + 8, panel_top + 4), "TERMINAL", font=font(SANS[0], 9), fill=t.text)
+        draw.text((editor_x0 + 8, panel_top + 4 + line_height), f"$ {command}", font=mono, fill=t.text)
+        red, green = (220, 50, 50) if t is LIGHT else (255, 100, 100), (20, 140, 50) if t is LIGHT else (110, 220, 120)
+        draw.text((editor_x0 + 8, panel_top + 4 + 2 * line_height), output, font=mono, fill=red if failed else green)
+    draw.rectangle([0, status_top, width, height], fill=STATUS[t.name], outline=t.border if t is HIGH_CONTRAST else None)
+    status_font = font(SANS[0], 10)
+    draw.text((6, status_top + 3), branch, font=status_font, fill=(255, 255, 255))
+    cursor = f"Ln {rng.randint(1, len(lines))}, Col {rng.randint(1, 20)}"
+    right = f"{cursor}   {LANGUAGE_NAMES[language]}"
+    draw.text((width - text_width(draw, right, status_font) - 8, status_top + 3), right, font=status_font, fill=(255, 255, 255))
+
+    theme_answer = t.name
+    qa = [QA("Which file is open?", active, "reading"),
+          QA("What is the current branch?", branch, "reading"),
+          QA("Which language is this?", language, "reading"),
+          QA("What is the name of the function?", name, "reading"),
+          QA("Is the theme light or dark?" if t is not HIGH_CONTRAST else "Which theme is this?", theme_answer, "ui_state"),
+          QA("Is the terminal open?", yes_no(terminal), "ui_state"),
+          QA("How many files are in the explorer?", str(len(files)), "count"),
+          QA("How many tabs are open?", str(len(tabs)), "count")]
+    if terminal:
+        qa += [QA("What command was run in the terminal?", command, "reading"),
+               QA("Did the command fail?", yes_no(failed), "ui_state")]
+    summary = (f"A {theme_answer} editor window with {active} open on branch {branch}: "
+               f"a {language} function {name}, {len(files)} files in the explorer and {len(tabs)} tab{'s' if len(tabs) > 1 else ''} "
+               f"({describe_list(tabs)}).")
+    if terminal:
+        summary += f" The terminal ran {command}: {output}."
+    elements = (active, branch, name) + ((command,) if terminal else ())
+    qa.append(QA(rng.choice(["Describe this screenshot.", "What is on this screen?"]), summary, "description", elements))
+    return image, f"An editor showing {active}.", qa

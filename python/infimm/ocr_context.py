@@ -1,0 +1,54 @@
+"""OCR context: the text lines of an image, with coarse positions, put in the user turn before the question.
+The twin of src/tokens/ocrContext.ts; both give the same text for the same lines (a test checks it).
+
+    <s>SYSTEM USER: <image>Text in the image:
+    [0,3] Settings — Photon Mail
+    [2,0] Notifications
+    [9,7] Cancel
+    Is Sound on? ASSISTANT:
+
+[row,col]: the tenth of the image height holding the line's vertical centre, and the tenth of its width holding
+its left edge (0–9). Lines keep the OCR's reading order. Within `max_tokens`, the tallest lines (the largest
+text: titles, headings) are kept first. An image without text gives "Text in the image: none".
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable, Sequence
+
+HEADER = "Text in the image:"
+# A box as (left, top, right, bottom) in image pixels.
+Box = tuple[float, float, float, float]
+
+
+def position(box: Box, width: int, height: int) -> str:
+    left, top, _, bottom = box
+    row = min(9, max(0, math.floor(5 * (top + bottom) / height)))
+    col = min(9, max(0, math.floor(10 * left / width)))
+    return f"[{row},{col}]"
+
+
+def entries(lines: Sequence[tuple[str, Box]], width: int, height: int) -> list[tuple[str, float]]:
+    """Each line's text as it appears in the context, with its box height; empty lines dropped."""
+    out = []
+    for text, box in lines:
+        words = " ".join(text.split())
+        if words:
+            out.append((f"{position(box, width, height)} {words}", box[3] - box[1]))
+    return out
+
+
+def ocr_context(lines: Sequence[tuple[str, Box]], width: int, height: int, count_tokens: Callable[[str], int],
+                max_tokens: int) -> str:
+    """The context text, ending with a newline so that the question starts its own line."""
+    items = entries(lines, width, height)
+    budget = max_tokens - count_tokens(HEADER)
+    kept = set()
+    for index in sorted(range(len(items)), key=lambda i: (-items[i][1], i)):
+        cost = count_tokens(items[index][0]) + 1  # + the newline
+        if cost <= budget:
+            kept.add(index)
+            budget -= cost
+    if not kept:
+        return f"{HEADER} none\n"
+    return HEADER + "".join(f"\n{items[i][0]}" for i in sorted(kept)) + "\n"
