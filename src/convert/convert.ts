@@ -10,7 +10,7 @@ import { GraphBuilder } from '../onnx/graph.ts';
 import { QUANT_BLOCK, type WeightPrecision } from '../onnx/linear.ts';
 import type { LoadTensor } from '../onnx/tensors.ts';
 import { WeightFile } from '../onnx/weightFile.ts';
-import { CLIP_MEAN, CLIP_STD, PACKAGE_FORMAT, PACKAGE_VERSION, VICUNA_SYSTEM, type Architecture, type FileEntry, type Manifest } from '../package/manifest.ts';
+import { CLIP_MEAN, CLIP_STD, PACKAGE_FORMAT, PACKAGE_VERSION, VICUNA_SYSTEM, type Architecture, type FileEntry, type Manifest, type OcrContextSpec } from '../package/manifest.ts';
 import { buildVisionGraph } from '../vision/graph.ts';
 import { deriveArchitecture } from './architecture.ts';
 import { ConvertError } from './errors.ts';
@@ -76,7 +76,7 @@ export async function convert(source: string, outDir: string, options: ConvertOp
       architecture: arch,
       tokens,
       tokenizer: 'tokenizer.model',
-      prompt: { template: 'vicuna-v1', system: VICUNA_SYSTEM },
+      prompt: { template: 'vicuna-v1', system: VICUNA_SYSTEM, ...ocrContextOf(config, configFile) },
       tiling: { tileSize: arch.vision.imageSize, rounding: 'nearest', resize: 'squash', interpolation: 'bicubic', thumbnail: 'always', subImagePosition: 'sincos2d' },
       image: { mean: CLIP_MEAN, std: CLIP_STD },
       weights: options.precision === 'int4' || options.precision === 'int8' ? { precision: options.precision, blockSize: QUANT_BLOCK } : { precision: options.precision },
@@ -106,6 +106,17 @@ function readConfig(file: string): Record<string, unknown> {
   } catch (error) {
     throw new ConvertError(`config.json is not valid JSON (${(error as Error).message})`, file);
   }
+}
+
+/** `ocr_context: {max_tokens}` in config.json: the checkpoint was trained with OCR context (python/infimm/ocr_context.py). */
+function ocrContextOf(config: Record<string, unknown>, file: string): { ocrContext?: OcrContextSpec } {
+  const section = config['ocr_context'];
+  if (section === undefined) return {};
+  const maxTokens = (section as Record<string, unknown> | null)?.['max_tokens'];
+  if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens <= 0) {
+    throw new ConvertError(`config.json has "ocr_context" without a positive whole number "max_tokens"`, file);
+  }
+  return { ocrContext: { maxTokens } };
 }
 
 function prepareOutput(outDir: string, force: boolean): void {

@@ -64,6 +64,12 @@ export interface TilingSpec {
   subImagePosition: 'sincos2d';
 }
 
+/** The model was trained with its image's OCR lines before the first question (src/tokens/ocrContext.ts). */
+export interface OcrContextSpec {
+  /** The context's token budget in training. */
+  maxTokens: number;
+}
+
 export interface FileEntry {
   bytes: number;
   sha256: string;
@@ -76,7 +82,8 @@ export interface Manifest {
   architecture: Architecture;
   tokens: TokenIds;
   tokenizer: string;
-  prompt: { template: 'vicuna-v1'; system: string };
+  /** No `ocrContext`: the model was trained without OCR context (the released checkpoints). */
+  prompt: { template: 'vicuna-v1'; system: string; ocrContext?: OcrContextSpec };
   tiling: TilingSpec;
   image: { mean: [number, number, number]; std: [number, number, number] };
   weights: { precision: WeightPrecision; blockSize?: number };

@@ -28,6 +28,12 @@ export function readManifest(dir: string): Manifest {
       manifest.version > PACKAGE_VERSION ? 'Update the extension.' : RECONVERT,
     );
   }
+  // The runtime takes this as a token budget; a hand-edited manifest is refused here rather than mid-answer.
+  const ocrContext = manifest.prompt?.ocrContext as { maxTokens?: unknown } | null | undefined;
+  const maxTokens = ocrContext?.maxTokens;
+  if (ocrContext !== undefined && !(typeof maxTokens === 'number' && Number.isInteger(maxTokens) && maxTokens > 0)) {
+    throw new PackageError('model-invalid', `manifest.json in ${dir} declares an OCR context without a positive whole number of maxTokens.`, RECONVERT);
+  }
   return manifest;
 }
 

@@ -91,8 +91,17 @@ describe('convert', () => {
     const dir = await convertTo({ format: 'torch' }, 'int4');
     const manifest = readManifest(dir);
     assert.equal(manifest.weights.precision, 'int4');
+    assert.equal(manifest.prompt.ocrContext, undefined, 'a checkpoint trained without OCR context declares none');
     assert.deepEqual(Object.keys(manifest.files).sort(), readdirSync(dir).filter((f) => f !== 'manifest.json').sort());
     await verifyPackage(dir, manifest);
+  });
+
+  test('a checkpoint trained with OCR context declares its budget in the manifest', async (t) => {
+    if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
+    const checkpoint = await editedCheckpoint((_, c) => (c['ocr_context'] = { max_tokens: 256 }));
+    const out = join(checkpoint, '..', 'package');
+    await convert(checkpoint, out, { precision: 'fp32' });
+    assert.deepEqual(readManifest(out).prompt.ocrContext, { maxTokens: 256 });
   });
 
   const bad: Array<[string, () => Promise<string>, RegExp]> = [
@@ -103,6 +112,7 @@ describe('convert', () => {
     ['a shape mismatch', () => editedCheckpoint((t) => t.set('lang_encoder.model.norm.weight', { shape: [32], data: new Float32Array(32) })), /lang_encoder\.model\.norm\.weight|shape 32 does not match/],
     ['a config that does not match the tensors', () => editedCheckpoint((_, c) => ((c['language'] as Record<string, number>)['intermediate_size'] = 100)), /does not match config\.json/],
     ['a config with the wrong cross-attention period', () => editedCheckpoint((_, c) => (c['cross_attn_every_n_layers'] = 2)), /every 2 layers/],
+    ['an OCR context without a token budget', () => editedCheckpoint((_, c) => (c['ocr_context'] = { max_tokens: 0 })), /"ocr_context" without a positive whole number "max_tokens"/],
   ];
   for (const [what, make, message] of bad) {
     test(`${what} gives one clear error and no output`, async (t) => {
@@ -156,6 +166,8 @@ describe('convert', () => {
     await assert.rejects(verifyPackage(dir, manifest), (e: unknown) => e instanceof PackageError && /decoder\.weights.*sha256/.test(e.message));
     truncateSync(weights, 10);
     await assert.rejects(verifyPackage(dir, manifest), /decoder\.weights.*10 bytes/);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, prompt: { ...manifest.prompt, ocrContext: { maxTokens: '256' } } }));
+    assert.throws(() => readManifest(dir), (e: unknown) => e instanceof PackageError && e.code === 'model-invalid' && /OCR context/.test(e.message));
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, version: 99 }));
     assert.throws(() => readManifest(dir), (e: unknown) => e instanceof PackageError && e.code === 'model-incompatible');
   });
