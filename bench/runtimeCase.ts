@@ -98,7 +98,8 @@ async function main(): Promise<void> {
   const shots: AnswerStats[] = [];
   for (let r = 0; r < 3; r++) {
     // A different tile budget (all above the 36 tiles needed) keys a new image-memory cache entry: a cold image.
-    await engine.configure({ modelDir: dir!, executionProvider: 'cpu', maxTiles: 64 - r, maxPixels: 1e8, threads });
+    // OCR context off: these are the model's stages (the OCR stage has its own section).
+    await engine.configure({ modelDir: dir!, executionProvider: 'cpu', maxTiles: 64 - r, maxPixels: 1e8, threads, ocrContext: 'off' });
     const { stats } = await engine.ask({ id: 'b', kind: 'ask', conversationId: `s${r}`, image: { name: 'screenshot.png', bytes }, question: 'What does this screen show?', options: { maxNewTokens: 1 } }, () => {}, () => false);
     shots.push(stats);
   }

@@ -1,14 +1,15 @@
-// npm run ask -- <image> "<question>" [--model DIR] [--ep NAME] [--max-tokens N] [--threads N] [--max-tiles N]
+// npm run ask -- <image> "<question>" [--model DIR] [--ep NAME] [--max-tokens N] [--threads N] [--max-tiles N] [--ocr-context MODE]
 // Streams the answer, then prints one stats line. The model runs in the runtime host process, as in the editor.
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AnswerStats, ExecutionProviderName } from '../common/protocol.ts';
+import type { AnswerStats, ExecutionProviderName, OcrContextMode } from '../common/protocol.ts';
 import { RuntimeClient, RuntimeRequestError } from '../host/client.ts';
 import { statsLine } from '../common/stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const PROVIDERS: readonly ExecutionProviderName[] = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
+const OCR_CONTEXT: readonly OcrContextMode[] = ['auto', 'on', 'off'];
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -19,13 +20,17 @@ async function main(): Promise<number> {
       'max-tokens': { type: 'string', default: '256' },
       'max-tiles': { type: 'string', default: '16' },
       threads: { type: 'string', default: '0' },
+      'ocr-context': { type: 'string', default: 'auto' },
       verbose: { type: 'boolean', default: false },
     },
   });
   const [image, question] = positionals;
   const ep = values.ep as ExecutionProviderName;
-  if (!image || !question || !PROVIDERS.includes(ep)) {
-    console.error(`usage: npm run ask -- <image> "<question>" [--model DIR] [--ep ${PROVIDERS.join('|')}] [--max-tokens N] [--max-tiles N] [--threads N]`);
+  const ocrContext = values['ocr-context'] as OcrContextMode;
+  if (!image || !question || !PROVIDERS.includes(ep) || !OCR_CONTEXT.includes(ocrContext)) {
+    console.error(
+      `usage: npm run ask -- <image> "<question>" [--model DIR] [--ep ${PROVIDERS.join('|')}] [--max-tokens N] [--max-tiles N] [--threads N] [--ocr-context ${OCR_CONTEXT.join('|')}]`,
+    );
     return 2;
   }
   let bytes: Uint8Array;
@@ -41,7 +46,7 @@ async function main(): Promise<number> {
     log: (line) => values.verbose && console.error(line),
   });
   try {
-    await client.configure({ modelDir: resolve(values.model), executionProvider: ep, maxTiles: Number(values['max-tiles']), maxPixels: 100_000_000, threads: Number(values.threads) });
+    await client.configure({ modelDir: resolve(values.model), executionProvider: ep, maxTiles: Number(values['max-tiles']), maxPixels: 100_000_000, threads: Number(values.threads), ocrContext });
     const result = await client.request(
       { kind: 'ask', conversationId: 'cli', image: { name: basename(image), bytes }, question, options: { maxNewTokens: Number(values['max-tokens']) } },
       { onText: (text) => process.stdout.write(text) },

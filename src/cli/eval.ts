@@ -1,21 +1,32 @@
-// npm run eval -- [--model DIR] [--samples N] [--keep DIR]
+// npm run eval -- [--model DIR] [--samples N] [--keep DIR] [--ocr-context auto|on|off] [--modes single,dynamic,no-ocr]
 // Scores a model package on the held-out synthetic set through the runtime, as the editor runs it: the set and
-// the scoring come from python/infimm/train/evaluate.py, the answers from the runtime host. Two resolutions:
-// a 1×1 grid (maxTiles 1: thumbnail + one tile) and the dynamic grid (maxTiles 16). Prints the table.
+// the scoring come from python/infimm/train/evaluate.py, the answers from the runtime host. Modes: a 1×1 grid
+// (maxTiles 1: thumbnail + one tile) and the dynamic grid (maxTiles 16), both with OCR context as
+// --ocr-context says, and the ablation no-ocr: the dynamic grid without OCR context. Prints the table, and
+// leaves each image's OCR lines in ocr.json for the ablations evaluate.py makes in PyTorch.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { OcrContextMode } from '../common/protocol.ts';
 import { RuntimeClient } from '../host/client.ts';
+import { contextLines, type ContextLine } from '../tokens/ocrContext.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const PYTHON = process.env.INFIMM_PYTHON ?? '/usr/bin/python3';
-const MODES = { single: 1, dynamic: 16 } as const;
+const MODES: Record<string, { maxTiles: number; ocrContext?: OcrContextMode }> = {
+  single: { maxTiles: 1 },
+  dynamic: { maxTiles: 16 },
+  'no-ocr': { maxTiles: 16, ocrContext: 'off' },
+};
+const OCR_CONTEXT: readonly OcrContextMode[] = ['auto', 'on', 'off'];
 
 interface Question {
   image: string;
   question: string;
+  /** The longest answer that can score (descriptions and transcriptions are long). */
+  max_tokens: number;
 }
 
 function python(args: string[]): string {
@@ -32,8 +43,16 @@ async function main(): Promise<number> {
       model: { type: 'string', default: resolve(ROOT, 'models', 'default') },
       samples: { type: 'string', default: '15' },
       keep: { type: 'string' },
+      'ocr-context': { type: 'string', default: 'auto' },
+      modes: { type: 'string', default: 'single,dynamic' },
     },
   });
+  const ocrContext = values['ocr-context'] as OcrContextMode;
+  const modes = values.modes.split(',');
+  if (!OCR_CONTEXT.includes(ocrContext) || !modes.every((mode) => Object.hasOwn(MODES, mode))) {
+    console.error(`usage: npm run eval -- [--model DIR] [--samples N] [--keep DIR] [--ocr-context ${OCR_CONTEXT.join('|')}] [--modes ${Object.keys(MODES).join(',')}]`);
+    return 2;
+  }
   const dir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), 'infimm-eval-'));
   const client = new RuntimeClient({
     hostScript: resolve(ROOT, 'src', 'host', 'main.ts'),
@@ -44,24 +63,30 @@ async function main(): Promise<number> {
     python(['write-set', '--out', dir, '--samples', values.samples]);
     const questions = JSON.parse(readFileSync(join(dir, 'questions.json'), 'utf8')) as Question[];
     const answers: Record<string, Array<{ output: string; ended: boolean }>> = {};
-    for (const [mode, maxTiles] of Object.entries(MODES)) {
-      await client.configure({ modelDir: resolve(values.model), executionProvider: 'cpu', maxTiles, maxPixels: 10_000_000, threads: 1 });
+    const ocr: Record<string, ContextLine[]> = {};
+    for (const mode of modes) {
+      const { maxTiles, ocrContext: modeContext = ocrContext } = MODES[mode]!;
+      await client.configure({ modelDir: resolve(values.model), executionProvider: 'cpu', maxTiles, maxPixels: 10_000_000, threads: 1, ocrContext: modeContext });
       answers[mode] = [];
       for (const [n, q] of questions.entries()) {
+        const image = { name: q.image, bytes: readFileSync(join(dir, q.image)) };
         // One conversation per question: no answer sees another question.
-        const result = await client.request({
-          kind: 'ask',
-          conversationId: `eval-${mode}-${n}`,
-          image: { name: q.image, bytes: readFileSync(join(dir, q.image)) },
-          question: q.question,
-          options: { maxNewTokens: 12 },
-        });
+        const result = await client.request({ kind: 'ask', conversationId: `eval-${mode}-${n}`, image, question: q.question, options: { maxNewTokens: q.max_tokens } });
         if (result.kind !== 'ask') throw new Error(`unexpected ${result.kind} result`);
+        // A score of answers that silently went without their OCR context would mislead.
+        if (result.stats.ocrContext?.state === 'failed') throw new Error(`OCR failed on ${q.image}: ${result.stats.ocrContext.error}`);
         answers[mode].push({ output: result.answer, ended: result.stats.stopReason === 'end' });
         await client.request({ kind: 'endConversation', conversationId: `eval-${mode}-${n}` });
+        if (!Object.hasOwn(ocr, q.image)) {
+          // The reading the answer's OCR context came from (the runtime caches it per image).
+          const read = await client.request({ kind: 'ocr', image, layout: 'auto' });
+          if (read.kind !== 'ocr') throw new Error(`unexpected ${read.kind} result`);
+          ocr[q.image] = contextLines(read.ocr.lines);
+        }
       }
     }
     writeFileSync(join(dir, 'answers.json'), JSON.stringify(answers));
+    writeFileSync(join(dir, 'ocr.json'), JSON.stringify(ocr));
     process.stdout.write(python(['score', '--set', dir, ...(values.keep ? ['--json', join(dir, 'scored.json')] : [])]));
     return 0;
   } finally {

@@ -22,6 +22,12 @@ export interface GenerationOptions {
 
 export type ExecutionProviderName = 'auto' | 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
 
+/**
+ * Whether the first question about an image carries the image's OCR lines (its OCR context): 'auto' when the
+ * model's manifest declares it (the model was trained with it), 'on' for any model, 'off' never.
+ */
+export type OcrContextMode = 'auto' | 'on' | 'off';
+
 export interface RuntimeConfig {
   /** The model package folder. */
   modelDir: string;
@@ -32,6 +38,7 @@ export interface RuntimeConfig {
   maxPixels: number;
   /** Intra-op threads; 0 lets the runtime choose. */
   threads: number;
+  ocrContext: OcrContextMode;
 }
 
 /** A rectangle in image pixels. */
@@ -65,6 +72,15 @@ export interface TileGrid {
   limitedFrom?: { rows: number; cols: number };
 }
 
+/** What the model was told of its image's text; the same for every turn of a conversation. */
+export type OcrContextStats =
+  /** `keptLines` of the `lines` OCR read fit the budget; the context took `tokens` tokens. */
+  | { state: 'used'; lines: number; keptLines: number; tokens: number }
+  /** The OCR stage failed: the model answered without the image's text. */
+  | { state: 'failed'; error: string }
+  /** OCR context is off for this model (setting, or a model that does not declare it). */
+  | { state: 'off' };
+
 /** Which provider ran each graph, and timings in milliseconds. */
 export interface AnswerStats {
   providers: Record<string, string>;
@@ -75,6 +91,8 @@ export interface AnswerStats {
   tilingMs?: number;
   visionMs?: number;
   memoryMs?: number;
+  /** OCR of the image for its context; absent when it came from the cache or did not run. */
+  ocrMs?: number;
   prefillMs?: number;
   timeToFirstTokenMs: number;
   newTokens: number;
@@ -82,6 +100,8 @@ export interface AnswerStats {
   peakRssBytes: number;
   /** True when the image memory came from the cache (a follow-up question). */
   imageMemoryReused?: boolean;
+  /** Set for a conversation about an image. */
+  ocrContext?: OcrContextStats;
   stopReason: 'end' | 'length' | 'cancelled';
 }
 

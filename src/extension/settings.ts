@@ -2,7 +2,7 @@
 // configuration. Pure, so Workspace Trust and validation are testable without VS Code.
 import { isAbsolute, join, resolve } from 'node:path';
 import * as v from 'valibot';
-import type { ExecutionProviderName, GenerationOptions, RuntimeConfig } from '../common/protocol.ts';
+import type { ExecutionProviderName, GenerationOptions, OcrContextMode, RuntimeConfig } from '../common/protocol.ts';
 
 /** One setting as `WorkspaceConfiguration.inspect` reports it; values are unchecked user input. */
 export interface ScopedValue {
@@ -18,6 +18,7 @@ export const SETTING_KEYS = [
   'maxNewTokens',
   'temperature',
   'ocr.enabled',
+  'ocrContext',
   'idleTimeoutSeconds',
   'threads',
 ] as const;
@@ -46,6 +47,7 @@ export interface ResolvedSettings {
 }
 
 const EXECUTION_PROVIDERS = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const satisfies readonly ExecutionProviderName[];
+const OCR_CONTEXT_MODES = ['auto', 'on', 'off'] as const satisfies readonly OcrContextMode[];
 
 /** Decoded pixels an image may have; larger images are refused by the runtime with a clear message. */
 export const MAX_PIXELS = 50_000_000;
@@ -59,6 +61,7 @@ const RULES = {
   maxNewTokens: { schema: int(1, 4096), fallback: 256, allowed: 'a whole number from 1 to 4096' },
   temperature: { schema: v.pipe(v.number(), v.minValue(0), v.maxValue(2)), fallback: 0, allowed: 'a number from 0 to 2' },
   'ocr.enabled': { schema: v.boolean(), fallback: true, allowed: 'true or false' },
+  ocrContext: { schema: v.picklist(OCR_CONTEXT_MODES), fallback: 'auto', allowed: `one of ${OCR_CONTEXT_MODES.join(', ')}` },
   idleTimeoutSeconds: { schema: int(0, 86_400), fallback: 300, allowed: 'a whole number of seconds from 0 to 86400' },
   threads: { schema: int(0, 256), fallback: 0, allowed: 'a whole number from 0 (automatic) to 256' },
 } as const;
@@ -128,6 +131,7 @@ export function resolveSettings(snapshot: SettingsSnapshot, context: SettingsCon
     maxTiles: checked(snapshot, 'maxTiles', notes),
     maxPixels: MAX_PIXELS,
     threads: checked(snapshot, 'threads', notes),
+    ocrContext: checked(snapshot, 'ocrContext', notes),
   };
   return {
     runtime,

@@ -2,29 +2,75 @@
 // cache for follow-ups), inspect, OCR. Runs inside the runtime host process, never on the extension host.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { AnswerStats, DoneResult, ImageInfo, ImageInput, OcrResult, Request, RuntimeConfig, TileGrid } from '../common/protocol.ts';
+import type {
+  AnswerStats,
+  DoneResult,
+  ImageInfo,
+  ImageInput,
+  OcrContextMode,
+  OcrContextStats,
+  OcrResult,
+  Request,
+  RuntimeConfig,
+  TileGrid,
+} from '../common/protocol.ts';
 import { crossContext, DecoderState } from '../decoder/decoder.ts';
 import { decodeImage, type DecodedImage } from '../image/decode.ts';
 import type { ShouldCancel } from '../onnx/cancel.ts';
-import { OcrEngine } from '../ocr/index.ts';
+import { OcrEngine, type OcrEngineOptions, type RecognizeOptions } from '../ocr/index.ts';
+import type { OcrContextSpec } from '../package/manifest.ts';
 import { LoadedModel } from '../runtime/model.ts';
 import { planGrid } from '../tiles/plan.ts';
 import { makeViews } from '../tiles/views.ts';
+import { contextLines, ocrContext } from '../tokens/ocrContext.ts';
 import { followUpIds, promptIds } from '../tokens/prompt.ts';
 import { InfimmTokenizer } from '../tokens/tokenizer.ts';
 import { RuntimeFailure } from '../common/errors.ts';
+import { isCancellation } from './errors.ts';
 import { generate } from './generate.ts';
-import { ImageCache, type CachedImage } from './imageCache.ts';
+import { ImageCache, LruCache, type CachedImage } from './imageCache.ts';
 
 interface Conversation {
   state: DecoderState;
   /** Every id the conversation holds: those in the KV cache, then the last generated one. */
   ids: number[];
   image?: CachedImage;
+  /** What its first prompt told the model of the image's text. */
+  ocrContext?: OcrContextStats;
+}
+
+export interface EngineOptions {
+  /** The OCR stage's models and settings (the OCR tab and OCR context); the shipped models by default. */
+  ocr?: OcrEngineOptions;
 }
 
 const MAX_CONVERSATIONS = 8;
 const IMAGE_CACHE_BYTES = 2 ** 30;
+const OCR_RESULTS = 16;
+/** Decoded pixels allowed before any configure (an OCR request needs no model). */
+const UNCONFIGURED_MAX_PIXELS = 100_000_000;
+/** The OCR context budget of `ocrContext: 'on'` for a model that declares none. */
+const DEFAULT_OCR_CONTEXT_TOKENS = 512;
+
+/** A request's image: its bytes hashed and decoded at most once, and only when a stage needs them. */
+class RequestImage {
+  private hash?: string;
+  private decoding?: Promise<DecodedImage>;
+
+  constructor(
+    private readonly input: ImageInput,
+    private readonly maxPixels: number,
+  ) {}
+
+  /** The key of every per-image cache. */
+  get key(): string {
+    return (this.hash ??= createHash('sha256').update(this.input.bytes).digest('hex'));
+  }
+
+  decoded(): Promise<DecodedImage> {
+    return (this.decoding ??= decodeImage(this.input.bytes, { name: this.input.name, maxPixels: this.maxPixels }));
+  }
+}
 
 export class Engine {
   private model?: LoadedModel;
@@ -32,9 +78,14 @@ export class Engine {
   private config?: RuntimeConfig;
   private ocrEngine?: Promise<OcrEngine>;
   private readonly images = new ImageCache(IMAGE_CACHE_BYTES);
+  /** Whole-image OCR (layout auto) by image bytes: the OCR tab and OCR context share one run. */
+  private readonly ocrResults = new LruCache<OcrResult>(OCR_RESULTS);
   private readonly conversations = new Map<string, Conversation>();
 
-  constructor(private readonly log: (line: string) => void) {}
+  constructor(
+    private readonly log: (line: string) => void,
+    private readonly options: EngineOptions = {},
+  ) {}
 
   async configure(config: RuntimeConfig): Promise<Extract<DoneResult, { kind: 'configure' }>> {
     if (this.model && this.config?.modelDir === config.modelDir && this.config.executionProvider === config.executionProvider && this.config.threads === config.threads) {
@@ -71,8 +122,8 @@ export class Engine {
     return { model: this.model, tokenizer: this.tokenizer, config: this.config };
   }
 
-  private decode(image: ImageInput): Promise<DecodedImage> {
-    return decodeImage(image.bytes, { name: image.name, maxPixels: this.loaded().config.maxPixels });
+  private image(input: ImageInput): RequestImage {
+    return new RequestImage(input, this.config?.maxPixels ?? UNCONFIGURED_MAX_PIXELS);
   }
 
   private gridOf(image: DecodedImage): TileGrid {
@@ -81,7 +132,7 @@ export class Engine {
   }
 
   async inspect(image: ImageInput): Promise<ImageInfo> {
-    const decoded = await this.decode(image);
+    const decoded = await this.image(image).decoded();
     return { width: decoded.width, height: decoded.height, format: decoded.format, grid: this.gridOf(decoded) };
   }
 
@@ -99,9 +150,15 @@ export class Engine {
       conversation.ids = [...conversation.ids.slice(0, keep), ...append];
       timings.imageMemoryReused = conversation.image !== undefined;
     } else {
-      const image = request.image ? await this.encode(request.image, timings, shouldCancel) : undefined;
-      conversation = { state: new DecoderState(model.arch, crossContext(model.arch, image ? [image.memory] : [])), ids: [], image };
-      prompt = promptIds(tokenizer, { image: image !== undefined, turns: [] }, request.question);
+      let image: CachedImage | undefined;
+      let context: { text?: string; stats: OcrContextStats } | undefined;
+      if (request.image) {
+        const input = this.image(request.image);
+        image = await this.encode(input, timings, shouldCancel);
+        context = await this.ocrContextOf(input, image, timings, shouldCancel);
+      }
+      conversation = { state: new DecoderState(model.arch, crossContext(model.arch, image ? [image.memory] : [])), ids: [], image, ocrContext: context?.stats };
+      prompt = promptIds(tokenizer, { image: image !== undefined, turns: [], context: context?.text }, request.question);
       history = [];
       conversation.ids = [...prompt];
       this.remember(request.conversationId, conversation);
@@ -113,8 +170,10 @@ export class Engine {
       ...timings,
       providers: model.providers,
       ...(image ? { grid: image.grid, imageWidth: image.width, imageHeight: image.height } : {}),
+      ...(conversation.ocrContext ? { ocrContext: conversation.ocrContext } : {}),
       prefillMs: generated.prefillMs,
-      timeToFirstTokenMs: generated.timeToFirstTokenMs + (timings.decodeImageMs ?? 0) + (timings.tilingMs ?? 0) + (timings.visionMs ?? 0) + (timings.memoryMs ?? 0),
+      timeToFirstTokenMs:
+        generated.timeToFirstTokenMs + (timings.decodeImageMs ?? 0) + (timings.tilingMs ?? 0) + (timings.visionMs ?? 0) + (timings.memoryMs ?? 0) + (timings.ocrMs ?? 0),
       newTokens: generated.ids.length,
       tokensPerSecond: generated.tokensPerSecond,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
@@ -124,16 +183,16 @@ export class Engine {
   }
 
   /** Decode → tiles → vision → image memory, or the cached memory of the same bytes. */
-  private async encode(input: ImageInput, timings: Partial<AnswerStats>, shouldCancel: ShouldCancel): Promise<CachedImage> {
+  private async encode(input: RequestImage, timings: Partial<AnswerStats>, shouldCancel: ShouldCancel): Promise<CachedImage> {
     const { model, config } = this.loaded();
-    const key = createHash('sha256').update(input.bytes).update(`:${config.maxTiles}`).digest('hex');
+    const key = `${input.key}:${config.maxTiles}`;
     const cached = this.images.get(key);
     if (cached) {
       timings.imageMemoryReused = true;
       return cached;
     }
     let t = performance.now();
-    const decoded = await this.decode(input);
+    const decoded = await input.decoded();
     timings.decodeImageMs = performance.now() - t;
     t = performance.now();
     const grid = this.gridOf(decoded);
@@ -146,6 +205,31 @@ export class Engine {
     const entry = { memory, grid, width: decoded.width, height: decoded.height };
     this.images.set(key, entry);
     return entry;
+  }
+
+  /**
+   * The OCR context of a new conversation's image, or why it has none. An OCR failure (models missing or
+   * broken, a recognition error) is not the answer's failure: the model answers without the image's text.
+   */
+  private async ocrContextOf(input: RequestImage, image: CachedImage, timings: Partial<AnswerStats>, shouldCancel: ShouldCancel): Promise<{ text?: string; stats: OcrContextStats }> {
+    const { model, tokenizer, config } = this.loaded();
+    const maxTokens = ocrContextTokens(config.ocrContext, model.manifest.prompt.ocrContext);
+    if (maxTokens === undefined) return { stats: { state: 'off' } };
+    const started = performance.now();
+    let result: OcrResult;
+    try {
+      const read = await this.wholeImageOcr(input, shouldCancel);
+      if (read.ran) timings.ocrMs = performance.now() - started;
+      result = read.result;
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      timings.ocrMs = performance.now() - started;
+      const message = error instanceof Error ? error.message : String(error);
+      this.log(`OCR failed, so the model answers without the image's text: ${message}`);
+      return { stats: { state: 'failed', error: message } };
+    }
+    const context = ocrContext(contextLines(result.lines), image.width, image.height, (text) => tokenizer.sentencePiece.encode(text).length, maxTokens);
+    return { text: context.text, stats: { state: 'used', lines: context.lines, keptLines: context.kept, tokens: context.tokens } };
   }
 
   private remember(id: string, conversation: Conversation): void {
@@ -162,13 +246,33 @@ export class Engine {
   }
 
   async ocr(request: Extract<Request, { kind: 'ocr' }>, shouldCancel: ShouldCancel): Promise<OcrResult> {
-    const config = this.config;
-    this.ocrEngine ??= OcrEngine.load({ threads: config?.threads ?? 0 });
+    const input = this.image(request.image);
+    if (request.rect === undefined && (request.layout ?? 'auto') === 'auto') return (await this.wholeImageOcr(input, shouldCancel)).result;
+    return this.recognize(await input.decoded(), { rect: request.rect, layout: request.layout, shouldCancel });
+  }
+
+  /** The whole image read with layout auto, or the cached reading of the same bytes (`ran` false). */
+  private async wholeImageOcr(input: RequestImage, shouldCancel: ShouldCancel): Promise<{ result: OcrResult; ran: boolean }> {
+    const cached = this.ocrResults.get(input.key);
+    if (cached) return { result: cached, ran: false };
+    const result = await this.recognize(await input.decoded(), { shouldCancel });
+    this.ocrResults.set(input.key, result);
+    return { result, ran: true };
+  }
+
+  /** OCR with the models loaded on first use; a failed load is tried again next time. */
+  private async recognize(decoded: DecodedImage, options: RecognizeOptions): Promise<OcrResult> {
+    this.ocrEngine ??= OcrEngine.load({ threads: this.config?.threads ?? 0, ...this.options.ocr });
     const engine = await this.ocrEngine.catch((error: unknown) => {
       this.ocrEngine = undefined;
       throw error;
     });
-    const decoded = await decodeImage(request.image.bytes, { name: request.image.name, maxPixels: config?.maxPixels ?? 100_000_000 });
-    return engine.recognize(decoded, { rect: request.rect, layout: request.layout, shouldCancel });
+    return engine.recognize(decoded, options);
   }
+}
+
+/** The OCR context budget under `mode` for a model that declares `declared`; undefined for none. */
+function ocrContextTokens(mode: OcrContextMode, declared: OcrContextSpec | undefined): number | undefined {
+  if (mode === 'off') return undefined;
+  return mode === 'on' ? (declared?.maxTokens ?? DEFAULT_OCR_CONTEXT_TOKENS) : declared?.maxTokens;
 }

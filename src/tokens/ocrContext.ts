@@ -9,8 +9,9 @@
 // [row,col]: the tenth of the image height holding the line's vertical centre, and the tenth of its width
 // holding its left edge (0–9). Lines keep the OCR's reading order; within the budget the tallest lines (the
 // largest text: titles, headings) are kept first.
+import type { OcrLine } from '../common/protocol.ts';
 
-export const OCR_CONTEXT_HEADER = 'Text in the image:';
+const OCR_CONTEXT_HEADER = 'Text in the image:';
 
 /** A line's axis-aligned box in image pixels: left, top, right, bottom. */
 export type Box = readonly [number, number, number, number];
@@ -27,8 +28,17 @@ export interface OcrContext {
   lines: number;
   /** Lines that fit the budget. */
   kept: number;
-  /** SentencePiece tokens of `text` encoded alone. */
+  /** `text` as `countTokens` counts it (SentencePiece ids of it encoded alone, in the runtime). */
   tokens: number;
+}
+
+/** OCR lines as the context reads them: the text and the axis-aligned bounds of the quadrilateral. */
+export function contextLines(lines: readonly Pick<OcrLine, 'text' | 'box'>[]): ContextLine[] {
+  return lines.map(({ text, box }) => {
+    const xs = box.map((p) => p[0]);
+    const ys = box.map((p) => p[1]);
+    return { text, box: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] };
+  });
 }
 
 // Python's str.split() whitespace: JS's \s also takes U+FEFF, and lacks U+001C–U+001F and U+0085.

@@ -59,6 +59,8 @@ test('every setting is declared with the default the resolver uses', () => {
   assert.equal(properties['infimmHd.ocr.enabled']!.default, defaults.ocrEnabled);
   assert.equal(properties['infimmHd.idleTimeoutSeconds']!.default, defaults.idleTimeoutMs / 1000);
   assert.equal(properties['infimmHd.threads']!.default, defaults.runtime.threads);
+  assert.equal(properties['infimmHd.ocrContext']!.default, defaults.runtime.ocrContext);
+  assert.deepEqual(properties['infimmHd.ocrContext']!.enum, ['auto', 'on', 'off']);
 });
 
 test('Workspace Trust: the model folder is a restricted setting', () => {

@@ -7,7 +7,7 @@ const context: SettingsContext = { trusted: true, extensionPath: '/ext', workspa
 
 test('defaults: the bundled model and the documented values', () => {
   const settings = resolveSettings({}, context);
-  assert.deepEqual(settings.runtime, { modelDir: join('/ext', 'models', 'default'), executionProvider: 'auto', maxTiles: 16, maxPixels: MAX_PIXELS, threads: 0 });
+  assert.deepEqual(settings.runtime, { modelDir: join('/ext', 'models', 'default'), executionProvider: 'auto', maxTiles: 16, maxPixels: MAX_PIXELS, threads: 0, ocrContext: 'auto' });
   assert.deepEqual(settings.generation, { maxNewTokens: 256, temperature: 0 });
   assert.equal(settings.ocrEnabled, true);
   assert.equal(settings.idleTimeoutMs, 300_000);
@@ -70,6 +70,7 @@ test('invalid values fall back to defaults, each with a note saying what is allo
       maxNewTokens: { globalValue: 12.5 },
       temperature: { globalValue: 'hot' },
       'ocr.enabled': { globalValue: 'yes' },
+      ocrContext: { globalValue: true },
       idleTimeoutSeconds: { globalValue: -1 },
       threads: { globalValue: 1000 },
     },
@@ -82,8 +83,15 @@ test('invalid values fall back to defaults, each with a note saying what is allo
   assert.equal(settings.ocrEnabled, true);
   assert.equal(settings.idleTimeoutMs, 300_000);
   assert.equal(settings.runtime.threads, 0);
-  assert.equal(settings.notes.length, 7);
+  assert.equal(settings.runtime.ocrContext, 'auto');
+  assert.equal(settings.notes.length, 8);
   assert.match(settings.notes.join('\n'), /infimmHd\.executionProvider is "tpu", but it must be one of auto, cpu, webgpu, cuda, dml, coreml/);
+  assert.match(settings.notes.join('\n'), /infimmHd\.ocrContext is true, but it must be one of auto, on, off; using "auto"/);
+});
+
+test('OCR context is passed to the runtime, from any scope', () => {
+  assert.equal(resolveSettings({ ocrContext: { globalValue: 'off' } }, context).runtime.ocrContext, 'off');
+  assert.equal(resolveSettings({ ocrContext: { globalValue: 'off', workspaceValue: 'on' } }, { ...context, trusted: false }).runtime.ocrContext, 'on');
 });
 
 test('idle timeout 0 keeps the runtime running', () => {

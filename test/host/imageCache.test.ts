@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ImageCache, type CachedImage } from '../../src/host/imageCache.ts';
+import { ImageCache, LruCache, type CachedImage } from '../../src/host/imageCache.ts';
 
 function entry(bytes: number): CachedImage {
   return { memory: { tokens: 1, keys: [], values: [], bytes }, grid: { rows: 1, cols: 1, tileSize: 28, views: 2 }, width: 28, height: 28 };
@@ -17,4 +17,13 @@ test('the image cache drops the least recently used memories past its byte budge
   cache.set('big', entry(500));
   assert.ok(cache.get('big'), 'an entry over the budget on its own is still kept until the next one');
   assert.equal(cache.get('a'), undefined);
+});
+
+test('by default each entry weighs one: a cache bounded by count', () => {
+  const cache = new LruCache<string>(2);
+  cache.set('a', 'A');
+  cache.set('b', 'B');
+  cache.get('a');
+  cache.set('c', 'C');
+  assert.deepEqual(['a', 'b', 'c'].map((k) => cache.get(k)), ['A', undefined, 'C']);
 });

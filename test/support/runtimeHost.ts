@@ -11,5 +11,5 @@ export function testClient(log: string[] = []): RuntimeClient {
 }
 
 export function config(modelDir: string, overrides: Partial<RuntimeConfig> = {}): RuntimeConfig {
-  return { modelDir, executionProvider: 'cpu', maxTiles: 16, maxPixels: 50_000_000, threads: 1, ...overrides };
+  return { modelDir, executionProvider: 'cpu', maxTiles: 16, maxPixels: 50_000_000, threads: 1, ocrContext: 'auto', ...overrides };
 }

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { linePosition, ocrContext, type ContextLine } from '../../src/tokens/ocrContext.ts';
+import type { OcrLine } from '../../src/common/protocol.ts';
+import { contextLines, linePosition, ocrContext, type ContextLine } from '../../src/tokens/ocrContext.ts';
 import { followUpIds, promptIds, SYSTEM_PROMPT } from '../../src/tokens/prompt.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
 
@@ -29,6 +30,11 @@ test('a position is the tenth of the height holding the centre and the tenth of 
   assert.equal(linePosition([-20, -10, 50, 0], 1000, 500), '[0,0]', 'past the left and top edges');
   assert.equal(linePosition([99.9, 49.9, 120, 50], 1000, 500), '[0,0]', 'just under a boundary');
   assert.equal(linePosition([100, 50, 120, 50], 1000, 500), '[1,1]', 'on a boundary');
+});
+
+test('an OCR line\'s box is the bounds of its quadrilateral, turned or not', () => {
+  const turned: Pick<OcrLine, 'text' | 'box'> = { text: 'tilted', box: [[12, 40], [110, 20], [114, 38], [16, 58]] };
+  assert.deepEqual(contextLines([turned]), [{ text: 'tilted', box: [12, 20, 114, 58] }]);
 });
 
 test('each line is "[row,col] text" in reading order, whitespace runs made one space, empty lines dropped', () => {
