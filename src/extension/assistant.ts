@@ -2,6 +2,7 @@
 // All heavy work happens in the runtime host process; this only awaits it.
 import * as vscode from 'vscode';
 import type { RuntimeConfig } from '../common/protocol.ts';
+import { ocrContextNote } from '../common/stats.ts';
 import { RuntimeCancelledError, RuntimeRequestError } from '../host/client.ts';
 import { EditorActions } from './editor-actions.ts';
 import { describeError, UserError } from './errors.ts';
@@ -128,7 +129,8 @@ export class Assistant implements vscode.Disposable {
       );
       if (result.kind !== 'ask') throw new Error(`the runtime answered an ask with '${result.kind}'`);
       this.session.finishTurn(turn.id, result.answer, result.stats);
-      this.log(`ask: done, ${result.stats.newTokens} tokens, ${result.stats.tokensPerSecond.toFixed(1)} tokens/s, stop: ${result.stats.stopReason}`);
+      const note = ocrContextNote(result.stats);
+      this.log(`ask: done, ${result.stats.newTokens} tokens, ${result.stats.tokensPerSecond.toFixed(1)} tokens/s, stop: ${result.stats.stopReason}${note === undefined ? '' : `; ${note}`}`);
       return result.answer;
     } catch (error) {
       if (error instanceof RuntimeCancelledError || abort.signal.aborted) {
