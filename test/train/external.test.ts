@@ -70,10 +70,10 @@ test('held-out renderers: matplotlib charts and Graphviz diagrams with figures.p
     assert.ok(bars >= 2 && bars <= 5, r.caption);
     assert.ok(r.texts.length >= 1 + 2 * bars + 2, JSON.stringify(r.texts));
   }
-  // A diagram records each node name and each edge label once: 2n - 1 texts.
+  // A diagram records each node name and each edge label (at least n - 1 edges), and any title and sublabels.
   for (const r of all.graphviz_diagram) {
     const boxes = Number(/of (\d) boxes/.exec(r.caption)?.[1]);
-    assert.ok(boxes >= 2 && boxes <= 4, r.caption);
-    assert.equal(r.texts.length, 2 * boxes - 1, JSON.stringify(r.texts));
+    assert.ok(boxes >= 2 && boxes <= 5, r.caption);
+    assert.ok(r.texts.length >= 2 * boxes - 1, JSON.stringify(r.texts));
   }
 });

@@ -6,6 +6,7 @@ sys.path. Prints one JSON object: for each renderer and seed, what the TypeScrip
 import hashlib
 import json
 import random
+import re
 import sys
 
 from infimm.data.external import graphviz_diagram, matplotlib_chart
@@ -25,7 +26,9 @@ def render(name, seed):
     texts = image.info["texts"]
     recorded = {text for text, _ in texts}
     # Every answer read off the image (not a count) and every element a description must name is a drawn text.
-    wanted = [q.answer for q in qa if q.kind in ("reading", "structure") and not q.question.startswith("How many")]
+    # "What does X connect to?" may name several boxes ("a, b and c").
+    wanted = [part for q in qa if q.kind in ("reading", "structure") and not q.question.startswith("How many")
+              for part in re.split(r", | and ", q.answer)]
     wanted += [e for q in qa for e in q.elements]
     return {
         "mode": image.mode,
