@@ -27,6 +27,15 @@ test('npm run ocr prints the text, or JSON lines with boxes', () => {
   }
 });
 
+test('npm run ocr reads several images in one run, each JSON line naming its image', () => {
+  const run = ocr(FIXTURE, FIXTURE, '--json');
+  assert.equal(run.status, 0, run.stderr);
+  const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as OcrLine & { image: string });
+  assert.equal(lines.length, 8);
+  assert.ok(lines.every((line) => line.image === FIXTURE));
+  assert.deepEqual(lines.slice(4).map((l) => l.text), lines.slice(0, 4).map((l) => l.text));
+});
+
 test('npm run ocr explains a bad path or a bad argument and exits non-zero', () => {
   const missing = ocr(join(ROOT, 'no-such-image.png'));
   assert.equal(missing.status, 1);
