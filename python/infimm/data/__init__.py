@@ -33,6 +33,8 @@ class Sample:
     caption: str
     qa: list[QA]
     texts: list[tuple[str, tuple[int, int, int, int]]]
+    # Lines read by the runtime's OCR stage (data/real_ocr.py); None: training simulates an OCR from `texts`.
+    ocr: list | None = None
 
 
 def sample(family: str, seed: int, held_out: bool = False) -> Sample:

@@ -32,10 +32,11 @@ def transcription(s: Sample) -> str:
 
 
 def context_for(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random, share: float) -> str:
-    """The OCR context of a noisy simulated OCR with probability `share`, else none."""
+    """With probability `share`, the OCR context of the sample's real OCR lines where it has them, else of a
+    noisy simulated OCR; otherwise none."""
     if rng.random() >= share:
         return ""
-    lines = simulate(s.texts, rng, noise=rng.choice([0.0, 0.5, 1.0, 1.0, 2.0]))
+    lines = s.ocr if s.ocr is not None else simulate(s.texts, rng, noise=rng.choice([0.0, 0.5, 1.0, 1.0, 2.0]))
     return ocr_context(lines, s.image.width, s.image.height, lambda text: len(tokenizer.sp.encode(text)), OCR_CONTEXT_TOKENS)
 
 
