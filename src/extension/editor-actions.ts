@@ -2,8 +2,10 @@
 // and fill the alt text of the Markdown link an image came from.
 import * as vscode from 'vscode';
 import { UserError } from './errors.ts';
-import { findLinkAgain } from './markdown-images.ts';
+import { altTextChange, altTextPreview, findLinkAgain } from './markdown-images.ts';
 import type { MarkdownOrigin } from './session.ts';
+
+const REPLACE = 'Replace';
 
 export class EditorActions implements vscode.Disposable {
   /** The panel takes focus, so "the cursor" means the last text editor the user was in. */
@@ -38,17 +40,33 @@ export class EditorActions implements vscode.Disposable {
     vscode.window.setStatusBarMessage('$(check) Copied', 2000);
   }
 
-  /** Replaces the link's alt text; the link is found again in case the document changed meanwhile. */
+  /**
+   * Writes the link's alt text as one undoable edit. Existing alt text is replaced only after the
+   * user saw the old and the new text side by side and chose Replace; the link is found again in
+   * case the document changed meanwhile.
+   */
   async fillAltText(origin: MarkdownOrigin, alt: string): Promise<void> {
+    if (alt === '') throw new UserError('The answer is empty, so there is no alt text to write.', 'Ask again, or write the alt text yourself.');
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(origin.documentUri));
-    const link = findLinkAgain(document.getText(), origin.url, origin.offset);
-    if (link === undefined) {
-      throw new UserError(`The image link to ${origin.url} is no longer in ${document.fileName}.`, 'Add the link again and rerun "Write Alt Text".');
+    const altRange = () => {
+      const link = findLinkAgain(document.getText(), origin.url, origin.offset);
+      if (link === undefined) {
+        throw new UserError(`The image link to ${origin.url} is no longer in ${document.fileName}.`, 'Add the link again and rerun "Write Alt Text".');
+      }
+      return new vscode.Range(document.positionAt(link.altStart), document.positionAt(link.altEnd));
+    };
+    const current = document.getText(altRange());
+    const change = altTextChange(current, alt);
+    if (change === 'unchanged') return this.log(`alt text: ${origin.url} already has this alt text`);
+    if (change === 'replace') {
+      const { message, detail } = altTextPreview(origin.url, current, alt);
+      const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, REPLACE);
+      if (choice !== REPLACE) return this.log(`alt text: kept the existing alt text of ${origin.url}`);
     }
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(document.uri, new vscode.Range(document.positionAt(link.altStart), document.positionAt(link.altEnd)), alt);
+    edit.replace(document.uri, altRange(), alt);
     if (!(await vscode.workspace.applyEdit(edit))) throw new UserError(`${document.fileName} could not be edited.`, 'Check that it is not read-only.');
-    this.log(`alt text: filled for ${origin.url} in ${document.uri.toString()}`);
+    this.log(`alt text: ${change === 'fill' ? 'filled' : 'replaced'} for ${origin.url} in ${document.uri.toString()}`);
   }
 
   dispose(): void {

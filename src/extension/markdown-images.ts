@@ -96,6 +96,19 @@ export function resolveImageTarget(url: string, documentUri: string, workspaceFo
   return { kind: 'local', uri: resolved.href };
 }
 
+export type AltTextChange = 'fill' | 'replace' | 'unchanged';
+
+/** What writing `proposed` into a link's alt text (both as written in Markdown) would do. */
+export function altTextChange(current: string, proposed: string): AltTextChange {
+  if (current.trim() === proposed.trim()) return 'unchanged';
+  return current.trim() === '' ? 'fill' : 'replace';
+}
+
+/** The question shown before existing alt text is replaced: both texts, so nothing is lost unseen. */
+export function altTextPreview(url: string, current: string, proposed: string): { message: string; detail: string } {
+  return { message: `Replace the alt text of the image link to ${url}?`, detail: `Now: ${current.trim()}\nNew: ${proposed.trim()}` };
+}
+
 /** The model's answer as alt text: one line, no Markdown that would end the label early. */
 export function formatAltText(answer: string): string {
   const line = answer

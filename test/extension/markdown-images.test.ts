@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findImageLinks, findLinkAgain, formatAltText, resolveImageTarget } from '../../src/extension/markdown-images.ts';
+import { altTextChange, altTextPreview, findImageLinks, findLinkAgain, formatAltText, resolveImageTarget } from '../../src/extension/markdown-images.ts';
 
 const doc = [
   '# Title',
@@ -88,4 +88,15 @@ test('remote URLs are not fetched; other schemes are refused', () => {
   assert.equal(resolveImageTarget('javascript:alert(1)', docUri).kind, 'unsupported');
   assert.equal(resolveImageTarget('', docUri).kind, 'unsupported');
   assert.equal(resolveImageTarget('a.png', 'untitled:Untitled-1').kind, 'unsupported');
+});
+
+test('alt text: an empty label is filled, existing alt text is replaced only through a preview of both', () => {
+  assert.equal(altTextChange('', 'A login form'), 'fill');
+  assert.equal(altTextChange('  ', 'A login form'), 'fill');
+  assert.equal(altTextChange('settings screen', 'yes'), 'replace');
+  assert.equal(altTextChange('A login form', ' A login form '), 'unchanged');
+  assert.deepEqual(altTextPreview('ui-screenshot.png', 'settings screen', 'yes'), {
+    message: 'Replace the alt text of the image link to ui-screenshot.png?',
+    detail: 'Now: settings screen\nNew: yes',
+  });
 });
