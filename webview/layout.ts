@@ -36,7 +36,8 @@ export const layoutHtml = `
       <svg id="ocr-boxes" class="overlay" aria-hidden="true" preserveAspectRatio="none"></svg>
     </div>
     <p id="image-placeholder" class="placeholder">Paste (Ctrl+V) or drop an image here, or run "InfiMM-HD: Ask About Image".</p>
-    <p id="grid-note" class="note"></p>
+    <details id="grid-note" class="note" hidden><summary id="grid-summary"></summary><p id="grid-detail"></p></details>
+    <p id="grid-warning" class="warning" role="status" hidden></p>
   </section>
   <div id="error" role="alert" hidden>
     <p id="error-message"></p>

@@ -1,6 +1,7 @@
 // Draws the panel state into the DOM built from layout.ts. No messaging here: main.ts wires events.
 import type { OcrLine, TileGrid } from '../src/common/protocol.ts';
 import type { PanelError, PanelImage, PanelState, Turn } from '../src/extension/panel-protocol.ts';
+import { gridNote, type GridNote } from './grid-note.ts';
 import { renderMarkdown } from './markdown.ts';
 import { formatStats } from './stats.ts';
 import { buttonHtml, setDisabled } from './toolkit.ts';
@@ -47,15 +48,16 @@ function drawGrid(doc: Document, svg: SVGSVGElement, width: number, height: numb
   }
 }
 
-export function gridNote(grid: TileGrid | undefined): string {
-  if (grid === undefined) return '';
-  const tiles = grid.rows * grid.cols;
-  const base =
-    `The model sees this image as ${grid.rows}×${grid.cols} tile${tiles === 1 ? '' : 's'} of ${grid.tileSize} px ` +
-    `plus a thumbnail (${grid.views} views).`;
-  if (grid.limitedFrom === undefined) return base;
-  const { rows, cols } = grid.limitedFrom;
-  return `${base} It needed ${rows}×${cols} = ${rows * cols} tiles, more than allowed, so fine detail is reduced; raise infimmHd.maxTiles or crop the image.`;
+/** The grid in a few words, its details on hover or when expanded, and a warning only when text gets too small. */
+function renderGridNote(doc: Document, note: GridNote | undefined): void {
+  byId(doc, 'grid-note').hidden = note === undefined;
+  const summary = byId(doc, 'grid-summary');
+  summary.textContent = note?.summary ?? '';
+  summary.title = note?.detail ?? '';
+  byId(doc, 'grid-detail').textContent = note?.detail ?? '';
+  const warning = byId(doc, 'grid-warning');
+  warning.hidden = note?.warning === undefined;
+  warning.textContent = note?.warning ?? '';
 }
 
 function renderGrid(doc: Document, state: PanelState): void {
@@ -68,7 +70,7 @@ function renderGrid(doc: Document, state: PanelState): void {
     else overlay.setAttribute('viewBox', `0 0 ${size.width} ${size.height}`);
   }
   if (size !== undefined && state.grid !== undefined) drawGrid(doc, svg, size.width, size.height, state.grid);
-  byId(doc, 'grid-note').textContent = gridNote(state.grid);
+  renderGridNote(doc, gridNote(state.grid, size));
   // VS Code's webview cannot show every format the runtime reads (TIFF): keep the frame's shape for the overlays.
   const frame = byId(doc, 'image-frame');
   if (size !== undefined) frame.style.aspectRatio = `${size.width} / ${size.height}`;

@@ -61,6 +61,9 @@ export type Request =
   | { id: string; kind: 'cancel'; target: string }
   | { id: string; kind: 'endConversation'; conversationId: string };
 
+/** The most tiles per image a user may allow (setting infimmHd.maxTiles, --max-tiles). */
+export const MAX_TILES_LIMIT = 64;
+
 export interface TileGrid {
   rows: number;
   cols: number;

@@ -2,7 +2,7 @@
 // configuration. Pure, so Workspace Trust and validation are testable without VS Code.
 import { isAbsolute, join, resolve } from 'node:path';
 import * as v from 'valibot';
-import type { ExecutionProviderName, GenerationOptions, OcrContextMode, RuntimeConfig } from '../common/protocol.ts';
+import { MAX_TILES_LIMIT, type ExecutionProviderName, type GenerationOptions, type OcrContextMode, type RuntimeConfig } from '../common/protocol.ts';
 
 /** One setting as `WorkspaceConfiguration.inspect` reports it; values are unchecked user input. */
 export interface ScopedValue {
@@ -57,7 +57,7 @@ const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minV
 // Each entry: the schema a value must pass, its default, and how to say what is allowed.
 const RULES = {
   executionProvider: { schema: v.picklist(EXECUTION_PROVIDERS), fallback: 'auto', allowed: `one of ${EXECUTION_PROVIDERS.join(', ')}` },
-  maxTiles: { schema: int(1, 64), fallback: 16, allowed: 'a whole number from 1 to 64' },
+  maxTiles: { schema: int(1, MAX_TILES_LIMIT), fallback: 16, allowed: `a whole number from 1 to ${MAX_TILES_LIMIT}` },
   maxNewTokens: { schema: int(1, 4096), fallback: 256, allowed: 'a whole number from 1 to 4096' },
   temperature: { schema: v.pipe(v.number(), v.minValue(0), v.maxValue(2)), fallback: 0, allowed: 'a number from 0 to 2' },
   'ocr.enabled': { schema: v.boolean(), fallback: true, allowed: 'true or false' },

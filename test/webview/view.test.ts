@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import type { AnswerStats, OcrResult } from '../../src/common/protocol.ts';
 import type { PanelState } from '../../src/extension/panel-protocol.ts';
 import { layoutHtml } from '../../webview/layout.ts';
-import { bindOcrHighlight, gridNote, renderImage, renderState, renderTurns } from '../../webview/view.ts';
+import { gridNote } from '../../webview/grid-note.ts';
+import { bindOcrHighlight, renderImage, renderState, renderTurns } from '../../webview/view.ts';
 import { freshDocument } from './dom.ts';
 
 const panel = () => freshDocument(`<main id="app">${layoutHtml}</main>`);
@@ -57,14 +58,38 @@ test('the tile grid is drawn over the image with the runtime grid, and its note 
     [0, 0, 400, 300], [400, 0, 400, 300], [800, 0, 400, 300],
     [0, 300, 400, 300], [400, 300, 400, 300], [800, 300, 400, 300],
   ]);
-  assert.match(doc.getElementById('grid-note')!.textContent ?? '', /2×3 tiles of 448 px plus a thumbnail \(7 views\)/);
+  assert.equal(doc.getElementById('grid-summary')!.textContent, '2×3 tiles + thumbnail');
+  assert.match(doc.getElementById('grid-detail')!.textContent ?? '', /2×3 tiles of 448 px plus a thumbnail \(7 views\)/);
+  assert.equal(doc.getElementById('grid-note')!.hasAttribute('open'), false, 'the details wait to be asked for');
+  assert.equal(doc.getElementById('grid-warning')!.hidden, true);
   assert.equal(doc.getElementById('image-view')!.getAttribute('alt'), 'ui.png');
   assert.equal(doc.getElementById('image-frame')!.hidden, false);
 });
 
-test('the grid note says when the image needed more tiles than allowed', () => {
-  assert.match(gridNote({ rows: 4, cols: 4, tileSize: 448, views: 17, limitedFrom: { rows: 6, cols: 9 } }), /needed 6×9 = 54 tiles, more than allowed.*infimmHd\.maxTiles/);
-  assert.equal(gridNote(undefined), '');
+test('a grid reduced a little is a quiet detail; a warning only when 12 px text would shrink below 8 px', () => {
+  // The 720×340 code sample at tile size 112 needs 3×6 tiles; 16 allowed gives 3×5: shown at 78%, 12 px text stays 9.3 px.
+  const mild = gridNote({ rows: 3, cols: 5, tileSize: 112, views: 16, limitedFrom: { rows: 3, cols: 6 } }, { width: 720, height: 340 });
+  assert.equal(mild?.summary, '3×5 tiles + thumbnail');
+  assert.match(mild?.detail ?? '', /needs 3×6 = 18 tiles.*at 78% of its size/);
+  assert.equal(mild?.warning, undefined);
+  // A 4K screenshot at 448 px tiles needs 5×9; within 16 tiles it is shown at 47%: 12 px text becomes 5.6 px.
+  const strong = gridNote({ rows: 4, cols: 4, tileSize: 448, views: 17, limitedFrom: { rows: 5, cols: 9 } }, { width: 3840, height: 2160 });
+  assert.match(strong?.warning ?? '', /Small text may be unreadable.*47%.*5\.6 px.*Crop.*infimmHd\.maxTiles to 45/);
+  // Past the setting's limit only cropping helps.
+  const huge = gridNote({ rows: 8, cols: 8, tileSize: 112, views: 65, limitedFrom: { rows: 30, cols: 40 } }, { width: 4480, height: 3360 });
+  assert.doesNotMatch(huge?.warning ?? '', /maxTiles/);
+  assert.match(huge?.warning ?? '', /Crop the image/);
+  assert.equal(gridNote(undefined, undefined), undefined);
+});
+
+test('the grid warning shows in the panel only when there is one', () => {
+  const doc = panel();
+  renderState(doc, baseState({ imageSize: { width: 3840, height: 2160 }, grid: { rows: 4, cols: 4, tileSize: 448, views: 17, limitedFrom: { rows: 5, cols: 9 } } }), true);
+  assert.equal(doc.getElementById('grid-warning')!.hidden, false);
+  assert.match(doc.getElementById('grid-summary')!.getAttribute('title') ?? '', /needs 5×9/);
+  renderState(doc, baseState(), false);
+  assert.equal(doc.getElementById('grid-note')!.hidden, true);
+  assert.equal(doc.getElementById('grid-warning')!.hidden, true);
 });
 
 test('turns render the question, the Markdown answer and the stats line; streaming updates in place', () => {
