@@ -2,18 +2,21 @@
 import { PRESETS, PRESET_IDS } from '../src/extension/panel-protocol.ts';
 import { buttonHtml, tabsHtml } from './toolkit.ts';
 
+// The conversation scrolls; the composer (presets, question, Ask) stays pinned to the bottom edge.
 const answerView = `
   <div class="column">
-    <div id="answer" aria-live="polite" aria-label="Conversation"></div>
-    <div class="presets" role="group" aria-label="Preset questions">
-      ${PRESET_IDS.map((id) => buttonHtml({ label: PRESETS[id].label, secondary: true, title: PRESETS[id].question, data: { preset: id } })).join('\n      ')}
-    </div>
-    <label for="question-input" class="note">Question (Enter asks, Shift+Enter adds a line, Escape cancels)</label>
-    <textarea id="question-input" rows="3" placeholder="Ask about the image…"></textarea>
-    <div class="actions">
-      ${buttonHtml({ id: 'ask-button', label: 'Ask', disabled: true })}
-      ${buttonHtml({ id: 'cancel-button', label: 'Cancel', secondary: true, disabled: true })}
-      <span id="progress" class="note" role="status"></span>
+    <div id="answer" role="log" aria-live="polite" aria-label="Conversation"></div>
+    <div id="composer">
+      <div class="presets" role="group" aria-label="Preset questions">
+        ${PRESET_IDS.map((id) => buttonHtml({ label: PRESETS[id].label, secondary: true, title: PRESETS[id].question, data: { preset: id } })).join('\n        ')}
+      </div>
+      <label for="question-input" class="note">Question (Enter asks, Shift+Enter adds a line, Escape cancels)</label>
+      <textarea id="question-input" rows="2" placeholder="Ask about the image…"></textarea>
+      <div class="actions">
+        ${buttonHtml({ id: 'ask-button', label: 'Ask', disabled: true })}
+        ${buttonHtml({ id: 'cancel-button', label: 'Cancel', secondary: true, disabled: true })}
+        <span id="progress" class="note" role="status"></span>
+      </div>
     </div>
   </div>`;
 
@@ -30,11 +33,14 @@ const ocrView = `
 
 export const layoutHtml = `
   <section id="drop-zone" tabindex="0" aria-label="Image. Paste with Ctrl+V or drop an image here.">
-    <div id="image-frame" class="image-frame" hidden>
-      <img id="image-view" alt="">
-      <svg id="tile-grid" class="overlay" aria-hidden="true" preserveAspectRatio="none"></svg>
-      <svg id="ocr-boxes" class="overlay" aria-hidden="true" preserveAspectRatio="none"></svg>
-    </div>
+    <details id="image-details" open hidden>
+      <summary id="image-summary" title="Show or hide the image"></summary>
+      <div id="image-frame" class="image-frame" hidden>
+        <img id="image-view" alt="">
+        <svg id="tile-grid" class="overlay" aria-hidden="true" preserveAspectRatio="none"></svg>
+        <svg id="ocr-boxes" class="overlay" aria-hidden="true" preserveAspectRatio="none"></svg>
+      </div>
+    </details>
     <p id="image-placeholder" class="placeholder">Paste (Ctrl+V) or drop an image here, or run "InfiMM-HD: Ask About Image".</p>
     <details id="grid-note" class="note" hidden><summary id="grid-summary"></summary><p id="grid-detail"></p></details>
     <p id="grid-warning" class="warning" role="status" hidden></p>

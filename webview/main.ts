@@ -39,6 +39,18 @@ function render(): void {
   if (state !== undefined) renderState(document, state, hasImage);
 }
 
+/** Keeps the newest answer in view while it streams, unless the user scrolled up to read. */
+function followConversation(draw: () => void, force = false): void {
+  const root = document.documentElement;
+  const atBottom = window.innerHeight + window.scrollY >= root.scrollHeight - 48;
+  draw();
+  if (force || atBottom) window.scrollTo({ top: root.scrollHeight });
+}
+
+// The composer is fixed to the bottom edge: the page keeps room for it so no answer hides under it.
+const composer = byId(document, 'composer');
+new ResizeObserver(() => document.body.style.setProperty('--composer-height', `${composer.offsetHeight}px`)).observe(composer);
+
 /** Runs OCR when its tab shows an image not read yet; switching to the tab again retries a failure. */
 function maybeRunOcr(retry = false): void {
   const status = state?.ocr.status;
@@ -63,8 +75,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       // (Not on the first state after the page loaded: that only restores what was there.)
       const known = state === undefined ? undefined : new Set(state.turns.map((t) => t.id));
       state = message.state;
-      if (known !== undefined && state.turns.some((t) => !known.has(t.id))) showTab('tab-answer');
-      render();
+      const newTurn = known !== undefined && state.turns.some((t) => !known.has(t.id));
+      if (newTurn) showTab('tab-answer');
+      followConversation(render, newTurn);
       maybeRunOcr();
       break;
     }
@@ -78,7 +91,8 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       if (state === undefined || turn === undefined) break;
       turn.answer += message.text;
       turn.status = 'streaming';
-      renderTurns(document, state);
+      const current = state;
+      followConversation(() => renderTurns(document, current));
       break;
     }
     case 'focusQuestion':

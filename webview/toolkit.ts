@@ -33,6 +33,12 @@ export function buttonHtml(options: ButtonOptions): string {
   return `<vscode-button${attributes}>${escape(options.label)}</vscode-button>`;
 }
 
+/** A small button showing only an icon; its label is its accessible name and tooltip. */
+export function iconButtonHtml(options: { label: string; icon: string; data?: Record<string, string> }): string {
+  const data = Object.entries(options.data ?? {}).map(([key, value]) => ` data-${key}="${escape(value)}"`).join('');
+  return `<vscode-button appearance="icon" aria-label="${escape(options.label)}" title="${escape(options.label)}"${data}>${options.icon}</vscode-button>`;
+}
+
 export function tabsHtml(options: { id: string; label: string; tabs: TabOptions[] }): string {
   const first = options.tabs[0]?.id ?? '';
   const tabs = options.tabs.map((tab) => `<vscode-panel-tab id="${escape(tab.id)}">${escape(tab.label)}</vscode-panel-tab>`).join('');

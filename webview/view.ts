@@ -3,8 +3,8 @@ import type { OcrLine, TileGrid } from '../src/common/protocol.ts';
 import type { PanelError, PanelImage, PanelState, Turn } from '../src/extension/panel-protocol.ts';
 import { gridNote, type GridNote } from './grid-note.ts';
 import { renderMarkdown } from './markdown.ts';
-import { formatStats } from './stats.ts';
-import { buttonHtml, setDisabled } from './toolkit.ts';
+import { compactStats, formatStats } from './stats.ts';
+import { buttonHtml, iconButtonHtml, setDisabled } from './toolkit.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -18,6 +18,8 @@ export function renderImage(doc: Document, image: PanelImage | null): void {
   const frame = byId(doc, 'image-frame');
   const img = byId<HTMLImageElement>(doc, 'image-view');
   frame.hidden = image === null;
+  byId(doc, 'image-details').hidden = image === null;
+  byId(doc, 'image-summary').textContent = image?.name ?? '';
   byId(doc, 'image-placeholder').hidden = image !== null;
   frame.classList.remove('no-preview');
   if (image === null) {
@@ -78,16 +80,33 @@ function renderGrid(doc: Document, state: PanelState): void {
 
 const answerHtml = new WeakMap<Element, string>();
 
-function statusLine(turn: Turn): string {
-  if (turn.stats !== undefined) return formatStats(turn.stats);
-  if (turn.status === 'cancelled') return 'Cancelled.';
-  if (turn.status === 'failed') return 'No answer: see the message above.';
-  return '';
+/** Under an answer: the compact stats with the full line on hover and when expanded, or how the turn ended. */
+function renderStatusLine(doc: Document, line: Element, turn: Turn): void {
+  if (turn.stats === undefined) {
+    line.textContent = turn.status === 'cancelled' ? 'Cancelled.' : turn.status === 'failed' ? 'No answer: see the message above.' : '';
+    return;
+  }
+  const full = formatStats(turn.stats);
+  if (line.querySelector('.stats-detail')?.textContent === full) return;
+  const details = doc.createElement('details');
+  const summary = doc.createElement('summary');
+  summary.textContent = compactStats(turn.stats);
+  summary.title = full;
+  const detail = doc.createElement('span');
+  detail.className = 'stats-detail';
+  detail.textContent = full;
+  details.append(summary, detail);
+  line.replaceChildren(details);
 }
+
+// Drawn here rather than taken from an icon font: the panel loads no fonts.
+const COPY_ICON =
+  '<svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor">' +
+  '<rect x="5.5" y="5.5" width="8" height="9" rx="1"/><path d="M10.5 3.5v-1a1 1 0 0 0-1-1h-6a1 1 0 0 0-1 1v8a1 1 0 0 0 1 1h1"/></svg>';
 
 function turnActions(turn: Turn, altTextTarget: string | undefined): string {
   if ((turn.status !== 'done' && turn.status !== 'cancelled') || turn.answer.trim() === '') return '';
-  const copy = buttonHtml({ label: 'Copy Answer', secondary: true, data: { action: 'copy-answer' } });
+  const copy = iconButtonHtml({ label: 'Copy answer', icon: COPY_ICON, data: { action: 'copy-answer' } });
   const alt =
     altTextTarget === undefined
       ? ''
@@ -110,7 +129,7 @@ function updateTurn(article: HTMLElement, turn: Turn, altTextTarget: string | un
     actions.innerHTML = html;
     actions.setAttribute('data-html', html);
   }
-  article.querySelector('.stats')!.textContent = statusLine(turn);
+  renderStatusLine(article.ownerDocument, article.querySelector('.stats')!, turn);
 }
 
 /** Updates turns in place, keyed by id, so streaming does not re-render the whole conversation. */
@@ -123,7 +142,7 @@ export function renderTurns(doc: Document, state: PanelState): void {
       article = doc.createElement('article');
       article.className = 'turn';
       article.dataset.turnId = turn.id;
-      article.innerHTML = '<p class="question"></p><div class="answer-text"></div><div class="turn-actions"></div><p class="stats"></p>';
+      article.innerHTML = '<p class="question"></p><div class="answer-text"></div><div class="turn-footer"><div class="stats"></div><div class="turn-actions"></div></div>';
     }
     updateTurn(article, turn, state.altTextTarget);
     return article;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AnswerStats } from '../../src/common/protocol.ts';
-import { formatStats } from '../../webview/stats.ts';
+import { compactStats, formatStats } from '../../webview/stats.ts';
 
 const base: AnswerStats = {
   providers: { vision: 'cuda', memory: 'cuda', decoder: 'cpu' },
@@ -43,4 +43,14 @@ test('OCR time, and the lines of the image\'s text the model was given, last', (
 test('an answer without the image\'s text because OCR failed says so', () => {
   const failed = { ...base, ocrMs: 12, ocrContext: { state: 'failed', error: 'The OCR text detection model file "det.onnx" does not exist.' } } as const;
   assert.match(formatStats(failed), / · OCR 12 ms · .* · Answered without the image's text: OCR failed: The OCR text detection model file "det\.onnx" does not exist\.$/);
+});
+
+test('the compact line: total time and provider, plus a cut-off answer or missing OCR text', () => {
+  // 980 ms to the first token, then 256 tokens at 21.456 tokens/s.
+  assert.equal(compactStats(base), '12.9 s · cuda + cpu · length limit reached');
+  assert.equal(compactStats({ ...base, stopReason: 'end', newTokens: 0 }), '1.0 s · cuda + cpu');
+  assert.equal(
+    compactStats({ ...base, stopReason: 'cancelled', ocrContext: { state: 'failed', error: 'model missing' } }),
+    "12.9 s · cuda + cpu · cancelled · without the image's text (OCR failed)",
+  );
 });

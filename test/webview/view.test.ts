@@ -34,6 +34,10 @@ const ocr: OcrResult = {
 
 test('the layout has every id, role and preset the end-to-end tests rely on', () => {
   const doc = panel();
+  // Chat layout: the conversation is a log, the composer with the presets and the question box comes after it.
+  assert.equal(doc.getElementById('answer')?.getAttribute('role'), 'log');
+  assert.ok(doc.querySelector('#composer [data-preset]') && doc.querySelector('#composer #question-input') && doc.querySelector('#composer #ask-button'));
+  assert.equal(doc.querySelector('#drop-zone #image-details #image-frame')?.id, 'image-frame', 'the image folds away under its name');
   for (const id of ['image-view', 'tile-grid', 'grid-note', 'question-input', 'ask-button', 'cancel-button', 'answer', 'error', 'tab-answer', 'tab-ocr', 'ocr-lines', 'ocr-boxes', 'ocr-copy-all', 'ocr-insert', 'ocr-open-document', 'drop-zone']) {
     assert.equal(doc.querySelectorAll(`#${id}`).length, 1, `#${id}`);
   }
@@ -64,6 +68,7 @@ test('the tile grid is drawn over the image with the runtime grid, and its note 
   assert.equal(doc.getElementById('grid-warning')!.hidden, true);
   assert.equal(doc.getElementById('image-view')!.getAttribute('alt'), 'ui.png');
   assert.equal(doc.getElementById('image-frame')!.hidden, false);
+  assert.equal(doc.getElementById('image-summary')!.textContent, 'ui.png');
 });
 
 test('a grid reduced a little is a quiet detail; a warning only when 12 px text would shrink below 8 px', () => {
@@ -105,7 +110,14 @@ test('turns render the question, the Markdown answer and the stats line; streami
   const turns = doc.querySelectorAll('#answer .turn');
   assert.equal(turns.length, 2);
   assert.equal(turns[0]!.querySelector('.answer-text strong')?.textContent, 'form');
-  assert.equal(turns[0]!.querySelector('.stats')?.textContent, 'cpu · grid 2×3, 7 views · vision 1234 ms · first token 2100 ms · 12.3 tokens/s · 40 tokens');
+  // 2100 ms to the first token, then 40 tokens at 12.34 tokens/s.
+  assert.equal(turns[0]!.querySelector('.stats summary')?.textContent, '5.3 s · cpu');
+  assert.equal(turns[0]!.querySelector('.stats details')?.hasAttribute('open'), false, 'the details wait to be asked for');
+  assert.equal(turns[0]!.querySelector('.stats .stats-detail')?.textContent, 'cpu · grid 2×3, 7 views · vision 1234 ms · first token 2100 ms · 12.3 tokens/s · 40 tokens');
+  assert.equal(turns[0]!.querySelector('.stats summary')?.getAttribute('title'), 'cpu · grid 2×3, 7 views · vision 1234 ms · first token 2100 ms · 12.3 tokens/s · 40 tokens');
+  const copy = turns[0]!.querySelector('[data-action="copy-answer"]');
+  assert.equal(copy?.getAttribute('appearance'), 'icon', 'a small copy icon, not a wide button');
+  assert.equal(copy?.getAttribute('aria-label'), 'Copy answer');
   assert.equal(turns[1]!.querySelector('.question')?.textContent, 'And <the> button?');
   assert.equal(turns[1]!.getAttribute('aria-busy'), 'true');
 

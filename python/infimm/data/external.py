@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import random
 import subprocess
 import tempfile
@@ -23,7 +24,7 @@ from PIL import Image
 
 from . import QA, describe_list
 from .figures import CATEGORIES, CHART_TITLES, EDGES, NODES
-from .render import font
+from .render import FONT_DIRS, font
 
 Box = tuple[int, int, int, int]
 
@@ -89,6 +90,11 @@ def _matplotlib():
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
+    if os.environ.get("INFIMM_FONTS"):  # render.py's carried fonts, where the system has none (the GPU machine)
+        from matplotlib import font_manager
+
+        for face in FAMILIES.values():
+            font_manager.fontManager.addfont(FONT_DIRS[face[0]] + face[1])
     return matplotlib, Figure, FigureCanvasAgg, MaxNLocator
 
 

@@ -1,6 +1,7 @@
 """Drawing helpers shared by the generators: fonts from Debian's font packages, named colours, themes."""
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass
 from functools import lru_cache
@@ -8,11 +9,17 @@ from functools import lru_cache
 from PIL import Image, ImageDraw, ImageFont
 
 # fonts-dejavu-core, fonts-liberation, fonts-noto-core and fonts-noto-mono, all in .ci/run's package list.
+# INFIMM_FONTS names a folder with dejavu/, liberation/ and noto/ inside instead (the GPU machine has no fonts:
+# scripts/gpu/prepare-train.sh carries the files FONT_FILES lists).
 FONT_DIRS = {"dejavu": "/usr/share/fonts/truetype/dejavu/", "liberation": "/usr/share/fonts/truetype/liberation/",
              "noto": "/usr/share/fonts/truetype/noto/"}
+if os.environ.get("INFIMM_FONTS"):
+    FONT_DIRS = {key: os.path.join(os.environ["INFIMM_FONTS"], key, "") for key in FONT_DIRS}
 SANS = [("dejavu", "DejaVuSans.ttf"), ("liberation", "LiberationSans-Regular.ttf"), ("noto", "NotoSans-Regular.ttf")]
 SANS_BOLD = [("dejavu", "DejaVuSans-Bold.ttf"), ("liberation", "LiberationSans-Bold.ttf"), ("noto", "NotoSans-Bold.ttf")]
 MONO = [("dejavu", "DejaVuSansMono.ttf"), ("liberation", "LiberationMono-Regular.ttf"), ("noto", "NotoSansMono-Regular.ttf")]
+# Every font file the generators open (external.py's FAMILIES are among them).
+FONT_FILES = sorted(set(SANS + SANS_BOLD + MONO))
 
 # Colours that a question may ask for by name: far enough apart to be told apart after a bicubic squash.
 NAMED_COLOURS = {
@@ -27,7 +34,12 @@ NAMED_COLOURS = {
 
 @lru_cache(maxsize=None)
 def font(face: tuple[str, str], size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(FONT_DIRS[face[0]] + face[1], size)
+    path = FONT_DIRS[face[0]] + face[1]
+    # Pillow looks for a missing file by its name under the system's font folders: with INFIMM_FONTS, a file
+    # missing there must fail here, not be found elsewhere on this machine and then be missing on the GPU machine.
+    if os.environ.get("INFIMM_FONTS") and not os.path.isfile(path):
+        raise FileNotFoundError(f"{path}: not in INFIMM_FONTS (scripts/gpu/prepare-train.sh copies render.FONT_FILES)")
+    return ImageFont.truetype(path, size)
 
 
 def text_width(draw: ImageDraw.ImageDraw, text: str, f: ImageFont.FreeTypeFont) -> int:

@@ -5,28 +5,37 @@ computes with the same maths (a test checks the logits against InfiMMHD.logits).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import torch
 
-from ..model import GatedCrossAttentionBlock, InfiMMHD, LlamaDecoderLayer, rotate_half
+from ..model import GatedCrossAttentionBlock, InfiMMHD, LlamaDecoderLayer, rotate_half, sub_image_positions
+
+
+@lru_cache(maxsize=None)
+def _positions(rows: int, cols: int, dim: int, dtype: torch.dtype, device: torch.device) -> torch.Tensor:
+    """model.sub_image_positions on the features' device, computed once per grid (a constant: no gradient)."""
+    return sub_image_positions(rows, cols, dim, dtype).to(device)
 
 
 def image_media(model: InfiMMHD, images: list[tuple[torch.Tensor, int, int]], grad: bool):
     """Views of a batch of images, each (pixels [V, 3, S, S], rows, cols), through the ViT in one call.
-    Returns media [B, N, Dv] (zero-padded) and its mask [B, N]."""
+    Returns media [B, N, Dv] (zero-padded) and its mask [B, N], on the pixels' device. Each image's media are
+    model.image_media's (its views' features plus the sub-image positions, flattened), for the whole batch at once."""
     with torch.set_grad_enabled(grad):
-        features = model.vision_encoder(torch.cat([pixels for pixels, _, _ in images]))
-    media, start = [], 0
-    for pixels, rows, cols in images:
-        media.append(model.image_media(features[start:start + pixels.shape[0]], rows, cols))
-        start += pixels.shape[0]
-    longest = max(m.shape[0] for m in media)
-    padded = features.new_zeros(len(media), longest, features.shape[-1])
-    mask = torch.zeros(len(media), longest, dtype=torch.bool)
-    for b, m in enumerate(media):
-        padded[b, : m.shape[0]] = m
-        mask[b, : m.shape[0]] = True
-    return padded, mask
+        features = model.vision_encoder(torch.cat([pixels for pixels, _, _ in images]))  # [ΣV, 1+P, Dv]
+    device, (_, per_view, dim) = features.device, features.shape
+    positions = torch.cat([_positions(rows, cols, dim, features.dtype, device) for _, rows, cols in images])  # [ΣV, Dv]
+    flat = (features + positions[:, None, :]).reshape(-1, dim)  # [Σ V·(1+P), Dv], image after image
+    # Where each media token goes in the padded [B·N] rows: worked out on the host from the view counts, so the
+    # device never waits for an index.
+    lengths = torch.tensor([pixels.shape[0] * per_view for pixels, _, _ in images])
+    longest, batch = int(lengths.max()), len(images)
+    mask = torch.arange(longest)[None, :] < lengths[:, None]  # [B, N]
+    rows = torch.arange(batch * longest).reshape(batch, longest)[mask]  # row-major: image after image, in order
+    padded = features.new_zeros(batch * longest, dim)
+    padded = padded.index_put((rows.to(device, non_blocking=True),), flat)
+    return padded.reshape(batch, longest, dim), mask.to(device, non_blocking=True)
 
 
 def cross_attention(block: GatedCrossAttentionBlock, x, media, media_mask, seen_image):
@@ -68,14 +77,14 @@ def logits(model: InfiMMHD, input_ids, media=None, media_mask=None):
     config = model.config
     c = config.language
     lm = model.lang_encoder.model
-    t = input_ids.shape[1]
+    t, device = input_ids.shape[1], input_ids.device
     x = lm.embed_tokens(input_ids)
     seen_image = torch.cumsum((input_ids == config.image_token_id).to(torch.int64), dim=1) > 0
-    inv_freq = 1.0 / (c.rope_theta ** (torch.arange(0, c.head_dim, 2, dtype=torch.float64) / c.head_dim))
-    freqs = torch.arange(t, dtype=torch.float64)[:, None] * inv_freq[None, :]
+    inv_freq = 1.0 / (c.rope_theta ** (torch.arange(0, c.head_dim, 2, dtype=torch.float64, device=device) / c.head_dim))
+    freqs = torch.arange(t, dtype=torch.float64, device=device)[:, None] * inv_freq[None, :]
     emb = torch.cat([freqs, freqs], dim=-1)
     cos, sin = emb.cos().to(x.dtype), emb.sin().to(x.dtype)
-    causal = torch.ones(t, t, dtype=torch.bool).tril()
+    causal = torch.ones(t, t, dtype=torch.bool, device=device).tril()
     for layer in lm.layers:
         if layer.gated_cross_attn_layer is not None and media is not None:
             x = cross_attention(layer.gated_cross_attn_layer, x, media, media_mask, seen_image)

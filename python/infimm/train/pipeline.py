@@ -17,10 +17,27 @@ the image reaches the LM from the first step; every stage uses the runtime's cha
 Each stage gets a share of the time budget, its learning rate a warm-up and a cosine over its share. The run
 writes DIR/resume.pt every few minutes and at each stage's end, and a rerun resumes there; DIR/checkpoint/
 gets the final checkpoint folder (pytorch_model.bin, config.json, tokenizer.model) for `npm run convert`.
+
+On a GPU (scripts/gpu/train.sh runs this on the lent H200; docs/gpu.md):
+
+    python3 -m infimm.train.pipeline --out DIR --minutes 8 --preset base --device cuda --workers 14 --batch 256 \
+        --save-every 120 --export OUT/model --heldout 4
+
+    --device cuda   the model on the GPU, bf16 autocast (the weights and the optimizer stay float32)
+    --workers N     N DataLoader processes render the batches (StageBatches): the same samples in the same order
+                    as the in-process make_batch, their views as uint8, normalised on the device
+    --batch N       every stage's batch instead of Stage.batch
+    --export DIR    at every save and at the end, the model as bf16 safetensors shards of at most 16 MiB with
+                    their index, config.json and tokenizer.model (export.py; `python3 -m infimm.train.export
+                    assemble` makes the checkpoint folder of them)
+    --heldout N     at the end, exact match on the short questions of N held-out samples per family with simulated
+                    OCR context (evaluate.quick_score), logged and written to DIR/heldout.json
+Without them the run is the CPU run above, step for step.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -38,7 +55,7 @@ from ..model import InfiMMHD
 from ..tokenization import IGNORE_INDEX, InfimmTokenizer
 from . import batched
 from .examples import FORMATS, OCR_CONTEXT_TOKENS, pad
-from .views import make_views
+from .views import make_views, normalise_pixels
 from .vocab import train_vocabulary
 
 TILE_SIZE, VOCAB_SIZE = 112, 2048
@@ -46,12 +63,17 @@ GATE_INIT, GATE_LR_SCALE = 0.5, 5.0
 SAVE_EVERY_SECONDS = 300
 
 
+PRESETS = ("small", "base", "tiny")
+
+
 def preset(name: str, vocab_size: int) -> InfimmConfig:
     """`small`: the shipped model (a few million parameters, sized to two CPU cores for about two hours);
-    `tiny`: for tests. Cross-attention every 2nd decoder layer (the paper: every 4th of 40), so a shallow LM
-    still gets several gated blocks."""
+    `base`: sized to the GPU machine's 8-minute run (about 18M parameters with a 4,096-piece vocabulary: a
+    36 MB fp16 package, which holds the bf16 export exactly; docs/gpu.md); `tiny`: for tests. Cross-attention
+    every 2nd decoder layer (the paper: every 4th of 40), so a shallow LM still gets several gated blocks."""
     vision, lm, cross = {
         "small": ((96, 4, 32), (192, 512, 6, 6), (4, 32)),
+        "base": ((192, 6, 64), (384, 1024, 6, 6), (6, 64)),
         "tiny": ((32, 1, 16), (32, 64, 2, 2), (2, 16)),
     }[name]
     return InfimmConfig(
@@ -125,16 +147,55 @@ def learning_rate(stage: Stage, progress: float) -> float:
     return floor + (stage.lr - floor) * 0.5 * (1 + math.cos(math.pi * t))
 
 
-def make_batch(tokenizer: InfimmTokenizer, stage: Stage, indices: range):
-    """Sample i is family FAMILIES[i mod F] with seed i // F: every family in every batch."""
+def make_batch(tokenizer: InfimmTokenizer, stage: Stage, indices: range, raw: bool = False):
+    """Sample i is family FAMILIES[i mod F] with seed i // F: every family in every batch. `raw`: the views as
+    uint8 (views.normalise_pixels makes them what the default gives)."""
     ids, labels, images = [], [], []
     for index in indices:
         s = sample(FAMILIES[index % len(FAMILIES)], index // len(FAMILIES))
         i, l = FORMATS[stage.format](tokenizer, s, random.Random(index))
         ids.append(i)
         labels.append(l)
-        images.append(make_views(s.image, TILE_SIZE, stage.views))
+        images.append(make_views(s.image, TILE_SIZE, stage.views, raw=raw))
     return pad(ids, 0), pad(labels, IGNORE_INDEX), images
+
+
+class StageBatches(torch.utils.data.IterableDataset):
+    """A stage's batches from sample index `first` on, for a DataLoader with N workers: step k's share for this
+    process is make_batch(range(first + k·batch + rank·share, … + share)), exactly what the in-process loop
+    takes at step k. Worker w renders the steps k ≡ w (mod N), and the DataLoader hands them out in step order.
+    Each item is (ids [B, T], labels [B, T], uint8 views of the whole batch [ΣV, 3, S, S], grids [B, 3] of
+    (views, rows, cols)): plain tensors, which pinned memory and the device copy take in one go."""
+
+    def __init__(self, tokenizer_path: str, stage: Stage, first: int, share: int, rank: int):
+        super().__init__()
+        self.tokenizer_path, self.stage, self.first, self.share, self.rank = tokenizer_path, stage, first, share, rank
+
+    def __iter__(self):
+        info = torch.utils.data.get_worker_info()
+        step, workers = (info.id, info.num_workers) if info is not None else (0, 1)
+        tokenizer = InfimmTokenizer(self.tokenizer_path)
+        while True:
+            start = self.first + step * self.stage.batch + self.rank * self.share
+            ids, labels, images = make_batch(tokenizer, self.stage, range(start, start + self.share), raw=True)
+            grids = torch.tensor([[pixels.shape[0], rows, cols] for pixels, rows, cols in images], dtype=torch.int64)
+            yield ids, labels, torch.cat([pixels for pixels, _, _ in images]), grids
+            step += workers
+
+
+def stage_loader(tokenizer_path: str, stage: Stage, first: int, share: int, rank: int, workers: int,
+                 device: torch.device) -> torch.utils.data.DataLoader:
+    return torch.utils.data.DataLoader(StageBatches(tokenizer_path, stage, first, share, rank), batch_size=None,
+                                       num_workers=workers, pin_memory=device.type == "cuda")
+
+
+def on_device(item, device: torch.device):
+    """A StageBatches item as make_batch's (ids, labels, images) on the device, the views normalised there."""
+    ids, labels, pixels, grids = item
+    pixels = normalise_pixels(pixels.to(device, non_blocking=True))
+    grids = grids.tolist()
+    images = [(views, rows, cols) for views, (_, rows, cols) in zip(pixels.split([g[0] for g in grids]), grids)]
+    return ids.to(device, non_blocking=True), labels.to(device, non_blocking=True), images
 
 
 class Loss(torch.nn.Module):
@@ -163,11 +224,19 @@ def save_checkpoint(model: InfiMMHD, tokenizer_path: str, folder: str) -> None:
 
 
 def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None = None,
-        vocab_size: int = VOCAB_SIZE) -> InfiMMHD:
+        vocab_size: int = VOCAB_SIZE, device: str | torch.device = "cpu", workers: int = 0, batch: int | None = None,
+        save_every: float = SAVE_EVERY_SECONDS, export: str | None = None, heldout: int = 0,
+        log_every: int = 25) -> InfiMMHD:
     """Trains for `minutes` of wall-clock time in all, resuming from DIR/resume.pt when it exists. `steps` makes
-    every stage exactly that many steps instead (deterministic: the rehearsal and the tests)."""
+    every stage exactly that many steps instead (deterministic: the rehearsal and the tests). The GPU options
+    (device, workers, batch, save_every, export, heldout) are the module docstring's; their defaults are the
+    CPU run."""
     world = dist.get_world_size() if dist.is_initialized() else 1
     rank = dist.get_rank() if dist.is_initialized() else 0
+    device = torch.device(device)
+    cuda = device.type == "cuda"
+    # bf16 autocast on the GPU: matrix products in bf16, softmax, norms and the loss in float32 (autocast's lists).
+    autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if cuda else contextlib.nullcontext
     os.makedirs(out, exist_ok=True)
     tokenizer_path = os.path.join(out, "tokenizer.model")
     if rank == 0 and not os.path.exists(tokenizer_path):
@@ -181,22 +250,37 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
     resume_path = os.path.join(out, "resume.pt")
     state = {"stage": 0, "elapsed": 0.0, "index": 0, "summary": [], "optimizer": None}
     if os.path.exists(resume_path):
-        state = torch.load(resume_path)
+        state = torch.load(resume_path, map_location="cpu")
         model.load_state_dict(state.pop("model"))
         log(f"resuming in stage {STAGES[state['stage']].name if state['stage'] < len(STAGES) else 'done'} "
             f"after {state['elapsed'] / 60:.1f} minutes")
+    if cuda:
+        model.to(device)
+        log(f"{preset_name}: {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M parameters on "
+            f"{torch.cuda.get_device_name(device)}, bf16 autocast, {workers} data workers")
     loss_module = Loss(model)
     # Some parameters sit out a stage (the sub-image positions with the thumbnail alone).
-    wrapped = torch.nn.parallel.DistributedDataParallel(loss_module, find_unused_parameters=True) if dist.is_initialized() else loss_module
+    wrapped = (torch.nn.parallel.DistributedDataParallel(loss_module, device_ids=[device.index] if cuda else None,
+                                                         find_unused_parameters=True)
+               if dist.is_initialized() else loss_module)
     budget = minutes * 60
+    # NCCL broadcasts device tensors only.
+    sync_device = device if cuda and dist.is_initialized() else torch.device("cpu")
 
     def save() -> None:
         if rank == 0:
             torch.save({**state, "model": model.state_dict()}, resume_path + ".tmp")
             os.replace(resume_path + ".tmp", resume_path)
+            if export:
+                from .export import export_shards
+
+                export_shards(model, tokenizer_path, export, {"samples": state["index"], "stages_done": state["stage"],
+                                                              "minutes": round(state["elapsed"] / 60, 2)})
 
     while state["stage"] < len(STAGES):
         stage = STAGES[state["stage"]]
+        if batch:
+            stage = replace(stage, batch=batch)
         stage_start = sum(s.share for s in STAGES[: state["stage"]]) * budget
         stage_time = stage.share * budget
         optimizer = optimizer_for(model, stage)
@@ -204,10 +288,14 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
             optimizer.load_state_dict(state["optimizer"])
         model.train()
         losses: list[float] = []
+        pending: list[torch.Tensor] = []  # on the GPU, losses are read back only when logged
+        source = (iter(stage_loader(tokenizer_path, stage, state["index"], stage.batch // world, rank, workers, device))
+                  if workers else None)
         started, last_save, steps_done = time.time() - (state["elapsed"] - stage_start), time.time(), 0
+        wall, last_log, samples_at_log = time.time(), time.time(), state["index"]
         while True:
             # Every process takes the same decision from rank 0's clock.
-            progress = torch.tensor([steps_done / steps if steps else (time.time() - started) / stage_time])
+            progress = torch.tensor([steps_done / steps if steps else (time.time() - started) / stage_time], device=sync_device)
             if dist.is_initialized():
                 dist.broadcast(progress, 0)
             if progress.item() >= 1.0:
@@ -217,28 +305,51 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
                 group["lr"] = lr * group["scale"]
             share = stage.batch // world
             first = state["index"] + rank * share
-            ids, labels, images = make_batch(tokenizer, stage, range(first, first + share))
-            loss = wrapped(ids, labels, images)
+            if source is not None:
+                ids, labels, images = on_device(next(source), device)
+            else:
+                ids, labels, images = make_batch(tokenizer, stage, range(first, first + share))
+                if cuda:
+                    ids, labels = ids.to(device), labels.to(device)
+                    images = [(pixels.to(device), rows, cols) for pixels, rows, cols in images]
+            with autocast():
+                loss = wrapped(ids, labels, images)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP)
             optimizer.step()
             state["index"] += stage.batch
-            losses.append(loss.item())
+            if cuda:
+                pending.append(loss.detach())
+            else:
+                losses.append(loss.item())
             steps_done += 1
             state["elapsed"] = stage_start + time.time() - started
-            if steps_done % 25 == 0:
+            if steps_done % log_every == 0:
+                if pending:
+                    losses += torch.stack(pending).float().tolist()
+                    pending.clear()
+                rate = (state["index"] - samples_at_log) / max(1e-9, time.time() - last_log)
+                last_log, samples_at_log = time.time(), state["index"]
                 log(f"{stage.name} step {steps_done} loss {sum(losses[-25:]) / len(losses[-25:]):.4f} lr {lr:.2e} "
-                    f"samples {state['index']} gates {gates(model)} {state['elapsed'] / 60:.1f} min")
-            if time.time() - last_save > SAVE_EVERY_SECONDS:
+                    f"samples {state['index']} gates {gates(model)} {state['elapsed'] / 60:.1f} min {rate:.1f} samples/s"
+                    + (f" gpu {torch.cuda.max_memory_allocated(device) / 2 ** 30:.1f} GiB" if cuda else ""))
+            if time.time() - last_save > save_every:
                 state["optimizer"] = optimizer.state_dict()
                 save()
                 last_save = time.time()
+        if pending:
+            losses += torch.stack(pending).float().tolist()
+        del source  # stops the stage's data workers
+        seconds = time.time() - wall
         state["summary"].append({"stage": stage.name, "steps": steps_done, "batch": stage.batch,
                                  "seconds": round(time.time() - started), "samples_total": state["index"],
                                  "first_loss": round(sum(losses[:25]) / max(1, len(losses[:25])), 4),
                                  "last_loss": round(sum(losses[-25:]) / max(1, len(losses[-25:])), 4),
-                                 "gates": gates(model)})
+                                 "gates": gates(model),
+                                 "samples_per_second": round(steps_done * stage.batch / max(1e-9, seconds), 1)})
+        if cuda:
+            state["summary"][-1]["gpu_memory_gib"] = round(torch.cuda.max_memory_allocated(device) / 2 ** 30, 2)
         log(json.dumps(state["summary"][-1]))
         state.update(stage=state["stage"] + 1, elapsed=stage_start + stage_time, optimizer=None)
         save()
@@ -246,6 +357,19 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
         save_checkpoint(model, tokenizer_path, os.path.join(out, "checkpoint"))
         with open(os.path.join(out, "summary.json"), "w") as f:
             json.dump(state["summary"], f, indent=1)
+        if heldout:
+            from .evaluate import quick_score
+
+            try:  # a report on the finished run: its failure must not fail the run
+                with autocast():
+                    score = quick_score(model, tokenizer, heldout, log)
+            except Exception as error:  # noqa: BLE001
+                import traceback
+
+                log(f"held-out score failed: {traceback.format_exc()}")
+                score = {"error": f"{type(error).__name__}: {error}"}
+            with open(os.path.join(out, "heldout.json"), "w") as f:
+                json.dump(score, f, indent=1)
     return model
 
 
@@ -253,23 +377,38 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="infimm.train.pipeline")
     parser.add_argument("--out", required=True)
     parser.add_argument("--minutes", type=float, default=0.0, help="wall-clock budget of the whole run")
-    parser.add_argument("--preset", default="small", choices=["small", "tiny"])
+    parser.add_argument("--preset", default="small", choices=PRESETS)
     parser.add_argument("--threads", type=int, default=1, help="intra-op threads per process")
     parser.add_argument("--steps", type=int, help="steps per stage instead of the time budget (rehearsals, tests)")
     parser.add_argument("--vocab", type=int, default=VOCAB_SIZE, help="SentencePiece pieces of a new vocabulary")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="cuda: bf16 autocast on the GPU")
+    parser.add_argument("--workers", type=int, default=0, help="DataLoader processes rendering the batches (0: in-process)")
+    parser.add_argument("--batch", type=int, help="every stage's batch (all processes together) instead of the recipe's")
+    parser.add_argument("--save-every", type=float, default=SAVE_EVERY_SECONDS, help="seconds between saves")
+    parser.add_argument("--export", help="folder for the bf16 safetensors shards (≤ 16 MiB) at every save and the end")
+    parser.add_argument("--heldout", type=int, default=0, help="held-out samples per family scored at the end")
+    parser.add_argument("--log-every", type=int, default=25, help="steps between log lines")
     args = parser.parse_args()
     if not args.minutes and not args.steps:
         parser.error("give the time budget (--minutes) or the steps per stage (--steps)")
+    if args.device == "cuda" and not torch.cuda.is_available():
+        parser.error("--device cuda: no CUDA device here")
     torch.set_num_threads(args.threads)
+    device = torch.device("cpu")
+    if args.device == "cuda":
+        device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
+        torch.cuda.set_device(device)
     if "WORLD_SIZE" in os.environ:
-        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
 
     def log(line: str) -> None:
         if not dist.is_initialized() or dist.get_rank() == 0:
             print(line, flush=True)
 
     try:
-        run(args.out, args.minutes, args.preset, log, args.steps, args.vocab)
+        run(args.out, args.minutes, args.preset, log, args.steps, args.vocab, device=device, workers=args.workers,
+            batch=args.batch, save_every=args.save_every, export=args.export, heldout=args.heldout,
+            log_every=args.log_every)
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()

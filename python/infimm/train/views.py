@@ -39,11 +39,27 @@ def normalise(image: Image.Image) -> torch.Tensor:
     return torch.from_numpy(x.transpose(2, 0, 1).copy())
 
 
-def make_views(image: Image.Image, tile: int, mode: str = "dynamic", max_tiles: int = 16):
+def as_bytes(image: Image.Image) -> torch.Tensor:
+    """The view's pixels unnormalised, uint8 [3, S, S]: a quarter of the bytes to move from a DataLoader worker
+    to the GPU, where normalise_pixels finishes the job."""
+    return torch.from_numpy(np.asarray(image, dtype=np.uint8).transpose(2, 0, 1).copy())
+
+
+def normalise_pixels(pixels: torch.Tensor) -> torch.Tensor:
+    """uint8 [..., 3, S, S] (from as_bytes) → float32 with CLIP mean/std, on the tensor's device: the same float32
+    operations as normalise, so the same values."""
+    mean = torch.from_numpy(MEAN).to(pixels.device)[:, None, None]
+    std = torch.from_numpy(STD).to(pixels.device)[:, None, None]
+    return (pixels.to(torch.float32) / 255.0 - mean) / std
+
+
+def make_views(image: Image.Image, tile: int, mode: str = "dynamic", max_tiles: int = 16, raw: bool = False):
     """(pixels [V, 3, tile, tile], rows, cols). Modes: "thumbnail" (one view, no tiles: rows = cols = 0),
-    "single" (a 1×1 grid: thumbnail + one tile), "dynamic" (the runtime's grid)."""
+    "single" (a 1×1 grid: thumbnail + one tile), "dynamic" (the runtime's grid). `raw`: uint8 pixels for
+    normalise_pixels instead of normalised float32."""
+    convert = as_bytes if raw else normalise
     image = image.convert("RGB")
-    thumbnail = normalise(image.resize((tile, tile), Image.BICUBIC))
+    thumbnail = convert(image.resize((tile, tile), Image.BICUBIC))
     if mode == "thumbnail":
         return thumbnail[None], 0, 0
     rows, cols = (1, 1) if mode == "single" else plan_grid(image.width, image.height, tile, max_tiles)
@@ -51,5 +67,5 @@ def make_views(image: Image.Image, tile: int, mode: str = "dynamic", max_tiles: 
     views = [thumbnail]
     for i in range(rows):
         for j in range(cols):
-            views.append(normalise(squashed.crop((j * tile, i * tile, (j + 1) * tile, (i + 1) * tile))))
+            views.append(convert(squashed.crop((j * tile, i * tile, (j + 1) * tile, (i + 1) * tile))))
     return torch.stack(views), rows, cols
