@@ -1,5 +1,6 @@
 // Paste and drag-and-drop, handled in the webview so they work wherever the panel runs (Remote-SSH,
 // WSL, containers): the bytes travel to the extension in a message, no shared disk needed.
+import { IMAGE_FORMATS_IN_WORDS } from '../src/extension/panel-protocol.ts';
 
 export type PickedInput =
   | { kind: 'image'; file: File; name: string }
@@ -29,7 +30,7 @@ export function pickInput(data: DataTransfer | null, action: 'paste' | 'drop'): 
   }
   if (files.length > 0) {
     const file = files[0]!;
-    return { kind: 'rejected', message: `${file.name || `The ${action === 'paste' ? 'pasted' : 'dropped'} file`} is not an image (${file.type || 'unknown type'}). Use a PNG, JPEG, GIF, WebP, BMP, TIFF or SVG image.` };
+    return { kind: 'rejected', message: `${file.name || `The ${action === 'paste' ? 'pasted' : 'dropped'} file`} is not an image (${file.type || 'unknown type'}). Use a ${IMAGE_FORMATS_IN_WORDS} image.` };
   }
   if (data !== null && action === 'drop') {
     const list = uris(data);

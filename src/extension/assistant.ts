@@ -10,7 +10,7 @@ import { checkImageSize, fromDataUrl, isImageMimeType, toDataUrl } from './image
 import { readImageFile, uriName } from './image-sources.ts';
 import { formatAltText } from './markdown-images.ts';
 import { PanelHost } from './panel.ts';
-import { PRESETS, type FromWebview, type PanelError, type PresetId } from './panel-protocol.ts';
+import { IMAGE_FORMATS_IN_WORDS, PRESETS, type FromWebview, type PanelError, type PresetId } from './panel-protocol.ts';
 import type { RuntimeManager } from './runtime-manager.ts';
 import { Session, type SessionImage } from './session.ts';
 import type { ResolvedSettings } from './settings.ts';
@@ -292,7 +292,7 @@ export class Assistant implements vscode.Disposable {
 
   private async acceptDroppedImage(name: string, dataUrl: string): Promise<void> {
     const decoded = fromDataUrl(dataUrl);
-    const hint = 'Paste or drop a PNG, JPEG, GIF, WebP, BMP, TIFF or SVG image.';
+    const hint = `Paste or drop a ${IMAGE_FORMATS_IN_WORDS} image.`;
     if (decoded === undefined || !isImageMimeType(decoded.mimeType)) {
       this.showError(new UserError(`${name} is ${decoded === undefined ? 'not an image' : `a ${decoded.mimeType} image, which is not supported`}.`, hint));
       return;

@@ -1,8 +1,11 @@
 // Which files count as images, and the data: URLs images travel in between extension and panel.
 import mime from 'mime/lite';
 
-/** The formats the runtime decodes (draw.io exports are .drawio.svg / .drawio.png, so they are covered). */
-export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp', 'tiff', 'tif', 'svg'] as const;
+/**
+ * The formats the runtime decodes (draw.io exports are .drawio.svg / .drawio.png, so they are covered).
+ * No BMP: sharp's libvips has no BMP reader, and every screenshot tool writes PNG.
+ */
+export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'webp', 'tiff', 'tif', 'svg'] as const;
 const IMAGE_MIME_TYPES = new Set(IMAGE_EXTENSIONS.map((ext) => mime.getType(ext)));
 
 export function isImageMimeType(mimeType: string): boolean {

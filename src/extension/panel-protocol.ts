@@ -21,6 +21,9 @@ export const PRESETS = {
 } as const;
 
 export type PresetId = keyof typeof PRESETS;
+
+/** The image formats accepted, in words, for messages on either side (image-files.ts has the extensions). */
+export const IMAGE_FORMATS_IN_WORDS = 'PNG, JPEG, GIF, WebP, TIFF or SVG';
 export const PRESET_IDS = Object.keys(PRESETS) as PresetId[];
 
 export interface PanelImage {

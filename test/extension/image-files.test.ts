@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkImageSize, fromDataUrl, imageKind, isImageMimeType, MAX_IMAGE_BYTES, toDataUrl } from '../../src/extension/image-files.ts';
+import sharp from 'sharp';
+import { decodeImage } from '../../src/image/decode.ts';
+import { checkImageSize, fromDataUrl, IMAGE_EXTENSIONS, imageKind, isImageMimeType, MAX_IMAGE_BYTES, toDataUrl } from '../../src/extension/image-files.ts';
 
 test('image files are recognised by name, draw.io exports included', () => {
   const expected: Record<string, string> = {
@@ -9,7 +11,6 @@ test('image files are recognised by name, draw.io exports included', () => {
     'c.jpeg': 'image/jpeg',
     'd.gif': 'image/gif',
     'e.webp': 'image/webp',
-    'f.bmp': 'image/bmp',
     'g.tif': 'image/tiff',
     'h.tiff': 'image/tiff',
     'i.svg': 'image/svg+xml',
@@ -43,4 +44,26 @@ test('data: URLs round-trip and anything else is refused', () => {
   assert.equal(fromDataUrl('data:text/html;base64,PHNjcmlwdD4='), undefined);
   assert.equal(fromDataUrl('data:image/png,raw'), undefined);
   assert.equal(fromDataUrl('https://example.org/a.png'), undefined);
+});
+
+test('every format offered is one the runtime decodes; BMP, which it cannot, is not offered', async () => {
+  const pixel = () => sharp({ create: { width: 4, height: 3, channels: 3, background: '#c03' } });
+  const encoders: Record<(typeof IMAGE_EXTENSIONS)[number], () => Promise<Buffer>> = {
+    png: () => pixel().png().toBuffer(),
+    jpg: () => pixel().jpeg().toBuffer(),
+    jpeg: () => pixel().jpeg().toBuffer(),
+    gif: () => pixel().gif().toBuffer(),
+    webp: () => pixel().webp().toBuffer(),
+    tiff: () => pixel().tiff().toBuffer(),
+    tif: () => pixel().tiff().toBuffer(),
+    svg: async () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"><rect width="4" height="3" fill="#c03"/></svg>'),
+  };
+  for (const ext of IMAGE_EXTENSIONS) {
+    const image = await decodeImage(await encoders[ext](), { name: `a.${ext}`, maxPixels: 1_000_000 });
+    // SVG is rasterised at a density of its own choosing; its shape is kept.
+    assert.ok(Math.abs(image.width / image.height - 4 / 3) < 0.01, ext);
+  }
+  const bmp = imageKind('photo.bmp');
+  assert.ok(!bmp.ok && /not an image file\. Supported: png, jpg, jpeg, gif, webp, tiff, tif, svg\./.test(bmp.message));
+  assert.equal(isImageMimeType('image/bmp'), false);
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { IMAGE_EXTENSIONS } from '../../src/extension/image-files.ts';
 import { SETTING_KEYS, resolveSettings } from '../../src/extension/settings.ts';
 
 interface Manifest {
@@ -40,8 +41,10 @@ test('images are reachable from the Explorer and from the image preview', () => 
   const explorer = manifest.contributes.menus['explorer/context']!.find((m) => m.command === 'infimmHd.askAboutImage');
   const when = explorer?.when ?? '';
   const pattern = new RegExp(/=~ \/(.*)\/i/.exec(when)![1]!, 'i');
-  for (const ext of ['.png', '.jpg', '.jpeg', '.gif', '.webp', '.bmp', '.tiff', '.tif', '.svg', '.PNG']) assert.ok(pattern.test(ext), ext);
-  for (const ext of ['.txt', '.drawio', '.pngx']) assert.ok(!pattern.test(ext), ext);
+  // The menus offer exactly the formats the extension accepts, and no format the runtime cannot read (BMP).
+  for (const ext of [...IMAGE_EXTENSIONS, 'PNG']) assert.ok(pattern.test(`.${ext}`), ext);
+  for (const ext of ['.txt', '.drawio', '.pngx', '.bmp']) assert.ok(!pattern.test(ext), ext);
+  for (const menu of manifest.contributes.menus['explorer/context']!) assert.equal(menu.when, when, `${menu.command} offers the same formats`);
   const title = manifest.contributes.menus['editor/title']!.find((m) => m.command === 'infimmHd.askAboutImage');
   assert.equal(title?.when, 'activeCustomEditorId == imagePreview.previewEditor');
 });
