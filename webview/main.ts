@@ -58,7 +58,7 @@ function maybeRunOcr(retry = false): void {
 }
 
 function ask(text: string, preset?: PresetId): void {
-  if (state?.busy === true || !hasImage || text.trim() === '') return;
+  if (state?.busy === true || state?.imageUnreadable === true || !hasImage || text.trim() === '') return;
   post(preset === undefined ? { type: 'ask', question: text } : { type: 'ask', question: text, preset });
   if (preset === undefined) {
     question.value = '';

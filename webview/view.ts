@@ -74,7 +74,9 @@ function renderGrid(doc: Document, state: PanelState): void {
   if (size !== undefined && state.grid !== undefined) drawGrid(doc, svg, size.width, size.height, state.grid);
   renderGridNote(doc, gridNote(state.grid, size));
   // VS Code's webview cannot show every format the runtime reads (TIFF): keep the frame's shape for the overlays.
+  // An image the runtime cannot read either gets no such note: the error says what is wrong.
   const frame = byId(doc, 'image-frame');
+  frame.classList.toggle('unreadable', state.imageUnreadable === true);
   if (size !== undefined) frame.style.aspectRatio = `${size.width} / ${size.height}`;
 }
 
@@ -83,7 +85,7 @@ const answerHtml = new WeakMap<Element, string>();
 /** Under an answer: the compact stats with the full line on hover and when expanded, or how the turn ended. */
 function renderStatusLine(doc: Document, line: Element, turn: Turn): void {
   if (turn.stats === undefined) {
-    line.textContent = turn.status === 'cancelled' ? 'Cancelled.' : turn.status === 'failed' ? 'No answer: see the message above.' : '';
+    line.textContent = turn.status === 'cancelled' ? 'Cancelled.' : '';
     return;
   }
   const full = formatStats(turn.stats);
@@ -130,6 +132,9 @@ function updateTurn(article: HTMLElement, turn: Turn, altTextTarget: string | un
     actions.setAttribute('data-html', html);
   }
   renderStatusLine(article.ownerDocument, article.querySelector('.stats')!, turn);
+  const error = article.querySelector<HTMLElement>('.turn-error')!;
+  error.hidden = turn.error === undefined;
+  error.textContent = turn.error === undefined ? '' : [turn.error.message, turn.error.hint].filter((part) => part !== undefined).join(' ');
 }
 
 /** Updates turns in place, keyed by id, so streaming does not re-render the whole conversation. */
@@ -142,7 +147,7 @@ export function renderTurns(doc: Document, state: PanelState): void {
       article = doc.createElement('article');
       article.className = 'turn';
       article.dataset.turnId = turn.id;
-      article.innerHTML = '<p class="question"></p><div class="answer-text"></div><div class="turn-footer"><div class="stats"></div><div class="turn-actions"></div></div>';
+      article.innerHTML = '<p class="question"></p><div class="answer-text"></div><p class="turn-error" role="alert" hidden></p><div class="turn-footer"><div class="stats"></div><div class="turn-actions"></div></div>';
     }
     updateTurn(article, turn, state.altTextTarget);
     return article;
@@ -225,9 +230,10 @@ export function renderError(doc: Document, error: PanelError | undefined): void 
 }
 
 export function renderControls(doc: Document, state: PanelState, hasImage: boolean): void {
-  setDisabled(byId(doc, 'ask-button'), state.busy || !hasImage);
+  const cannotAsk = state.busy || !hasImage || state.imageUnreadable === true;
+  setDisabled(byId(doc, 'ask-button'), cannotAsk);
   setDisabled(byId(doc, 'cancel-button'), !state.busy);
-  for (const preset of doc.querySelectorAll('[data-preset]')) setDisabled(preset, state.busy || !hasImage);
+  for (const preset of doc.querySelectorAll('[data-preset]')) setDisabled(preset, cannotAsk);
   byId(doc, 'progress').textContent = state.progress ?? '';
 }
 

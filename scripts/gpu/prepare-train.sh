@@ -34,7 +34,10 @@ echo "vocabulary: $vocab pieces from $samples samples per family in $((SECONDS -
 
 du -ah "$carry" | sort -h | tail -4
 total=$(du -sb "$carry" | cut -f1)
-tree=$(git ls-files -co --exclude-standard -z | du -cb --files0-from=- | tail -1 | cut -f1)
+tree=0
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  tree=$(git ls-files -co --exclude-standard -z | du -cb --files0-from=- | tail -1 | cut -f1)
+fi
 echo "carry $((total / 1048576)) MiB + working tree $((tree / 1048576)) MiB (the device tool takes 64 MiB in all)"
 [ $((total + tree)) -lt $((64 * 1048576)) ] || { echo "too large for one call" >&2; exit 1; }
 cat <<CALL

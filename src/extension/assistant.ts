@@ -5,7 +5,7 @@ import type { RuntimeConfig } from '../common/protocol.ts';
 import { ocrContextNote } from '../common/stats.ts';
 import { RuntimeCancelledError, RuntimeRequestError } from '../host/client.ts';
 import { EditorActions } from './editor-actions.ts';
-import { describeError, UserError } from './errors.ts';
+import { describeError, isImageProblem, UserError } from './errors.ts';
 import { checkImageSize, fromDataUrl, isImageMimeType, toDataUrl } from './image-files.ts';
 import { readImageFile, uriName } from './image-sources.ts';
 import { formatAltText } from './markdown-images.ts';
@@ -42,14 +42,22 @@ export class Assistant implements vscode.Disposable {
     this.postState();
   }
 
+  /**
+   * An image that could not be opened (a remote link, a missing file) replaces the one shown, so its
+   * error never sits under an unrelated earlier image.
+   */
+  showOpenFailure(error: unknown, subject: string): void {
+    this.asking?.abort();
+    this.endRuntimeConversation(this.session.setImage(undefined));
+    this.postImage();
+    this.showError(error, subject);
+  }
+
   /** Puts an image in the panel (a new conversation) and inspects it; false when that failed (the panel says why). */
   async openImage(image: SessionImage): Promise<boolean> {
     this.asking?.abort();
-    const previous = this.session.setImage(image);
+    this.endRuntimeConversation(this.session.setImage(image));
     this.log(`image: ${image.name} (${image.mimeType}, ${image.bytes.byteLength} bytes)`);
-    if (previous !== undefined && this.runtime.status.state !== 'stopped') {
-      this.runtime.request({ kind: 'endConversation', conversationId: previous }).catch((error: unknown) => this.log(`endConversation: ${String(error)}`));
-    }
     this.panel.show();
     this.postImage();
     this.postState();
@@ -64,9 +72,17 @@ export class Assistant implements vscode.Disposable {
       this.postState();
       return true;
     } catch (error) {
-      if (this.session.image === image) this.showError(error, image.name);
+      if (this.session.image !== image) return false;
+      this.session.unreadable = isImageProblem(error);
+      this.showError(error, image.name);
       return false;
     }
+  }
+
+  /** Frees the runtime's memory of a conversation that is over. */
+  private endRuntimeConversation(conversationId: string | undefined): void {
+    if (conversationId === undefined || this.runtime.status.state === 'stopped') return;
+    this.runtime.request({ kind: 'endConversation', conversationId }).catch((error: unknown) => this.log(`endConversation: ${String(error)}`));
   }
 
   async openFile(uri: vscode.Uri): Promise<boolean> {
@@ -74,7 +90,7 @@ export class Assistant implements vscode.Disposable {
     try {
       image = await readImageFile(uri);
     } catch (error) {
-      this.showError(error, uriName(uri));
+      this.showOpenFailure(error, uriName(uri));
       return false;
     }
     return this.openImage(image);
@@ -90,7 +106,7 @@ export class Assistant implements vscode.Disposable {
       this.showError(new UserError('There is no image to ask about.', 'Paste or drop an image into the panel, or run "InfiMM-HD: Ask About Image".'));
       return undefined;
     }
-    if (this.session.busy) return undefined;
+    if (this.session.busy || this.session.unreadable) return undefined;
     const turn = this.session.startTurn(question);
     const abort = new AbortController();
     this.asking = abort;

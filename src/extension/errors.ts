@@ -42,13 +42,18 @@ function fileErrorCode(error: unknown): string | undefined {
   return typeof error.code === 'string' && error.code in FILE_ERRORS ? error.code : undefined;
 }
 
+/** True when the runtime refused the image itself (damaged, not an image, too large), not the model or the host. */
+export function isImageProblem(error: unknown): boolean {
+  return error instanceof RuntimeRequestError && (error.info.code === 'bad-image' || error.info.code === 'image-too-large');
+}
+
 /** The user-facing description of an error; `subject` names the file or image involved, if any. */
 export function describeError(error: unknown, subject?: string): PanelError {
   if (error instanceof UserError) return error.hint === undefined ? { message: error.message } : { message: error.message, hint: error.hint };
   if (error instanceof RuntimeRequestError) {
     // The runtime speaks of "the image"; the user needs to know which one.
-    const { message, code } = error.info;
-    const aboutImage = code === 'bad-image' || code === 'image-too-large';
+    const { message } = error.info;
+    const aboutImage = isImageProblem(error);
     return {
       message: !aboutImage || subject === undefined || message.includes(subject) ? message : `${subject}: ${message}`,
       hint: error.info.hint ?? RUNTIME_HINTS[error.info.code],

@@ -102,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): void {
     try {
       return await readLinkedImage(document, link);
     } catch (error) {
-      assistant.showError(error, link.url);
+      assistant.showOpenFailure(error, link.url);
       return undefined;
     }
   };

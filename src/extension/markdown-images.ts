@@ -55,6 +55,11 @@ export function findImageLinks(markdown: string): MarkdownImageLink[] {
   return links;
 }
 
+/** The links that get CodeLenses: remote images are never read, so a lens there could only fail. */
+export function linksWithLenses(markdown: string): MarkdownImageLink[] {
+  return findImageLinks(markdown).filter((link) => !isRemoteUrl(link.url));
+}
+
 /** The link with this URL nearest to where it was, after the user may have edited the document. */
 export function findLinkAgain(markdown: string, url: string, near: number): MarkdownImageLink | undefined {
   let best: MarkdownImageLink | undefined;
@@ -71,6 +76,11 @@ export type ImageTarget =
   | { kind: 'remote'; url: string }
   | { kind: 'unsupported'; reason: string };
 
+/** A web link: never fetched, so nothing leaves the machine. */
+export function isRemoteUrl(url: string): boolean {
+  return /^(https?:)?\/\//i.test(url.trim());
+}
+
 /**
  * Where a link points, resolved like the Markdown preview does: relative to the document, and
  * `/path` relative to the workspace folder. URI strings keep remote workspaces (vscode-remote:) working.
@@ -78,7 +88,7 @@ export type ImageTarget =
 export function resolveImageTarget(url: string, documentUri: string, workspaceFolderUri?: string): ImageTarget {
   const trimmed = url.trim();
   if (trimmed === '') return { kind: 'unsupported', reason: 'the link has no destination' };
-  if (/^(https?:)?\/\//i.test(trimmed)) return { kind: 'remote', url: trimmed };
+  if (isRemoteUrl(trimmed)) return { kind: 'remote', url: trimmed };
   if (/^data:image\//i.test(trimmed)) return { kind: 'data', dataUrl: trimmed };
   const rootRelative = trimmed.startsWith('/') && workspaceFolderUri !== undefined;
   let resolved: URL;

@@ -1,10 +1,10 @@
-// CodeLenses above Markdown image links: describe the diagram, or write its alt text.
+// CodeLenses above local Markdown image links: describe the diagram, or write its alt text.
 import * as vscode from 'vscode';
-import { findImageLinks } from './markdown-images.ts';
+import { linksWithLenses } from './markdown-images.ts';
 
 export class ImageLinkLenses implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    return findImageLinks(document.getText()).flatMap((link) => {
+    return linksWithLenses(document.getText()).flatMap((link) => {
       const range = new vscode.Range(document.positionAt(link.start), document.positionAt(link.end));
       const args = [document.uri, link.start];
       return [

@@ -40,6 +40,8 @@ export interface Turn {
   answer: string;
   status: TurnStatus;
   stats?: AnswerStats;
+  /** Why this turn failed; it stays with the turn and goes when the conversation does. */
+  error?: PanelError;
 }
 
 /** What the user reads: plain words and the next step. */
@@ -56,6 +58,8 @@ export type OcrView =
 
 export interface PanelState {
   imageName?: string;
+  /** The runtime cannot read the image: nothing can be asked about it. */
+  imageUnreadable?: boolean;
   /** From the runtime's 'inspect': the size the model sees and its tile grid. */
   imageSize?: { width: number; height: number };
   grid?: TileGrid;
@@ -67,6 +71,7 @@ export interface PanelState {
   ocrEnabled: boolean;
   /** Set when the image came from a Markdown image link whose alt text can be filled. */
   altTextTarget?: string;
+  /** About the image or the attempt to open one; cleared when the image changes. */
   error?: PanelError;
 }
 

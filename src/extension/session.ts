@@ -27,12 +27,15 @@ export class Session {
   busy = false;
   progress: string | undefined;
   error: PanelError | undefined;
+  /** The runtime could not read the image: asking is pointless until another one is opened. */
+  unreadable = false;
   private conversation: { id: string; generation: number } | undefined;
 
   /** A new image starts a new conversation; the previous one is returned so the runtime can free it. */
-  setImage(image: SessionImage): string | undefined {
+  setImage(image: SessionImage | undefined): string | undefined {
     const previous = this.conversation?.id;
     this.image = image;
+    this.unreadable = false;
     this.info = undefined;
     this.turns = [];
     this.ocr = { status: 'idle' };
@@ -64,7 +67,6 @@ export class Session {
     const turn: Turn = { id: randomUUID(), question, answer: '', status: 'waiting' };
     this.turns.push(turn);
     this.busy = true;
-    this.error = undefined;
     return turn;
   }
 
@@ -81,11 +83,13 @@ export class Session {
     this.settle();
   }
 
-  /** The turn keeps what streamed so far; earlier turns and the conversation stay. */
+  /** The turn keeps what streamed so far and its own error; earlier turns and the conversation stay. */
   endTurn(turnId: string, status: 'cancelled' | 'failed', error?: PanelError): void {
     const turn = this.turn(turnId);
-    if (turn !== undefined) turn.status = status;
-    this.error = error;
+    if (turn !== undefined) {
+      turn.status = status;
+      if (error !== undefined) turn.error = error;
+    }
     this.settle();
   }
 
@@ -105,6 +109,7 @@ export class Session {
       ocrEnabled: options.ocrEnabled,
     };
     if (this.image !== undefined) state.imageName = this.image.name;
+    if (this.unreadable) state.imageUnreadable = true;
     if (this.info !== undefined) {
       state.imageSize = { width: this.info.width, height: this.info.height };
       state.grid = this.info.grid;

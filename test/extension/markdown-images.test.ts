@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { altTextChange, altTextPreview, findImageLinks, findLinkAgain, formatAltText, resolveImageTarget } from '../../src/extension/markdown-images.ts';
+import { altTextChange, altTextPreview, findImageLinks, findLinkAgain, formatAltText, linksWithLenses, resolveImageTarget } from '../../src/extension/markdown-images.ts';
 
 const doc = [
   '# Title',
@@ -99,4 +99,9 @@ test('alt text: an empty label is filled, existing alt text is replaced only thr
     message: 'Replace the alt text of the image link to ui-screenshot.png?',
     detail: 'Now: settings screen\nNew: yes',
   });
+});
+
+test('remote image links get no CodeLens: they are never read', () => {
+  assert.deepEqual(linksWithLenses(doc).map((l) => l.url), ['img/arch.png', 'my diagram.drawio.svg', 'b.png', './logo.png']);
+  assert.deepEqual(linksWithLenses('![a](//cdn.example.org/a.png) ![b](HTTP://x/b.png) ![c](c.png)').map((l) => l.url), ['c.png']);
 });

@@ -54,7 +54,7 @@ test('streaming text accumulates; the done result is authoritative', () => {
   assert.deepEqual([turn.answer, turn.status, session.busy], ['A form.', 'done', false]);
 });
 
-test('a failure keeps earlier turns, the partial answer and the conversation, and shows the error', () => {
+test('a failure keeps earlier turns, the partial answer and the conversation; the error belongs to its turn', () => {
   const session = new Session();
   session.setImage(image());
   const { id } = session.nextConversation(0);
@@ -67,9 +67,24 @@ test('a failure keeps earlier turns, the partial answer and the conversation, an
   assert.equal(session.busy, false);
   assert.equal(session.nextConversation(0).id, id);
   const state = session.toState({ ocrEnabled: true });
-  assert.equal(state.error?.message, 'The runtime stopped.');
-  session.startTurn('third');
-  assert.equal(session.toState({ ocrEnabled: true }).error, undefined, 'asking again clears the error');
+  assert.equal(state.turns[1]?.error?.message, 'The runtime stopped.');
+  assert.equal(state.turns[0]?.error, undefined);
+  assert.equal(state.error, undefined, 'not a panel-wide error that would outlive the turn');
+});
+
+test('errors and an unreadable image go with the image: a new image, or none, clears them', () => {
+  const session = new Session();
+  session.setImage(image('broken.png'));
+  session.unreadable = true;
+  session.error = { message: 'broken.png could not be read.' };
+  assert.equal(session.toState({ ocrEnabled: true }).imageUnreadable, true);
+  session.setImage(image('fine.png'));
+  assert.deepEqual([session.unreadable, session.error], [false, undefined]);
+  session.setImage(undefined);
+  session.error = { message: 'https://example.org/a.png is not fetched.' };
+  const state = session.toState({ ocrEnabled: true });
+  assert.equal(state.imageName, undefined, 'the failed link does not sit under the earlier image');
+  assert.match(state.error?.message ?? '', /not fetched/);
 });
 
 test('a cancelled answer is marked cancelled, whether the runtime or the user stopped it', () => {

@@ -155,13 +155,29 @@ test('errors show in the alert box with the next step, and clear', () => {
   assert.equal(box.hidden, true);
 });
 
-test('a failed or cancelled turn keeps its partial answer and says what happened', () => {
+test('a failed or cancelled turn keeps its partial answer; a failure shows its error inside the turn', () => {
   const doc = panel();
-  renderState(doc, baseState({ turns: [{ id: 'a', question: 'q', answer: 'Partial', status: 'cancelled' }, { id: 'b', question: 'q2', answer: '', status: 'failed' }] }), true);
+  const failed = { id: 'b', question: 'q2', answer: '', status: 'failed' as const, error: { message: 'The runtime stopped.', hint: 'Ask again.' } };
+  renderState(doc, baseState({ turns: [{ id: 'a', question: 'q', answer: 'Partial', status: 'cancelled' }, failed] }), true);
   const turns = doc.querySelectorAll('.turn');
   assert.equal(turns[0]!.querySelector('.answer-text')?.textContent?.trim(), 'Partial');
   assert.equal(turns[0]!.querySelector('.stats')?.textContent, 'Cancelled.');
-  assert.match(turns[1]!.querySelector('.stats')?.textContent ?? '', /see the message above/);
+  assert.equal(turns[0]!.querySelector<HTMLElement>('.turn-error')!.hidden, true);
+  const error = turns[1]!.querySelector<HTMLElement>('.turn-error')!;
+  assert.deepEqual([error.hidden, error.getAttribute('role'), error.textContent], [false, 'alert', 'The runtime stopped. Ask again.']);
+  assert.equal(doc.getElementById('error')!.hidden, true);
+});
+
+test('an image the runtime cannot read: Ask and presets disabled, and no "cannot display" note', () => {
+  const doc = panel();
+  renderImage(doc, { name: 'broken.png', dataUrl: 'data:image/png;base64,AAAA' });
+  renderState(doc, baseState({ imageName: 'broken.png', imageUnreadable: true, error: { message: 'broken.png could not be read.' } }), true);
+  assert.equal(doc.getElementById('ask-button')!.hasAttribute('disabled'), true);
+  assert.equal(doc.querySelector('[data-preset="describe"]')!.hasAttribute('disabled'), true);
+  assert.equal(doc.getElementById('image-frame')!.classList.contains('unreadable'), true);
+  renderState(doc, baseState({ imageName: 'fine.png' }), true);
+  assert.equal(doc.getElementById('ask-button')!.hasAttribute('disabled'), false);
+  assert.equal(doc.getElementById('image-frame')!.classList.contains('unreadable'), false);
 });
 
 test('"Insert as Alt Text" appears only for images from a Markdown link', () => {
