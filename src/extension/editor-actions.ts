@@ -2,6 +2,7 @@
 // and fill the alt text of the Markdown link an image came from.
 import * as vscode from 'vscode';
 import { UserError } from './errors.ts';
+import { asWholeLines } from './line-insert.ts';
 import { altTextChange, altTextPreview, findLinkAgain } from './markdown-images.ts';
 import type { MarkdownOrigin } from './session.ts';
 
@@ -16,6 +17,7 @@ export class EditorActions implements vscode.Disposable {
 
   constructor(private readonly log: (line: string) => void) {}
 
+  /** Inserts as whole lines at each cursor's line (see line-insert.ts). */
   async insertAtCursor(text: string): Promise<void> {
     const editor = this.lastEditor;
     if (editor === undefined || editor.document.isClosed) {
@@ -24,8 +26,15 @@ export class EditorActions implements vscode.Disposable {
       return;
     }
     const shown = await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+    const eol = shown.document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    const cursorLines = new Set(shown.selections.map((selection) => selection.active.line));
     await shown.edit((edit) => {
-      for (const selection of shown.selections) edit.replace(selection, text);
+      for (const number of cursorLines) {
+        const line = shown.document.lineAt(number);
+        const insertion = asWholeLines(text, line.text, eol);
+        if (insertion.replaceLine) edit.replace(line.range, insertion.text);
+        else edit.insert(line.range.start, insertion.text);
+      }
     });
     this.log(`insert: ${text.length} characters into ${editor.document.uri.toString()}`);
   }
