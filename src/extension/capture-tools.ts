@@ -3,6 +3,12 @@
 
 export type CaptureMode = 'region' | 'screen';
 
+/**
+ * In a remote window the extension runs on the remote machine, which cannot see the user's screen.
+ * Short, so the notification shows it whole; the remote's name (often a host:port) means nothing here.
+ */
+export const REMOTE_CAPTURE_MESSAGE = 'InfiMM-HD: in a remote window, take the screenshot on your computer and paste it into the panel (Ctrl+V or ⌘V).';
+
 export interface CaptureEnvironment {
   platform: NodeJS.Platform;
   /** Whether a program is on PATH. */

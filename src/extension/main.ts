@@ -3,12 +3,12 @@
 import * as vscode from 'vscode';
 import { Assistant } from './assistant.ts';
 import { captureScreenshot, type CaptureOutcome } from './capture.ts';
-import type { CaptureMode } from './capture-tools.ts';
+import { REMOTE_CAPTURE_MESSAGE, type CaptureMode } from './capture-tools.ts';
 import { EditorActions } from './editor-actions.ts';
 import { describeError, UserError } from './errors.ts';
 import { activeImagePreview, linkAt, pickImageFile, readLinkedImage } from './image-sources.ts';
 import { ImageLinkLenses } from './markdown-lens.ts';
-import type { PresetId } from './panel-protocol.ts';
+import { PRESET_IDS, type PresetId } from './panel-protocol.ts';
 import { RuntimeManager } from './runtime-manager.ts';
 import type { SessionImage } from './session.ts';
 import { readSettings, saveModelPath, SECTION } from './settings-source.ts';
@@ -42,9 +42,10 @@ export function activate(context: vscode.ExtensionContext): void {
   statusItem.name = 'InfiMM-HD';
   statusItem.command = 'infimmHd.openPanel';
   const updateStatus = () => {
-    const { text, tooltip } = statusText(manager.status, { dir: settings.runtime.modelDir, source: settings.modelSource });
+    const { text, tooltip, label } = statusText(manager.status, { dir: settings.runtime.modelDir, source: settings.modelSource });
     statusItem.text = text;
     statusItem.tooltip = tooltip;
+    statusItem.accessibilityInformation = { label, role: 'button' };
   };
   updateStatus();
   statusItem.show();
@@ -117,9 +118,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const capture = async (): Promise<void> => {
     if (vscode.env.remoteName !== undefined) {
       assistant.showPanel();
-      void vscode.window.showInformationMessage(
-        `InfiMM-HD: screenshots would be taken on the ${vscode.env.remoteName} machine the extension runs on, not on yours. Paste (Ctrl+V) or drop a screenshot into the panel instead.`,
-      );
+      void vscode.window.showInformationMessage(REMOTE_CAPTURE_MESSAGE);
       return;
     }
     const modes: (vscode.QuickPickItem & { mode: CaptureMode })[] = [
@@ -164,15 +163,19 @@ export function activate(context: vscode.ExtensionContext): void {
     editors,
     assistant,
     { dispose: unsubscribeStatus },
-    command('infimmHd.askAboutImage', (uri?: vscode.Uri) => askAbout(uri instanceof vscode.Uri ? uri : undefined)),
-    command('infimmHd.describeDiagram', async (target?: unknown, offset?: unknown) => {
-      // A CodeLens passes (document, offset); the Markdown editor menu passes the document; the Explorer an image.
+    command('infimmHd.askAboutImage', async (target?: unknown, offset?: unknown, preset?: unknown) => {
+      // A CodeLens passes (document, offset, preset); the Explorer and the image preview pass the image.
+      if (typeof offset !== 'number') return askAbout(target instanceof vscode.Uri ? target : undefined);
+      const image = await markdownImage(target, offset);
+      if (image !== undefined) await askAbout(image, PRESET_IDS.find((id) => id === preset) ?? 'describe');
+    }),
+    command('infimmHd.describeDiagram', async (target?: unknown) => {
+      // The Markdown editor menu passes the document; the Explorer an image.
       const editor = vscode.window.activeTextEditor;
       const markdownEditor = editor?.document.languageId === 'markdown' ? editor.document.uri.toString() : undefined;
-      const onMarkdownLink =
-        typeof offset === 'number' || (markdownEditor !== undefined && (target === undefined || (target instanceof vscode.Uri && target.toString() === markdownEditor)));
+      const onMarkdownLink = markdownEditor !== undefined && (target === undefined || (target instanceof vscode.Uri && target.toString() === markdownEditor));
       if (!onMarkdownLink) return askAbout(target instanceof vscode.Uri ? target : undefined, 'describe-diagram');
-      const image = await markdownImage(target, offset);
+      const image = await markdownImage(undefined, undefined);
       if (image !== undefined) await askAbout(image, 'describe-diagram');
     }),
     command('infimmHd.insertAltText', async (target?: unknown, offset?: unknown) => {

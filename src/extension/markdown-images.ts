@@ -1,6 +1,7 @@
 // Finds image links in Markdown and fills their alt text. Pure: offsets into the text, URIs as strings.
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import type { Nodes } from 'mdast';
+import type { PresetId } from './panel-protocol.ts';
 
 export interface MarkdownImageLink {
   /** Offsets of the whole link `![alt](url)` in the document text. */
@@ -54,6 +55,23 @@ export function findImageLinks(markdown: string): MarkdownImageLink[] {
   }
   return links;
 }
+
+export type ImageLinkKind = 'screenshot' | 'diagram' | 'image';
+
+/** What a linked image most likely shows, from its file name and alt text, so its CodeLens asks the fitting question. */
+export function imageLinkKind(link: Pick<MarkdownImageLink, 'url' | 'alt'>): ImageLinkKind {
+  const words = `${link.url} ${link.alt}`.toLowerCase();
+  if (/screen|capture|\bui\b|window|dialog/.test(words)) return 'screenshot';
+  if (/diagram|drawio|\.dio\b|flow|chart|graph|architecture|uml|sequence|\.svg\b/.test(words)) return 'diagram';
+  return 'image';
+}
+
+/** The CodeLens that asks about a link of each kind, with the preset it asks. */
+export const LINK_QUESTIONS: Record<ImageLinkKind, { title: string; preset: PresetId }> = {
+  screenshot: { title: 'Explain screenshot', preset: 'explain-ui' },
+  diagram: { title: 'Describe diagram', preset: 'describe-diagram' },
+  image: { title: 'Describe image', preset: 'describe' },
+};
 
 /** The links that get CodeLenses: remote images are never read, so a lens there could only fail. */
 export function linksWithLenses(markdown: string): MarkdownImageLink[] {

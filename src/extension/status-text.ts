@@ -4,6 +4,8 @@ import type { RuntimeStatus } from './runtime-manager.ts';
 export interface StatusText {
   text: string;
   tooltip: string;
+  /** What a screen reader says: words only, no icon names. */
+  label: string;
 }
 
 const STATES: Record<RuntimeStatus['state'], { icon: string; short: string; long: string }> = {
@@ -22,6 +24,7 @@ export function statusText(status: RuntimeStatus, model: { dir: string; source: 
   const parts = [`${icon} InfiMM-HD`, ...(status.provider === undefined ? [] : [status.provider]), short];
   return {
     text: parts.join(' · '),
+    label: `InfiMM-HD runtime: ${status.provider === undefined ? long : `${long}, on ${status.provider}`}`,
     tooltip: [
       `InfiMM-HD runtime: ${long}`,
       `Model: ${status.model ?? 'not loaded'} (${model.dir}, from ${model.source})`,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CAPTURE_PROGRAMS, planCapture, type CaptureEnvironment } from '../../src/extension/capture-tools.ts';
+import { CAPTURE_PROGRAMS, planCapture, REMOTE_CAPTURE_MESSAGE, type CaptureEnvironment } from '../../src/extension/capture-tools.ts';
 
 const env = (platform: NodeJS.Platform, programs: string[], extra: Partial<CaptureEnvironment> = {}): CaptureEnvironment => ({
   platform,
@@ -93,4 +93,10 @@ test('every program the planner may ask about is listed for the lookup', () => {
     planCapture({ platform, has: (p) => (asked.add(p), false), wayland: false, desktop: '' }, 'region', 'x');
   }
   for (const program of asked) assert.ok(CAPTURE_PROGRAMS.includes(program), program);
+});
+
+test('in a remote window the message is short and says what to do, not which machine it is', () => {
+  assert.ok(REMOTE_CAPTURE_MESSAGE.length <= 120, `${REMOTE_CAPTURE_MESSAGE.length} characters: a notification would cut it off`);
+  assert.match(REMOTE_CAPTURE_MESSAGE, /paste it into the panel/);
+  assert.doesNotMatch(REMOTE_CAPTURE_MESSAGE, /machine|\d+\.\d+\.\d+/);
 });

@@ -5,6 +5,8 @@ import { IMAGE_EXTENSIONS } from '../../src/extension/image-files.ts';
 import { SETTING_KEYS, resolveSettings } from '../../src/extension/settings.ts';
 
 interface Manifest {
+  name: string;
+  publisher: string;
   main: string;
   icon: string;
   engines: { vscode: string };
@@ -14,7 +16,7 @@ interface Manifest {
   contributes: {
     commands: { command: string; title: string; category: string }[];
     menus: Record<string, { command: string; when?: string }[]>;
-    configuration: { properties: Record<string, { default: unknown; enum?: string[] }> };
+    configuration: { title: string; properties: Record<string, { default: unknown; enum?: string[] }> };
   };
 }
 
@@ -82,4 +84,21 @@ test('the entry point is the bundle, and the icon and panel assets exist', () =>
   assert.ok(existsSync(manifest.icon));
   assert.ok(existsSync('media/panel.css'));
   assert.ok(manifest.activationEvents.includes('onLanguage:markdown'));
+});
+
+test('settings show as "Model Path" under the "InfiMM-HD" section, not as "Infimm Hd: Model Path"', () => {
+  assert.equal(manifest.contributes.configuration.title, 'InfiMM-HD');
+  // VS Code's settings editor drops a setting's prefix from its label when a part of the extension id,
+  // hyphens removed, equals that prefix (settingKeyToDisplayFormat's trimCategoryForGroup).
+  const idParts = [manifest.publisher, manifest.name].map((part) => part.replace(/-/g, '').toLowerCase());
+  for (const key of Object.keys(manifest.contributes.configuration.properties)) {
+    const prefix = key.slice(0, key.lastIndexOf('.')).split('.')[0]!.toLowerCase();
+    assert.ok(idParts.includes(prefix), `${key}: its label would start with "${prefix}"`);
+  }
+});
+
+test('no project .npmrc: npm would warn on every command about an unknown config; allowScripts skips onnxruntime-node\'s GPU download', () => {
+  assert.equal(existsSync('.npmrc'), false);
+  const { allowScripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { allowScripts: Record<string, boolean> };
+  assert.equal(allowScripts['onnxruntime-node'], false);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { altTextChange, altTextPreview, findImageLinks, findLinkAgain, formatAltText, linksWithLenses, resolveImageTarget } from '../../src/extension/markdown-images.ts';
+import { altTextChange, altTextPreview, findImageLinks, findLinkAgain, formatAltText, imageLinkKind, LINK_QUESTIONS, linksWithLenses, resolveImageTarget } from '../../src/extension/markdown-images.ts';
 
 const doc = [
   '# Title',
@@ -104,4 +104,13 @@ test('alt text: an empty label is filled, existing alt text is replaced only thr
 test('remote image links get no CodeLens: they are never read', () => {
   assert.deepEqual(linksWithLenses(doc).map((l) => l.url), ['img/arch.png', 'my diagram.drawio.svg', 'b.png', './logo.png']);
   assert.deepEqual(linksWithLenses('![a](//cdn.example.org/a.png) ![b](HTTP://x/b.png) ![c](c.png)').map((l) => l.url), ['c.png']);
+});
+
+test('each CodeLens asks the question that fits what the link likely shows', () => {
+  const lens = (url: string, alt = '') => LINK_QUESTIONS[imageLinkKind({ url, alt })];
+  assert.deepEqual(lens('ui-screenshot.png', 'settings screen'), { title: 'Explain screenshot', preset: 'explain-ui' });
+  assert.deepEqual(lens('img/capture-2024.png'), { title: 'Explain screenshot', preset: 'explain-ui' });
+  assert.deepEqual(lens('diagram.png'), { title: 'Describe diagram', preset: 'describe-diagram' });
+  assert.deepEqual(lens('flow.drawio.svg'), { title: 'Describe diagram', preset: 'describe-diagram' });
+  assert.deepEqual(lens('team-photo.jpg', 'our team'), { title: 'Describe image', preset: 'describe' });
 });

@@ -18,3 +18,8 @@ test('the tooltip names the model, where its folder came from and the provider',
   assert.match(tooltip, /Execution provider: cpu/);
   assert.match(statusText({ state: 'stopped' }, model).tooltip, /starts on first use/);
 });
+
+test('the accessible name is words only, without icon names', () => {
+  assert.equal(statusText({ state: 'stopped' }, model).label, 'InfiMM-HD runtime: not running (starts on first use)');
+  assert.equal(statusText({ state: 'ready', model: 'm', provider: 'cpu' }, model).label, 'InfiMM-HD runtime: ready, on cpu');
+});
