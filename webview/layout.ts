@@ -5,6 +5,7 @@ import { buttonHtml, tabsHtml } from './toolkit.ts';
 // The conversation scrolls; the composer (presets, question, Ask) stays pinned to the bottom edge.
 const answerView = `
   <div class="column">
+    <p id="conversation-note" class="note" role="status" hidden></p>
     <div id="answer" role="log" aria-live="polite" aria-label="Conversation"></div>
     <div id="composer">
       <div class="presets" role="group" aria-label="Preset questions">

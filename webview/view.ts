@@ -238,6 +238,9 @@ export function renderControls(doc: Document, state: PanelState, hasImage: boole
 }
 
 export function renderState(doc: Document, state: PanelState, hasImage: boolean): void {
+  const note = byId(doc, 'conversation-note');
+  note.hidden = state.conversationNote === undefined;
+  note.textContent = state.conversationNote ?? '';
   renderGrid(doc, state);
   renderTurns(doc, state);
   renderOcr(doc, state, hasImage);

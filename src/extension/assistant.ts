@@ -53,7 +53,7 @@ export class Assistant implements vscode.Disposable {
     this.showError(error, subject);
   }
 
-  /** Puts an image in the panel (a new conversation) and inspects it; false when that failed (the panel says why). */
+  /** Puts an image in the panel (its own conversation, resumed if it was shown before) and inspects it; false when that failed (the panel says why). */
   async openImage(image: SessionImage): Promise<boolean> {
     this.asking?.abort();
     this.endRuntimeConversation(this.session.setImage(image));
@@ -79,10 +79,12 @@ export class Assistant implements vscode.Disposable {
     }
   }
 
-  /** Frees the runtime's memory of a conversation that is over. */
-  private endRuntimeConversation(conversationId: string | undefined): void {
-    if (conversationId === undefined || this.runtime.status.state === 'stopped') return;
-    this.runtime.request({ kind: 'endConversation', conversationId }).catch((error: unknown) => this.log(`endConversation: ${String(error)}`));
+  /** Frees the runtime's memory of conversations the session no longer keeps. */
+  private endRuntimeConversation(conversationIds: string[]): void {
+    if (this.runtime.status.state === 'stopped') return;
+    for (const conversationId of conversationIds) {
+      this.runtime.request({ kind: 'endConversation', conversationId }).catch((error: unknown) => this.log(`endConversation: ${String(error)}`));
+    }
   }
 
   async openFile(uri: vscode.Uri): Promise<boolean> {

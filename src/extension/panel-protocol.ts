@@ -63,6 +63,8 @@ export interface PanelState {
   /** From the runtime's 'inspect': the size the model sees and its tile grid. */
   imageSize?: { width: number; height: number };
   grid?: TileGrid;
+  /** After the image changed: a new conversation, or one resumed from earlier in the session. */
+  conversationNote?: string;
   turns: Turn[];
   busy: boolean;
   /** A line about what the runtime is doing (loading the model, encoding the image…). */

@@ -1,6 +1,6 @@
 // The panel's conversation about one image: pure state, so what survives errors, cancels and
 // runtime restarts is testable without VS Code or a model.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AnswerStats, ImageInfo, OcrResult } from '../common/protocol.ts';
 import type { OcrView, PanelError, PanelState, Turn } from './panel-protocol.ts';
 
@@ -19,6 +19,22 @@ export interface SessionImage {
   markdown?: MarkdownOrigin;
 }
 
+/** What is kept of a conversation while another image is shown. */
+interface Kept {
+  name: string;
+  turns: Turn[];
+  ocr: OcrView;
+  conversation: { id: string; generation: number } | undefined;
+}
+
+/**
+ * Conversations kept besides the current one. Each holds a conversation in the runtime (its image
+ * memory and KV cache); the runtime keeps 8, so these stay within its limit and are never dropped there.
+ */
+const MAX_KEPT = 4;
+
+const imageKey = (image: SessionImage) => createHash('sha256').update(image.bytes).digest('hex');
+
 export class Session {
   image: SessionImage | undefined;
   info: ImageInfo | undefined;
@@ -29,20 +45,53 @@ export class Session {
   error: PanelError | undefined;
   /** The runtime could not read the image: asking is pointless until another one is opened. */
   unreadable = false;
+  /** Shown above the turns after the image changed: whether this is a new conversation or one resumed. */
+  conversationNote: string | undefined;
   private conversation: { id: string; generation: number } | undefined;
+  private key: string | undefined;
+  /** Most recently left last. */
+  private readonly kept = new Map<string, Kept>();
 
-  /** A new image starts a new conversation; the previous one is returned so the runtime can free it. */
-  setImage(image: SessionImage | undefined): string | undefined {
-    const previous = this.conversation?.id;
+  /**
+   * Shows another image (or none). The conversation about the previous image is kept, and one kept
+   * for this image comes back; returns the runtime conversations dropped to stay within MAX_KEPT.
+   */
+  setImage(image: SessionImage | undefined): string[] {
+    const previous = this.image;
+    const keepPrevious = previous !== undefined && this.key !== undefined && this.turns.length > 0;
+    if (keepPrevious) {
+      // An answer or OCR cut short by the switch stays as far as it got.
+      const turns = this.turns.map((turn): Turn => (turn.status === 'waiting' || turn.status === 'streaming' ? { ...turn, status: 'cancelled' } : turn));
+      const ocr: OcrView = this.ocr.status === 'running' ? { status: 'idle' } : this.ocr;
+      this.kept.delete(this.key!);
+      this.kept.set(this.key!, { name: previous.name, turns, ocr, conversation: this.conversation });
+    }
+    this.key = image === undefined ? undefined : imageKey(image);
+    const resumed = this.key === undefined ? undefined : this.kept.get(this.key);
+    if (this.key !== undefined) this.kept.delete(this.key);
     this.image = image;
     this.unreadable = false;
     this.info = undefined;
-    this.turns = [];
-    this.ocr = { status: 'idle' };
+    this.turns = resumed?.turns ?? [];
+    this.ocr = resumed?.ocr ?? { status: 'idle' };
+    this.conversation = resumed?.conversation;
     this.error = undefined;
     this.progress = undefined;
-    this.conversation = undefined;
-    return previous;
+    this.conversationNote =
+      image === undefined || previous === undefined
+        ? undefined
+        : resumed !== undefined
+          ? `Back to ${image.name}: its conversation continues.`
+          : keepPrevious
+            ? `New image, new conversation. The one about ${previous.name} is kept: open that image again to continue it.`
+            : 'New image, new conversation.';
+    const dropped: string[] = [];
+    for (const [key, kept] of this.kept) {
+      if (this.kept.size <= MAX_KEPT) break;
+      this.kept.delete(key);
+      if (kept.conversation !== undefined) dropped.push(kept.conversation.id);
+    }
+    return dropped;
   }
 
   /**
@@ -110,6 +159,7 @@ export class Session {
     };
     if (this.image !== undefined) state.imageName = this.image.name;
     if (this.unreadable) state.imageUnreadable = true;
+    if (this.conversationNote !== undefined) state.conversationNote = this.conversationNote;
     if (this.info !== undefined) {
       state.imageSize = { width: this.info.width, height: this.info.height };
       state.grid = this.info.grid;

@@ -32,14 +32,34 @@ test('after the runtime restarted, the next question starts a new conversation w
   assert.equal(after.restarted, true);
 });
 
-test('a new image ends the old conversation and clears the turns', () => {
+test('each image keeps its conversation: switching back restores the turns and the runtime conversation', () => {
   const session = new Session();
   session.setImage(image('a.png'));
   const { id } = session.nextConversation(0);
   session.finishTurn(session.startTurn('q').id, 'answer', stats());
-  assert.equal(session.setImage(image('b.png')), id, 'the caller frees the old conversation in the runtime');
+  assert.deepEqual(session.setImage({ ...image('b.png'), bytes: new Uint8Array([9]) }), [], 'nothing is freed: a.png is kept');
   assert.deepEqual(session.turns, []);
+  assert.match(session.toState({ ocrEnabled: true }).conversationNote ?? '', /^New image, new conversation\. The one about a\.png is kept/);
   assert.equal(session.nextConversation(0).sendImage, true);
+  session.setImage(image('a.png'));
+  assert.deepEqual(session.turns.map((t) => t.answer), ['answer']);
+  assert.equal(session.toState({ ocrEnabled: true }).conversationNote, 'Back to a.png: its conversation continues.');
+  assert.deepEqual(session.nextConversation(0), { id, sendImage: false, restarted: false }, 'the model still has its memory of a.png');
+});
+
+test('an answer cut short by switching images stays cancelled; past four kept conversations the oldest is freed', () => {
+  const session = new Session();
+  const ids: string[] = [];
+  const dropped: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    dropped.push(...session.setImage({ ...image(`${i}.png`), bytes: new Uint8Array([i]) }));
+    ids.push(session.nextConversation(0).id);
+    session.startTurn('q');
+  }
+  dropped.push(...session.setImage({ ...image('last.png'), bytes: new Uint8Array([99]) }));
+  assert.deepEqual(dropped, [ids[0], ids[1]], 'six left behind, four kept');
+  session.setImage({ ...image('5.png'), bytes: new Uint8Array([5]) });
+  assert.deepEqual(session.turns.map((t) => t.status), ['cancelled']);
 });
 
 test('streaming text accumulates; the done result is authoritative', () => {

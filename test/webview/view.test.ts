@@ -231,3 +231,12 @@ test('clearing the image hides the frame and shows the drop hint', () => {
   assert.equal(doc.getElementById('image-placeholder')!.hidden, false);
   assert.equal(doc.getElementById('image-view')!.hasAttribute('src'), false);
 });
+
+test('after the image changed, a note says whether the conversation is new or resumed', () => {
+  const doc = panel();
+  renderState(doc, baseState({ conversationNote: 'New image, new conversation.' }), true);
+  const note = doc.getElementById('conversation-note')!;
+  assert.deepEqual([note.hidden, note.textContent, note.getAttribute('role')], [false, 'New image, new conversation.', 'status']);
+  renderState(doc, baseState(), true);
+  assert.equal(note.hidden, true);
+});
