@@ -11,8 +11,14 @@ export const FILES = {
   screenshot: 'screenshot.png',
   diagram: 'diagram.png',
   corrupt: 'corrupt.png',
+  bmp: 'photo.bmp',
   markdown: 'notes.md',
+  remoteMarkdown: 'links.md',
 } as const;
+
+/** A Markdown file with a remote image link (never fetched) above a local one. */
+export const REMOTE_IMAGE_URL = 'https://example.org/logo.png';
+export const REMOTE_MARKDOWN = `# Links\n\n![logo](${REMOTE_IMAGE_URL})\n\n![](${FILES.diagram})\n`;
 
 /** The Markdown file's image link, before any alt text is inserted. */
 export const MARKDOWN_IMAGE_LINK = `![](${FILES.diagram})`;
@@ -63,6 +69,9 @@ export async function createWorkspace(context: BrowserContext, dir: string): Pro
   writeFileSync(join(dir, FILES.diagram), diagram);
   // A PNG signature followed by garbage: looks like an image by name and magic, fails to decode.
   writeFileSync(join(dir, FILES.corrupt), Buffer.concat([screenshot.subarray(0, 16), Buffer.alloc(512, 0x5a)]));
+  // "BM" and a BITMAPINFOHEADER size: a BMP by its bytes, which the extension does not offer to read.
+  writeFileSync(join(dir, FILES.bmp), Buffer.concat([Buffer.from('BM'), Buffer.alloc(12), Buffer.from([40, 0, 0, 0]), Buffer.alloc(40)]));
   writeFileSync(join(dir, FILES.markdown), MARKDOWN);
+  writeFileSync(join(dir, FILES.remoteMarkdown), REMOTE_MARKDOWN);
   return { screenshot, diagram };
 }
