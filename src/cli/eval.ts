@@ -1,9 +1,11 @@
-// npm run eval -- [--model DIR] [--samples N] [--keep DIR] [--ocr-context auto|on|off] [--modes single,dynamic,no-ocr]
+// npm run eval -- [--model DIR] [--samples N] [--keep DIR] [--ocr-context auto|on|off] [--modes dynamic,single,no-ocr]
+//                  [--checkpoint DIR]
 // Scores a model package on the held-out synthetic set through the runtime, as the editor runs it: the set and
 // the scoring come from python/infimm/train/evaluate.py, the answers from the runtime host. Modes: a 1×1 grid
 // (maxTiles 1: thumbnail + one tile) and the dynamic grid (maxTiles 16), both with OCR context as
 // --ocr-context says, and the ablation no-ocr: the dynamic grid without OCR context. Prints the table, and
-// leaves each image's OCR lines in ocr.json for the ablations evaluate.py makes in PyTorch.
+// leaves each image's OCR lines in ocr.json for the ablations evaluate.py makes in PyTorch: given the package's
+// checkpoint folder, the table also has the thumbnail alone and a blank image with the real image's OCR context.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,16 +43,17 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       model: { type: 'string', default: resolve(ROOT, 'models', 'default') },
-      samples: { type: 'string', default: '15' },
+      samples: { type: 'string', default: '12' },
+      checkpoint: { type: 'string' },
       keep: { type: 'string' },
       'ocr-context': { type: 'string', default: 'auto' },
-      modes: { type: 'string', default: 'single,dynamic' },
+      modes: { type: 'string', default: 'dynamic,single,no-ocr' },
     },
   });
   const ocrContext = values['ocr-context'] as OcrContextMode;
   const modes = values.modes.split(',');
   if (!OCR_CONTEXT.includes(ocrContext) || !modes.every((mode) => Object.hasOwn(MODES, mode))) {
-    console.error(`usage: npm run eval -- [--model DIR] [--samples N] [--keep DIR] [--ocr-context ${OCR_CONTEXT.join('|')}] [--modes ${Object.keys(MODES).join(',')}]`);
+    console.error(`usage: npm run eval -- [--model DIR] [--samples N] [--keep DIR] [--ocr-context ${OCR_CONTEXT.join('|')}] [--modes ${Object.keys(MODES).join(',')}] [--checkpoint DIR]`);
     return 2;
   }
   const dir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), 'infimm-eval-'));
@@ -87,7 +90,8 @@ async function main(): Promise<number> {
     }
     writeFileSync(join(dir, 'answers.json'), JSON.stringify(answers));
     writeFileSync(join(dir, 'ocr.json'), JSON.stringify(ocr));
-    process.stdout.write(python(['score', '--set', dir, ...(values.keep ? ['--json', join(dir, 'scored.json')] : [])]));
+    const ablations = values.checkpoint ? ['--checkpoint', resolve(values.checkpoint)] : [];
+    process.stdout.write(python(['score', '--set', dir, ...ablations, ...(values.keep ? ['--json', join(dir, 'scored.json')] : [])]));
     return 0;
   } finally {
     await client.dispose();

@@ -18,10 +18,11 @@ from infimm.data import FAMILIES, sample
 from infimm.model import InfiMMHD
 from infimm.reference import PRESETS, randomize
 from infimm.data.ocr import merge_close, rows, simulate
+from infimm.data.real_ocr import load_pool, pool_sample
 from infimm.ocr_context import HEADER
 from infimm.tokenization import InfimmTokenizer
 from infimm.train import batched, pipeline
-from infimm.train.examples import FORMATS, pad, transcription
+from infimm.train.examples import FORMATS, context_for, pad, transcription
 from infimm.train.views import make_views
 
 
@@ -115,8 +116,18 @@ def ocr():
         ids, _ = FORMATS["qa"](tokenizer, sample("ui", seed), random.Random(seed))
         with_context += any(ids[i:i + len(header)] == header for i in range(len(ids)))
     s = sample("ui", 0)
+    # A real-OCR pool: an image named <family>-<seed>.png and the lines `npm run ocr -- --json` gave for it.
+    sample("ui", 5).image.save(f"{folder}/ui-5.png")
+    with open(f"{folder}/ocr.jsonl", "w") as f:
+        f.write(json.dumps({"image": f"{folder}/ui-5.png", "text": "Read  by OCR", "box": [[4, 2], [60, 2], [60, 14], [4, 14]]}) + "\n")
+    pool = load_pool(folder)
+    pooled = pool_sample(pool[0])
+    context = context_for(tokenizer, pooled, random.Random(0), 1.0)
+    batch = pipeline.make_batch(tokenizer, pipeline.STAGES[2], range(0, 40), pool=pool)[0]
     return {"total": total, "exact": exact, "noisy": noisy, "with_context": with_context,
-            "transcription_has_title": s.qa[0].answer in transcription(s)}
+            "transcription_has_title": s.qa[0].answer in transcription(s), "pool_context": context,
+            "pooled_rows": sum(tokenizer.sp.decode([t for t in row.tolist() if t < tokenizer.end_of_chunk]).count("Read by OCR")
+                               for row in batch)}
 
 
 if __name__ == "__main__":

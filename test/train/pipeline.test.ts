@@ -54,16 +54,19 @@ test('batched training forward equals InfiMMHD.logits, and the image reaches onl
   assert.ok(r.views[0]! > 2, 'the first image should be cut into several tiles');
 });
 
-test('simulated OCR: exact without noise, wrong somewhere with it; training examples carry the OCR context', (t) => {
+test('simulated OCR: exact without noise, wrong somewhere with it; training examples carry the OCR context, real OCR lines from a pool', (t) => {
   if (!requireOrSkip(t, available(), WHAT)) return;
   const dir = mkdtempSync(join(tmpdir(), 'infimm-ocr-'));
   try {
-    const r = check<{ total: number; exact: number; noisy: number; with_context: number; transcription_has_title: boolean }>('ocr', dir);
+    const r = check<{ total: number; exact: number; noisy: number; with_context: number; transcription_has_title: boolean; pool_context: string; pooled_rows: number }>('ocr', dir);
     assert.equal(r.exact, r.total);
     assert.ok(r.noisy > r.total / 2, `only ${r.noisy} of ${r.total} noisy readings differ from the truth`);
     // 85% of short-question conversations have the context: 40 draws land well inside (20, 40).
     assert.ok(r.with_context > 20 && r.with_context < 40, `${r.with_context} of 40 examples with OCR context`);
     assert.ok(r.transcription_has_title);
+    // A real-OCR pool's lines become the context as read ([row,col] of their boxes), for about a fifth of a batch.
+    assert.equal(r.pool_context, 'Text in the image:\n[0,0] Read by OCR\n');
+    assert.ok(r.pooled_rows > 0 && r.pooled_rows < 20, `${r.pooled_rows} of 40 samples from the pool`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -22,8 +22,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from . import QA, describe_list
-from .figures import CATEGORIES, CHART_TITLES, EDGES, NODES
+from .figures import CATEGORIES, CHART_TITLES, chart_qa, diagram_qa, diagram_spec
 from .render import FONT_DIRS, font
 
 Box = tuple[int, int, int, int]
@@ -37,35 +36,6 @@ def pixel_box(left: float, top: float, right: float, bottom: float, width: int, 
     """A float box rounded outwards to whole pixels and clipped to the image; None when nothing of it is inside."""
     box = (max(0, math.floor(left)), max(0, math.floor(top)), min(width, math.ceil(right)), min(height, math.ceil(bottom)))
     return box if box[0] < box[2] and box[1] < box[3] else None
-
-
-def chart_qa(rng: random.Random, title: str, labels: list[str], values: list[int]):
-    """figures.bar_chart's questions, answers and caption, word for word."""
-    count = len(labels)
-    tallest = labels[values.index(max(values))]
-    pick = rng.randrange(count)
-    qa = [QA("What is the title of the chart?", title, "reading"),
-          QA(f"What is the value of {labels[pick]}?", str(values[pick]), "reading"),
-          QA("Which bar is the tallest?", tallest, "structure"),
-          QA("How many bars are there?", str(count), "count"),
-          QA(rng.choice(["Describe this chart.", "Write alt text for this image."]),
-             f"A bar chart titled {title} with {count} bars: " + describe_list([f"{l} {v}" for l, v in zip(labels, values)])
-             + f". The tallest is {tallest}.", "description", (title, *labels))]
-    return f"A bar chart of {title} with {count} bars.", qa
-
-
-def diagram_qa(rng: random.Random, names: list[str], links: dict[str, tuple[str, str]]):
-    """figures.diagram's questions, answers and caption, word for word."""
-    count = len(names)
-    source = rng.choice(names[:-1])
-    target, label = links[source]
-    qa = [QA("How many boxes are there?", str(count), "structure"),
-          QA(f"What does {source} connect to?", target, "structure"),
-          QA(f"What is the label on the arrow from {source}?", label, "reading"),
-          QA(rng.choice(["Describe this diagram.", "Write alt text for this image."]),
-             f"A diagram of {count} boxes: " + describe_list([f"{a} {links[a][1]} {links[a][0]}" for a in names[:-1]]) + ".",
-             "description", tuple(names))]
-    return f"A diagram of {count} boxes starting at {names[0]}.", qa
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -253,11 +223,10 @@ def _dot(source: str, dpi: int, layout: bool) -> tuple[dict | None, Image.Image]
 
 
 def graphviz_diagram(rng: random.Random, held_out: bool):
-    """A chain of 2–4 nodes joined by labelled edges, laid out and drawn by Graphviz's dot: left to right or top
-    to bottom, boxes, rounded boxes or ellipses, filled or not, with dot's fonts, arrowheads and label placement."""
-    count = rng.randint(2, 4)
-    names = rng.sample(NODES, count)
-    links = {a: (b, rng.choice(EDGES)) for a, b in zip(names, names[1:])}
+    """A diagram_spec graph (a small tree, sometimes a second parent) laid out and drawn by Graphviz's dot: left to
+    right or top to bottom, boxes, rounded boxes or ellipses, filled or not, with dot's fonts, arrowheads and label
+    placement."""
+    spec = diagram_spec(rng)
     family = rng.choice(list(FAMILIES))
     node_points = rng.randint(10, 14)
     edge_points = node_points - rng.randint(1, 3)
@@ -283,8 +252,12 @@ def graphviz_diagram(rng: random.Random, held_out: bool):
     def source(direction: str) -> str:
         lines = ["digraph G {", f"  graph [rankdir={direction}, {', '.join(graph)}];", f"  node [{', '.join(node)}];",
                  f"  edge [{', '.join(edge)}];"]
-        lines += [f'  "{name}";' for name in names]  # declared in chain order: dot keeps it within a rank
-        lines += [f'  "{a}" -> "{b}" [label="{label}"];' for a, (b, label) in links.items()]
+        if spec.title:
+            lines.append(f'  label="{spec.title}"; labelloc=t; fontname="{family}"; fontsize={node_points + 2};')
+        # Declared in the spec's order: dot keeps it within a rank. A sublabel is a second line of the node.
+        lines += [f'  "{name}"' + (f' [label="{name}\\n{spec.sublabels[name]}"]' if name in spec.sublabels else "") + ";"
+                  for name in spec.names]
+        lines += [f'  "{a}" -> "{b}" [label="{label}"];' for a, b, label in spec.edges]
         return "\n".join(lines + ["}"]) + "\n"
 
     # A long chain laid out left to right may need so low a dpi that its edge labels shrink below MIN_LABEL_PX:
@@ -312,7 +285,7 @@ def graphviz_diagram(rng: random.Random, held_out: bool):
     # Label boxes: dot's text operations give the centre of each label's baseline; the font's own metrics at
     # the rendered size give the ink above and below it and the width (they match dot's cairo output to ~1 px).
     recorded = []
-    for item in layout.get("objects", []) + layout.get("edges", []):
+    for item in [layout] + layout.get("objects", []) + layout.get("edges", []):
         size = None
         for op in item.get("_ldraw_", []):
             if op["op"] == "F":
@@ -327,5 +300,5 @@ def graphviz_diagram(rng: random.Random, held_out: bool):
                 if box:
                     recorded.append((op["text"], box))
     image.info = {"texts": recorded}
-    caption, qa = diagram_qa(rng, names, links)
+    caption, qa = diagram_qa(rng, spec)
     return image, caption, qa

@@ -5,8 +5,9 @@ buttons, a diagram's boxes, …) is named, and the mean share named; for transcr
 
     python3 -m infimm.train.evaluate write-set --out DIR [--samples N]
         writes the held-out images and questions (DIR/questions.json) for the runtime (src/cli/eval.ts) to answer;
-    python3 -m infimm.train.evaluate score --set DIR
-        scores the runtime's answers (DIR/answers.json: {mode: [{output, ended}, …]}, in question order);
+    python3 -m infimm.train.evaluate score --set DIR [--checkpoint DIR [--ablations thumbnail,blank]]
+        scores the runtime's answers (DIR/answers.json: {mode: [{output, ended}, …]}, in question order), and
+        with a checkpoint folder adds the ablations below as columns of the same table;
     python3 -m infimm.train.evaluate torch --checkpoint DIR --set DIR [--modes thumbnail,blank]
         the ablations the runtime cannot make, in PyTorch on the checkpoint folder, with the OCR context of the
         runtime's own OCR lines (DIR/ocr.json, written by src/cli/eval.ts): the thumbnail alone, and a blank
@@ -236,6 +237,8 @@ def main() -> None:
     w.add_argument("--samples", type=int, default=12)
     c = sub.add_parser("score")
     c.add_argument("--set", required=True)
+    c.add_argument("--checkpoint", help="the package's checkpoint folder, for the PyTorch ablations")
+    c.add_argument("--ablations", default="thumbnail,blank")
     c.add_argument("--json", help="also write every answer here")
     t = sub.add_parser("torch")
     t.add_argument("--checkpoint", required=True)
@@ -247,7 +250,12 @@ def main() -> None:
     if args.command == "write-set":
         write_set(args.out, args.samples)
         return
-    results = evaluate_torch(args.checkpoint, args.set, args.modes.split(",")) if args.command == "torch" else score_set(args.set)
+    if args.command == "torch":
+        results = evaluate_torch(args.checkpoint, args.set, args.modes.split(","))
+    else:
+        results = score_set(args.set)
+        if args.checkpoint:
+            results.update(evaluate_torch(args.checkpoint, args.set, args.ablations.split(",")))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)

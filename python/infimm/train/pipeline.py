@@ -1,7 +1,7 @@
 """Trains the bundled InfiMM-HD model from scratch on the synthetic screens, with the paper's four stages as the
 skeleton of a schedule keyed to wall-clock time.
 
-    python3 -m infimm.train.pipeline --out DIR --minutes M [--preset small] [--threads N]
+    python3 -m infimm.train.pipeline --out DIR --minutes M [--preset small] [--threads N] [--ocr-pool DIR]
     torchrun --nproc_per_node=2 -m infimm.train.pipeline --out DIR --minutes M   (DistributedDataParallel:
         gloo on CPUs, NCCL on GPUs; each process takes its share of every batch)
 
@@ -51,6 +51,7 @@ import torch.nn.functional as F
 
 from ..config import CrossAttentionConfig, InfimmConfig, LanguageConfig, VisionConfig
 from ..data import FAMILIES, sample
+from ..data.real_ocr import load_pool, pool_sample
 from ..model import InfiMMHD
 from ..tokenization import IGNORE_INDEX, InfimmTokenizer
 from . import batched
@@ -61,6 +62,8 @@ from .vocab import train_vocabulary
 TILE_SIZE, VOCAB_SIZE = 112, 2048
 GATE_INIT, GATE_LR_SCALE = 0.5, 5.0
 SAVE_EVERY_SECONDS = 300
+# The share of samples taken from the real-OCR pool when a run has one (--ocr-pool).
+REAL_OCR_SHARE = 0.2
 
 
 PRESETS = ("small", "base", "tiny")
@@ -147,13 +150,18 @@ def learning_rate(stage: Stage, progress: float) -> float:
     return floor + (stage.lr - floor) * 0.5 * (1 + math.cos(math.pi * t))
 
 
-def make_batch(tokenizer: InfimmTokenizer, stage: Stage, indices: range, raw: bool = False):
-    """Sample i is family FAMILIES[i mod F] with seed i // F: every family in every batch. `raw`: the views as
-    uint8 (views.normalise_pixels makes them what the default gives)."""
+def make_batch(tokenizer: InfimmTokenizer, stage: Stage, indices: range, raw: bool = False, pool: list | None = None):
+    """Sample i is family FAMILIES[i mod F] with seed i // F: every family in every batch; with a pool of images
+    read by the real OCR stage (data/real_ocr.py), a share REAL_OCR_SHARE of the samples comes from it instead.
+    `raw`: the views as uint8 (views.normalise_pixels makes them what the default gives)."""
     ids, labels, images = [], [], []
     for index in indices:
-        s = sample(FAMILIES[index % len(FAMILIES)], index // len(FAMILIES))
-        i, l = FORMATS[stage.format](tokenizer, s, random.Random(index))
+        rng = random.Random(index)
+        if pool and rng.random() < REAL_OCR_SHARE:
+            s = pool_sample(pool[rng.randrange(len(pool))])
+        else:
+            s = sample(FAMILIES[index % len(FAMILIES)], index // len(FAMILIES))
+        i, l = FORMATS[stage.format](tokenizer, s, rng)
         ids.append(i)
         labels.append(l)
         images.append(make_views(s.image, TILE_SIZE, stage.views, raw=raw))
@@ -167,9 +175,10 @@ class StageBatches(torch.utils.data.IterableDataset):
     Each item is (ids [B, T], labels [B, T], uint8 views of the whole batch [ΣV, 3, S, S], grids [B, 3] of
     (views, rows, cols)): plain tensors, which pinned memory and the device copy take in one go."""
 
-    def __init__(self, tokenizer_path: str, stage: Stage, first: int, share: int, rank: int):
+    def __init__(self, tokenizer_path: str, stage: Stage, first: int, share: int, rank: int, pool: list | None = None):
         super().__init__()
         self.tokenizer_path, self.stage, self.first, self.share, self.rank = tokenizer_path, stage, first, share, rank
+        self.pool = pool
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
@@ -177,15 +186,15 @@ class StageBatches(torch.utils.data.IterableDataset):
         tokenizer = InfimmTokenizer(self.tokenizer_path)
         while True:
             start = self.first + step * self.stage.batch + self.rank * self.share
-            ids, labels, images = make_batch(tokenizer, self.stage, range(start, start + self.share), raw=True)
+            ids, labels, images = make_batch(tokenizer, self.stage, range(start, start + self.share), raw=True, pool=self.pool)
             grids = torch.tensor([[pixels.shape[0], rows, cols] for pixels, rows, cols in images], dtype=torch.int64)
             yield ids, labels, torch.cat([pixels for pixels, _, _ in images]), grids
             step += workers
 
 
 def stage_loader(tokenizer_path: str, stage: Stage, first: int, share: int, rank: int, workers: int,
-                 device: torch.device) -> torch.utils.data.DataLoader:
-    return torch.utils.data.DataLoader(StageBatches(tokenizer_path, stage, first, share, rank), batch_size=None,
+                 device: torch.device, pool: list | None = None) -> torch.utils.data.DataLoader:
+    return torch.utils.data.DataLoader(StageBatches(tokenizer_path, stage, first, share, rank, pool), batch_size=None,
                                        num_workers=workers, pin_memory=device.type == "cuda")
 
 
@@ -226,7 +235,7 @@ def save_checkpoint(model: InfiMMHD, tokenizer_path: str, folder: str) -> None:
 def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None = None,
         vocab_size: int = VOCAB_SIZE, device: str | torch.device = "cpu", workers: int = 0, batch: int | None = None,
         save_every: float = SAVE_EVERY_SECONDS, export: str | None = None, heldout: int = 0,
-        log_every: int = 25) -> InfiMMHD:
+        log_every: int = 25, ocr_pool: str | None = None) -> InfiMMHD:
     """Trains for `minutes` of wall-clock time in all, resuming from DIR/resume.pt when it exists. `steps` makes
     every stage exactly that many steps instead (deterministic: the rehearsal and the tests). The GPU options
     (device, workers, batch, save_every, export, heldout) are the module docstring's; their defaults are the
@@ -238,6 +247,7 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
     # bf16 autocast on the GPU: matrix products in bf16, softmax, norms and the loss in float32 (autocast's lists).
     autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if cuda else contextlib.nullcontext
     os.makedirs(out, exist_ok=True)
+    pool = load_pool(ocr_pool) if ocr_pool else None
     tokenizer_path = os.path.join(out, "tokenizer.model")
     if rank == 0 and not os.path.exists(tokenizer_path):
         train_vocabulary(tokenizer_path, vocab_size, samples_per_family=150 if steps is None else 8)
@@ -289,7 +299,7 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
         model.train()
         losses: list[float] = []
         pending: list[torch.Tensor] = []  # on the GPU, losses are read back only when logged
-        source = (iter(stage_loader(tokenizer_path, stage, state["index"], stage.batch // world, rank, workers, device))
+        source = (iter(stage_loader(tokenizer_path, stage, state["index"], stage.batch // world, rank, workers, device, pool))
                   if workers else None)
         started, last_save, steps_done = time.time() - (state["elapsed"] - stage_start), time.time(), 0
         wall, last_log, samples_at_log = time.time(), time.time(), state["index"]
@@ -308,7 +318,7 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
             if source is not None:
                 ids, labels, images = on_device(next(source), device)
             else:
-                ids, labels, images = make_batch(tokenizer, stage, range(first, first + share))
+                ids, labels, images = make_batch(tokenizer, stage, range(first, first + share), pool=pool)
                 if cuda:
                     ids, labels = ids.to(device), labels.to(device)
                     images = [(pixels.to(device), rows, cols) for pixels, rows, cols in images]
@@ -388,6 +398,7 @@ def main() -> None:
     parser.add_argument("--export", help="folder for the bf16 safetensors shards (≤ 16 MiB) at every save and the end")
     parser.add_argument("--heldout", type=int, default=0, help="held-out samples per family scored at the end")
     parser.add_argument("--log-every", type=int, default=25, help="steps between log lines")
+    parser.add_argument("--ocr-pool", help="a folder of images read by the real OCR stage (data/real_ocr.py)")
     args = parser.parse_args()
     if not args.minutes and not args.steps:
         parser.error("give the time budget (--minutes) or the steps per stage (--steps)")
@@ -408,7 +419,7 @@ def main() -> None:
     try:
         run(args.out, args.minutes, args.preset, log, args.steps, args.vocab, device=device, workers=args.workers,
             batch=args.batch, save_every=args.save_every, export=args.export, heldout=args.heldout,
-            log_every=args.log_every)
+            log_every=args.log_every, ocr_pool=args.ocr_pool)
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()
