@@ -1,5 +1,5 @@
 // `npm run ocr -- <image>... [--json] [--layout auto|code|prose]`: prints the text read from each image, or
-// one JSON object per line (text, box, confidence, words; with several images, also the image's path).
+// one JSON object per line (the image's path, text, box, confidence, words).
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { decodeImage } from '../image/decode.ts';
@@ -40,7 +40,7 @@ async function main(): Promise<number> {
       const image = await decodeImage(bytes, { name: path, maxPixels: MAX_PIXELS });
       const result = await engine.recognize(image, { layout: layout as LayoutMode });
       if (values.json) {
-        for (const line of result.lines) console.log(JSON.stringify(positionals.length > 1 ? { image: path, ...line } : line));
+        for (const line of result.lines) console.log(JSON.stringify({ image: path, ...line }));
       } else {
         console.log(result.text);
       }

@@ -19,8 +19,9 @@ test('npm run ocr prints the text, or JSON lines with boxes', () => {
   assert.equal(plain.stdout.trim().split('\n').sort().join('\n'), expected.text.split('\n').sort().join('\n'));
   const json = ocr(FIXTURE, '--json');
   assert.equal(json.status, 0, json.stderr);
-  const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as OcrLine);
+  const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as OcrLine & { image: string });
   assert.equal(lines.length, 4);
+  assert.ok(lines.every((line) => line.image === FIXTURE));
   for (const line of lines) {
     assert.equal(line.box.length, 4);
     assert.ok(line.confidence > 0.9 && line.words!.length > 0);
