@@ -3,7 +3,8 @@ answers and their <|endofchunk|>), with the OCR context of a simulated OCR in th
 
     read (PT, CPT)   "What text is in this image?" → every text in reading order, then up to two short questions
     qa (DRA)         all of an image's short questions (reading, UI state, structure, colour, count)
-    chat (IFT)       short questions and the description ("Describe this screenshot.", alt text, …)
+    chat (IFT)       short questions, the description ("Describe this screenshot.", alt text, …) and sometimes
+                     the transcription
 
 Every conversation is one image's; its questions come in a random order, so no answer can be told from its
 position. A share of the conversations has no OCR context, so the model also answers from the image alone.
@@ -60,6 +61,8 @@ def chat_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
     described = [Turn(q.question, q.answer) for q in s.qa if q.kind == "description"]
     if described:
         turns.insert(rng.randrange(len(turns) + 1), described[0])
+    if rng.random() < 0.25:  # transcription stays a skill after the reading stage
+        turns.insert(rng.randrange(len(turns) + 1), Turn(rng.choice(TRANSCRIBE), transcription(s)))
     return training_example(tokenizer, True, turns, context_for(tokenizer, s, rng, 0.85))
 
 
