@@ -16,6 +16,16 @@ export class PanelHost implements vscode.Disposable {
   ) {}
 
   show(preserveFocus = false): void {
+    // Revealed in its group, the panel would hide the file the user works in when that file was
+    // opened over it (the CodeLens's link, Insert at Cursor's target). It opens anew beside that
+    // file instead: moved there by reveal(), it would become a preview editor, which the next file
+    // previewed in that group closes. Only its open tab and an unsent question are lost: the
+    // extension holds the rest and posts it again.
+    const column = vscode.window.activeTextEditor?.viewColumn;
+    if (column !== undefined && column === this.panel?.viewColumn) {
+      this.panel.dispose();
+      this.panel = undefined;
+    }
     if (this.panel !== undefined) {
       this.panel.reveal(undefined, preserveFocus);
       return;
@@ -41,7 +51,7 @@ export class PanelHost implements vscode.Disposable {
       else this.onMessage(message);
     });
     panel.onDidDispose(() => {
-      this.panel = undefined;
+      if (this.panel === panel) this.panel = undefined;
       this.log('panel: closed');
     });
     this.panel = panel;
