@@ -71,6 +71,14 @@ export class Panel {
       this.frame.locator('#answer').evaluate((_, key) => (window as unknown as Record<string, string[]>)[key] ?? [], key);
   }
 
+  /**
+   * Waits until the newest turn asks this question. A question asked from outside the panel (a
+   * CodeLens) arrives a moment later, and the panel beside the editor still shows the previous turn.
+   */
+  async waitForQuestion(question: RegExp, timeoutMs = 60_000): Promise<void> {
+    await this.lastTurn.locator('.question', { hasText: question }).waitFor({ timeout: timeoutMs });
+  }
+
   /** Waits for the newest turn to end and returns how it ended. */
   async waitForTurnEnd(timeoutMs = 120_000): Promise<EndStatus> {
     const ended = this.lastTurn.and(this.frame.locator('[data-status="done"], [data-status="cancelled"], [data-status="failed"]'));

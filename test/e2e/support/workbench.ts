@@ -141,10 +141,26 @@ export class Workbench {
     await menuItem.waitFor({ state: 'hidden' });
   }
 
-  /** Opens a workspace file from the Explorer (a double click pins it and focuses the editor). */
+  /**
+   * Opens a workspace file from the Explorer (a double click pins it and focuses the editor) in the
+   * first editor group, as a user with the panel beside their files does: the Explorer opens files
+   * in the active group, which is the panel's after a click in the panel.
+   */
   async openFile(name: string): Promise<void> {
+    const firstGroup = this.page.locator('.editor-group-container').first();
+    const firstActive = firstGroup.and(this.page.locator('.active'));
+    const deadline = Date.now() + 30_000;
+    // The panel takes focus, and with it makes its group active, a moment after a command revealed
+    // it or a click went into it; a Ctrl+1 before that is undone. Press it until the group stays active.
+    for (;;) {
+      await this.page.keyboard.press('Control+1');
+      await firstActive.waitFor({ timeout: 2000 }).catch(() => undefined);
+      await this.page.waitForTimeout(1000);
+      if ((await firstActive.count()) === 1) break;
+      if (Date.now() > deadline) throw new Error('the first editor group does not stay active');
+    }
     await this.explorerItem(name).dblclick();
-    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+    await firstGroup.locator('.tab.active', { hasText: name }).waitFor();
   }
 
   /** A CodeLens of the active editor, by its text. */
