@@ -2,9 +2,10 @@
 answers and their <|endofchunk|>), with the OCR context of a simulated OCR in the first user turn:
 
     read (PT, CPT)   "What text is in this image?" → every text in reading order, then up to two short questions
-    qa (DRA)         all of an image's short questions (reading, UI state, structure, colour, count)
-    chat (IFT)       short questions, the description ("Describe this screenshot.", alt text, …) and sometimes
-                     the transcription
+    qa (DRA)         all of an image's short questions (reading, UI state, structure, colour, count), and in
+                     half the conversations with OCR context "What is the text at [r,c]?" about one of its lines
+    chat (IFT)       short questions, the description ("Describe this screenshot.", alt text, …), sometimes
+                     the transcription, and the "text at [r,c]" question as in qa
 
 Every conversation is one image's; its questions come in a random order, so no answer can be told from its
 position. A share of the conversations has no OCR context, so the model also answers from the image alone.
@@ -47,13 +48,32 @@ def short_turns(s: Sample, rng: random.Random) -> list[Turn]:
     return qa
 
 
+def position_turn(context: str, rng: random.Random) -> Turn | None:
+    """"What is the text at [r,c]?" about a line of the context whose position no other line shares: an answer
+    that only copying from the context gives, which teaches the model to look the text up there."""
+    entries = [line.split(" ", 1) for line in context.split("\n")[1:] if line.startswith("[")]
+    unique = [(p, text) for p, text in entries if sum(q == p for q, _ in entries) == 1]
+    if not unique:
+        return None
+    position, text = rng.choice(unique)
+    return Turn(f"What is the text at {position}?", text)
+
+
+def with_position_turn(turns: list[Turn], context: str, rng: random.Random) -> list[Turn]:
+    turn = position_turn(context, rng) if context and rng.random() < 0.5 else None
+    if turn:
+        turns.insert(rng.randrange(len(turns) + 1), turn)
+    return turns
+
+
 def read_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
     turns = [Turn(rng.choice(TRANSCRIBE), transcription(s))] + short_turns(s, rng)[:2]
     return training_example(tokenizer, True, turns, context_for(tokenizer, s, rng, 0.5))
 
 
 def qa_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
-    return training_example(tokenizer, True, short_turns(s, rng)[:MAX_TURNS], context_for(tokenizer, s, rng, 0.85))
+    context = context_for(tokenizer, s, rng, 0.85)
+    return training_example(tokenizer, True, with_position_turn(short_turns(s, rng)[:MAX_TURNS], context, rng), context)
 
 
 def chat_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
@@ -63,7 +83,8 @@ def chat_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
         turns.insert(rng.randrange(len(turns) + 1), described[0])
     if rng.random() < 0.25:  # transcription stays a skill after the reading stage
         turns.insert(rng.randrange(len(turns) + 1), Turn(rng.choice(TRANSCRIBE), transcription(s)))
-    return training_example(tokenizer, True, turns, context_for(tokenizer, s, rng, 0.85))
+    context = context_for(tokenizer, s, rng, 0.85)
+    return training_example(tokenizer, True, with_position_turn(turns, context, rng), context)
 
 
 FORMATS = {"read": read_example, "qa": qa_example, "chat": chat_example}
