@@ -22,7 +22,7 @@ from infimm.data.real_ocr import load_pool, pool_sample
 from infimm.ocr_context import HEADER
 from infimm.tokenization import InfimmTokenizer
 from infimm.train import batched, pipeline
-from infimm.train.examples import FORMATS, context_for, pad, transcription
+from infimm.train.examples import FORMATS, context_for, pad, position_turn, transcription
 from infimm.train.views import make_views
 
 
@@ -124,7 +124,10 @@ def ocr():
     pooled = pool_sample(pool[0])
     context = context_for(tokenizer, pooled, random.Random(0), 1.0)
     batch = pipeline.make_batch(tokenizer, pipeline.STAGES[2], range(0, 40), pool=pool)[0]
-    return {"total": total, "exact": exact, "noisy": noisy, "with_context": with_context,
+    # "What is the text at [r,c]?" only about a position no other line shares.
+    asked = {position_turn("Text in the image:\n[0,0] File\n[0,0] Edit\n[9,8] Save\n", random.Random(seed)).answer
+             for seed in range(10)}
+    return {"total": total, "exact": exact, "noisy": noisy, "with_context": with_context, "position_answers": sorted(asked),
             "transcription_has_title": s.qa[0].answer in transcription(s), "pool_context": context,
             "pooled_rows": sum(tokenizer.sp.decode([t for t in row.tolist() if t < tokenizer.end_of_chunk]).count("Read by OCR")
                                for row in batch)}

@@ -58,7 +58,17 @@ test('simulated OCR: exact without noise, wrong somewhere with it; training exam
   if (!requireOrSkip(t, available(), WHAT)) return;
   const dir = mkdtempSync(join(tmpdir(), 'infimm-ocr-'));
   try {
-    const r = check<{ total: number; exact: number; noisy: number; with_context: number; transcription_has_title: boolean; pool_context: string; pooled_rows: number }>('ocr', dir);
+    const r = check<{
+      total: number;
+      exact: number;
+      noisy: number;
+      with_context: number;
+      position_answers: string[];
+      transcription_has_title: boolean;
+      pool_context: string;
+      pooled_rows: number;
+    }>('ocr', dir);
+    assert.deepEqual(r.position_answers, ['Save']);
     assert.equal(r.exact, r.total);
     assert.ok(r.noisy > r.total / 2, `only ${r.noisy} of ${r.total} noisy readings differ from the truth`);
     // 85% of short-question conversations have the context: 40 draws land well inside (20, 40).
