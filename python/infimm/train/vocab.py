@@ -11,7 +11,7 @@ import sentencepiece as spm
 
 from ..data import FAMILIES, sample
 from ..data.ocr import simulate
-from ..ocr_context import entries, HEADER
+from ..ocr_context import ocr_context
 from ..tokenization import SYSTEM_PROMPT
 from .examples import TRANSCRIBE, transcription
 
@@ -26,8 +26,8 @@ def corpus(samples_per_family: int) -> list[str]:
             for qa in s.qa:
                 lines.append(f"USER: {qa.question} ASSISTANT: {qa.answer}")
             lines.append(f"USER: {rng.choice(TRANSCRIBE)} ASSISTANT: {transcription(s)}")
-            context = entries(simulate(s.texts, rng), s.image.width, s.image.height)
-            lines.append(HEADER + "".join(f"\n{text}" for text, _ in context))
+            # No vocabulary yet to count tokens with: every line fits an unbounded budget.
+            lines.append(ocr_context(simulate(s.texts, rng), s.image.width, s.image.height, len, 10**9))
     # The system prompt starts every chat: as common in the corpus as the chats themselves.
     lines += [SYSTEM_PROMPT] * (len(lines) // 3)
     return lines
