@@ -92,9 +92,26 @@ def smoke(folder):
     config = json.load(open(f"{folder}/checkpoint/config.json"))
     again = pipeline.run(folder, 0, "tiny", lambda line: None, steps=6, vocab_size=400)
     same = all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), again.state_dict().values()))
+    # Continued training of the finished model: two of the stages, new samples, its tokenizer.
+    more = f"{folder}/continued"
+    continued = pipeline.run(more, 0, "tiny", lambda line: None, steps=3, init=f"{folder}/checkpoint", stages="dra,ift",
+                             lr_scale=0.5, first_sample=1000)
+    continued_summary = json.load(open(f"{more}/summary.json"))
+    try:
+        pipeline.selected_stages("dra,sft")
+        unknown_stage = None
+    except ValueError as error:
+        unknown_stage = str(error)
     return {"before": before, "after": held_loss(model), "stages": [s["stage"] for s in summary],
             "steps": [s["steps"] for s in summary], "gates_start": pipeline.gates(start), "gates": pipeline.gates(model),
-            "ocr_context": config.get("ocr_context"), "resumed_same": same}
+            "ocr_context": config.get("ocr_context"), "resumed_same": same,
+            "continued": {"stages": [s["stage"] for s in continued_summary],
+                          "samples": continued_summary[-1]["samples_total"],
+                          "same_tokenizer": open(path, "rb").read() == open(f"{more}/tokenizer.model", "rb").read(),
+                          "changed": not all(torch.equal(a, b) for a, b in zip(model.state_dict().values(),
+                                                                                continued.state_dict().values())),
+                          "after": held_loss(continued), "shares": [s.share for s in pipeline.selected_stages("dra,ift")],
+                          "unknown_stage": unknown_stage}}
 
 
 def ocr():

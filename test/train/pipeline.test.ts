@@ -91,9 +91,18 @@ interface Smoke {
   gates: number[];
   ocr_context: { max_tokens: number } | null;
   resumed_same: boolean;
+  continued: {
+    stages: string[];
+    samples: number;
+    same_tokenizer: boolean;
+    changed: boolean;
+    after: number;
+    shares: number[];
+    unknown_stage: string | null;
+  };
 }
 
-test('the training run at toy size: every stage, lower held-out loss, gates open and moving, resumable', (t) => {
+test('the training run at toy size: every stage, lower held-out loss, gates open and moving, resumable, continued', (t) => {
   if (!requireOrSkip(t, available(), WHAT)) return;
   const dir = mkdtempSync(join(tmpdir(), 'infimm-train-'));
   try {
@@ -105,6 +114,13 @@ test('the training run at toy size: every stage, lower held-out loss, gates open
     assert.notDeepEqual(r.gates, r.gates_start, 'the gates must train');
     assert.deepEqual(r.ocr_context, { max_tokens: 256 });
     assert.ok(r.resumed_same, 'a rerun of a finished run must give the same model');
+    // --init CHECKPOINT --stages dra,ift: the trained weights and tokenizer go on training in those stages only.
+    assert.deepEqual(r.continued.stages, ['dra', 'ift']);
+    assert.equal(r.continued.samples, 2 * 3 * 8);
+    assert.ok(r.continued.same_tokenizer && r.continued.changed);
+    assert.ok(r.continued.after < r.before - 0.5, `a continued model starts trained: ${r.before} -> ${r.continued.after}`);
+    assert.ok(Math.abs(r.continued.shares[0]! + r.continued.shares[1]! - 1) < 1e-9 && r.continued.shares[0]! < r.continued.shares[1]!);
+    assert.match(r.continued.unknown_stage ?? '', /unknown stages \['sft'\]/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

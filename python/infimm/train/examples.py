@@ -81,7 +81,7 @@ def chat_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
     described = [Turn(q.question, q.answer) for q in s.qa if q.kind == "description"]
     if described:
         turns.insert(rng.randrange(len(turns) + 1), described[0])
-    if rng.random() < 0.25:  # transcription stays a skill after the reading stage
+    if rng.random() < 0.4:  # transcription stays a skill after the reading stage (and is copying practice)
         turns.insert(rng.randrange(len(turns) + 1), Turn(rng.choice(TRANSCRIBE), transcription(s)))
     context = context_for(tokenizer, s, rng, 0.85)
     return training_example(tokenizer, True, with_position_turn(turns, context, rng), context)

@@ -33,6 +33,16 @@ On a GPU (scripts/gpu/train.sh runs this on the lent H200; docs/gpu.md):
     --heldout N     at the end, exact match on the short questions of N held-out samples per family with simulated
                     OCR context (evaluate.quick_score), logged and written to DIR/heldout.json
 Without them the run is the CPU run above, step for step.
+
+Continued training of a trained model (a later session adds compute to the shipped one):
+
+    python3 -m infimm.train.pipeline --out DIR --minutes M --init CHECKPOINT --stages dra,ift --lr-scale 0.5
+
+    --init DIR      start from a checkpoint folder's weights and tokenizer instead of a new initialisation
+    --stages A,B    train only these stages, their shares of the time scaled to fill the budget
+    --lr-scale X    every stage's peak learning rate times X (a trained model needs a gentler restart)
+    --first-sample N  the first sample index (seed), past those of the run that made the checkpoint, so the
+                    continuation sees new images
 """
 from __future__ import annotations
 
@@ -42,6 +52,7 @@ import json
 import math
 import os
 import random
+import shutil
 import time
 from dataclasses import dataclass, replace
 
@@ -141,6 +152,18 @@ def optimizer_for(model: InfiMMHD, stage: Stage) -> torch.optim.AdamW:
     return torch.optim.AdamW(groups, lr=stage.lr, betas=stage.betas, eps=stage.eps)
 
 
+def selected_stages(names: str | None, lr_scale: float = 1.0) -> list[Stage]:
+    """The stages of `names` (comma-separated, in the recipe's order; all when None), their shares scaled to sum
+    to 1 and their learning rates by `lr_scale`."""
+    wanted = names.split(",") if names else [s.name for s in STAGES]
+    unknown = set(wanted) - {s.name for s in STAGES}
+    if unknown:
+        raise ValueError(f"unknown stages {sorted(unknown)}: the recipe has {[s.name for s in STAGES]}")
+    chosen = [s for s in STAGES if s.name in wanted]
+    total = sum(s.share for s in chosen)
+    return [replace(s, share=s.share / total, lr=s.lr * lr_scale) for s in chosen]
+
+
 def learning_rate(stage: Stage, progress: float) -> float:
     """Warm-up then cosine to MIN_LR_RATIO, over the stage's progress in [0, 1] (its share of the time)."""
     if progress < WARMUP:
@@ -235,11 +258,13 @@ def save_checkpoint(model: InfiMMHD, tokenizer_path: str, folder: str) -> None:
 def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None = None,
         vocab_size: int = VOCAB_SIZE, device: str | torch.device = "cpu", workers: int = 0, batch: int | None = None,
         save_every: float = SAVE_EVERY_SECONDS, export: str | None = None, heldout: int = 0,
-        log_every: int = 25, ocr_pool: str | None = None) -> InfiMMHD:
+        log_every: int = 25, ocr_pool: str | None = None, init: str | None = None, stages: str | None = None,
+        lr_scale: float = 1.0, first_sample: int = 0) -> InfiMMHD:
     """Trains for `minutes` of wall-clock time in all, resuming from DIR/resume.pt when it exists. `steps` makes
     every stage exactly that many steps instead (deterministic: the rehearsal and the tests). The GPU options
     (device, workers, batch, save_every, export, heldout) are the module docstring's; their defaults are the
-    CPU run."""
+    CPU run; init, stages, lr_scale and first_sample continue a trained model (the docstring's continued training)."""
+    plan = selected_stages(stages, lr_scale)
     world = dist.get_world_size() if dist.is_initialized() else 1
     rank = dist.get_rank() if dist.is_initialized() else 0
     device = torch.device(device)
@@ -249,6 +274,8 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
     os.makedirs(out, exist_ok=True)
     pool = load_pool(ocr_pool) if ocr_pool else None
     tokenizer_path = os.path.join(out, "tokenizer.model")
+    if rank == 0 and init and not os.path.exists(tokenizer_path):
+        shutil.copyfile(os.path.join(init, "tokenizer.model"), tokenizer_path)
     if rank == 0 and not os.path.exists(tokenizer_path):
         train_vocabulary(tokenizer_path, vocab_size, samples_per_family=150 if steps is None else 8)
     if dist.is_initialized():
@@ -257,12 +284,14 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
     torch.manual_seed(0)
     model = InfiMMHD(preset(preset_name, tokenizer.vocab_size))
     init_weights(model)
+    if init:  # the same preset as the checkpoint's, or load_state_dict names the keys that differ
+        model.load_state_dict(torch.load(os.path.join(init, "pytorch_model.bin"), map_location="cpu"))
     resume_path = os.path.join(out, "resume.pt")
-    state = {"stage": 0, "elapsed": 0.0, "index": 0, "summary": [], "optimizer": None}
+    state = {"stage": 0, "elapsed": 0.0, "index": first_sample, "first": first_sample, "summary": [], "optimizer": None}
     if os.path.exists(resume_path):
         state = torch.load(resume_path, map_location="cpu")
         model.load_state_dict(state.pop("model"))
-        log(f"resuming in stage {STAGES[state['stage']].name if state['stage'] < len(STAGES) else 'done'} "
+        log(f"resuming in stage {plan[state['stage']].name if state['stage'] < len(plan) else 'done'} "
             f"after {state['elapsed'] / 60:.1f} minutes")
     if cuda:
         model.to(device)
@@ -287,11 +316,11 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
                 export_shards(model, tokenizer_path, export, {"samples": state["index"], "stages_done": state["stage"],
                                                               "minutes": round(state["elapsed"] / 60, 2)})
 
-    while state["stage"] < len(STAGES):
-        stage = STAGES[state["stage"]]
+    while state["stage"] < len(plan):
+        stage = plan[state["stage"]]
         if batch:
             stage = replace(stage, batch=batch)
-        stage_start = sum(s.share for s in STAGES[: state["stage"]]) * budget
+        stage_start = sum(s.share for s in plan[: state["stage"]]) * budget
         stage_time = stage.share * budget
         optimizer = optimizer_for(model, stage)
         if state["optimizer"] is not None:
@@ -353,7 +382,7 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
         del source  # stops the stage's data workers
         seconds = time.time() - wall
         state["summary"].append({"stage": stage.name, "steps": steps_done, "batch": stage.batch,
-                                 "seconds": round(time.time() - started), "samples_total": state["index"],
+                                 "seconds": round(time.time() - started), "samples_total": state["index"] - state.get("first", 0),
                                  "first_loss": round(sum(losses[:25]) / max(1, len(losses[:25])), 4),
                                  "last_loss": round(sum(losses[-25:]) / max(1, len(losses[-25:])), 4),
                                  "gates": gates(model),
@@ -399,6 +428,10 @@ def main() -> None:
     parser.add_argument("--heldout", type=int, default=0, help="held-out samples per family scored at the end")
     parser.add_argument("--log-every", type=int, default=25, help="steps between log lines")
     parser.add_argument("--ocr-pool", help="a folder of images read by the real OCR stage (data/real_ocr.py)")
+    parser.add_argument("--init", help="a checkpoint folder to continue training from (weights and tokenizer)")
+    parser.add_argument("--stages", help="comma-separated stages to train (default: all four)")
+    parser.add_argument("--lr-scale", type=float, default=1.0, help="factor on every stage's peak learning rate")
+    parser.add_argument("--first-sample", type=int, default=0, help="the first sample index (new images for a continuation)")
     args = parser.parse_args()
     if not args.minutes and not args.steps:
         parser.error("give the time budget (--minutes) or the steps per stage (--steps)")
@@ -419,7 +452,8 @@ def main() -> None:
     try:
         run(args.out, args.minutes, args.preset, log, args.steps, args.vocab, device=device, workers=args.workers,
             batch=args.batch, save_every=args.save_every, export=args.export, heldout=args.heldout,
-            log_every=args.log_every, ocr_pool=args.ocr_pool)
+            log_every=args.log_every, ocr_pool=args.ocr_pool, init=args.init, stages=args.stages,
+            lr_scale=args.lr_scale, first_sample=args.first_sample)
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()
