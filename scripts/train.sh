@@ -19,4 +19,4 @@ cores=$(nproc)
 (cd python && nice -n 10 "$PYTHON" -m torch.distributed.run --standalone --nproc_per_node="$cores" --redirects 1 --tee 1 \
   -m infimm.train.pipeline --out ../.cache/train/run --minutes "${TRAIN_MINUTES:-115}" --preset small --ocr-pool "../$POOL")
 mkdir -p models
-node --import tsx src/convert/cli.ts .cache/train/run/checkpoint models/default --force
+node --import tsx src/convert/cli.ts .cache/train/run/checkpoint models/default --name InfiMM-HD-small --card ../../docs/model.md --force

@@ -33,6 +33,10 @@ const ocrView = `
   </div>`;
 
 export const layoutHtml = `
+  <header id="model-header" class="note" hidden>
+    <span id="model-summary"></span>
+    <a id="model-card" href="#" hidden>Model card</a>
+  </header>
   <section id="drop-zone" tabindex="0" aria-label="Image. Paste with Ctrl+V or drop an image here.">
     <details id="image-details" open hidden>
       <summary id="image-summary" title="Show or hide the image"></summary>

@@ -109,6 +109,10 @@ byId<HTMLImageElement>(document, 'image-view').addEventListener('error', () => {
 byId(document, 'ask-button').addEventListener('click', () => ask(question.value));
 byId(document, 'cancel-button').addEventListener('click', () => post({ type: 'cancel' }));
 byId(document, 'error-dismiss').addEventListener('click', () => post({ type: 'dismissError' }));
+byId(document, 'model-card').addEventListener('click', (event) => {
+  event.preventDefault();
+  post({ type: 'openModelCard' });
+});
 for (const button of document.querySelectorAll<HTMLElement>('[data-preset]')) {
   const id = button.dataset.preset as PresetId;
   button.addEventListener('click', () => ask(PRESETS[id].question, id));

@@ -1,8 +1,9 @@
 // Draws the panel state into the DOM built from layout.ts. No messaging here: main.ts wires events.
 import type { OcrLine, TileGrid } from '../src/common/protocol.ts';
-import type { PanelError, PanelImage, PanelState, Turn } from '../src/extension/panel-protocol.ts';
+import type { PanelError, PanelImage, PanelModel, PanelState, Turn } from '../src/extension/panel-protocol.ts';
 import { gridNote, type GridNote } from './grid-note.ts';
 import { renderMarkdown } from './markdown.ts';
+import { modelHeader } from './model-header.ts';
 import { compactStats, formatStats } from './stats.ts';
 import { buttonHtml, iconButtonHtml, setDisabled } from './toolkit.ts';
 
@@ -229,6 +230,17 @@ export function renderError(doc: Document, error: PanelError | undefined): void 
   byId(doc, 'error-hint').textContent = error?.hint ?? '';
 }
 
+/** Which model answers, once it has loaded; its card is one click away when its package names one. */
+export function renderModel(doc: Document, model: PanelModel | undefined): void {
+  byId(doc, 'model-header').hidden = model === undefined;
+  const summary = byId(doc, 'model-summary');
+  const header = model === undefined ? undefined : modelHeader(model);
+  summary.textContent = header?.text ?? '';
+  summary.title = header?.label ?? '';
+  summary.setAttribute('aria-label', header?.label ?? '');
+  byId(doc, 'model-card').hidden = model?.hasCard !== true;
+}
+
 export function renderControls(doc: Document, state: PanelState, hasImage: boolean): void {
   const cannotAsk = state.busy || !hasImage || state.imageUnreadable === true;
   setDisabled(byId(doc, 'ask-button'), cannotAsk);
@@ -238,6 +250,7 @@ export function renderControls(doc: Document, state: PanelState, hasImage: boole
 }
 
 export function renderState(doc: Document, state: PanelState, hasImage: boolean): void {
+  renderModel(doc, state.model);
   const note = byId(doc, 'conversation-note');
   note.hidden = state.conversationNote === undefined;
   note.textContent = state.conversationNote ?? '';

@@ -175,8 +175,20 @@ export type HostEvent =
   /** A line for the caller's log; not tied to a request (id ''). */
   | { id: string; kind: 'log'; line: string };
 
+/** The loaded model as its package describes it. */
+export interface ModelSummary {
+  name: string;
+  parameters: number;
+  /** Every file of the package together. */
+  bytes: number;
+  /** How its weights are stored: fp32, fp16, int8 or int4. */
+  precision: string;
+  /** The model card: an http(s) URL, or a file on the runtime's machine; absent when the package names none. */
+  card?: string;
+}
+
 export type DoneResult =
-  | { kind: 'configure'; model: string; providers: Record<string, string> }
+  | { kind: 'configure'; model: ModelSummary; providers: Record<string, string> }
   | { kind: 'ask'; answer: string; stats: AnswerStats }
   | { kind: 'ocr'; ocr: OcrResult }
   | { kind: 'inspect'; info: ImageInfo }

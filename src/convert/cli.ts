@@ -1,4 +1,4 @@
-// npm run convert -- <checkpoint> <out-dir> [--weights fp32|fp16|int8|int4] [--force]
+// npm run convert -- <checkpoint> <out-dir> [--weights fp32|fp16|int8|int4] [--name NAME] [--card URL|PATH] [--force]
 import { parseArgs } from 'node:util';
 import { CheckpointError } from '../checkpoint/index.ts';
 import type { WeightPrecision } from '../onnx/linear.ts';
@@ -10,17 +10,28 @@ const PRECISIONS: readonly WeightPrecision[] = ['fp32', 'fp16', 'int8', 'int4'];
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { weights: { type: 'string', default: 'fp32' }, force: { type: 'boolean', default: false } },
+    options: {
+      weights: { type: 'string', default: 'fp32' },
+      name: { type: 'string' },
+      card: { type: 'string' },
+      force: { type: 'boolean', default: false },
+    },
   });
   const [source, outDir] = positionals;
   const precision = values.weights as WeightPrecision;
   if (!source || !outDir || positionals.length > 2 || !PRECISIONS.includes(precision)) {
-    console.error('usage: npm run convert -- <checkpoint file or folder> <out-dir> [--weights fp32|fp16|int8|int4] [--force]');
+    console.error('usage: npm run convert -- <checkpoint file or folder> <out-dir> [--weights fp32|fp16|int8|int4] [--name NAME] [--card URL|PATH] [--force]');
     return 2;
   }
   const started = Date.now();
   try {
-    const manifest = await convert(source, outDir, { precision, force: values.force, log: (line) => console.log(line) });
+    const manifest = await convert(source, outDir, {
+      precision,
+      force: values.force,
+      ...(values.name === undefined ? {} : { name: values.name }),
+      ...(values.card === undefined ? {} : { card: values.card }),
+      log: (line) => console.log(line),
+    });
     const total = Object.values(manifest.files).reduce((n, f) => n + f.bytes, 0);
     console.log(`wrote ${outDir}: ${precision}, ${(total / 1e6).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;

@@ -20,6 +20,10 @@ export interface ConvertOptions {
   precision: WeightPrecision;
   /** Replace an existing output folder. */
   force?: boolean;
+  /** The model's name; by default config.json's `_name_or_path`, else "InfiMM-HD". */
+  name?: string;
+  /** Its model card: an http(s) URL, or a path relative to the output folder. */
+  card?: string;
   log?: (line: string) => void;
 }
 
@@ -72,7 +76,8 @@ export async function convert(source: string, outDir: string, options: ConvertOp
     const manifest: Manifest = {
       format: PACKAGE_FORMAT,
       version: PACKAGE_VERSION,
-      name: typeof config['_name_or_path'] === 'string' ? (config['_name_or_path'] as string) : 'InfiMM-HD',
+      name: options.name ?? (typeof config['_name_or_path'] === 'string' ? (config['_name_or_path'] as string) : 'InfiMM-HD'),
+      ...(options.card === undefined ? {} : { card: options.card }),
       architecture: arch,
       tokens,
       tokenizer: 'tokenizer.model',

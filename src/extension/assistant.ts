@@ -10,8 +10,8 @@ import { checkImageSize, fromDataUrl, isImageMimeType, toDataUrl } from './image
 import { readImageFile, uriName } from './image-sources.ts';
 import { formatAltText } from './markdown-images.ts';
 import { PanelHost } from './panel.ts';
-import { IMAGE_FORMATS_IN_WORDS, PRESETS, type FromWebview, type PanelError, type PresetId } from './panel-protocol.ts';
-import type { RuntimeManager } from './runtime-manager.ts';
+import { IMAGE_FORMATS_IN_WORDS, PRESETS, type FromWebview, type PanelError, type PanelModel, type PresetId } from './panel-protocol.ts';
+import { providerNames, type RuntimeManager } from './runtime-manager.ts';
 import { Session, type SessionImage } from './session.ts';
 import type { ResolvedSettings } from './settings.ts';
 
@@ -301,11 +301,33 @@ export class Assistant implements vscode.Disposable {
         // Only web links leave VS Code; the Markdown renderer already drops every other scheme.
         if (/^(https?:|mailto:)/i.test(message.href)) await vscode.env.openExternal(vscode.Uri.parse(message.href));
         return;
+      case 'openModelCard':
+        await this.openModelCard();
+        return;
       case 'dismissError':
         this.session.error = undefined;
         this.postState();
         return;
     }
+  }
+
+  /** The model that answers under the current settings, once it has loaded. */
+  private panelModel(): PanelModel | undefined {
+    const loaded = this.runtime.modelFor(this.settings().runtime);
+    if (loaded === undefined) return undefined;
+    const { card, ...model } = loaded.model;
+    return { ...model, provider: providerNames(loaded.providers), hasCard: card !== undefined };
+  }
+
+  /** A web card opens in the browser; a Markdown file (the bundled model's docs/model.md) in the preview. */
+  private async openModelCard(): Promise<void> {
+    const card = this.runtime.modelFor(this.settings().runtime)?.model.card;
+    if (card === undefined) return;
+    if (/^https?:/i.test(card)) {
+      await vscode.env.openExternal(vscode.Uri.parse(card));
+      return;
+    }
+    await vscode.commands.executeCommand(/\.md$/i.test(card) ? 'markdown.showPreview' : 'vscode.open', vscode.Uri.file(card));
   }
 
   private async acceptDroppedImage(name: string, dataUrl: string): Promise<void> {
@@ -330,12 +352,16 @@ export class Assistant implements vscode.Disposable {
 
   private postState(): void {
     const origin = this.session.image?.markdown;
+    const model = this.panelModel();
     this.panel.post({
       type: 'state',
-      state: this.session.toState({
-        ocrEnabled: this.settings().ocrEnabled,
-        ...(origin === undefined ? {} : { altTextTarget: `the image link to ${origin.url}` }),
-      }),
+      state: {
+        ...this.session.toState({
+          ocrEnabled: this.settings().ocrEnabled,
+          ...(origin === undefined ? {} : { altTextTarget: `the image link to ${origin.url}` }),
+        }),
+        ...(model === undefined ? {} : { model }),
+      },
     });
   }
 

@@ -56,7 +56,21 @@ export type OcrView =
   | { status: 'done'; result: OcrResult }
   | { status: 'failed' };
 
+/** The model that answers, for the panel's header. */
+export interface PanelModel {
+  name: string;
+  parameters: number;
+  bytes: number;
+  precision: string;
+  /** Execution providers that ran its graphs, as the runtime reports them ("cpu", "webgpu, cpu"). */
+  provider: string;
+  /** Whether its package names a model card the extension can open. */
+  hasCard: boolean;
+}
+
 export interface PanelState {
+  /** Known once the current settings' model has loaded; it stays while the runtime is stopped. */
+  model?: PanelModel;
   imageName?: string;
   /** The runtime cannot read the image: nothing can be asked about it. */
   imageUnreadable?: boolean;
@@ -103,6 +117,8 @@ const fromWebviewSchema = v.variant('type', [
   v.object({ type: v.literal('openDocument'), text, language: v.optional(text) }),
   v.object({ type: v.literal('insertAltText'), turnId: text }),
   v.object({ type: v.literal('openLink'), href: text }),
+  /** The extension knows the card's address: the webview never names a file to open. */
+  v.object({ type: v.literal('openModelCard') }),
   v.object({ type: v.literal('dismissError') }),
 ]);
 

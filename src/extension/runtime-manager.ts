@@ -16,10 +16,17 @@ export interface RuntimeStatus {
 
 type RequestArgs = Parameters<RuntimeClient['request']>;
 
+/** The distinct execution providers that ran a model's graphs, e.g. "cpu" or "cuda, cpu". */
+export function providerNames(providers: Record<string, string>): string {
+  return [...new Set(Object.values(providers))].join(', ');
+}
+
 export class RuntimeManager {
   private client: RuntimeClient | undefined;
   private unsubscribe: (() => void) | undefined;
   private loaded: { key: string; result: ConfigureResult } | undefined;
+  /** Outlives idle stops and restarts: the same configuration loads the same model again. */
+  private lastLoaded: { key: string; result: ConfigureResult } | undefined;
   private loading: { key: string; promise: Promise<ConfigureResult> } | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private inFlight = 0;
@@ -45,7 +52,7 @@ export class RuntimeManager {
     const state: RuntimeState = this.loading !== undefined ? 'loading' : (this.client?.state ?? 'stopped');
     const result = this.loaded?.result;
     if (result === undefined) return { state };
-    return { state, model: result.model, provider: [...new Set(Object.values(result.providers))].join(', ') };
+    return { state, model: result.model.name, provider: providerNames(result.providers) };
   }
 
   onStatus(listener: (status: RuntimeStatus) => void): () => void {
@@ -62,6 +69,11 @@ export class RuntimeManager {
     return this.loaded?.key === JSON.stringify(config) && this.client !== undefined && this.client.state !== 'stopped';
   }
 
+  /** The model this configuration loaded last, even while the runtime is stopped; undefined before it loaded once. */
+  modelFor(config: RuntimeConfig): ConfigureResult | undefined {
+    return this.lastLoaded?.key === JSON.stringify(config) ? this.lastLoaded.result : undefined;
+  }
+
   /** Loads the model unless this configuration is already loaded; concurrent callers share one load. */
   async configure(config: RuntimeConfig): Promise<ConfigureResult> {
     const key = JSON.stringify(config);
@@ -75,7 +87,8 @@ export class RuntimeManager {
     try {
       const result = await promise;
       this.loaded = { key, result };
-      this.options.log(`runtime: model ${result.model} ready; providers ${JSON.stringify(result.providers)}`);
+      this.lastLoaded = this.loaded;
+      this.options.log(`runtime: model ${result.model.name} ready; providers ${JSON.stringify(result.providers)}`);
       return result;
     } finally {
       if (this.loading?.promise === promise) this.loading = undefined;

@@ -19,6 +19,7 @@ import { decodeImage, type DecodedImage } from '../image/decode.ts';
 import type { ShouldCancel } from '../onnx/cancel.ts';
 import { OcrEngine, type OcrEngineOptions, type RecognizeOptions } from '../ocr/index.ts';
 import type { OcrContextSpec } from '../package/manifest.ts';
+import { summarize } from '../package/summary.ts';
 import { LoadedModel } from '../runtime/model.ts';
 import { planGrid } from '../tiles/plan.ts';
 import { makeViews } from '../tiles/views.ts';
@@ -90,7 +91,7 @@ export class Engine {
   async configure(config: RuntimeConfig): Promise<Extract<DoneResult, { kind: 'configure' }>> {
     if (this.model && this.config?.modelDir === config.modelDir && this.config.executionProvider === config.executionProvider && this.config.threads === config.threads) {
       this.config = config;
-      return { kind: 'configure', model: this.model.manifest.name, providers: this.model.providers };
+      return { kind: 'configure', model: summarize(this.model.manifest, this.model.dir), providers: this.model.providers };
     }
     await this.model?.release();
     this.model = undefined;
@@ -112,7 +113,7 @@ export class Engine {
     this.model = model;
     this.config = config;
     this.log(`loaded ${model.manifest.name} (${model.manifest.weights.precision}) from ${config.modelDir} in ${Math.round(performance.now() - started)} ms on ${JSON.stringify(model.providers)}`);
-    return { kind: 'configure', model: model.manifest.name, providers: model.providers };
+    return { kind: 'configure', model: summarize(model.manifest, model.dir), providers: model.providers };
   }
 
   private loaded(): { model: LoadedModel; tokenizer: InfimmTokenizer; config: RuntimeConfig } {

@@ -79,6 +79,8 @@ export interface Manifest {
   format: typeof PACKAGE_FORMAT;
   version: number;
   name: string;
+  /** The model card: an http(s) URL, or a path relative to the package folder. */
+  card?: string;
   architecture: Architecture;
   tokens: TokenIds;
   tokenizer: string;

@@ -3,7 +3,7 @@
 // Screenshots of every scenario go to .test-output/e2e/screenshots/.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
@@ -77,6 +77,9 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
     assert.match((await s.panel.lastTurn.locator('.stats .stats-detail').textContent()) ?? '', /tokens\/s/);
     assert.equal(await s.panel.frame.locator('#grid-warning').isVisible(), false, 'a 640×190 diagram is no cause for a warning');
     assert.notEqual((await s.panel.lastTurn.locator('.answer-text').innerText()).trim(), '');
+    // The header names the model from its package: the tiny test model's manifest names no card.
+    assert.match(await s.panel.frame.locator('#model-summary').innerText(), /^InfiMM-HD · [\d.]+[KM]? parameters · [\d.]+ MB · fp32 · on cpu$/);
+    assert.equal(await s.panel.frame.locator('#model-card').isVisible(), false);
     await s.screenshot('01-explorer-ask-answer');
   });
 
@@ -351,6 +354,21 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
     await menu.locator('.action-item').first().waitFor();
     assert.equal(await menu.locator('.action-item', { hasText: 'Ask About Image' }).count(), 0);
     await s.workbench.page.keyboard.press('Escape');
+  });
+
+  scenario('the bundled model: the header names it and its "Model card" link opens docs/model.md', async (s) => {
+    // An empty workspace value would fall back to the user setting (the tiny model): name the folder.
+    await s.updateSettings({ 'infimmHd.modelPath': resolve('models', 'default') });
+    await s.workbench.explorerContextCommand(FILES.screenshot, 'infimmHd.askAboutImage');
+    await s.panel.waitForImage(FILES.screenshot);
+    const header = s.panel.frame.locator('#model-summary', { hasText: 'InfiMM-HD-small' });
+    await header.waitFor({ timeout: 60_000 });
+    assert.match(await header.innerText(), /^InfiMM-HD-small · 4\.3M parameters · 17\.\d MB · fp32 · on cpu$/);
+    await s.screenshot('20-bundled-model-header');
+    await s.panel.frame.locator('#model-card').click();
+    // The Markdown preview of the card opens as an editor tab.
+    await s.workbench.page.locator('.tab', { hasText: 'Preview model.md' }).waitFor({ timeout: 30_000 });
+    await s.updateSettings({ 'infimmHd.modelPath': await tinyPackage(MODEL) });
   });
 
   scenario('light and dark themes render the panel legibly', async (s) => {

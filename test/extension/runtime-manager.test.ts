@@ -25,7 +25,9 @@ describe('runtime manager', () => {
     assert.equal(a, b, 'concurrent callers share one load');
     assert.equal(manager.isLoaded(runtimeConfig), true);
     assert.equal(manager.status.provider, 'cpu');
-    assert.equal(manager.status.model, a.model);
+    assert.equal(manager.status.model, a.model.name);
+    assert.equal(a.model.precision, 'fp32');
+    assert.equal(a.model.card, undefined, 'a package whose manifest names no card has none');
     assert.ok(states.includes('loading'));
     assert.equal(manager.isLoaded({ ...runtimeConfig, maxTiles: 4 }), false, 'other settings need a reload');
 
@@ -42,6 +44,8 @@ describe('runtime manager', () => {
     assert.equal(manager.generation, generation + 1, 'conversations know their memory is gone');
     assert.equal(manager.isLoaded(runtimeConfig), false);
     assert.ok(log.some((line) => /idle for 0 s/.test(line)));
+    assert.equal(manager.modelFor(runtimeConfig), a, 'the model is still known while the runtime is stopped');
+    assert.equal(manager.modelFor({ ...runtimeConfig, modelDir: `${modelDir}-other` }), undefined, 'another model folder is not');
 
     manager.setIdleTimeout(0);
     await manager.configure(runtimeConfig);
