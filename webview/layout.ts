@@ -32,24 +32,27 @@ const ocrView = `
     <ol id="ocr-lines" aria-label="Recognised lines"></ol>
   </div>`;
 
+// The model's header and the image stay at the top while the conversation scrolls under them.
 export const layoutHtml = `
-  <header id="model-header" class="note" hidden>
-    <span id="model-summary"></span>
-    <a id="model-card" href="#" hidden>Model card</a>
-  </header>
-  <section id="drop-zone" tabindex="0" aria-label="Image. Paste with Ctrl+V or drop an image here.">
-    <details id="image-details" open hidden>
-      <summary id="image-summary" title="Show or hide the image"></summary>
-      <div id="image-frame" class="image-frame" hidden>
-        <img id="image-view" alt="">
-        <svg id="tile-grid" class="overlay" aria-hidden="true" preserveAspectRatio="none"></svg>
-        <svg id="ocr-boxes" class="overlay" aria-hidden="true" preserveAspectRatio="none"></svg>
-      </div>
-    </details>
-    <p id="image-placeholder" class="placeholder">Paste (Ctrl+V) or drop an image here, or run "InfiMM-HD: Ask About Image".</p>
-    <details id="grid-note" class="note" hidden><summary id="grid-summary"></summary><p id="grid-detail"></p></details>
-    <p id="grid-warning" class="warning" role="status" hidden></p>
-  </section>
+  <div id="top-bar">
+    <header id="model-header" class="note" hidden>
+      <span id="model-summary"></span>
+      <a id="model-card" href="#" hidden>Model card</a>
+    </header>
+    <section id="drop-zone" tabindex="0" aria-label="Image. Paste with Ctrl+V or drop an image here.">
+      <details id="image-details" open hidden>
+        <summary id="image-summary" title="Show or hide the image"></summary>
+        <div id="image-frame" class="image-frame" hidden>
+          <img id="image-view" alt="">
+          <svg id="tile-grid" class="overlay" aria-hidden="true" preserveAspectRatio="none"></svg>
+          <svg id="ocr-boxes" class="overlay" aria-hidden="true" preserveAspectRatio="none"></svg>
+        </div>
+      </details>
+      <p id="image-placeholder" class="placeholder">Paste (Ctrl+V) or drop an image here, or run "InfiMM-HD: Ask About Image".</p>
+      <details id="grid-note" class="note" hidden><summary id="grid-summary"></summary><p id="grid-detail"></p></details>
+      <p id="grid-warning" class="warning" role="status" hidden></p>
+    </section>
+  </div>
   <div id="error" role="alert" hidden>
     <p id="error-message"></p>
     <p id="error-hint"></p>

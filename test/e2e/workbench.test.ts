@@ -280,6 +280,7 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
     assert.ok(await inView('#question-input'), 'the question box scrolled away');
     assert.ok(await inView('#ask-button'), 'Ask scrolled away');
     assert.ok(await inView('#image-summary'), 'the image scrolled away');
+    assert.ok(await inView('#model-summary'), 'the model header scrolled away');
     assert.ok(await inView('#answer .turn:last-child .answer-text'), 'the newest answer is not in view');
     await s.screenshot('16-ten-turns');
   });
