@@ -125,6 +125,8 @@ export interface OcrLine {
   words?: OcrWord[];
   /** Code layout: leading spaces of the line (not part of `text`). */
   indent?: number;
+  /** Code layout: the number the editor's line-number gutter shows beside the line (not part of `text`). */
+  lineNumber?: number;
 }
 
 export interface OcrResult {

@@ -1,9 +1,13 @@
-// From recognized lines to the result: blocks in reading order, monospaced blocks rebuilt as code
-// (one line per row, with indentation), everything else as read.
+// From recognized lines to the result: the screen's regions (panes, side bars, bands) in reading
+// order, in each the line-number gutter set apart and blocks in reading order, monospaced blocks
+// rebuilt as code (one line per row, with indentation and line number), everything else as read.
 import type { OcrLine, OcrWord } from '../common/protocol.ts';
-import { type CharGrid, classifyGrid, layoutCode, measureGrid, rowPitch, type GridRow, type GridRun } from './code-layout.ts';
+import type { DecodedImage } from '../image/decode.ts';
+import { type CharGrid, classifyGrid, layoutCode, measureGrid, median, rowPitch, type GridRow, type GridRun } from './code-layout.ts';
 import { type Bounds, boundsQuad, overlap1d, type Quad, quadBounds, unionBounds } from './geometry.ts';
+import { lineNumbers } from './gutter.ts';
 import { type Blocks, readingOrder } from './reading-order.ts';
+import { findRegions, inside } from './regions.ts';
 
 export type LayoutMode = 'auto' | 'code' | 'prose';
 
@@ -16,6 +20,12 @@ export interface PlacedLine {
   runs?: GridRun[];
   /** Read after a half turn. */
   flipped?: boolean;
+}
+
+/** The pixels the lines were read from, and the part of them that was read: its borders cut it into regions. */
+export interface Screen {
+  image: DecodedImage;
+  area: Bounds;
 }
 
 export interface Assembled {
@@ -34,6 +44,9 @@ const SAME_CELL = 0.05;
 /** …and whose vertical gap is at most this many row heights (blank lines inside code). */
 const CODE_GAP = 4;
 
+/** Cells from the right edge of a gutter's number boxes to the left edge of the code's column 0, as VS Code draws them. */
+const CODE_COLUMN = 2.75;
+
 /** 'small': too little text to tell whether it is monospaced. */
 type Kind = 'code' | 'prose' | 'small';
 
@@ -42,14 +55,43 @@ interface Region {
   kind: Kind;
   cellWidth: number;
   bounds: Bounds;
+  /** The line-number lines of the screen region it lies in. */
+  gutter: number[];
 }
 
-export function assemble(lines: readonly PlacedLine[], mode: LayoutMode): Assembled {
+export function assemble(lines: readonly PlacedLine[], mode: LayoutMode, screen?: Screen): Assembled {
   const bounds = lines.map((l) => quadBounds(l.box));
   // A page that is mostly upside down is read in its own orientation: its last line is on top.
   const upsideDown = lines.filter((l) => l.flipped).length * 2 > lines.length;
-  const order = readingOrder(upsideDown ? bounds.map((b) => ({ x0: -b.x1, y0: -b.y1, x1: -b.x0, y1: -b.y0 })) : bounds);
-  const regions = joinCodeBlocks(order, lines, bounds, mode);
+  const oriented = upsideDown ? bounds.map((b) => ({ x0: -b.x1, y0: -b.y1, x1: -b.x0, y1: -b.y0 })) : bounds;
+  const numbers = lineNumbers(lines.map((l, k) => ({ text: l.text, bounds: bounds[k]! })));
+  const areas = screen ? findRegions(screen.image, screen.area, bounds, new Set(numbers.keys())) : [];
+  // Lines by screen region (a centre on no region's side of a cut goes with the first).
+  const members: number[][] = areas.length > 0 ? areas.map(() => []) : [[]];
+  lines.forEach((_, k) => members[Math.max(0, areas.findIndex((a) => inside(bounds[k]!, a)))]!.push(k));
+  if (upsideDown) members.reverse();
+  const order = (ids: number[]): Blocks => readingOrder(ids.map((k) => oriented[k]!)).map((b) => b.map((row) => row.map((i) => ids[i]!)));
+  const regions = members.flatMap((ids) => {
+    const gutter = ids.filter((k) => numbers.has(k));
+    if (gutter.length === 0) return joinCodeBlocks(order(ids), lines, bounds, mode, []);
+    // The gutter spans the code: a tab strip or breadcrumbs above it, on the editor's background,
+    // are no code. A row just beyond it whose number was missed is, when it starts right of the gutter.
+    const centre = (k: number): number => (bounds[k]!.y0 + bounds[k]!.y1) / 2;
+    const centres = gutter.map(centre).sort((a, b) => a - b);
+    const pitch = median(centres.slice(1).map((y, i) => y - centres[i]!)) ?? 0;
+    const right = median(gutter.map((k) => bounds[k]!.x1))!;
+    const [top, bottom] = [centres[0]! - pitch / 2, centres.at(-1)! + pitch / 2];
+    const inCode = (k: number): boolean =>
+      (centre(k) >= top && centre(k) <= bottom) || (bounds[k]!.x0 > right && centre(k) >= top - pitch && centre(k) <= bottom + pitch);
+    const code = ids.filter((k) => !numbers.has(k) && inCode(k));
+    const found = joinCodeBlocks(order(code), lines, bounds, mode, gutter);
+    // Numbers beside no code are no gutter, but text: a table's first column.
+    if (found.every((r) => r.kind === 'prose')) return joinCodeBlocks(order(ids), lines, bounds, mode, []);
+    const above = joinCodeBlocks(order(ids.filter((k) => !inCode(k) && centre(k) < top)), lines, bounds, mode, []);
+    const below = joinCodeBlocks(order(ids.filter((k) => !inCode(k) && centre(k) > bottom)), lines, bounds, mode, []);
+    // Beside a gutter, a block too short to tell is code all the same.
+    return [...above, ...found.map((r) => (r.kind === 'small' && r.cellWidth > 0 ? { ...r, kind: 'code' as const } : r)), ...below];
+  });
   const out: OcrLine[] = [];
   const text: string[] = [];
   const codeGaps: Bounds[] = [];
@@ -62,14 +104,21 @@ export function assemble(lines: readonly PlacedLine[], mode: LayoutMode): Assemb
       const height = [...grid.map((r) => r.height)].sort((p, q) => p - q)[Math.floor(grid.length / 2)]!;
       const gap = (y: number): Bounds => ({ x0: region.bounds.x0, x1: region.bounds.x1, y0: y - height / 2, y1: y + height / 2 });
       const pitch = rowPitch(grid);
+      const numberAt = (y: number): number | undefined => {
+        const k = region.gutter.find((g) => Math.abs((bounds[g]!.y0 + bounds[g]!.y1) / 2 - y) < height / 2);
+        return k === undefined ? undefined : numbers.get(k);
+      };
       if (pitch) codeGaps.push(gap(grid[0]!.y - pitch), gap(grid.at(-1)!.y + pitch), gap(grid.at(-1)!.y + 2 * pitch));
-      for (const code of layoutCode(grid, region.cellWidth)) {
+      // Column 0 begins a little right of the line numbers (line decorations, folding controls).
+      const codeLeft = region.gutter.length > 0 ? median(region.gutter.map((k) => bounds[k]!.x1))! + CODE_COLUMN * region.cellWidth : undefined;
+      for (const code of layoutCode(grid, region.cellWidth, codeLeft)) {
         text.push(' '.repeat(code.indent) + code.text);
         if (code.row === undefined) {
           codeGaps.push(gap(code.y));
           continue;
         }
         const members = rows[code.row]!.map((k) => lines[k]!);
+        const lineNumber = numberAt(code.y);
         out.push({
           text: code.text,
           box: boundsQuad(rows[code.row]!.map((k) => bounds[k]!).reduce(unionBounds)),
@@ -77,6 +126,7 @@ export function assemble(lines: readonly PlacedLine[], mode: LayoutMode): Assemb
           block,
           words: members.flatMap((m) => m.words ?? []),
           indent: code.indent,
+          ...(lineNumber === undefined ? {} : { lineNumber }),
         });
         codeChars += code.text.length;
         allChars += code.text.length;
@@ -101,7 +151,7 @@ export function assemble(lines: readonly PlacedLine[], mode: LayoutMode): Assemb
  * code into blocks, but its indentation is measured from one left edge). Blocks too short to
  * tell ("}", "import (") join the code next to them.
  */
-function joinCodeBlocks(blocks: Blocks, lines: readonly PlacedLine[], bounds: readonly Bounds[], mode: LayoutMode): Region[] {
+function joinCodeBlocks(blocks: Blocks, lines: readonly PlacedLine[], bounds: readonly Bounds[], mode: LayoutMode, gutter: number[]): Region[] {
   const grid = (rows: number[][]): CharGrid | undefined => measureGrid(rows.map((row) => gridRow(row, lines, bounds)));
   const kind = (g: CharGrid | undefined): Kind => {
     if (g === undefined) return 'prose';
@@ -114,7 +164,7 @@ function joinCodeBlocks(blocks: Blocks, lines: readonly PlacedLine[], bounds: re
     const box = block.flat().map((k) => bounds[k]!).reduce(unionBounds);
     const gridable = mode !== 'prose' && block.flat().every((k) => lines[k]!.runs);
     const own = gridable ? grid(block) : undefined;
-    const current: Region = { blocks: [block], kind: kind(own), cellWidth: own?.cellWidth ?? 0, bounds: box };
+    const current: Region = { blocks: [block], kind: kind(own), cellWidth: own?.cellWidth ?? 0, bounds: box, gutter };
     const last = regions.at(-1);
     const rowHeight = Math.min(...block.flat().map((k) => bounds[k]!.y1 - bounds[k]!.y0));
     const near =

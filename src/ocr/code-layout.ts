@@ -106,10 +106,11 @@ export interface CodeLine {
 }
 
 /**
- * Lays rows out as text on the grid: the leftmost run of all rows is column 0, blank lines are
- * restored from the row pitch.
+ * Lays rows out as text on the grid: the leftmost run of all rows is column 0, or, given the x
+ * where column 0 begins (`codeLeft`, known beside a line-number gutter), the column it lies in;
+ * blank lines are restored from the row pitch.
  */
-export function layoutCode(rows: readonly GridRow[], cellWidth: number): CodeLine[] {
+export function layoutCode(rows: readonly GridRow[], cellWidth: number, codeLeft?: number): CodeLine[] {
   const anchors = rows.flatMap((r) => r.runs.map((run) => firstCell(run, cellWidth)));
   if (anchors.length === 0) return [];
   const origin = Math.min(...anchors);
@@ -117,7 +118,10 @@ export function layoutCode(rows: readonly GridRow[], cellWidth: number): CodeLin
   const phase = circularMean(anchors.map((a) => (a - origin) / cellWidth));
   const column = (run: GridRun): number => Math.round((firstCell(run, cellWidth) - origin) / cellWidth - phase);
   const placed = rows.map((row) => row.runs.map((run) => ({ run, col: column(run) })).sort((p, q) => p.col - q.col));
-  const minCol = Math.min(...placed.flatMap((r) => r.map((p) => p.col)));
+  const leftmost = Math.min(...placed.flatMap((r) => r.map((p) => p.col)));
+  // Cells between column 0 and the leftmost text: the centre of its first cell is at origin + (leftmost + phase)·cell.
+  const shift = codeLeft === undefined ? 0 : Math.max(0, Math.round((origin + (leftmost + phase - 0.5) * cellWidth - codeLeft) / cellWidth));
+  const minCol = leftmost - shift;
   const pitch = rowPitch(rows);
 
   const lines: CodeLine[] = [];
@@ -166,7 +170,7 @@ function circularMean(values: number[]): number {
   return Math.atan2(s, c) / (2 * Math.PI);
 }
 
-function median(values: number[]): number | undefined {
+export function median(values: number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];

@@ -1,5 +1,6 @@
 // The OCR stage of the runtime host: PaddleOCR models loaded once, then detection (in windows) →
-// optional orientation → recognition → words, reading order and code layout.
+// optional orientation → recognition → words, then the screen's regions, line-number gutters,
+// reading order and code layout (assemble.ts).
 import type { OcrResult, OcrWord, Rect } from '../common/protocol.ts';
 import type { DecodedImage } from '../image/decode.ts';
 import type { InferenceSession } from '../onnx/ort.ts';
@@ -74,7 +75,8 @@ export class OcrEngine {
     const layoutMode = options.layout ?? 'auto';
     const first = await this.readBoxes(image, detection.boxes, checkpoint);
     const placed = first.lines.filter(readable);
-    let assembled = assemble(placed, layoutMode);
+    const screen = { image, area: region };
+    let assembled = assemble(placed, layoutMode, screen);
     // Each code row that was missed is read in a few croppings; the most confident reading counts.
     const candidates = gapBoxes(image, region, assembled.codeGaps, placed);
     const second = await this.readBoxes(image, candidates.flat(), checkpoint, first.script);
@@ -82,7 +84,7 @@ export class OcrEngine {
     const recovered = candidates
       .map((group) => second.lines.slice(next, (next += group.length)).reduce((a, b) => (b.confidence > a.confidence ? b : a)))
       .filter(readable);
-    if (recovered.length > 0) assembled = assemble([...placed, ...recovered], layoutMode);
+    if (recovered.length > 0) assembled = assemble([...placed, ...recovered], layoutMode, screen);
     const { lines, text, layout } = assembled;
     const done = performance.now();
     return {

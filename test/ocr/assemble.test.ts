@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { DecodedImage } from '../../src/image/decode.ts';
+import { assemble, type PlacedLine } from '../../src/ocr/assemble.ts';
+import { boundsQuad } from '../../src/ocr/geometry.ts';
+
+const CELL = 8.4;
+const PITCH = 19;
+
+/** A line read at `col` columns right of x0 on row `row`: one run of ink per character, as in monospaced text. */
+function read(text: string, x0: number, col: number, row: number): PlacedLine {
+  const y0 = 90 + row * PITCH;
+  const runs = [...text].flatMap((ch, i) => {
+    const centre = x0 + (col + i + 0.5) * CELL;
+    return ch === ' ' ? [] : [{ x0: centre - 3 + (i % 3) * 0.3, x1: centre + 3, text: ch, centers: [centre + ((i % 2) - 0.5)] }];
+  });
+  const box = boundsQuad({ x0: runs[0]!.x0 - 3, x1: runs.at(-1)!.x1 + 3, y0, y1: y0 + 17 });
+  return { box, text, confidence: 0.95, runs };
+}
+
+/** A right-aligned line number ending at x = right. */
+function number(n: number, right: number, row: number): PlacedLine {
+  const digits = String(n);
+  return read(digits, right - 3 - digits.length * CELL, 0, row);
+}
+
+const CODE = ['  if (ready) {', '    return value + 1;', '  }', '  const next = value * 2;'];
+
+test('the line-number gutter is reported beside the code, and indentation counts from the code column', () => {
+  // VS Code draws column 0 about 2.75 cells right of the numbers' boxes; here no line starts there.
+  const codeLeft = 95 + 2.75 * CELL;
+  const lines = CODE.flatMap((line, row) => [number(98 + row, 95, row), read(line.trimStart(), codeLeft, line.length - line.trimStart().length, row)]);
+  // Breadcrumbs above the first numbered row, starting over the gutter.
+  lines.push(read('src > app.ts > ready', 20, 0, -1));
+  const result = assemble(lines, 'auto');
+  const code = result.lines.filter((l) => l.lineNumber !== undefined);
+  assert.deepEqual(code.map((l) => [l.lineNumber, l.indent, l.text]), CODE.map((line, row) => [98 + row, line.length - line.trimStart().length, line.trimStart()]));
+  assert.equal(result.text, ['src > app.ts > ready', ...CODE].join('\n'));
+});
+
+test('numbers beside no code are text, not a gutter', () => {
+  const lines = [1, 2, 3].flatMap((n, row) => [number(n, 40, row), { ...read('x', 60, 0, row), text: ['Alice Martin', 'Bob Stone', 'Carol Reyes'][row]!, runs: [] }]);
+  const result = assemble(lines, 'prose');
+  assert.ok(result.lines.every((l) => l.lineNumber === undefined));
+  assert.match(result.text, /1/);
+});
+
+test('two editors side by side are never joined into one line per row', () => {
+  const width = 800;
+  const height = 200;
+  const data = new Uint8Array(width * height * 3).fill(31);
+  // The border between the two editor groups.
+  for (let y = 0; y < height; y++) data.set([60, 60, 60], (y * width + 400) * 3);
+  const image: DecodedImage = { width, height, data, format: 'png' };
+  const left = ['const a = 1;', 'const b = a + 2;', 'export { a, b };', 'console.log(b);'];
+  const right = ['name: build', 'on: push', 'jobs: test', 'runs-on: linux'];
+  const lines = [...left.map((t, row) => read(t, 40, 0, row - 3)), ...right.map((t, row) => read(t, 440, 0, row - 3))];
+  const result = assemble(lines, 'auto', { image, area: { x0: 0, y0: 0, x1: width, y1: height } });
+  assert.equal(result.text, [...left, ...right].join('\n'));
+  // Without the screen's borders, rows that line up across the narrow gap read as one.
+  assert.notEqual(assemble(lines, 'auto').text, result.text);
+});

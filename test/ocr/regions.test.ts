@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { DecodedImage } from '../../src/image/decode.ts';
+import type { Bounds } from '../../src/ocr/geometry.ts';
+import { findRegions, inside } from '../../src/ocr/regions.ts';
+
+type Rgb = [number, number, number];
+
+/** A flat screen with rectangles painted on it, as a workbench is: panes, borders, bands. */
+function screen(width: number, height: number, background: Rgb, rects: Array<[Bounds, Rgb]>): DecodedImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const colour = [...rects].reverse().find(([r]) => x >= r.x0 && x < r.x1 && y >= r.y0 && y < r.y1)?.[1] ?? background;
+      data.set(colour, (y * width + x) * 3);
+    }
+  }
+  return { width, height, data, format: 'png' };
+}
+
+const EDITOR: Rgb = [31, 31, 31];
+const SIDE_BAR: Rgb = [24, 24, 24];
+const BORDER: Rgb = [43, 43, 43];
+const WHOLE = { x0: 0, y0: 0, x1: 600, y1: 300 };
+
+/** Rows of text boxes between x0 and x1, from y = top. */
+function rows(x0: number, x1: number, top: number, count: number): Bounds[] {
+  return Array.from({ length: count }, (_, i) => ({ x0, x1, y0: top + i * 19, y1: top + i * 19 + 17 }));
+}
+
+function regionOf(box: Bounds, regions: Bounds[]): number {
+  return regions.findIndex((r) => inside(box, r));
+}
+
+test('a side bar, two editors side by side and a tab strip are regions of their own, in reading order', () => {
+  // Side bar (its own background and border), a 1-pixel border between two editor groups, tab strips of the side bar's colour.
+  const image = screen(600, 300, EDITOR, [
+    [{ x0: 0, y0: 0, x1: 120, y1: 300 }, SIDE_BAR],
+    [{ x0: 120, y0: 0, x1: 600, y1: 35 }, SIDE_BAR],
+    [{ x0: 119, y0: 0, x1: 120, y1: 300 }, BORDER],
+    [{ x0: 360, y0: 0, x1: 361, y1: 300 }, BORDER],
+  ]);
+  const explorer = rows(10, 100, 40, 5);
+  const tabs = [{ x0: 130, x1: 220, y0: 8, y1: 26 }, { x0: 370, x1: 460, y0: 8, y1: 26 }];
+  const left = rows(130, 350, 40, 10);
+  const right = rows(370, 590, 40, 10);
+  const regions = findRegions(image, WHOLE, [...explorer, ...tabs, ...left, ...right], new Set());
+  const [e, t0, t1, l, r] = [explorer[0]!, tabs[0]!, tabs[1]!, left[0]!, right[0]!].map((b) => regionOf(b, regions)) as [number, number, number, number, number];
+  // Every row of a pane stays with its pane.
+  for (const [boxes, region] of [[explorer, e], [left, l], [right, r]] as const) assert.ok(boxes.every((b) => regionOf(b, regions) === region));
+  assert.equal(new Set([e, t0, t1, l, r]).size, 5, JSON.stringify(regions));
+  // Side bar first, then each group left to right with its tab strip above its code.
+  assert.ok(e < t0 && t0 < l && l < t1 && t1 < r, `${[e, t0, l, t1, r]}`);
+});
+
+test('a line that text runs across is no border; the frame around the current line is no region', () => {
+  const image = screen(600, 300, EDITOR, [
+    [{ x0: 300, y0: 0, x1: 301, y1: 300 }, BORDER],
+    // The current line's frame: two lines one text row apart.
+    [{ x0: 0, y0: 99, x1: 600, y1: 100 }, BORDER],
+    [{ x0: 0, y0: 119, x1: 600, y1: 120 }, BORDER],
+  ]);
+  const text = [...rows(10, 290, 5, 4), { x0: 10, x1: 500, y0: 81, y1: 98 }, { x0: 10, x1: 290, y0: 101, y1: 118 }, ...rows(10, 290, 122, 8)];
+  assert.equal(findRegions(image, WHOLE, text, new Set()).length, 1);
+});
+
+test('an indent guide does not cut a gutter off its code', () => {
+  const image = screen(600, 300, EDITOR, [[{ x0: 80, y0: 0, x1: 81, y1: 300 }, BORDER]]);
+  const numbers = rows(20, 40, 5, 14);
+  const code = rows(100, 400, 5, 14);
+  const regions = findRegions(image, WHOLE, [...numbers, ...code], new Set(numbers.map((_, i) => i)));
+  assert.equal(regionOf(numbers[0]!, regions), regionOf(code[0]!, regions));
+  // Without the numbers known as a gutter, the guide would be taken for a border.
+  const cut = findRegions(image, WHOLE, [...numbers, ...code], new Set());
+  assert.notEqual(regionOf(numbers[0]!, cut), regionOf(code[0]!, cut));
+});
