@@ -6,7 +6,7 @@ import type { DecodedImage } from '../image/decode.ts';
 import { type CharGrid, classifyGrid, layoutCode, measureGrid, median, rowPitch, type GridRow, type GridRun } from './code-layout.ts';
 import { type Bounds, boundsQuad, overlap1d, type Quad, quadBounds, unionBounds } from './geometry.ts';
 import { lineNumbers } from './gutter.ts';
-import { type Blocks, readingOrder } from './reading-order.ts';
+import { type Blocks, readingOrder, rows as textRows } from './reading-order.ts';
 import { findRegions, inside } from './regions.ts';
 
 export type LayoutMode = 'auto' | 'code' | 'prose';
@@ -84,7 +84,8 @@ export function assemble(lines: readonly PlacedLine[], mode: LayoutMode, screen?
     const inCode = (k: number): boolean =>
       (centre(k) >= top && centre(k) <= bottom) || (bounds[k]!.x0 > right && centre(k) >= top - pitch && centre(k) <= bottom + pitch);
     const code = ids.filter((k) => !numbers.has(k) && inCode(k));
-    const found = joinCodeBlocks(order(code), lines, bounds, mode, gutter);
+    // Each numbered row is one line of the file: no columns are looked for in it (aligned comments, tables in docstrings).
+    const found = code.length > 0 ? joinCodeBlocks([textRows(code, oriented)], lines, bounds, mode, gutter) : [];
     // Numbers beside no code are no gutter, but text: a table's first column.
     if (found.every((r) => r.kind === 'prose')) return joinCodeBlocks(order(ids), lines, bounds, mode, []);
     const above = joinCodeBlocks(order(ids.filter((k) => !inCode(k) && centre(k) < top)), lines, bounds, mode, []);

@@ -156,7 +156,7 @@ function gaps(ids: number[], b: readonly Bounds[], axis: 'x' | 'y', minGap: numb
 }
 
 /** Lines grouped into rows by their vertical centres, rows top to bottom, each left to right. */
-function rows(ids: number[], b: readonly Bounds[]): number[][] {
+export function rows(ids: number[], b: readonly Bounds[]): number[][] {
   const centre = (k: number): number => (b[k]!.y0 + b[k]!.y1) / 2;
   const result: Array<{ ids: number[]; centre: number; height: number }> = [];
   for (const k of [...ids].sort((p, q) => centre(p) - centre(q))) {
