@@ -21,7 +21,7 @@ const CROSSING = 0.25;
 /** Nested deeper than a workbench is (window, side bar, group, tab strip, tab), cutting stops. */
 const MAX_DEPTH = 8;
 /** Only every this-many-th pixel along a border is compared: a border is long and straight. */
-const STRIDE = 2;
+const STRIDE = 4;
 
 type Axis = 'x' | 'y';
 
@@ -64,8 +64,10 @@ export function edgeSums(image: DecodedImage): EdgeSums {
   const { width, height, data } = image;
   const [rows, cols] = [Math.ceil(height / STRIDE), Math.ceil(width / STRIDE)];
   const counts = (n: number, max: number): Uint16Array | Uint32Array => (max < 0xffff ? new Uint16Array(n) : new Uint32Array(n));
-  const edge = (p: number, q: number): number =>
-    Math.abs(data[p]! - data[q]!) >= EDGE || Math.abs(data[p + 1]! - data[q + 1]!) >= EDGE || Math.abs(data[p + 2]! - data[q + 2]!) >= EDGE ? 1 : 0;
+  const edge = (p: number, q: number): number => {
+    const [r, g, b] = [data[p]! - data[q]!, data[p + 1]! - data[q + 1]!, data[p + 2]! - data[q + 2]!];
+    return r >= EDGE || r <= -EDGE || g >= EDGE || g <= -EDGE || b >= EDGE || b <= -EDGE ? 1 : 0;
+  };
   const down = counts((rows + 1) * width, rows);
   for (let r = 0; r < rows; r++) {
     const p = r * STRIDE * width * 3;
@@ -74,10 +76,7 @@ export function edgeSums(image: DecodedImage): EdgeSums {
   const across = counts(height * (cols + 1), cols);
   for (let y = 1; y < height; y++) {
     const p = y * width * 3;
-    for (let c = 0; c < cols; c++) {
-      const x = c * STRIDE;
-      across[y * (cols + 1) + c + 1] = across[y * (cols + 1) + c]! + edge(p + 3 * x, p + 3 * x - 3 * width);
-    }
+    for (let c = 0; c < cols; c++) across[y * (cols + 1) + c + 1] = across[y * (cols + 1) + c]! + edge(p + 3 * c * STRIDE, p + 3 * (c * STRIDE - width));
   }
   return { width, height, down, across };
 }
