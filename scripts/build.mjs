@@ -1,5 +1,8 @@
 // Bundles the extension, the runtime host and the webview with esbuild.
 // Usage: node scripts/build.mjs [--production] [--watch]
+// Also writes dist/bundled-packages.json: the npm packages whose code the bundles contain, for the
+// third-party notices (scripts/notices.mjs) and the packaging script's check of them.
+import { writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -17,7 +20,7 @@ const importMetaShim = {
   define: { 'import.meta.url': '__importMetaUrl', 'import.meta.resolve': '__importMetaResolve' },
 };
 
-const common = { bundle: true, minify: production, sourcemap: production ? false : 'linked', logLevel: 'info' };
+const common = { bundle: true, minify: production, sourcemap: production ? false : 'linked', logLevel: 'info', metafile: true };
 
 const builds = [
   {
@@ -58,4 +61,9 @@ if (watch) {
 } else {
   const results = await Promise.allSettled(builds.map((options) => esbuild.build(options)));
   if (results.some((result) => result.status === 'rejected')) process.exit(1);
+  // An input's package is the folder after its last node_modules/ (a scoped name has two parts).
+  const packageDir = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//;
+  const inputs = results.flatMap((result) => Object.keys(result.value.metafile.inputs));
+  const dirs = [...new Set(inputs.map((input) => packageDir.exec(input)?.[1]).filter((dir) => dir !== undefined))].sort();
+  writeFileSync('dist/bundled-packages.json', `${JSON.stringify(dirs, null, 2)}\n`);
 }
