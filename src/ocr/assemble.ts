@@ -5,7 +5,7 @@ import type { OcrLine, OcrWord } from '../common/protocol.ts';
 import type { DecodedImage } from '../image/decode.ts';
 import { type CharGrid, classifyGrid, layoutCode, measureGrid, median, rowPitch, type GridRow, type GridRun } from './code-layout.ts';
 import { type Bounds, boundsQuad, overlap1d, type Quad, quadBounds, unionBounds } from './geometry.ts';
-import { lineNumbers } from './gutter.ts';
+import { lineNumbers, numberBeside } from './gutter.ts';
 import { type Blocks, readingOrder, rows as textRows } from './reading-order.ts';
 import { findRegions, inside } from './regions.ts';
 
@@ -105,10 +105,7 @@ export function assemble(lines: readonly PlacedLine[], mode: LayoutMode, screen?
       const height = [...grid.map((r) => r.height)].sort((p, q) => p - q)[Math.floor(grid.length / 2)]!;
       const gap = (y: number): Bounds => ({ x0: region.bounds.x0, x1: region.bounds.x1, y0: y - height / 2, y1: y + height / 2 });
       const pitch = rowPitch(grid);
-      const numberAt = (y: number): number | undefined => {
-        const k = region.gutter.find((g) => Math.abs((bounds[g]!.y0 + bounds[g]!.y1) / 2 - y) < height / 2);
-        return k === undefined ? undefined : numbers.get(k);
-      };
+      const gutter = region.gutter.map((k) => ({ y: (bounds[k]!.y0 + bounds[k]!.y1) / 2, value: numbers.get(k)! })).sort((a, b) => a.y - b.y);
       if (pitch) codeGaps.push(gap(grid[0]!.y - pitch), gap(grid.at(-1)!.y + pitch), gap(grid.at(-1)!.y + 2 * pitch));
       // Column 0 begins a little right of the line numbers (line decorations, folding controls).
       const codeLeft = region.gutter.length > 0 ? median(region.gutter.map((k) => bounds[k]!.x1))! + CODE_COLUMN * region.cellWidth : undefined;
@@ -119,7 +116,7 @@ export function assemble(lines: readonly PlacedLine[], mode: LayoutMode, screen?
           continue;
         }
         const members = rows[code.row]!.map((k) => lines[k]!);
-        const lineNumber = numberAt(code.y);
+        const lineNumber = gutter.length > 0 ? numberBeside(gutter, code.y, pitch ?? height) : undefined;
         out.push({
           text: code.text,
           box: boundsQuad(rows[code.row]!.map((k) => bounds[k]!).reduce(unionBounds)),

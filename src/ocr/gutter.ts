@@ -69,3 +69,26 @@ function alignedColumns<T extends GutterCandidate>(labels: readonly T[]): T[][] 
   }
   return columns.map((c) => c.sort((a, b) => a.bounds.y0 - b.bounds.y0));
 }
+
+/** A gutter's number at the height of its row. */
+export interface GutterRow {
+  y: number;
+  value: number;
+}
+
+/**
+ * The number beside a code row at height y, `pitch` pixels per row: the gutter's own, or, where
+ * the detector missed it (a lone "1"), the one the numbers above and below agree on; at the ends of
+ * the gutter, for one row beyond it. Rows between two that disagree (a wrapped line) get none.
+ */
+export function numberBeside(gutter: readonly GutterRow[], y: number, pitch: number): number | undefined {
+  const own = gutter.find((g) => Math.abs(g.y - y) < pitch / 2);
+  if (own) return own.value;
+  const above = gutter.filter((g) => g.y < y).at(-1);
+  const below = gutter.find((g) => g.y > y);
+  const fromAbove = above && above.value + Math.round((y - above.y) / pitch);
+  const fromBelow = below && below.value - Math.round((below.y - y) / pitch);
+  if (fromAbove !== undefined && fromBelow !== undefined) return fromAbove === fromBelow ? fromAbove : undefined;
+  const beyond = above && y - above.y < 1.5 * pitch ? fromAbove : below && below.y - y < 1.5 * pitch ? fromBelow : undefined;
+  return beyond !== undefined && beyond >= 1 ? beyond : undefined;
+}

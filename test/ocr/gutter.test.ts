@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lineNumbers } from '../../src/ocr/gutter.ts';
+import { lineNumbers, numberBeside } from '../../src/ocr/gutter.ts';
 
 const PITCH = 19;
 
@@ -32,4 +32,21 @@ test('two editors side by side have a gutter each; numbers that do not increase 
   const found = lineNumbers([...left, ...right, ...settings, ...scattered]);
   assert.deepEqual([...found.values()].sort((a, b) => a - b), [1, 2, 3, 4, 57, 58, 59]);
   assert.deepEqual([...found.keys()].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6]);
+});
+
+test('a row whose number the detector missed gets the one its neighbours agree on; a wrapped row gets none', () => {
+  // Numbers 2, 3, 5, 6 read; 1 (above them) and 4 missed; a wrapped line's second row between 6 and 7.
+  const gutter = [
+    { y: 2 * PITCH, value: 2 },
+    { y: 3 * PITCH, value: 3 },
+    { y: 5 * PITCH, value: 5 },
+    { y: 6 * PITCH, value: 6 },
+    { y: 8 * PITCH, value: 7 },
+  ];
+  assert.equal(numberBeside(gutter, 3 * PITCH + 2, PITCH), 3);
+  assert.equal(numberBeside(gutter, 1 * PITCH, PITCH), 1);
+  assert.equal(numberBeside(gutter, 4 * PITCH, PITCH), 4);
+  assert.equal(numberBeside(gutter, 7 * PITCH, PITCH), undefined);
+  assert.equal(numberBeside(gutter, 0, PITCH), undefined);
+  assert.equal(numberBeside(gutter, 10 * PITCH, PITCH), undefined);
 });
