@@ -60,3 +60,23 @@ test('two editors side by side are never joined into one line per row', () => {
   // Without the screen's borders, rows that line up across the narrow gap read as one.
   assert.notEqual(assemble(lines, 'auto').text, result.text);
 });
+
+test('file names in a side bar are not glued to the code rows beside them', () => {
+  const width = 700;
+  const height = 200;
+  const data = new Uint8Array(width * height * 3).fill(31);
+  // The side bar's own background, a little darker than the editor's.
+  for (let y = 0; y < height; y++) for (let x = 0; x < 200; x++) data.set([24, 24, 24], (y * width + x) * 3);
+  const image: DecodedImage = { width, height, data, format: 'png' };
+  const files = ['backend.ts', 'config.yaml', 'README.md', 'index.ts'];
+  const code = ['type Options = {', '  verbose: boolean;', '  depth: number;', '};'];
+  const codeLeft = 260 + 2.75 * CELL;
+  const lines = [
+    ...files.map((t, row) => read(t, 16, 0, row - 3)),
+    ...code.flatMap((t, row) => [number(90 + row, 260, row - 3), read(t.trimStart(), codeLeft, t.length - t.trimStart().length, row - 3)]),
+  ];
+  const result = assemble(lines, 'auto', { image, area: { x0: 0, y0: 0, x1: width, y1: height } });
+  assert.equal(result.text, [...files, ...code].join('\n'));
+  assert.deepEqual(result.lines.flatMap((l) => (l.lineNumber === undefined ? [] : [l.lineNumber])), [90, 91, 92, 93]);
+  assert.notEqual(assemble(lines, 'auto').text, result.text);
+});
