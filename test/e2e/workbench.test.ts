@@ -368,7 +368,11 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
     await s.screenshot('20-bundled-model-header');
     await s.panel.frame.locator('#model-card').click();
     // The Markdown preview of the card opens as an editor tab.
-    await s.workbench.page.locator('.tab', { hasText: 'Preview model.md' }).waitFor({ timeout: 30_000 });
+    const preview = s.workbench.page.locator('.tab', { hasText: 'Preview model.md' });
+    await preview.waitFor({ timeout: 30_000 });
+    await preview.hover();
+    await preview.locator('.codicon-close').click();
+    await preview.waitFor({ state: 'detached' });
     await s.updateSettings({ 'infimmHd.modelPath': await tinyPackage(MODEL) });
   });
 
@@ -377,7 +381,7 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
     await s.panel.waitForImage(FILES.diagram);
     await s.panel.askPreset('describe');
     assert.equal(await s.panel.waitForTurnEnd(), 'done');
-    const legible = ['.turn .question', '.turn .answer-text', '.turn .stats summary', '#question-input', '#grid-summary'];
+    const legible = ['#model-summary', '.turn .question', '.turn .answer-text', '.turn .stats summary', '#question-input', '#grid-summary'];
     for (const theme of ['Default Light Modern', 'Default Dark Modern']) {
       await s.updateSettings({ 'workbench.colorTheme': theme });
       const kind = theme.includes('Dark') ? 'vscode-dark' : 'vscode-light';

@@ -8,11 +8,14 @@ export const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
 
 interface CommandContribution { command: string; title: string; category?: string }
 
-/** Palette labels ("Category: Title") of the extension's commands, read from its manifest. */
-function commandLabels(extensionPath: string): Map<string, string> {
-  const manifest = JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8')) as {
-    contributes?: { commands?: CommandContribution[] };
-  };
+interface ExtensionManifest {
+  publisher: string;
+  name: string;
+  contributes?: { commands?: CommandContribution[] };
+}
+
+/** Palette labels ("Category: Title") of the extension's commands, from its manifest. */
+function commandLabels(manifest: ExtensionManifest): Map<string, string> {
   return new Map(
     (manifest.contributes?.commands ?? []).map((c) => [c.command, c.category ? `${c.category}: ${c.title}` : c.title]),
   );
@@ -39,13 +42,17 @@ export async function launchBrowser(profileDir: string): Promise<BrowserContext>
 
 export class Workbench {
   private readonly labels: Map<string, string>;
+  /** publisher.name, as the workbench names the extension that owns a webview. */
+  private readonly extensionId: string;
 
   private constructor(
     readonly page: Page,
     private readonly screenshotDir: string,
     extensionPath: string,
   ) {
-    this.labels = commandLabels(extensionPath);
+    const manifest = JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8')) as ExtensionManifest;
+    this.labels = commandLabels(manifest);
+    this.extensionId = `${manifest.publisher}.${manifest.name}`;
   }
 
   static async open(
@@ -76,9 +83,12 @@ export class Workbench {
     return new Workbench(page, options.screenshotDir, options.extensionPath);
   }
 
-  /** The extension's panel: a webview is an iframe whose document holds the content iframe. */
+  /**
+   * The extension's panel: a webview is an iframe whose document holds the content iframe. Other
+   * webviews (a Markdown preview) may show beside it: the outer iframe names the extension that owns it.
+   */
   get panel(): FrameLocator {
-    return this.page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
+    return this.page.frameLocator(`iframe.webview.ready[src*="extensionId=${this.extensionId}"]:visible`).frameLocator('#active-frame');
   }
 
   commandLabel(id: string): string {
