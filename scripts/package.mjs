@@ -77,7 +77,7 @@ async function stage(target, ignoreFile) {
   if (dir === '.') return dir;
   // Fresh each time: they change without the lockfile.
   for (const entry of readdirSync(dir)) if (entry !== 'node_modules' && entry !== 'package-lock.json') rmSync(join(dir, entry), { recursive: true });
-  const own = (await listFiles({ cwd: '.', ignoreFile, dependencies: false })).filter((file) => !file.startsWith('node_modules/'));
+  const own = (await listFiles({ cwd: '.', ignoreFile, dependencies: false, readmePath: README })).filter((file) => !file.startsWith('node_modules/'));
   for (const file of own) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     copyFileSync(file, join(dir, file));

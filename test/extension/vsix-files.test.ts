@@ -8,7 +8,9 @@ import { requireOrSkip } from '../support/requirements.ts';
 test('the package holds only linux-x64 native binaries and no sources', { timeout: 60_000 }, async (t) => {
   const onLinuxX64 = existsSync('node_modules/onnxruntime-node/bin/napi-v6/linux/x64') && existsSync('node_modules/@img/sharp-linux-x64');
   if (!requireOrSkip(t, onLinuxX64, 'the linux-x64 binaries of onnxruntime-node and sharp')) return;
-  const files = await listFiles({ cwd: process.cwd(), ignoreFile: '.vscodeignore' });
+  // As scripts/package.mjs packs it: README.vsix.md as the README (vsce reads readmePath; its types leave it out).
+  const options = { cwd: process.cwd(), ignoreFile: '.vscodeignore', readmePath: 'README.vsix.md' };
+  const files = await listFiles(options);
   const ort = files.filter((f) => f.startsWith('node_modules/onnxruntime-node/bin/'));
   assert.ok(ort.includes('node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node'));
   assert.deepEqual(ort.filter((f) => !f.startsWith('node_modules/onnxruntime-node/bin/napi-v6/linux/x64/')), []);
