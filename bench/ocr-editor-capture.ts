@@ -1,0 +1,250 @@
+// Captures the real-screenshot OCR set: code-server's workbench in headless Chromium showing this
+// repository's own files (a fresh clone at HEAD), in the layouts a developer screenshots (explorer
+// and editor, split editors, a terminal, Settings, Keyboard Shortcuts, a Markdown preview, the
+// command palette), light and dark, at device scale 1 and 2, in three editor fonts. Each PNG gets
+// its ground truth from the DOM (bench/ocr-editor-truth.ts).
+// `npx tsx bench/ocr-editor-capture.ts [out-dir] [name-regexp]`; needs code-server
+// (node scripts/e2e-setup.mjs), Debian's chromium, git and fonts-dejavu-core fonts-liberation fonts-noto-mono.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { startCodeServer } from '../test/e2e/support/codeServer.ts';
+import { CHROMIUM } from '../test/e2e/support/workbench.ts';
+import { readScreenTruth, type ScreenTruth } from './ocr-editor-truth.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+export const EDITOR_DATA_DIR = join(ROOT, 'bench', 'ocr-data', 'editor');
+const STATE_DIR = join(ROOT, '.cache', 'ocr-editor');
+
+export type EditorCategory = 'editor' | 'split' | 'terminal' | 'settings' | 'shortcuts' | 'markdown' | 'palette';
+
+export interface EditorScene {
+  name: string;
+  category: EditorCategory;
+  theme: 'dark' | 'light';
+  font: string;
+  scale: 1 | 2;
+  /** Brings the workbench into the state to capture. */
+  show(page: Page): Promise<void>;
+}
+
+/** One screenshot of the set: its scene's settings and the ground truth. */
+export interface EditorTruth extends ScreenTruth {
+  file: string;
+  category: EditorCategory;
+  name: string;
+  theme: 'dark' | 'light';
+  font: string;
+  scale: number;
+  width: number;
+  height: number;
+}
+
+const VIEWPORT = { width: 1600, height: 1000 };
+const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' } as const;
+const FOLDER_NAME = 'infimm-hd-vscode';
+
+async function palette(page: Page, label: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('F1');
+  await input.fill(`>${label}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Quick Open (Ctrl+P) in the active editor group; the Explorer reveals the file. */
+async function open(page: Page, path: string): Promise<void> {
+  const name = path.split('/').at(-1)!;
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(path);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.editor-group-container.active .tab.active', { hasText: name }).waitFor();
+}
+
+async function goToLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+async function split(page: Page, left: string, right: string): Promise<void> {
+  await open(page, left);
+  await palette(page, 'View: Split Editor Right');
+  await page.locator('.editor-group-container').nth(1).waitFor();
+  await open(page, right);
+}
+
+async function terminal(page: Page, file: string, commands: string[]): Promise<void> {
+  await open(page, file);
+  await palette(page, 'Terminal: Create New Terminal');
+  await page.locator('.part.panel .xterm-rows', { hasText: '$' }).waitFor();
+  for (const command of commands) {
+    await page.keyboard.type(`${command}\n`, { delay: 5 });
+    // Done when the command was echoed and the last row is a prompt again.
+    await page.waitForFunction((typed) => {
+      const rows = [...document.querySelectorAll('.part.panel .xterm-rows > div')].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trim()).filter(Boolean);
+      return rows.some((r) => r.endsWith(`$ ${typed}`)) && /\$$/.test(rows.at(-1) ?? '');
+    }, command);
+  }
+}
+
+async function markdownPreview(page: Page, toSide: boolean): Promise<void> {
+  await open(page, 'README.md');
+  await palette(page, toSide ? 'Markdown: Open Preview to the Side' : 'Markdown: Open Preview');
+  await page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame').locator('h1').first().waitFor();
+}
+
+const settingsEditor = (page: Page): Promise<void> =>
+  palette(page, 'Preferences: Open Settings (UI)').then(() => page.locator('.settings-editor .setting-item').first().waitFor());
+
+const keyboardShortcuts = (page: Page): Promise<void> =>
+  palette(page, 'Preferences: Open Keyboard Shortcuts').then(() => page.locator('.keybindings-editor .monaco-list-row').first().waitFor());
+
+/** The command palette open over a file, with all commands or those matching `filter`. */
+async function paletteOver(page: Page, file: string, filter?: string): Promise<void> {
+  await open(page, file);
+  await page.keyboard.press('F1');
+  if (filter) await page.locator('.quick-input-widget input').fill(`>${filter}`);
+  await page.locator('.quick-input-list .monaco-list-row').nth(5).waitFor();
+}
+
+const scene = (name: string, category: EditorCategory, theme: EditorScene['theme'], font: string, scale: EditorScene['scale'], show: EditorScene['show']): EditorScene => ({
+  name,
+  category,
+  theme,
+  font,
+  scale,
+  show,
+});
+
+const DEJAVU = 'DejaVu Sans Mono';
+const LIBERATION = 'Liberation Mono';
+const NOTO = 'Noto Mono';
+
+export const SCENES: EditorScene[] = [
+  scene('editor-ts-dark', 'editor', 'dark', DEJAVU, 1, (p) => open(p, 'src/ocr/engine.ts')),
+  scene('editor-py-light', 'editor', 'light', LIBERATION, 1, (p) => open(p, 'python/infimm/ocr_context.py')),
+  scene('editor-py-scrolled-dark', 'editor', 'dark', LIBERATION, 1, (p) => open(p, 'python/infimm/model.py').then(() => goToLine(p, 140))),
+  scene('editor-json-light-2x', 'editor', 'light', NOTO, 2, (p) => open(p, 'package.json')),
+  scene('editor-shell-dark-2x', 'editor', 'dark', DEJAVU, 2, (p) => open(p, '.ci/run')),
+  scene('split-ts-json-dark', 'split', 'dark', DEJAVU, 1, (p) => split(p, 'src/ocr/assemble.ts', 'tsconfig.json')),
+  scene('split-py-ts-light', 'split', 'light', NOTO, 1, (p) => split(p, 'python/infimm/config.py', 'src/ocr/words.ts')),
+  scene('split-ts-py-dark-2x', 'split', 'dark', LIBERATION, 2, (p) => split(p, 'src/ocr/reading-order.ts', 'python/infimm/tokenization.py')),
+  scene('terminal-ls-dark', 'terminal', 'dark', DEJAVU, 1, (p) => terminal(p, 'src/ocr/detect.ts', ['ls', 'git log --oneline | head -n 8'])),
+  scene('terminal-wc-light', 'terminal', 'light', LIBERATION, 1, (p) => terminal(p, 'python/infimm/config.py', ['ls python/infimm', 'wc -l src/ocr/*.ts | sort -n | tail -n 5'])),
+  scene('settings-dark', 'settings', 'dark', DEJAVU, 1, settingsEditor),
+  scene('settings-light', 'settings', 'light', NOTO, 1, settingsEditor),
+  scene('shortcuts-dark', 'shortcuts', 'dark', DEJAVU, 1, keyboardShortcuts),
+  scene('shortcuts-light-2x', 'shortcuts', 'light', LIBERATION, 2, keyboardShortcuts),
+  scene('markdown-side-light', 'markdown', 'light', DEJAVU, 1, (p) => markdownPreview(p, true)),
+  scene('markdown-preview-dark', 'markdown', 'dark', NOTO, 1, (p) => markdownPreview(p, false)),
+  scene('palette-dark', 'palette', 'dark', DEJAVU, 1, (p) => paletteOver(p, 'src/ocr/recognize.ts')),
+  scene('palette-light', 'palette', 'light', LIBERATION, 1, (p) => paletteOver(p, 'python/infimm/reference.py', 'terminal')),
+];
+
+function settings(scene: EditorScene): Record<string, unknown> {
+  return {
+    'workbench.colorTheme': THEMES[scene.theme],
+    'editor.fontFamily': `'${scene.font}', monospace`,
+    'editor.minimap.enabled': true,
+    // The DOM renderer keeps the terminal's rows in the DOM, where their text is read.
+    'terminal.integrated.gpuAcceleration': 'off',
+    'terminal.integrated.defaultProfile.linux': 'bash',
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'window.commandCenter': false,
+  };
+}
+
+/** A fresh clone of the repository at HEAD: its real files, without ignored build output. */
+function cloneWorkspace(): string {
+  const dir = join(STATE_DIR, 'workspace', FOLDER_NAME);
+  rmSync(dir, { recursive: true, force: true });
+  const clone = spawnSync('git', ['clone', '--quiet', '--depth', '20', `file://${ROOT}`, dir], { encoding: 'utf8' });
+  if (clone.status !== 0) throw new Error(`git clone failed: ${clone.stderr}`);
+  return dir;
+}
+
+/** A screenshot and its truth read before and after it agree: nothing changed in between (a status message). */
+async function stableShot(page: Page, scale: number): Promise<{ png: Buffer; truth: ScreenTruth }> {
+  for (let attempt = 0; ; attempt++) {
+    const before = await readScreenTruth(page, scale);
+    const png = await page.screenshot({ type: 'png' });
+    const truth = await readScreenTruth(page, scale);
+    if (JSON.stringify(before) === JSON.stringify(truth)) return { png, truth };
+    if (attempt === 5) throw new Error('the workbench kept changing while it was captured');
+    await page.waitForTimeout(1000);
+  }
+}
+
+async function capture(browser: Browser, origin: string, folder: string, scene: EditorScene, outDir: string, writeSettings: (s: Record<string, unknown>) => void): Promise<EditorTruth> {
+  writeSettings(settings(scene));
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: scene.scale });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${origin}/?folder=${encodeURIComponent(folder)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    await scene.show(page).catch(async (error: unknown) => {
+      await page.screenshot({ path: join(STATE_DIR, `failed-${scene.name}.png`) }).catch(() => undefined);
+      throw error;
+    });
+    // Let fonts, syntax colours and late layout settle.
+    await page.evaluate(() => document.fonts.ready);
+    await page.waitForTimeout(2500);
+    const { png, truth } = await stableShot(page, scene.scale);
+    const file = `${scene.name}.png`;
+    await sharp(png).png({ compressionLevel: 9, effort: 10 }).toFile(join(outDir, file));
+    const { name, category, theme, font, scale } = scene;
+    return { file, category, name, theme, font, scale, width: VIEWPORT.width * scale, height: VIEWPORT.height * scale, ...truth };
+  } finally {
+    await context.close();
+  }
+}
+
+/** One text line per truth line, so that a new capture's diff shows what changed on screen. */
+export function truthJson(truth: EditorTruth): string {
+  const { regions, lines, ...about } = truth;
+  const list = (items: readonly object[]): string => `[\n${items.map((i) => JSON.stringify(i)).join(',\n')}\n]`;
+  return `${JSON.stringify(about).slice(0, -1)},\n"regions": ${list(regions)},\n"lines": ${list(lines)}}\n`;
+}
+
+export async function captureEditorSet(outDir: string, filter?: string): Promise<EditorTruth[]> {
+  mkdirSync(outDir, { recursive: true });
+  const folder = cloneWorkspace();
+  const stateDir = join(STATE_DIR, 'state');
+  rmSync(stateDir, { recursive: true, force: true });
+  const server = await startCodeServer({ stateDir, settings: {}, env: { SHELL: '/bin/bash' } });
+  // The terminal's prompt names the folder only (Debian's default shows user, host and full path).
+  writeFileSync(join(stateDir, 'home', '.bashrc'), "PS1='\\W$ '\n");
+  const settingsFile = join(stateDir, 'user-data', 'User', 'settings.json');
+  const base = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+  });
+  const truths: EditorTruth[] = [];
+  try {
+    for (const scene of SCENES.filter((s) => !filter || new RegExp(filter).test(s.name))) {
+      const started = Date.now();
+      const truth = await capture(browser, server.origin, folder, scene, outDir, (s) => writeFileSync(settingsFile, JSON.stringify({ ...base, ...s }, null, 2)));
+      writeFileSync(join(outDir, `${scene.name}.json`), truthJson(truth));
+      truths.push(truth);
+      console.log(`${truth.file}: ${truth.lines.length} lines (${truth.lines.filter((l) => l.kind === 'code').length} code) in ${Date.now() - started} ms`);
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  return truths;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const [outDir = EDITOR_DATA_DIR, filter] = process.argv.slice(2);
+  if (!existsSync(join(ROOT, '.git'))) throw new Error('the capture clones this repository: run it from a git checkout');
+  await captureEditorSet(resolve(outDir), filter);
+}
