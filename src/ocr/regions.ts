@@ -1,8 +1,9 @@
 // Layout before lines: a screen is cut into regions (title bar, side bars, editor groups, tab
 // strips, panel, status bar) along the straight borders and background changes that run across
 // the whole part being cut, so that text side by side in two panes is never joined. The cuts are
-// taken recursively (ATTEMPTS), which also gives the regions' reading order: title bar; activity bar, side bar, editor groups left to right (each its tab
-// strip, breadcrumbs, code), panel; status bar last.
+// taken recursively (ATTEMPTS), which also gives the regions' reading order: title bar; activity
+// bar, side bar, editor groups left to right (each its tab strip, breadcrumbs, code), panel;
+// status bar last.
 import type { DecodedImage } from '../image/decode.ts';
 import type { Bounds } from './geometry.ts';
 
@@ -53,14 +54,14 @@ export function findRegions(image: DecodedImage, area: Bounds, boxes: readonly B
  * column boundary (vertical borders), `across` along sampled columns for each row boundary
  * (horizontal ones), so that a border's length in any part is one subtraction.
  */
-export interface EdgeSums {
+interface EdgeSums {
   width: number;
   height: number;
   down: Uint16Array | Uint32Array;
   across: Uint16Array | Uint32Array;
 }
 
-export function edgeSums(image: DecodedImage): EdgeSums {
+function edgeSums(image: DecodedImage): EdgeSums {
   const { width, height, data } = image;
   const [rows, cols] = [Math.ceil(height / STRIDE), Math.ceil(width / STRIDE)];
   const counts = (n: number, max: number): Uint16Array | Uint32Array => (max < 0xffff ? new Uint16Array(n) : new Uint32Array(n));
@@ -86,7 +87,7 @@ export function edgeSums(image: DecodedImage): EdgeSums {
  * (an x where pixels differ from their left neighbours on most rows); for 'y', horizontal ones.
  * Both edges of a thin line become one cut at its middle.
  */
-export function borders(edges: EdgeSums, part: Bounds, axis: Axis, span: number): number[] {
+function borders(edges: EdgeSums, part: Bounds, axis: Axis, span: number): number[] {
   const [lo, hi] = axis === 'x' ? [part.x0, part.x1] : [part.y0, part.y1];
   const [alongLo, alongHi] = axis === 'x' ? [part.y0, part.y1] : [part.x0, part.x1];
   // Sampled positions along the border: STRIDE·k for k in [k0, k1).
