@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import { startCodeServer } from '../test/e2e/support/codeServer.ts';
+import { startCodeServer, type CodeServer } from '../test/e2e/support/codeServer.ts';
 import { CHROMIUM } from '../test/e2e/support/workbench.ts';
 import { readScreenTruth, type ScreenTruth } from './ocr-editor-truth.ts';
 
@@ -206,6 +206,19 @@ async function capture(browser: Browser, origin: string, folder: string, scene: 
   }
 }
 
+/** code-server gives its own child process 10 s to start: on a loaded machine that can take a few tries. */
+async function startServer(stateDir: string): Promise<CodeServer> {
+  for (let attempt = 1; ; attempt++) {
+    rmSync(stateDir, { recursive: true, force: true });
+    try {
+      return await startCodeServer({ stateDir, settings: {}, env: { SHELL: '/bin/bash' } });
+    } catch (error) {
+      if (attempt === 5) throw error;
+      console.log(`code-server did not start (${(error as Error).message}); trying again`);
+    }
+  }
+}
+
 /** One text line per truth line, so that a new capture's diff shows what changed on screen. */
 export function truthJson(truth: EditorTruth): string {
   const { regions, lines, ...about } = truth;
@@ -217,8 +230,7 @@ export async function captureEditorSet(outDir: string, filter?: string): Promise
   mkdirSync(outDir, { recursive: true });
   const folder = cloneWorkspace();
   const stateDir = join(STATE_DIR, 'state');
-  rmSync(stateDir, { recursive: true, force: true });
-  const server = await startCodeServer({ stateDir, settings: {}, env: { SHELL: '/bin/bash' } });
+  const server = await startServer(stateDir);
   // The terminal's prompt names the folder only (Debian's default shows user, host and full path).
   writeFileSync(join(stateDir, 'home', '.bashrc'), "PS1='\\W$ '\n");
   const settingsFile = join(stateDir, 'user-data', 'User', 'settings.json');

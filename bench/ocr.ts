@@ -2,21 +2,22 @@
 // category: character and word error rates, indentation exactness for code, milliseconds per image.
 // With `library`, also paddleocr's own pipeline on the same PP-OCRv4 models (what this project
 // would get by using that npm runtime as it is).
-// Standalone: `npx tsx bench/ocr.ts [--verbose] [--library] [name-filter]` prints a Markdown table.
+// Then the real workbench screenshots (bench/ocr-editor.ts), always with all three engines.
+// Standalone: `npx tsx bench/ocr.ts [--verbose] [--library] [--synthetic | --editor] [name-filter]`
+// prints the Markdown tables.
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeImage } from '../src/image/decode.ts';
-import { PaddleOcrService } from 'paddleocr';
-import { defaultModelFiles, OcrEngine } from '../src/ocr/index.ts';
-import { paddleOrt } from '../src/ocr/paddle-ort.ts';
+import { OcrEngine } from '../src/ocr/index.ts';
+import { benchEditorImages, editorTable, summarizeEditor } from './ocr-editor.ts';
+import { type Engine, ENGINE_NAMES, libraryPipeline, TESSERACT, tesseract } from './ocr-engines.ts';
 import { DATA_DIR, type TruthEntry } from './ocr-generate.ts';
+import type { BenchSection } from './run.ts';
 import { cer, indentationExact, normalize, wer } from './ocr-metrics.ts';
 import { CODE_CATEGORIES } from './ocr-samples.ts';
-
-export type Engine = 'this' | 'tesseract' | 'paddleocr';
 
 export interface ImageScore {
   file: string;
@@ -42,21 +43,6 @@ export interface BenchRow {
   ms: number;
 }
 
-const TESSERACT = process.env.TESSERACT ?? 'tesseract';
-
-/** Tesseract 5 as a user would run it on a screenshot: automatic page layout, its English model. */
-function tesseract(path: string): { text: string; ms: number } {
-  const started = performance.now();
-  const run = spawnSync(TESSERACT, [path, 'stdout', '--psm', '3', '--dpi', '96', '-l', 'eng', '-c', 'preserve_interword_spaces=1'], {
-    encoding: 'utf8',
-  });
-  const ms = performance.now() - started;
-  if (run.status !== 0) {
-    throw new Error(`${TESSERACT} failed on ${path} (${run.error?.message ?? run.stderr.trim()}); install Debian's tesseract-ocr or set TESSERACT.`);
-  }
-  return { text: run.stdout, ms };
-}
-
 function score(entry: TruthEntry, engine: Engine, text: string, ms: number): ImageScore {
   const code = CODE_CATEGORIES.has(entry.category);
   const hyp = normalize(text, code);
@@ -71,21 +57,6 @@ function score(entry: TruthEntry, engine: Engine, text: string, ms: number): Ima
     ms,
     text,
   };
-}
-
-/** paddleocr's PaddleOcrService with PaddleOCR's defaults for PP-OCRv4 (BGR input, 960-px detection). */
-async function libraryPipeline(): Promise<PaddleOcrService> {
-  const files = defaultModelFiles();
-  const buffer = async (path: string): Promise<ArrayBuffer> => {
-    const b = await readFile(path);
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  };
-  const dictionary = (await readFile(files.dictionary, 'utf8')).split('\n').filter(Boolean);
-  return PaddleOcrService.createInstance({
-    ort: paddleOrt,
-    detection: { modelBuffer: await buffer(files.detection), channelOrder: 'bgr' },
-    recognition: { modelBuffer: await buffer(files.recognition), channelOrder: 'bgr', charactersDictionary: ['', ...dictionary, ' '] },
-  });
 }
 
 export async function benchImages(filter?: string, library = false): Promise<ImageScore[]> {
@@ -147,8 +118,6 @@ export async function benchOcr(filter?: string, library = false): Promise<BenchR
   return summarize(await benchImages(filter, library));
 }
 
-const ENGINE_NAMES: Record<Engine, string> = { this: 'this OCR', tesseract: 'Tesseract', paddleocr: 'paddleocr pipeline' };
-
 function table(rows: readonly BenchRow[]): string {
   const pct = (v: number | undefined): string => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
   const lines = ['| category | engine | images | CER | WER | indentation exact | ms / image |', '|---|---|---:|---:|---:|---:|---:|'];
@@ -158,18 +127,48 @@ function table(rows: readonly BenchRow[]): string {
   return lines.join('\n');
 }
 
+function machineLine(): string {
+  const tess = spawnSync(TESSERACT, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
+  return `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${cpus()[0]?.model.trim()}, Node ${process.version}, ${tess}`;
+}
+
+/** `npm run bench -- ocr`: the real-screenshot table, all three engines. */
+export const section: BenchSection = {
+  name: 'ocr',
+  title: 'OCR on real workbench screenshots',
+  async run() {
+    const rows = summarizeEditor(await benchEditorImages());
+    return `Method and set: docs/bench/ocr.md. ${machineLine()}.\n\n${editorTable(rows)}`;
+  },
+};
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const verbose = process.argv.includes('--verbose');
+  const only = process.argv.find((a) => a === '--synthetic' || a === '--editor');
   const filter = process.argv.slice(2).find((a) => !a.startsWith('--'));
-  const scores = await benchImages(filter, process.argv.includes('--library'));
-  if (verbose) {
-    for (const s of scores) {
-      console.log(`\n== ${s.file} [${s.engine}] CER ${(s.cer * 100).toFixed(1)}% WER ${(s.wer * 100).toFixed(1)}% ${Math.round(s.ms)} ms`);
-      if (s.indentation) console.log(`indentation ${s.indentation.exact}/${s.indentation.lines}`);
-      console.log(s.text);
+  if (only !== '--editor') {
+    const scores = await benchImages(filter, process.argv.includes('--library'));
+    if (verbose) {
+      for (const s of scores) {
+        console.log(`\n== ${s.file} [${s.engine}] CER ${(s.cer * 100).toFixed(1)}% WER ${(s.wer * 100).toFixed(1)}% ${Math.round(s.ms)} ms`);
+        if (s.indentation) console.log(`indentation ${s.indentation.exact}/${s.indentation.lines}`);
+        console.log(s.text);
+      }
     }
+    console.log(`\n${machineLine()}\n`);
+    console.log(table(summarize(scores)));
   }
-  const tess = spawnSync(TESSERACT, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
-  console.log(`\n${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${cpus()[0]?.model.trim()}, Node ${process.version}, ${tess}\n`);
-  console.log(table(summarize(scores)));
+  if (only !== '--synthetic') {
+    const scores = await benchEditorImages(undefined, filter, (image) => {
+      if (!verbose) return;
+      for (const s of image) {
+        console.log(
+          `${s.file} [${s.engine}] capped CER ${(s.cappedCer * 100).toFixed(1)}%, code ${s.code.edits}/${s.code.chars} edits, indent ${s.code.indentExact}/${s.code.rows}, ` +
+            `line numbers ${s.lineNumbers.correct}/${s.lineNumbers.rows}, words ${s.words.matched}/${s.words.truth} of ${s.words.read} read, ${Math.round(s.ms)} ms`,
+        );
+      }
+    });
+    console.log(`\nReal workbench screenshots (bench/ocr-data/editor), ${machineLine()}\n`);
+    console.log(editorTable(summarizeEditor(scores)));
+  }
 }

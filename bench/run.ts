@@ -18,6 +18,7 @@ const SECTIONS: Array<{ name: string; load: () => Promise<BenchSection> }> = [
   { name: 'convert', load: async () => (await import('./convert.ts')).section },
   { name: 'runtime', load: async () => (await import('./runtime.ts')).section },
   { name: 'llama', load: async () => (await import('./llama.ts')).section },
+  { name: 'ocr', load: async () => (await import('./ocr.ts')).section },
 ];
 
 export function machine(): string {
