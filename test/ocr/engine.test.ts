@@ -103,11 +103,15 @@ test('a tall screenshot is detected in windows: small text a whole-image downsca
 
 test('a line crossing window seams comes out once and whole', async () => {
   const result = await engine.recognize(await fixture('wide'));
-  assert.ok((result.stats.windows ?? 1) >= 3);
+  // Its 44-px text is detected at about half size: 5000 px wide, that is still more than one window.
+  assert.ok((result.stats.windows ?? 1) >= 2);
   assert.deepEqual(result.lines.map((l) => l.text), expected.wide!.lines.map((l) => l.text));
   const r = expected.wide!.lines[0]!.rect;
   const xs = result.lines[0]!.box.map((p) => p[0]);
-  assert.ok(Math.min(...xs) <= r.x + 2 && Math.max(...xs) >= r.x + r.width - 2);
+  // Large text is detected at half size, where a detector pixel is two image pixels: the box's
+  // ends land within a few pixels of the text's (6 of its 44-px height).
+  const slack = 0.15 * r.height;
+  assert.ok(Math.min(...xs) <= r.x + slack && Math.max(...xs) >= r.x + r.width - slack, `box ${xs}`);
 });
 
 test('a rectangle reads only that part, with boxes in whole-image pixels', async () => {
