@@ -186,9 +186,11 @@ async function capture(browser: Browser, origin: string, folder: string, scene: 
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: scene.scale });
   try {
     const page = await context.newPage();
+    // Generous: the workbench loads slowly on a busy machine.
+    page.setDefaultTimeout(120_000);
     await page.goto(`${origin}/?folder=${encodeURIComponent(folder)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor();
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
     await scene.show(page).catch(async (error: unknown) => {
       await page.screenshot({ path: join(STATE_DIR, `failed-${scene.name}.png`) }).catch(() => undefined);
       throw error;
@@ -213,7 +215,7 @@ async function startServer(stateDir: string): Promise<CodeServer> {
     try {
       return await startCodeServer({ stateDir, settings: {}, env: { SHELL: '/bin/bash' } });
     } catch (error) {
-      if (attempt === 5) throw error;
+      if (attempt === 10) throw error;
       console.log(`code-server did not start (${(error as Error).message}); trying again`);
     }
   }

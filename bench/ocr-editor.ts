@@ -1,7 +1,7 @@
 // The real-screenshot part of the OCR benchmark: code-server workbench screenshots with their DOM
 // truth (bench/ocr-editor-capture.ts), read by this project's OCR, Tesseract and paddleocr's own
 // pipeline in the same run, scored per image and per category (bench/ocr-editor-metrics.ts).
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeImage } from '../src/image/decode.ts';
 import { OcrEngine } from '../src/ocr/index.ts';
@@ -33,9 +33,11 @@ export interface EditorRow {
   ms: number;
 }
 
+/** The screenshots captured into `dir` (each `NAME.json` beside its PNG), in the capture's scene order (others last). */
 export async function loadEditorTruth(dir = EDITOR_DATA_DIR, filter?: string): Promise<EditorTruth[]> {
-  const scenes = SCENES.filter((s) => !filter || s.name.includes(filter));
-  return Promise.all(scenes.map(async (s) => JSON.parse(await readFile(join(dir, `${s.name}.json`), 'utf8')) as EditorTruth));
+  const order = (name: string): number => SCENES.findIndex((s) => `${s.name}.json` === name) >>> 0;
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.json') && (!filter || f.includes(filter))).sort((a, b) => order(a) - order(b));
+  return Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as EditorTruth));
 }
 
 export async function benchEditorImages(dir = EDITOR_DATA_DIR, filter?: string, onImage?: (scores: EditorScore[]) => void): Promise<EditorScore[]> {
