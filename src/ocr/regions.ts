@@ -17,7 +17,7 @@ const SPAN_BAND = 0.6;
 const SAME_BORDER = 3;
 /** A band thinner than this many text heights between two borders is a highlight (the current line's frame), not a region. */
 const MIN_BAND = 1.3;
-/** A box crosses a cut when more than this share of its height lies on each side of it. */
+/** A box crosses a border when more than this share of its height lies on each side of it (boxes reach a little beyond their ink). */
 const CROSSING = 0.25;
 /** Nested deeper than a workbench is (window, side bar, group, tab strip, tab), cutting stops. */
 const MAX_DEPTH = 8;
@@ -26,8 +26,12 @@ const STRIDE = 4;
 
 type Axis = 'x' | 'y';
 
-/** Full borders across rows (title and status bars, panel), then across columns (side bars, editor groups), then bands (tab strips). */
-const ATTEMPTS: ReadonlyArray<[Axis, number]> = [['y', SPAN], ['x', SPAN], ['y', SPAN_BAND]];
+/**
+ * Full borders across rows (title and status bars, panel), then across columns (side bars, editor
+ * groups), then bands (tab strips), each with the share of a box's height that may lie across it.
+ * A band's edge may not touch a box at all: the tops of a row of dense text line up as well.
+ */
+const ATTEMPTS: ReadonlyArray<[Axis, number, number]> = [['y', SPAN, CROSSING], ['x', SPAN, CROSSING], ['y', SPAN_BAND, 0]];
 
 /**
  * The regions of `area` in reading order. `boxes` are the detected text boxes: no cut goes through
@@ -38,8 +42,8 @@ export function findRegions(image: DecodedImage, area: Bounds, boxes: readonly B
   const edges = edgeSums(image);
   const split = (part: Bounds, depth: number): Bounds[] => {
     if (depth < MAX_DEPTH) {
-      for (const [axis, span] of ATTEMPTS) {
-        let cuts = dropHighlights(borders(edges, part, axis, span).filter((c) => !crossed(c, axis, part, boxes)), axis, part, boxes);
+      for (const [axis, span, crossing] of ATTEMPTS) {
+        let cuts = dropHighlights(borders(edges, part, axis, span).filter((c) => !crossed(c, axis, part, boxes, crossing)), axis, part, boxes);
         if (axis === 'x') cuts = keepGutters(cuts, part, boxes, lineNumbers);
         if (cuts.length > 0) return slice(part, axis, cuts).flatMap((p) => split(p, depth + 1));
       }
@@ -115,10 +119,10 @@ function borders(edges: EdgeSums, part: Bounds, axis: Axis, span: number): numbe
   return cuts.filter((c) => c - lo > SAME_BORDER && hi - c > SAME_BORDER);
 }
 
-function crossed(cut: number, axis: Axis, part: Bounds, boxes: readonly Bounds[]): boolean {
+function crossed(cut: number, axis: Axis, part: Bounds, boxes: readonly Bounds[], crossing: number): boolean {
   return boxes.some((b) => {
     const [lo, hi] = axis === 'x' ? [b.x0, b.x1] : [b.y0, b.y1];
-    const margin = CROSSING * (b.y1 - b.y0);
+    const margin = crossing * (b.y1 - b.y0);
     return inside(b, part) && cut - lo > margin && hi - cut > margin;
   });
 }

@@ -74,3 +74,10 @@ test('an indent guide does not cut a gutter off its code', () => {
   const cut = findRegions(image, WHOLE, [...numbers, ...code], new Set());
   assert.notEqual(regionOf(numbers[0]!, cut), regionOf(code[0]!, cut));
 });
+
+test('the tops of a row of dense text, lined up across most of the width, are no band edge', () => {
+  // Justified text: the letters' tops make an edge along 70 % of the row, a few pixels into its boxes.
+  const image = screen(600, 300, [255, 255, 255], [[{ x0: 20, y0: 104, x1: 440, y1: 112 }, [40, 40, 40]]]);
+  const text = [...rows(20, 580, 20, 4), { x0: 18, x1: 582, y0: 100, y1: 118 }, ...rows(20, 580, 124, 8)];
+  assert.equal(findRegions(image, WHOLE, text, new Set()).length, 1);
+});
