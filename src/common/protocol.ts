@@ -58,6 +58,12 @@ export type Request =
     }
   | { id: string; kind: 'ocr'; image: ImageInput; rect?: Rect; layout?: 'auto' | 'code' | 'prose' }
   | { id: string; kind: 'inspect'; image: ImageInput }
+  /**
+   * Work the first question about the image will need, done before it is asked: its image memory and, when the
+   * OCR context is on for the model, its OCR reading, both cached. A request about another image (or a follow-up
+   * question) cancels it; a question about the same image waits for it instead of repeating its work.
+   */
+  | { id: string; kind: 'prepare'; image: ImageInput }
   | { id: string; kind: 'cancel'; target: string }
   | { id: string; kind: 'endConversation'; conversationId: string };
 
@@ -101,7 +107,9 @@ export interface AnswerStats {
   newTokens: number;
   tokensPerSecond: number;
   peakRssBytes: number;
-  /** True when the image memory came from the cache (a follow-up question). */
+  /** Time the question waited for earlier requests (such as a prepare of its image); counted in the time to the first token. */
+  queuedMs?: number;
+  /** True when the image memory came from the cache (a follow-up question, a prepared image). */
   imageMemoryReused?: boolean;
   /** Set for a conversation about an image. */
   ocrContext?: OcrContextStats;
@@ -194,4 +202,6 @@ export type DoneResult =
   | { kind: 'ask'; answer: string; stats: AnswerStats }
   | { kind: 'ocr'; ocr: OcrResult }
   | { kind: 'inspect'; info: ImageInfo }
+  /** `ocr`: whether the OCR context's reading is cached (false when the context is off or OCR failed). */
+  | { kind: 'prepare'; ocr: boolean }
   | { kind: 'ack' };

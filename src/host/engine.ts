@@ -1,5 +1,5 @@
 // The runtime's requests, on one loaded model: ask (with conversations that keep their image memory and KV
-// cache for follow-ups), inspect, OCR. Runs inside the runtime host process, never on the extension host.
+// cache for follow-ups), prepare (an image's first question, ahead of it), inspect, OCR. Runs inside the runtime host process, never on the extension host.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type {
@@ -137,9 +137,22 @@ export class Engine {
     return { width: decoded.width, height: decoded.height, format: decoded.format, grid: this.gridOf(decoded) };
   }
 
-  async ask(request: Extract<Request, { kind: 'ask' }>, onText: (text: string) => void, shouldCancel: ShouldCancel): Promise<Extract<DoneResult, { kind: 'ask' }>> {
+  /** Fills the caches the first question about the image reads: its image memory and, when its context is on, its OCR reading. */
+  async prepare(image: ImageInput, shouldCancel: ShouldCancel): Promise<Extract<DoneResult, { kind: 'prepare' }>> {
+    const input = this.image(image);
+    const context = await this.ocrContextOf(input, await this.encode(input, {}, shouldCancel), {}, shouldCancel);
+    return { kind: 'prepare', ocr: context.stats.state === 'used' };
+  }
+
+  /** `queuedMs`: how long the question waited for earlier requests, part of its time to the first token. */
+  async ask(
+    request: Extract<Request, { kind: 'ask' }>,
+    onText: (text: string) => void,
+    shouldCancel: ShouldCancel,
+    queuedMs?: number,
+  ): Promise<Extract<DoneResult, { kind: 'ask' }>> {
     const { model, tokenizer } = this.loaded();
-    const timings: Partial<AnswerStats> = {};
+    const timings: Partial<AnswerStats> = queuedMs === undefined ? {} : { queuedMs };
     let conversation = this.conversations.get(request.conversationId);
     let prompt: number[];
     let history: number[];
@@ -174,7 +187,7 @@ export class Engine {
       ...(conversation.ocrContext ? { ocrContext: conversation.ocrContext } : {}),
       prefillMs: generated.prefillMs,
       timeToFirstTokenMs:
-        generated.timeToFirstTokenMs + (timings.decodeImageMs ?? 0) + (timings.tilingMs ?? 0) + (timings.visionMs ?? 0) + (timings.memoryMs ?? 0) + (timings.ocrMs ?? 0),
+        generated.timeToFirstTokenMs + (timings.queuedMs ?? 0) + (timings.decodeImageMs ?? 0) + (timings.tilingMs ?? 0) + (timings.visionMs ?? 0) + (timings.memoryMs ?? 0) + (timings.ocrMs ?? 0),
       newTokens: generated.ids.length,
       tokensPerSecond: generated.tokensPerSecond,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,

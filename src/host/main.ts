@@ -1,5 +1,7 @@
 // The runtime host: a child process forked by the extension host or the CLI. Requests arrive over IPC and run
 // one at a time; a cancel marks its target, which stops between two model runs; the host exits with its parent.
+// A prepare gives way: a request about another image (or a follow-up question) cancels it, while a question
+// about the same image queues behind it and finds its work cached, never done twice.
 import type { HostEvent, Request } from '../common/protocol.ts';
 import { Engine } from './engine.ts';
 import { isCancellation, toErrorInfo } from './errors.ts';
@@ -15,21 +17,36 @@ function log(line: string): void {
 }
 
 const engine = new Engine(log);
-const queue: Request[] = [];
+const queue: Array<{ request: Request; received: number }> = [];
 const cancelled = new Set<string>();
+/** The image of each prepare queued or running. */
+const preparing = new Map<string, Uint8Array>();
 let running = false;
 
-async function handle(request: Request): Promise<void> {
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+}
+
+function cancelPreparesFor(request: Request): void {
+  const image = 'image' in request ? request.image : undefined;
+  if (image === undefined && request.kind !== 'ask') return;
+  for (const [id, bytes] of preparing) if (image === undefined || !sameBytes(bytes, image.bytes)) cancelled.add(id);
+}
+
+async function handle(request: Request, received: number): Promise<void> {
   const shouldCancel = () => cancelled.has(request.id);
   switch (request.kind) {
     case 'configure':
       return send({ id: request.id, kind: 'done', result: await engine.configure(request.config) });
     case 'ask': {
-      const result = await engine.ask(request, (text) => send({ id: request.id, kind: 'text', text }), shouldCancel);
+      const onText = (text: string) => send({ id: request.id, kind: 'text', text });
+      const result = await engine.ask(request, onText, shouldCancel, performance.now() - received);
       return send(result.stats.stopReason === 'cancelled' ? { id: request.id, kind: 'cancelled' } : { id: request.id, kind: 'done', result });
     }
     case 'ocr':
       return send({ id: request.id, kind: 'done', result: { kind: 'ocr', ocr: await engine.ocr(request, shouldCancel) } });
+    case 'prepare':
+      return send({ id: request.id, kind: 'done', result: await engine.prepare(request.image, shouldCancel) });
     case 'inspect':
       return send({ id: request.id, kind: 'done', result: { kind: 'inspect', info: await engine.inspect(request.image) } });
     case 'endConversation':
@@ -44,10 +61,10 @@ async function drain(): Promise<void> {
   if (running) return;
   running = true;
   while (queue.length > 0) {
-    const request = queue.shift()!;
+    const { request, received } = queue.shift()!;
     try {
       if (cancelled.has(request.id)) send({ id: request.id, kind: 'cancelled' });
-      else await handle(request);
+      else await handle(request, received);
     } catch (error) {
       if (isCancellation(error)) send({ id: request.id, kind: 'cancelled' });
       else {
@@ -57,6 +74,7 @@ async function drain(): Promise<void> {
       }
     } finally {
       cancelled.delete(request.id);
+      preparing.delete(request.id);
     }
   }
   running = false;
@@ -67,7 +85,9 @@ process.on('message', (message: Request) => {
     cancelled.add(message.target);
     return;
   }
-  queue.push(message);
+  cancelPreparesFor(message);
+  if (message.kind === 'prepare') preparing.set(message.id, message.image.bytes);
+  queue.push({ request: message, received: performance.now() });
   void drain();
 });
 

@@ -2,7 +2,7 @@
 // serves the answer and the OCR tab, follow-ups keep it, a cancel stops it, and an OCR failure costs only the
 // context. The engine runs in this process, with the real OCR models (or broken ones put in their place).
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -14,7 +14,7 @@ import { contextLines, ocrContext } from '../../src/tokens/ocrContext.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
 import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
 import { config } from '../support/runtimeHost.ts';
-import { tinyPackage } from '../support/tinyModels.ts';
+import { ocrContextPackage, tinyPackage } from '../support/tinyModels.ts';
 
 const torch = hasPythonModule('torch');
 const FIXTURES = join(import.meta.dirname, '..', 'ocr', 'fixtures');
@@ -50,12 +50,7 @@ describe('OCR context', { skip: !torch && process.env.CI !== 'true' ? 'python3-t
   let engine: Engine;
   before(async () => {
     if (!torch) throw new Error('python3-torch is missing; CI must install it');
-    declared = join(scratch(), 'package');
-    cpSync(await tinyPackage(), declared, { recursive: true });
-    const manifestFile = join(declared, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { prompt: Record<string, unknown> };
-    manifest.prompt['ocrContext'] = { maxTokens: MAX_TOKENS };
-    writeFileSync(manifestFile, JSON.stringify(manifest));
+    declared = await ocrContextPackage(MAX_TOKENS);
     engine = new Engine(() => {});
     await engine.configure(config(declared));
   });

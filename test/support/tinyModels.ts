@@ -1,7 +1,7 @@
 // Tiny random InfiMM-HD checkpoints written by the PyTorch reference (cached under .cache/ by their spec and
 // the reference's source), and model packages converted from them by the project's converter.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { convert } from '../../src/convert/convert.ts';
@@ -62,4 +62,17 @@ export function tinyPackage(spec: CheckpointSpec & { precision?: WeightPrecision
     packages.set(key, made);
   }
   return made;
+}
+
+/** A copy of the tiny package whose manifest declares an OCR context of `maxTokens`, as a model trained with it does. */
+export async function ocrContextPackage(maxTokens: number): Promise<string> {
+  const parent = mkdtempSync(join(tmpdir(), 'infimm-pkg-'));
+  process.once('exit', () => rmSync(parent, { recursive: true, force: true }));
+  const dir = join(parent, 'package');
+  cpSync(await tinyPackage(), dir, { recursive: true });
+  const manifestFile = join(dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { prompt: Record<string, unknown> };
+  manifest.prompt['ocrContext'] = { maxTokens };
+  writeFileSync(manifestFile, JSON.stringify(manifest));
+  return dir;
 }
