@@ -10,6 +10,7 @@ import { checkImageSize, fromDataUrl, isImageMimeType, toDataUrl } from './image
 import { readImageFile, uriName } from './image-sources.ts';
 import { formatAltText } from './markdown-images.ts';
 import { PanelHost } from './panel.ts';
+import { Preparer } from './preparer.ts';
 import { IMAGE_FORMATS_IN_WORDS, PRESETS, type FromWebview, type PanelError, type PanelModel, type PresetId } from './panel-protocol.ts';
 import { providerNames, type RuntimeManager } from './runtime-manager.ts';
 import { Session, type SessionImage } from './session.ts';
@@ -19,6 +20,7 @@ export class Assistant implements vscode.Disposable {
   private readonly session = new Session();
   private readonly panel: PanelHost;
   private asking: AbortController | undefined;
+  private readonly preparer: Preparer;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -28,6 +30,7 @@ export class Assistant implements vscode.Disposable {
     private readonly log: (line: string) => void,
   ) {
     this.panel = new PanelHost(extensionUri, (message) => void this.handle(message), log);
+    this.preparer = new Preparer((request, signal) => this.runtime.request(request, {}, signal), log);
   }
 
   showPanel(): void {
@@ -48,14 +51,19 @@ export class Assistant implements vscode.Disposable {
    */
   showOpenFailure(error: unknown, subject: string): void {
     this.asking?.abort();
+    this.preparer.cancel();
     this.endRuntimeConversation(this.session.setImage(undefined));
     this.postImage();
     this.showError(error, subject);
   }
 
-  /** Puts an image in the panel (its own conversation, resumed if it was shown before) and inspects it; false when that failed (the panel says why). */
+  /**
+   * Puts an image in the panel (its own conversation, resumed if it was shown before), inspects it and prepares
+   * its first question; false when that failed (the panel says why).
+   */
   async openImage(image: SessionImage): Promise<boolean> {
     this.asking?.abort();
+    this.preparer.cancel();
     this.endRuntimeConversation(this.session.setImage(image));
     this.log(`image: ${image.name} (${image.mimeType}, ${image.bytes.byteLength} bytes)`);
     this.panel.show();
@@ -70,6 +78,7 @@ export class Assistant implements vscode.Disposable {
       const { grid } = result.info;
       this.log(`image: ${result.info.width}×${result.info.height} ${result.info.format}, grid ${grid.rows}×${grid.cols}${grid.limitedFrom ? ` (needed ${grid.limitedFrom.rows}×${grid.limitedFrom.cols})` : ''}`);
       this.postState();
+      void this.preparer.prepare({ name: image.name, bytes: image.bytes });
       return true;
     } catch (error) {
       if (this.session.image !== image) return false;
