@@ -3,8 +3,11 @@
 #   1. a pool of training images read by the runtime's own OCR stage (python/infimm/data/real_ocr.py);
 #   2. the four-stage recipe under torchrun, one process per core (python/infimm/train/pipeline.py), resuming
 #      from .cache/train/run/resume.pt when a run was stopped;
-#   3. the final checkpoint converted into a package.
-# TRAIN_MINUTES sets the wall-clock budget of step 2 (default 115).
+#   3. continued training of that model in the DRA and IFT stages on new images (.cache/train/run2; a later
+#      session's compute added to the first run's), resuming the same way;
+#   4. the final checkpoint converted into a package.
+# TRAIN_MINUTES and CONTINUE_MINUTES set the wall-clock budgets of steps 2 and 3 (defaults 110 and 140;
+# CONTINUE_MINUTES=0 skips step 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=/usr/bin/python3
@@ -15,8 +18,17 @@ if [ ! -s "$POOL/ocr.jsonl" ]; then
   ls "$POOL"/*.png | xargs -n 90 node --import tsx src/cli/ocr.ts --json > "$POOL/ocr.jsonl.tmp"
   mv "$POOL/ocr.jsonl.tmp" "$POOL/ocr.jsonl"
 fi
-cores=$(nproc)
-(cd python && nice -n 10 "$PYTHON" -m torch.distributed.run --standalone --nproc_per_node="$cores" --redirects 1 --tee 1 \
-  -m infimm.train.pipeline --out ../.cache/train/run --minutes "${TRAIN_MINUTES:-115}" --preset small --ocr-pool "../$POOL")
+torchrun() {
+  (cd python && nice -n 10 "$PYTHON" -m torch.distributed.run --standalone --nproc_per_node="$(nproc)" --redirects 1 --tee 1 \
+    -m infimm.train.pipeline --preset small --ocr-pool "../$POOL" "$@")
+}
+torchrun --out ../.cache/train/run --minutes "${TRAIN_MINUTES:-110}"
+final=.cache/train/run/checkpoint
+CONTINUE_MINUTES=${CONTINUE_MINUTES:-140}
+if [ "$CONTINUE_MINUTES" != 0 ]; then
+  torchrun --out ../.cache/train/run2 --minutes "$CONTINUE_MINUTES" --init ../.cache/train/run/checkpoint \
+    --stages dra,ift --lr-scale 0.5 --first-sample 100000
+  final=.cache/train/run2/checkpoint
+fi
 mkdir -p models
-node --import tsx src/convert/cli.ts .cache/train/run/checkpoint models/default --name InfiMM-HD-small --card ../../docs/model.md --force
+node --import tsx src/convert/cli.ts "$final" models/default --name InfiMM-HD-small --card ../../docs/model.md --force
