@@ -3,16 +3,19 @@
 // A target whose sharp binaries are installed here is packaged from the repository; another from its
 // dependencies staged by targets.mjs, with the extension's own files copied beside them.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createVSIX, listFiles } from '@vscode/vsce';
 import yauzl from 'yauzl';
 import { bundledPackages } from './shipped-packages.mjs';
 import { dependencyRoot, hasOrtBinaries, ignoreFileFor, ORT_BIN, ortDir, TARGETS } from './targets.mjs';
+import { readmeForExtensionsView } from './vsix-readme.mjs';
 
 /** The .vsix's README is the user's; the repository's README.md stays the developers'. */
 const README = 'README.vsix.md';
+/** Where README.vsix.md, made fit for the Extensions view, is written inside the folder being packaged. */
+const VIEW_README = '.cache/vsix-readme.md';
 const NOTICES = 'THIRD-PARTY-NOTICES.md';
 /** Files that hold native code, by name. */
 const NATIVE = /\.(node|dll|exe|dylib)$|\.so(\.\d+)*$/;
@@ -108,8 +111,8 @@ async function check(target, dir, path) {
   if (!names.some((name) => /^extension\/licen[cs]e(\.(md|txt))?$/i.test(name))) problems.push('missing LICENSE');
   const sharpBinding = new RegExp(`^extension/node_modules/@img/sharp-${target}/lib/sharp-${target}(-[\\d.]+)?\\.node$`);
   if (!names.some((name) => sharpBinding.test(name))) problems.push(`missing sharp's ${target} binary`);
-  // The README's relative links and images (the model card, the screenshots) must travel with it.
-  for (const [, link] of readFileSync(README, 'utf8').replace(/`[^`]*`/g, '').matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
+  // The files the README names (the model card, the notices) must travel with it; its images are inlined.
+  for (const [, link] of readFileSync(README, 'utf8').replace(/`[^`]*`/g, '').matchAll(/(?<!!)\[[^\]]*\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
     if (!/^[a-z]+:/i.test(link) && !has(link)) problems.push(`${README} links to ${link}, which is not in the package`);
   }
   const foreign = names.filter(
@@ -137,15 +140,17 @@ async function packageTarget(target, work) {
   const dir = await stage(target, ignoreFile);
   const { version, name } = JSON.parse(readFileSync('package.json', 'utf8'));
   const packagePath = resolve(`${name}-${target}-${version}.vsix`);
+  mkdirSync(dirname(join(dir, VIEW_README)), { recursive: true });
+  writeFileSync(join(dir, VIEW_README), readmeForExtensionsView(readFileSync(README, 'utf8'), '.'));
   await createVSIX({
     cwd: dir,
     target,
     packagePath,
     ignoreFile,
-    readmePath: README,
+    readmePath: VIEW_README,
     dependencies: true,
     allowMissingRepository: true,
-    // No repository URL to point at: the README's links to docs/ stay relative, to files inside the package.
+    // No repository URL to point at: the README's images are inlined instead (scripts/vsix-readme.mjs).
     rewriteRelativeLinks: false,
   });
   const { problems, files, binaries } = await check(target, dir, packagePath);

@@ -1,0 +1,1 @@
+export function readmeForExtensionsView(markdown: string, root: string): string;
