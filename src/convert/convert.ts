@@ -7,7 +7,7 @@ import { openCheckpoint, type Checkpoint, type TensorEntry } from '../checkpoint
 import { buildDecoderGraph } from '../decoder/graph.ts';
 import { buildMemoryGraph } from '../memory/graph.ts';
 import { GraphBuilder } from '../onnx/graph.ts';
-import { QUANT_BLOCK, type WeightPrecision } from '../onnx/linear.ts';
+import { QUANT_BLOCK, type ActivationPrecision, type WeightPrecision } from '../onnx/linear.ts';
 import type { LoadTensor } from '../onnx/tensors.ts';
 import { WeightFile } from '../onnx/weightFile.ts';
 import { CLIP_MEAN, CLIP_STD, PACKAGE_FORMAT, PACKAGE_VERSION, VICUNA_SYSTEM, type Architecture, type FileEntry, type Manifest, type OcrContextSpec } from '../package/manifest.ts';
@@ -18,6 +18,8 @@ import { WRAPPER_PREFIXES, canonicalName, expectedTensors } from './keys.ts';
 
 export interface ConvertOptions {
   precision: WeightPrecision;
+  /** What int8/int4 weights are multiplied with (src/onnx/linear.ts); 'int8' by default. */
+  activations?: ActivationPrecision;
   /** Replace an existing output folder. */
   force?: boolean;
   /** The model's name; by default config.json's `_name_or_path`, else "InfiMM-HD". */
@@ -59,11 +61,13 @@ export async function convert(source: string, outDir: string, options: ConvertOp
     rmSync(temp, { recursive: true, force: true });
     mkdirSync(temp, { recursive: true });
     const files: Record<string, FileEntry> = {};
+    const quantised = options.precision === 'int4' || options.precision === 'int8';
+    const format = { precision: options.precision, activations: options.activations ?? 'int8' } as const;
     for (const name of Object.keys(GRAPHS) as GraphName[]) {
       const started = Date.now();
       const weights = new WeightFile(temp, `${name}.weights`);
       const graph = new GraphBuilder(name, weights);
-      await GRAPHS[name](graph, arch, load, options.precision);
+      await GRAPHS[name](graph, arch, load, format);
       files[weights.location] = weights.close();
       const bytes = graph.toBytes(`InfiMM-HD ${name} graph, ${PACKAGE_FORMAT} v${PACKAGE_VERSION}`);
       writeFileSync(join(temp, `${name}.onnx`), bytes);
@@ -84,7 +88,7 @@ export async function convert(source: string, outDir: string, options: ConvertOp
       prompt: { template: 'vicuna-v1', system: VICUNA_SYSTEM, ...ocrContextOf(config, configFile) },
       tiling: { tileSize: arch.vision.imageSize, rounding: 'nearest', resize: 'squash', interpolation: 'bicubic', thumbnail: 'always', subImagePosition: 'sincos2d' },
       image: { mean: CLIP_MEAN, std: CLIP_STD },
-      weights: options.precision === 'int4' || options.precision === 'int8' ? { precision: options.precision, blockSize: QUANT_BLOCK } : { precision: options.precision },
+      weights: quantised ? { precision: options.precision, blockSize: QUANT_BLOCK, activations: format.activations } : { precision: options.precision },
       graphs: { vision: 'vision.onnx', memory: 'memory.onnx', decoder: 'decoder.onnx' },
       files,
     };

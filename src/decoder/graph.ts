@@ -10,14 +10,14 @@
 //   logits = lm_head(RMS(x)[logits_from:])
 import { DataType, type GraphBuilder } from '../onnx/graph.ts';
 import { toHalf } from '../onnx/half.ts';
-import { linear, type WeightPrecision } from '../onnx/linear.ts';
+import { linear, type WeightFormat } from '../onnx/linear.ts';
 import { concatFloat32, mapFloat32, type LoadTensor } from '../onnx/tensors.ts';
 import type { Architecture } from '../package/manifest.ts';
 import { layerNorm } from '../vision/graph.ts';
 import { DecoderIO } from './io.ts';
 import { LM, crossKey, decoderKey } from './keys.ts';
 
-export async function buildDecoderGraph(g: GraphBuilder, arch: Architecture, load: LoadTensor, precision: WeightPrecision): Promise<void> {
+export async function buildDecoderGraph(g: GraphBuilder, arch: Architecture, load: LoadTensor, format: WeightFormat): Promise<void> {
   const lm = arch.language;
   const xa = arch.crossAttention;
   const D = lm.hiddenSize;
@@ -30,7 +30,7 @@ export async function buildDecoderGraph(g: GraphBuilder, arch: Architecture, loa
   const crossFlag = g.input(DecoderIO.crossFlag, DataType.FLOAT, [1, 1, 1]);
   const seqlensK = g.input(DecoderIO.seqlensK, DataType.INT32, [1]);
   const totalLength = g.input(DecoderIO.totalLength, DataType.INT32, [1]);
-  const half = precision !== 'fp32';
+  const half = format.precision !== 'fp32';
 
   let x = await g.scope('embed_tokens', async () => {
     const table = await load(`${LM}model.embed_tokens.weight`);
@@ -54,16 +54,16 @@ export async function buildDecoderGraph(g: GraphBuilder, arch: Architecture, loa
       };
       const before = x;
       const output = { elemType: DataType.FLOAT, dims: [1, 'seq', D] };
-      const withImage = await g.subgraph(`layers.${i}.gated_cross_attn`, output, (b) => crossBlock(b, before, i, arch, load, precision, { crossBias, crossRows, memory }));
+      const withImage = await g.subgraph(`layers.${i}.gated_cross_attn`, output, (b) => crossBlock(b, before, i, arch, load, format, { crossBias, crossRows, memory }));
       const withoutImage = await g.subgraph(`layers.${i}.no_image`, output, (b) => b.op('Identity', [before]));
       x = g.op('If', [hasImage], { then_branch: { graph: withImage }, else_branch: { graph: withoutImage } });
     }
-    x = await g.scope(`layers.${i}`, () => decoderLayer(g, x, i, arch, load, precision, { positions, cosCache, sinCache, seqlensK, totalLength }));
+    x = await g.scope(`layers.${i}`, () => decoderLayer(g, x, i, arch, load, format, { positions, cosCache, sinCache, seqlensK, totalLength }));
   }
 
   const normed = rmsNorm(g, x, g.weight('norm.weight', await load(`${LM}model.norm.weight`), [D]), lm.rmsNormEps);
   const last = g.op('Slice', [normed, logitsFrom, g.constant('end', new BigInt64Array([BigInt(Number.MAX_SAFE_INTEGER)]), [1]), g.constant('axis', new BigInt64Array([1n]), [1])]);
-  const logits = linear(g, last, 'lm_head', await load(`${LM}lm_head.weight`), lm.vocabSize, D, precision);
+  const logits = linear(g, last, 'lm_head', await load(`${LM}lm_head.weight`), lm.vocabSize, D, format);
   g.output(logits, DecoderIO.logits, DataType.FLOAT, [1, 'logits_len', lm.vocabSize]);
 }
 
@@ -91,7 +91,7 @@ async function crossBlock(
   layer: number,
   arch: Architecture,
   load: LoadTensor,
-  precision: WeightPrecision,
+  format: WeightFormat,
   io: { crossBias: string; crossRows: string; memory: { keys: string; values: string } },
 ): Promise<string> {
   const D = arch.language.hiddenSize;
@@ -99,15 +99,15 @@ async function crossBlock(
   const inner = H * dh;
   const key = (name: string) => crossKey(layer, name);
 
-  const q = linear(g, await layerNorm(g, x, key('attn.norm'), 'attn.norm', D, layerNormEps, load), 'attn.to_q', await load(key('attn.to_q.weight')), inner, D, precision);
+  const q = linear(g, await layerNorm(g, x, key('attn.norm'), 'attn.norm', D, layerNormEps, load), 'attn.to_q', await load(key('attn.to_q.weight')), inner, D, format);
   const attn = g.op('MultiHeadAttention', [q, io.memory.keys, io.memory.values, '', '', io.crossBias], { num_heads: H }, 'ms'); // [1, T, inner]
-  const out = linear(g, attn, 'attn.to_out', await load(key('attn.to_out.weight')), D, inner, precision);
+  const out = linear(g, attn, 'attn.to_out', await load(key('attn.to_out.weight')), D, inner, format);
   const attnGate = g.weight('attn_gate.tanh', mapFloat32(await load(key('attn_gate')), Math.tanh), [D]);
   x = g.op('Add', [x, g.op('Mul', [g.op('Mul', [out, attnGate]), io.crossRows])]);
 
   const ffIn = await layerNorm(g, x, key('ff.0'), 'ff.0', D, layerNormEps, load);
-  const ff1 = linear(g, ffIn, 'ff.1', await load(key('ff.1.weight')), D * ffMult, D, precision);
-  const ff3 = linear(g, g.op('Gelu', [ff1], {}, 'ms'), 'ff.3', await load(key('ff.3.weight')), D, D * ffMult, precision);
+  const ff1 = linear(g, ffIn, 'ff.1', await load(key('ff.1.weight')), D * ffMult, D, format);
+  const ff3 = linear(g, g.op('Gelu', [ff1], {}, 'ms'), 'ff.3', await load(key('ff.3.weight')), D, D * ffMult, format);
   const ffGate = g.weight('ff_gate.tanh', mapFloat32(await load(key('ff_gate')), Math.tanh), [D]);
   return g.op('Add', [x, g.op('Mul', [ff3, ffGate])]);
 }
@@ -118,7 +118,7 @@ async function decoderLayer(
   layer: number,
   arch: Architecture,
   load: LoadTensor,
-  precision: WeightPrecision,
+  format: WeightFormat,
   io: { positions: string; cosCache: string; sinCache: string; seqlensK: string; totalLength: string },
 ): Promise<string> {
   const lm = arch.language;
@@ -130,7 +130,7 @@ async function decoderLayer(
 
   const h = rmsNorm(g, x, g.weight('input_layernorm.weight', await load(key('input_layernorm.weight')), [D]), lm.rmsNormEps);
   const wqkv = concatFloat32([await load(key('self_attn.q_proj.weight')), await load(key('self_attn.k_proj.weight')), await load(key('self_attn.v_proj.weight'))]);
-  const qkv = linear(g, h, 'self_attn.qkv_proj', wqkv, qDim + 2 * kvDim, D, precision);
+  const qkv = linear(g, h, 'self_attn.qkv_proj', wqkv, qDim + 2 * kvDim, D, format);
   // The new rows are named as the graph outputs they are: an output under another name costs an Identity node.
   const [q0, k0, v] = g.node('Split', [qkv, g.constant('split', new BigInt64Array([BigInt(qDim), BigInt(kvDim), BigInt(kvDim)]), [3])], {
     outputs: [`${layer}.q`, `${layer}.k`, DecoderIO.newValue(layer)],
@@ -150,7 +150,7 @@ async function decoderLayer(
   );
   g.output(k, DecoderIO.newKey(layer), DataType.FLOAT, [1, 'seq', kvDim]);
   g.output(v!, DecoderIO.newValue(layer), DataType.FLOAT, [1, 'seq', kvDim]);
-  const o = linear(g, attn!, 'self_attn.o_proj', await load(key('self_attn.o_proj.weight')), D, qDim, precision);
+  const o = linear(g, attn!, 'self_attn.o_proj', await load(key('self_attn.o_proj.weight')), D, qDim, format);
   // The residual add and the norm after it in one node (x + o is its fourth output).
   const [m, , , sum] = g.node('SkipSimplifiedLayerNormalization', [x, o, g.weight('post_attention_layernorm.weight', await load(key('post_attention_layernorm.weight')), [D])], {
     outputs: [`${layer}.post_attention_norm`, '', '', `${layer}.attention_residual`],
@@ -159,9 +159,9 @@ async function decoderLayer(
   });
   x = sum!;
   const I = lm.intermediateSize;
-  const gateUp = linear(g, m!, 'mlp.gate_up_proj', concatFloat32([await load(key('mlp.gate_proj.weight')), await load(key('mlp.up_proj.weight'))]), 2 * I, D, precision);
+  const gateUp = linear(g, m!, 'mlp.gate_up_proj', concatFloat32([await load(key('mlp.gate_proj.weight')), await load(key('mlp.up_proj.weight'))]), 2 * I, D, format);
   const [gate, up] = g.node('Split', [gateUp, g.constant('split', new BigInt64Array([BigInt(I), BigInt(I)]), [2])], { outputs: 2, attrs: { axis: -1 } });
   const act = g.op('Mul', [g.op('QuickGelu', [gate!], { alpha: { float: 1 } }, 'ms'), up!]); // QuickGelu with α=1 is SiLU
-  return g.op('Add', [x, linear(g, act, 'mlp.down_proj', await load(key('mlp.down_proj.weight')), D, I, precision)]);
+  return g.op('Add', [x, linear(g, act, 'mlp.down_proj', await load(key('mlp.down_proj.weight')), D, I, format)]);
 }
 

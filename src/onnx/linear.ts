@@ -1,4 +1,4 @@
-// y = x·Wᵀ (+ b) for a PyTorch Linear weight W [N, K], in the package's weight precision:
+// y = x·Wᵀ (+ b) for a PyTorch Linear weight W [N, K], in the package's weight format:
 // fp32 and fp16 as MatMul on the transposed weight (fp16 stored, cast to fp32 for compute, since x64 CPUs
 // have no fp16 GEMM), int8/int4 as MatMulNBits on block-quantised rows.
 import { DataType, type GraphBuilder } from './graph.ts';
@@ -6,6 +6,21 @@ import { toHalf } from './half.ts';
 import { quantize } from './quantize.ts';
 
 export type WeightPrecision = 'fp32' | 'fp16' | 'int8' | 'int4';
+
+/**
+ * What MatMulNBits multiplies int8/int4 weights with. 'int8': activations quantised to int8 per block of K
+ * (accuracy_level 4), the trade llama.cpp makes with Q8_0 activations: 3–5× faster decoding on CPUs, held to a
+ * tolerance against the reference (test/model/quantized.test.ts). 'fp32' (accuracy_level 0): the weights are
+ * dequantised and multiplied in fp32, exactly the reference's function on the dequantised weights, and every
+ * execution provider computes the same numbers (scripts/gpu/check.ts compares providers that way).
+ */
+export type ActivationPrecision = 'int8' | 'fp32';
+
+export interface WeightFormat {
+  precision: WeightPrecision;
+  /** int8 and int4 only; 'int8' when absent. */
+  activations?: ActivationPrecision;
+}
 
 export const QUANT_BLOCK = 32;
 
@@ -28,7 +43,7 @@ export function linear(
   w: Float32Array,
   n: number,
   k: number,
-  precision: WeightPrecision,
+  { precision, activations = 'int8' }: WeightFormat,
   bias?: Float32Array,
 ): string {
   return g.scope(name, () => {
@@ -39,9 +54,9 @@ export function linear(
       const blocks = Math.ceil(k / QUANT_BLOCK);
       const packed = g.weight('weight.q', q.packed, [n, blocks, (QUANT_BLOCK * bits) / 8]);
       const scales = g.weight('weight.scales', q.scales, [n * blocks]);
-      const zeros = g.weight('weight.zero_points', q.zeroPoints, [q.zeroPoints.length]);
-      // accuracy_level 0 computes in fp32: exact against the dequantised weights.
-      y = g.op('MatMulNBits', [x, packed, scales, zeros], { K: k, N: n, bits, block_size: QUANT_BLOCK, accuracy_level: 0 }, 'ms');
+      // No zero points: MatMulNBits then takes 2^(bits−1), the symmetric blocks' zero point.
+      const accuracyLevel = activations === 'int8' ? 4 : 0;
+      y = g.op('MatMulNBits', [x, packed, scales], { K: k, N: n, bits, block_size: QUANT_BLOCK, accuracy_level: accuracyLevel }, 'ms');
     } else {
       y = g.op('MatMul', [x, floatWeight(g, 'weight', transpose(w, n, k), [k, n], precision === 'fp16')]);
     }

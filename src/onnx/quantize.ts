@@ -1,6 +1,10 @@
 // Block-wise weight quantisation in the layout of ONNX Runtime's MatMulNBits: for a weight W [N, K]
 // (out × in, as PyTorch stores Linear weights), each row is cut into blocks of `blockSize` along K, each block
-// gets a float scale and an unsigned zero point (asymmetric, with 0 always representable).
+// gets one float scale. Blocks are symmetric, as llama.cpp's Q4_0 and Q8_0: the stored values are unsigned with
+// an implied zero point of 2^(bits−1) (8 or 128), which is MatMulNBits' default when the graph gives no zero
+// points, so none are stored. The scale is the block's largest-magnitude value divided by −2^(bits−1): that value
+// lands exactly on the most negative level, and every level of the range is used (a negative scale is fine for
+// the kernels, which compute (q − zero point) × scale).
 
 export type QuantBits = 4 | 8;
 
@@ -13,64 +17,51 @@ export interface QuantizedWeight {
   packed: Uint8Array;
   /** [N·blocks] */
   scales: Float32Array;
-  /** [N, ceil(blocks·bits/8)]; 4-bit zero points packed like the values. */
-  zeroPoints: Uint8Array;
 }
 
 export function quantize(w: Float32Array, n: number, k: number, bits: QuantBits, blockSize = 32): QuantizedWeight {
   const blocks = Math.ceil(k / blockSize);
-  const levels = (1 << bits) - 1;
+  const zero = 1 << (bits - 1);
+  const top = (1 << bits) - 1;
   const bytesPerBlock = (blockSize * bits) / 8;
-  const zpBytesPerRow = Math.ceil((blocks * bits) / 8);
   const packed = new Uint8Array(n * blocks * bytesPerBlock);
   const scales = new Float32Array(n * blocks);
-  const zeroPoints = new Uint8Array(n * zpBytesPerRow);
   for (let row = 0; row < n; row++) {
     for (let b = 0; b < blocks; b++) {
       const start = row * k + b * blockSize;
       const end = row * k + Math.min(k, (b + 1) * blockSize);
-      let lo = 0;
-      let hi = 0;
-      for (let i = start; i < end; i++) {
-        const v = w[i]!;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      const scale = Math.fround(hi > lo ? (hi - lo) / levels : 1);
-      const zp = Math.min(levels, Math.max(0, Math.round(-lo / scale)));
+      let extreme = 0;
+      for (let i = start; i < end; i++) if (Math.abs(w[i]!) > Math.abs(extreme)) extreme = w[i]!;
+      const scale = extreme === 0 ? 1 : Math.fround(extreme / -zero);
       scales[row * blocks + b] = scale;
-      if (bits === 8) zeroPoints[row * zpBytesPerRow + b] = zp;
-      else zeroPoints[row * zpBytesPerRow + (b >> 1)]! |= zp << ((b & 1) * 4);
       const base = (row * blocks + b) * bytesPerBlock;
       for (let j = 0; j < blockSize; j++) {
         const i = start + j;
-        // Padding past K quantises to the zero point, i.e. to exactly 0.
-        const q = i < end ? Math.min(levels, Math.max(0, Math.round(w[i]! / scale) + zp)) : zp;
+        // −extreme would need level 2^bits, one past the top: it is clamped, as in Q4_0. Padding past K is 0.
+        const q = i < end ? Math.min(top, Math.max(0, Math.round(w[i]! / scale) + zero)) : zero;
         if (bits === 8) packed[base + j] = q;
         else packed[base + (j >> 1)]! |= q << ((j & 1) * 4);
       }
     }
   }
-  return { bits, n, k, blockSize, packed, scales, zeroPoints };
+  return { bits, n, k, blockSize, packed, scales };
 }
 
 /** The float weights a quantised weight stands for, [N, K]: what the kernels compute with. */
 export function dequantize(q: QuantizedWeight): Float32Array {
   const { bits, n, k, blockSize } = q;
   const blocks = Math.ceil(k / blockSize);
+  const zero = 1 << (bits - 1);
   const bytesPerBlock = (blockSize * bits) / 8;
-  const zpBytesPerRow = Math.ceil((blocks * bits) / 8);
   const out = new Float32Array(n * k);
   for (let row = 0; row < n; row++) {
     for (let b = 0; b < blocks; b++) {
       const scale = q.scales[row * blocks + b]!;
-      const zpByte = q.zeroPoints[row * zpBytesPerRow + (bits === 8 ? b : b >> 1)]!;
-      const zp = bits === 8 ? zpByte : (zpByte >> ((b & 1) * 4)) & 15;
       const base = (row * blocks + b) * bytesPerBlock;
       for (let j = 0; j < blockSize && b * blockSize + j < k; j++) {
         const byte = q.packed[base + (bits === 8 ? j : j >> 1)]!;
         const v = bits === 8 ? byte : (byte >> ((j & 1) * 4)) & 15;
-        out[row * k + b * blockSize + j] = Math.fround((v - zp) * scale);
+        out[row * k + b * blockSize + j] = Math.fround((v - zero) * scale);
       }
     }
   }

@@ -1,6 +1,6 @@
 // The model package: one folder = one model. manifest.json describes the architecture, the tokens, the prompt,
 // the tiling and every file with its size and sha256; a runtime refuses a package of another format version.
-import type { WeightPrecision } from '../onnx/linear.ts';
+import type { ActivationPrecision, WeightPrecision } from '../onnx/linear.ts';
 
 export const PACKAGE_FORMAT = 'infimm-hd-package';
 /** Bumped whenever a graph's inputs/outputs or a manifest field's meaning changes. */
@@ -88,7 +88,8 @@ export interface Manifest {
   prompt: { template: 'vicuna-v1'; system: string; ocrContext?: OcrContextSpec };
   tiling: TilingSpec;
   image: { mean: [number, number, number]; std: [number, number, number] };
-  weights: { precision: WeightPrecision; blockSize?: number };
+  /** int8/int4: symmetric blocks of `blockSize`, multiplied with `activations` (absent in older packages: fp32). */
+  weights: { precision: WeightPrecision; blockSize?: number; activations?: ActivationPrecision };
   graphs: { vision: string; memory: string; decoder: string };
   files: Record<string, FileEntry>;
 }

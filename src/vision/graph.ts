@@ -4,13 +4,13 @@
 //   blocks × L:  x = x + LN₁(proj(MHA(qkv(x))));  x = x + LN₂(fc2(GELU(fc1(x))))     (post-norm)
 //   ─► features (the last block's tokens; the final norm and head are not used)
 import { DataType, type GraphBuilder } from '../onnx/graph.ts';
-import { linear, type WeightPrecision } from '../onnx/linear.ts';
+import { linear, type WeightFormat } from '../onnx/linear.ts';
 import { concatFloat32, type LoadTensor } from '../onnx/tensors.ts';
 import type { Architecture } from '../package/manifest.ts';
 
 const P = 'vision_encoder.';
 
-export async function buildVisionGraph(g: GraphBuilder, { vision: arch }: Architecture, load: LoadTensor, precision: WeightPrecision): Promise<void> {
+export async function buildVisionGraph(g: GraphBuilder, { vision: arch }: Architecture, load: LoadTensor, format: WeightFormat): Promise<void> {
   const { imageSize: S, patchSize: p, width: D, tokensPerView: L } = arch;
   const pixels = g.input('pixel_values', DataType.FLOAT, ['views', 3, S, S]);
 
@@ -36,13 +36,13 @@ export async function buildVisionGraph(g: GraphBuilder, { vision: arch }: Archit
       const qBias = await load(`${b}attn.q_bias`);
       const vBias = await load(`${b}attn.v_bias`);
       const qkvBias = concatFloat32([qBias, new Float32Array(D), vBias]); // k has no bias
-      const qkv = linear(g, x, 'attn.qkv', await load(`${b}attn.qkv.weight`), 3 * D, D, precision, qkvBias); // [N, L, 3D]
+      const qkv = linear(g, x, 'attn.qkv', await load(`${b}attn.qkv.weight`), 3 * D, D, format, qkvBias); // [N, L, 3D]
       const [q, k, v] = g.node('Split', [qkv, g.constant('split', new BigInt64Array([BigInt(D), BigInt(D), BigInt(D)]), [3])], { outputs: 3, attrs: { axis: -1 } });
       const attn = g.op('MultiHeadAttention', [q!, k!, v!], { num_heads: arch.heads }, 'ms'); // [N, L, D]
-      const proj = linear(g, attn, 'attn.proj', await load(`${b}attn.proj.weight`), D, D, precision, await load(`${b}attn.proj.bias`));
+      const proj = linear(g, attn, 'attn.proj', await load(`${b}attn.proj.weight`), D, D, format, await load(`${b}attn.proj.bias`));
       const h = g.op('Add', [x, await layerNorm(g, proj, `${b}norm1`, 'norm1', D, arch.layerNormEps, load)]);
-      const fc1 = linear(g, h, 'mlp.fc1', await load(`${b}mlp.fc1.weight`), arch.mlpHidden, D, precision, await load(`${b}mlp.fc1.bias`));
-      const fc2 = linear(g, g.op('Gelu', [fc1], {}, 'ms'), 'mlp.fc2', await load(`${b}mlp.fc2.weight`), D, arch.mlpHidden, precision, await load(`${b}mlp.fc2.bias`));
+      const fc1 = linear(g, h, 'mlp.fc1', await load(`${b}mlp.fc1.weight`), arch.mlpHidden, D, format, await load(`${b}mlp.fc1.bias`));
+      const fc2 = linear(g, g.op('Gelu', [fc1], {}, 'ms'), 'mlp.fc2', await load(`${b}mlp.fc2.weight`), D, arch.mlpHidden, format, await load(`${b}mlp.fc2.bias`));
       return g.op('Add', [h, await layerNorm(g, fc2, `${b}norm2`, 'norm2', D, arch.layerNormEps, load)]);
     });
   }

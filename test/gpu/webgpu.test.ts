@@ -56,7 +56,7 @@ describe('WebGPU over lavapipe', () => {
     const packages = [
       ['tiny-fp32', await tinyPackage({ preset: 'tiny', precision: 'fp32' })],
       ['tiny-fp16', await tinyPackage({ preset: 'tiny', precision: 'fp16' })],
-      ['tiny-gqa-int4', await tinyPackage({ preset: 'tiny-gqa', precision: 'int4' })],
+      ['tiny-gqa-int4', await tinyPackage({ preset: 'tiny-gqa', precision: 'int4', activations: 'fp32' })],
     ];
     const out = join(mkdtempSync(join(tmpdir(), 'infimm-webgpu-')), 'results.json');
     const image = join(ROOT, 'media', 'samples', 'ui-screenshot.png');

@@ -57,3 +57,52 @@ export function std(a: ArrayLike<number>): number {
   const mean = s / a.length;
   return Math.sqrt(s2 / a.length - mean * mean);
 }
+
+/** How a quantised package's logits compare with the reference's, position by position (teacher-forced). */
+export interface LogitAgreement {
+  positions: number;
+  /** Positions whose reference top-2 margin exceeds `marginOfStd` × the reference logits' std. */
+  decisive: number;
+  /** Fraction of the decisive positions where both pick the same top-1 token. */
+  top1: number;
+  /** KL(reference ‖ ours) of the next-token distributions, in nats: mean and largest over positions. */
+  klMean: number;
+  klMax: number;
+  /** max |Δlogit| ÷ the reference logits' std. */
+  maxDiffOfStd: number;
+}
+
+function logSoftmax(row: ArrayLike<number>): Float64Array {
+  let max = -Infinity;
+  for (let i = 0; i < row.length; i++) max = Math.max(max, row[i]!);
+  let sum = 0;
+  for (let i = 0; i < row.length; i++) sum += Math.exp(row[i]! - max);
+  const log = Math.log(sum) + max;
+  return Float64Array.from(row, (v) => v - log);
+}
+
+export function logitAgreement(ours: Float32Array, reference: Float32Array, vocab: number, marginOfStd = 0.1): LogitAgreement {
+  const sigma = std(reference);
+  const positions = reference.length / vocab;
+  let decisive = 0;
+  let agree = 0;
+  let klSum = 0;
+  let klMax = 0;
+  for (let p = 0; p < positions; p++) {
+    const ref = reference.subarray(p * vocab, (p + 1) * vocab);
+    const our = ours.subarray(p * vocab, (p + 1) * vocab);
+    const best = argmax(ref);
+    let second = -Infinity;
+    for (let i = 0; i < vocab; i++) if (i !== best) second = Math.max(second, ref[i]!);
+    if (ref[best]! - second > marginOfStd * sigma) {
+      decisive++;
+      if (argmax(our) === best) agree++;
+    }
+    const [lp, lq] = [logSoftmax(ref), logSoftmax(our)];
+    let kl = 0;
+    for (let i = 0; i < vocab; i++) kl += Math.exp(lp[i]!) * (lp[i]! - lq[i]!);
+    klSum += kl;
+    klMax = Math.max(klMax, kl);
+  }
+  return { positions, decisive, top1: agree / decisive, klMean: klSum / positions, klMax, maxDiffOfStd: maxAbsDiff(ours, reference) / sigma };
+}

@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { convert } from '../../src/convert/convert.ts';
-import type { WeightPrecision } from '../../src/onnx/linear.ts';
+import type { ActivationPrecision, WeightPrecision } from '../../src/onnx/linear.ts';
 import { reference } from './reference.ts';
 import { testTokenizerModel } from './tokenizerModel.ts';
 
@@ -47,7 +47,7 @@ export async function tinyCheckpoint(spec: CheckpointSpec = {}): Promise<string>
 const packages = new Map<string, Promise<string>>();
 
 /** A package converted from a tiny checkpoint, once per test process. */
-export function tinyPackage(spec: CheckpointSpec & { precision?: WeightPrecision } = {}): Promise<string> {
+export function tinyPackage(spec: CheckpointSpec & { precision?: WeightPrecision; activations?: ActivationPrecision } = {}): Promise<string> {
   const key = JSON.stringify(spec);
   let made = packages.get(key);
   if (!made) {
@@ -56,7 +56,7 @@ export function tinyPackage(spec: CheckpointSpec & { precision?: WeightPrecision
       const parent = mkdtempSync(join(tmpdir(), 'infimm-pkg-'));
       process.once('exit', () => rmSync(parent, { recursive: true, force: true }));
       const out = join(parent, 'package');
-      await convert(checkpoint, out, { precision: spec.precision ?? 'fp32' });
+      await convert(checkpoint, out, { precision: spec.precision ?? 'fp32', ...(spec.activations ? { activations: spec.activations } : {}) });
       return out;
     })();
     packages.set(key, made);
