@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import shutil
+import zlib
 from collections import OrderedDict
 
 import torch
@@ -59,26 +60,35 @@ PRESETS = {
 }
 
 
+def tensor_generator(seed: int, name: str) -> torch.Generator:
+    """One generator per tensor, so a tensor's values do not depend on the others (streaming writers make them one at a time)."""
+    return torch.Generator().manual_seed(seed * 1_000_003 + zlib.crc32(name.encode()))
+
+
+def random_tensor(name: str, shape, seed: int) -> torch.Tensor:
+    """The value of parameter `name` (without wrapper prefix): weights with O(1) activations, also through the released
+    depths (64 ViT blocks, 40 decoder layers: each residual branch adds O(1) variance, which the norms take out), and
+    well-spread logits (so greedy decoding has no near-ties); gates non-zero so the image matters. float32."""
+    g = tensor_generator(seed, name)
+    shape = torch.Size(shape)
+    if name.endswith("_gate"):
+        return torch.randn(shape, generator=g) * 0.8
+    if name.endswith("norm.weight") or "norm1" in name or "norm2" in name or "layernorm" in name or ".ff.0.weight" in name:
+        return 1.0 + 0.1 * torch.randn(shape, generator=g)
+    if len(shape) == 1 or name.endswith("cls_token") or name.endswith("pos_embed"):
+        return 0.1 * torch.randn(shape, generator=g)
+    if "embed_tokens" in name:
+        return torch.randn(shape, generator=g)
+    fan_in = shape[1:].numel()
+    scale = 3.0 if "lm_head" in name else 1.0
+    return torch.randn(shape, generator=g) * (scale / fan_in ** 0.5)
+
+
 def randomize(model: InfiMMHD, seed: int, dtype: torch.dtype) -> None:
-    """Weights with O(1) activations and well-spread logits (so greedy decoding has no near-ties);
-    gates non-zero so the image matters. Values are rounded to `dtype` so every format stores the same numbers."""
-    g = torch.Generator().manual_seed(seed)
+    """random_tensor for every parameter, rounded to `dtype` so every format stores the same numbers."""
     with torch.no_grad():
         for name, p in model.named_parameters():
-            shape = p.shape
-            if name.endswith("_gate"):
-                p.copy_(torch.randn(shape, generator=g) * 0.8)
-            elif name.endswith("norm.weight") or "norm1" in name or "norm2" in name or "layernorm" in name or ".ff.0.weight" in name:
-                p.copy_(1.0 + 0.1 * torch.randn(shape, generator=g))
-            elif p.dim() == 1 or name.endswith("cls_token") or name.endswith("pos_embed"):
-                p.copy_(0.1 * torch.randn(shape, generator=g))
-            elif "embed_tokens" in name:
-                p.copy_(torch.randn(shape, generator=g))
-            else:
-                fan_in = p[0].numel()
-                scale = 3.0 if "lm_head" in name else 1.0
-                p.copy_(torch.randn(shape, generator=g) * scale / fan_in ** 0.5)
-            p.copy_(p.to(dtype).to(torch.float32))
+            p.copy_(random_tensor(name, p.shape, seed).to(dtype).to(torch.float32))
 
 
 def canonical_state_dict(model: InfiMMHD) -> "OrderedDict[str, torch.Tensor]":
@@ -131,7 +141,8 @@ def load_reference(checkpoint_dir: str, dtype=torch.float64) -> InfiMMHD:
     else:
         state = load_safetensors_folder(checkpoint_dir)
     prefix = "model." if any(k.startswith("model.vision_encoder.") for k in state) else ""
-    state = {k[len(prefix):]: v for k, v in state.items()}
+    # HF LLaMA layers store RoPE's inverse frequencies as buffers; the model recomputes them from rope_theta.
+    state = {k[len(prefix):]: v for k, v in state.items() if not k.endswith(".rotary_emb.inv_freq")}
     missing, unexpected = model.load_state_dict(state, strict=False)
     aliases = ("lang_encoder.old_decoder_blocks.", "lang_encoder.gated_cross_attn_layers.")
     missing = [k for k in missing if not k.startswith(aliases)]
