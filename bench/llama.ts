@@ -2,18 +2,14 @@
 // weights: the language model of the benchmark checkpoints (the path of a prompt without <image>), as our fp32
 // and int4 packages and as F32 and Q4_0 GGUF files. Each engine runs in its own process, the two alternating.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fromBinary, toBinary } from '@bufbuild/protobuf';
-import { ModelProtoSchema } from 'onnx-buf';
 import { convert } from '../src/convert/convert.ts';
-import type { WeightPrecision } from '../src/onnx/linear.ts';
-import type { Manifest } from '../src/package/manifest.ts';
+import type { ActivationPrecision, WeightPrecision } from '../src/onnx/linear.ts';
 import { readManifest } from '../src/package/verify.ts';
 import { writeLlamaGguf, type GgufPrecision } from './ggufLlama.ts';
 import type { CaseResult } from './llamaCase.ts';
-import { benchCheckpoint, type BenchPreset } from './models.ts';
+import { benchCheckpoint, PACKAGE_SOURCES, sourceHash, type BenchPreset } from './models.ts';
 import type { BenchSection } from './run.ts';
 import { median, mib, table } from './stats.ts';
 
@@ -28,17 +24,6 @@ const REPETITIONS: Record<BenchPreset, number> = { nano: 3, '1b': 1 };
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-/** A hash of the TypeScript sources at `paths` (files or folders): a cached file made by older code is made again. */
-function sourceHash(paths: string[]): string {
-  const hash = createHash('sha256');
-  const walk = (path: string): void => {
-    if (statSync(path).isDirectory()) for (const name of readdirSync(path).sort()) walk(join(path, name));
-    else if (path.endsWith('.ts')) hash.update(path.slice(ROOT.length)).update(readFileSync(path));
-  };
-  for (const path of paths) walk(join(ROOT, path));
-  return hash.digest('hex').slice(0, 12);
-}
-
 /** Made once under .cache/bench/<preset>/llama/, in a temporary path renamed into place. */
 async function cached(preset: BenchPreset, name: string, make: (path: string) => Promise<unknown>): Promise<string> {
   const path = join(ROOT, '.cache', 'bench', preset, 'llama', name);
@@ -49,25 +34,6 @@ async function cached(preset: BenchPreset, name: string, make: (path: string) =>
   await make(temp);
   renameSync(temp, path);
   return path;
-}
-
-/**
- * A copy of an int4 package whose MatMulNBits nodes take int8 activations (accuracy_level 4), as llama.cpp's
- * Q4_0 × Q8_0 kernels do: what that choice buys, measured; the converter keeps fp32 activations (exact against
- * the dequantised weights, which test/model/quantized.test.ts holds it to).
- */
-function int8Activations(pkg: string, out: string): void {
-  mkdirSync(out);
-  for (const name of readdirSync(pkg)) if (name !== 'decoder.onnx' && name !== 'manifest.json') copyFileSync(join(pkg, name), join(out, name)); // not a hard link: ONNX Runtime refuses hard-linked external data
-  const model = fromBinary(ModelProtoSchema, readFileSync(join(pkg, 'decoder.onnx')));
-  for (const node of model.graph!.node) {
-    if (node.opType === 'MatMulNBits') for (const a of node.attribute) if (a.name === 'accuracy_level') a.i = 4n;
-  }
-  const bytes = toBinary(ModelProtoSchema, model);
-  writeFileSync(join(out, 'decoder.onnx'), bytes);
-  const manifest: Manifest = readManifest(pkg);
-  manifest.files['decoder.onnx'] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 function runCase(engine: 'ours' | 'llama', path: string, threads: number, short: number[], long: number[], repetitions: number): CaseResult {
@@ -91,24 +57,24 @@ function versus(ours: number, theirs: number, higherIsBetter: boolean, unit = ''
 interface Variant {
   label: string;
   precision: WeightPrecision;
-  int8Activations?: boolean;
+  activations?: ActivationPrecision;
 }
 
 /** Each GGUF precision with the packages measured against it. */
 const COMPARISONS: Array<{ gguf: GgufPrecision; ours: Variant[] }> = [
   { gguf: 'F32', ours: [{ label: 'fp32', precision: 'fp32' }] },
-  { gguf: 'Q4_0', ours: [{ label: 'int4', precision: 'int4' }, { label: 'int4, int8 activations', precision: 'int4', int8Activations: true }] },
+  { gguf: 'Q4_0', ours: [{ label: 'int4', precision: 'int4' }, { label: 'int4, fp32 activations', precision: 'int4', activations: 'fp32' }] },
 ];
 
 /** Packages and GGUF files of one benchmark checkpoint, made once. */
 async function models(preset: BenchPreset, comparison: (typeof COMPARISONS)[number]) {
-  const packageKey = sourceHash(['src/convert', 'src/decoder', 'src/onnx', 'src/vision', 'src/memory', 'src/package']);
+  const packageKey = sourceHash(PACKAGE_SOURCES);
   const ggufKey = sourceHash(['bench/gguf.ts', 'bench/ggufLlama.ts']);
   const checkpoint = await benchCheckpoint(preset);
   const packages: string[] = [];
   for (const v of comparison.ours) {
-    const plain = await cached(preset, `${v.precision}-${packageKey}`, (out) => convert(checkpoint, out, { precision: v.precision }));
-    packages.push(v.int8Activations ? await cached(preset, `${v.precision}-int8-activations-${packageKey}`, async (out) => int8Activations(plain, out)) : plain);
+    const activations = v.activations ?? 'int8';
+    packages.push(await cached(preset, `${v.precision}-${activations}-${packageKey}`, (out) => convert(checkpoint, out, { precision: v.precision, activations })));
   }
   const { architecture, tokens } = readManifest(packages[0]!);
   const gguf = await cached(preset, `${comparison.gguf}-${ggufKey}.gguf`, (out) => writeLlamaGguf(checkpoint, architecture, tokens, comparison.gguf, out));
@@ -158,7 +124,7 @@ async function run(): Promise<string> {
   const tables: string[] = [];
   for (const threads of THREADS) tables.push(`**${threads} thread${threads > 1 ? 's' : ''} each:**`, '', await measure(threads), '');
   return [
-    `The language model of the benchmark checkpoints (random weights, test tokenizer: vocabulary 3002) with no \`<image>\` in the prompt, the path llama.cpp can run: our fp32 and int4 packages (\`npm run convert\`) against GGUF files of the same checkpoint written by bench/ggufLlama.ts (F32: the same numbers; Q4_0: ggml's own 4-bit scheme, with the embeddings in F16 as in our int4 package), run by llama.cpp through node-llama-cpp's prebuilt CPU binary (no GPU, float32 KV cache, which is the same function as ours; its default F16 cache is not). The same thread count for both, greedy decoding of the same prompt ids. Each cell is ours ÷ llama.cpp (ours vs llama.cpp), the better side in bold; medians of ${ROUNDS} processes per engine, alternating, each measuring ${REPETITIONS.nano} (nano) or ${REPETITIONS['1b']} (1b) answers after a warm-up. Decode: ${NEW_TOKENS} tokens after a ${LONG_PROMPT}-token prompt; prompt processing: that prompt to its first token; first token: a ${SHORT_PROMPT}-token prompt; peak memory: the process's peak RSS (Node included on both sides). Our weights: decoder.weights, which also hold the gated cross-attention blocks (skipped on this path). "int8 activations": the int4 package with its MatMulNBits set to accuracy_level 4 (int8 activations, as llama.cpp's Q4_0 kernels use), which the converter does not do: it keeps int4 exact against the dequantised weights.`,
+    `The language model of the benchmark checkpoints (random weights, test tokenizer: vocabulary 3002) with no \`<image>\` in the prompt, the path llama.cpp can run: our fp32 and int4 packages (\`npm run convert\`) against GGUF files of the same checkpoint written by bench/ggufLlama.ts (F32: the same numbers; Q4_0: ggml's own 4-bit scheme, with the embeddings in F16 as in our int4 package), run by llama.cpp through node-llama-cpp's prebuilt CPU binary (no GPU, float32 KV cache, which is the same function as ours; its default F16 cache is not). The same thread count for both, greedy decoding of the same prompt ids. Each cell is ours ÷ llama.cpp (ours vs llama.cpp), the better side in bold; medians of ${ROUNDS} processes per engine, alternating, each measuring ${REPETITIONS.nano} (nano) or ${REPETITIONS['1b']} (1b) answers after a warm-up. Decode: ${NEW_TOKENS} tokens after a ${LONG_PROMPT}-token prompt; prompt processing: that prompt to its first token; first token: a ${SHORT_PROMPT}-token prompt; peak memory: the process's peak RSS (Node included on both sides). Our weights: decoder.weights, which also hold the gated cross-attention blocks (skipped on this path). int4: symmetric blocks of 32 with fp32 scales (20 bytes per 32 weights; Q4_0: 18 with fp16 scales) multiplied with int8 activations (MatMulNBits accuracy_level 4), as llama.cpp's Q4_0 × Q8_0 kernels do, the converter's default; "fp32 activations": the same weights converted with \`--activations fp32\` (accuracy_level 0, exact against the dequantised weights).`,
     '',
     ...tables,
     'With 2 threads on this 2-core machine, which other processes share, llama.cpp\'s worker threads wait for each other at every operation and lose whole time slices to the other processes; ONNX Runtime\'s thread pool suffers less. The 1-thread table compares the engines\' kernels and per-step overheads without that effect.',

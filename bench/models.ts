@@ -1,16 +1,31 @@
 // Random checkpoints at the benchmark sizes (written by the PyTorch reference) and packages converted from them,
 // cached under .cache/bench/ so repeated runs measure, not regenerate.
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { convert } from '../src/convert/convert.ts';
 import type { WeightPrecision } from '../src/onnx/linear.ts';
-import { PACKAGE_VERSION } from '../src/package/manifest.ts';
 import { reference } from '../test/support/reference.ts';
 import { testTokenizerModel } from '../test/support/tokenizerModel.ts';
 
 export type BenchPreset = 'nano' | '1b';
 
-const CACHE = resolve(import.meta.dirname, '..', '.cache', 'bench');
+const ROOT = resolve(import.meta.dirname, '..');
+const CACHE = resolve(ROOT, '.cache', 'bench');
+
+/** The sources a package's bytes depend on. */
+export const PACKAGE_SOURCES = ['src/convert', 'src/decoder', 'src/onnx', 'src/vision', 'src/memory', 'src/package'];
+
+/** A hash of the TypeScript sources at `paths` (files or folders): a cached file made by older code is made again. */
+export function sourceHash(paths: string[]): string {
+  const hash = createHash('sha256');
+  const walk = (path: string): void => {
+    if (statSync(path).isDirectory()) for (const name of readdirSync(path).sort()) walk(join(path, name));
+    else if (path.endsWith('.ts')) hash.update(path.slice(ROOT.length)).update(readFileSync(path));
+  };
+  for (const path of paths) walk(join(ROOT, path));
+  return hash.digest('hex').slice(0, 12);
+}
 
 export async function benchCheckpoint(preset: BenchPreset): Promise<string> {
   const dir = resolve(CACHE, preset, 'checkpoint');
@@ -24,8 +39,8 @@ export async function benchCheckpoint(preset: BenchPreset): Promise<string> {
 }
 
 export async function benchPackage(preset: BenchPreset, precision: WeightPrecision): Promise<string> {
-  // Keyed by the package format: a graph change bumps it, and stale packages are converted again.
-  const dir = resolve(CACHE, preset, `${precision}-v${PACKAGE_VERSION}`);
+  // Keyed by the converter's sources: packages made by older code are converted again.
+  const dir = resolve(CACHE, preset, `${precision}-${sourceHash(PACKAGE_SOURCES)}`);
   if (!existsSync(dir)) await convert(await benchCheckpoint(preset), dir, { precision });
   return dir;
 }
