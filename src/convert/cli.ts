@@ -1,12 +1,19 @@
-// npm run convert -- <checkpoint> <out-dir> [--weights fp32|fp16|int8|int4] [--activations int8|fp32] [--name NAME] [--card URL|PATH] [--force]
+// npm run convert -- <checkpoint> <out-dir> [--weights fp32|fp16|int8|int4] [--activations int8|fp32] [--name NAME] [--card URL|PATH] [--force] [--threads N] [--json]
+// With --json, stdout carries one JSON event a line (src/common/conversion.ts) and nothing else: the extension
+// runs the bundled converter this way. SIGTERM or Ctrl+C stops it after the current tensor, leaving nothing behind.
 import { parseArgs } from 'node:util';
 import { CheckpointError } from '../checkpoint/index.ts';
+import type { ConvertEvent, ConvertFailure } from '../common/conversion.ts';
 import type { ActivationPrecision, WeightPrecision } from '../onnx/linear.ts';
 import { convert } from './convert.ts';
 import { ConvertError } from './errors.ts';
+import { ProgressOutput } from './progress-output.ts';
 
 const PRECISIONS: readonly WeightPrecision[] = ['fp32', 'fp16', 'int8', 'int4'];
 const ACTIVATIONS: readonly ActivationPrecision[] = ['int8', 'fp32'];
+const USAGE = 'usage: npm run convert -- <checkpoint file or folder> <out-dir> [--weights fp32|fp16|int8|int4] [--activations int8|fp32] [--name NAME] [--card URL|PATH] [--force] [--threads N] [--json]';
+
+process.title = 'infimm-convert';
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -17,15 +24,25 @@ async function main(): Promise<number> {
       name: { type: 'string' },
       card: { type: 'string' },
       force: { type: 'boolean', default: false },
+      threads: { type: 'string' },
+      json: { type: 'boolean', default: false },
     },
   });
   const [source, outDir] = positionals;
   const precision = values.weights as WeightPrecision;
   const activations = values.activations as ActivationPrecision;
-  if (!source || !outDir || positionals.length > 2 || !PRECISIONS.includes(precision) || !ACTIVATIONS.includes(activations)) {
-    console.error('usage: npm run convert -- <checkpoint file or folder> <out-dir> [--weights fp32|fp16|int8|int4] [--activations int8|fp32] [--name NAME] [--card URL|PATH] [--force]');
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (
+    !source || !outDir || positionals.length > 2 || !PRECISIONS.includes(precision) || !ACTIVATIONS.includes(activations) ||
+    (threads !== undefined && !(Number.isInteger(threads) && threads >= 1))
+  ) {
+    console.error(USAGE);
     return 2;
   }
+  const output = new ProgressOutput(values.json ? 'json' : process.stdout.isTTY ? 'tty' : 'lines', (text) => process.stdout.write(text));
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop).once('SIGTERM', stop);
   const started = Date.now();
   try {
     const manifest = await convert(source, outDir, {
@@ -34,14 +51,27 @@ async function main(): Promise<number> {
       force: values.force,
       ...(values.name === undefined ? {} : { name: values.name }),
       ...(values.card === undefined ? {} : { card: values.card }),
-      log: (line) => console.log(line),
+      ...(threads === undefined ? {} : { threads }),
+      log: (line) => output.line(line),
+      onEvent: (event) => output.event(event),
+      signal: abort.signal,
     });
-    const total = Object.values(manifest.files).reduce((n, f) => n + f.bytes, 0);
-    console.log(`wrote ${outDir}: ${precision}, ${(total / 1e6).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const bytes = Object.values(manifest.files).reduce((n, f) => n + f.bytes, 0);
+    const seconds = (Date.now() - started) / 1000;
+    output.event({ type: 'done', outDir, bytes, seconds });
+    output.line(`wrote ${outDir}: ${precision}, ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s`);
     return 0;
   } catch (error) {
+    output.endLine();
+    if (abort.signal.aborted) {
+      console.error('conversion cancelled; nothing was written');
+      return 130;
+    }
     if (error instanceof ConvertError || error instanceof CheckpointError) {
+      const failure: ConvertFailure = error instanceof ConvertError ? error.failure : 'checkpoint';
       const where = [error.file, error.tensor && `tensor ${error.tensor}`].filter(Boolean).join(', ');
+      const message = error instanceof CheckpointError ? error.message : `${where ? `${where}: ` : ''}${error.message}`;
+      output.event({ type: 'error', failure, message } satisfies ConvertEvent);
       console.error(`conversion failed${where ? ` (${where})` : ''}: ${error.message}`);
       return 1;
     }
@@ -49,4 +79,5 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// No top-level await: the extension's copy is bundled as CommonJS.
+void main().then((code) => (process.exitCode = code));

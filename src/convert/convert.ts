@@ -4,15 +4,18 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { openCheckpoint, type Checkpoint, type TensorEntry } from '../checkpoint/index.ts';
+import type { ConvertEvent } from '../common/conversion.ts';
 import { buildDecoderGraph } from '../decoder/graph.ts';
 import { buildMemoryGraph } from '../memory/graph.ts';
 import { GraphBuilder } from '../onnx/graph.ts';
 import { QUANT_BLOCK, type ActivationPrecision, type WeightPrecision } from '../onnx/linear.ts';
 import type { LoadTensor } from '../onnx/tensors.ts';
+import { defaultThreads, QuantizeWorkers } from '../onnx/quantize-workers.ts';
 import { WeightFile } from '../onnx/weightFile.ts';
 import { CLIP_MEAN, CLIP_STD, PACKAGE_FORMAT, PACKAGE_VERSION, VICUNA_SYSTEM, type Architecture, type FileEntry, type Manifest, type OcrContextSpec } from '../package/manifest.ts';
 import { buildVisionGraph } from '../vision/graph.ts';
 import { deriveArchitecture } from './architecture.ts';
+import { ensureFreeSpace, estimatePackageBytes } from './disk-space.ts';
 import { ConvertError } from './errors.ts';
 import { WRAPPER_PREFIXES, canonicalName, expectedTensors } from './keys.ts';
 
@@ -27,6 +30,12 @@ export interface ConvertOptions {
   /** Its model card: an http(s) URL, or a path relative to the output folder. */
   card?: string;
   log?: (line: string) => void;
+  /** Once the checkpoint is checked and the disk has room (`start`), then before each tensor is read (`progress`). */
+  onEvent?: (event: Extract<ConvertEvent, { type: 'start' | 'progress' }>) => void;
+  /** Threads that quantise int4/int8 weights, this one included; by default one per core. */
+  threads?: number;
+  /** Stops the conversion before its next tensor; what was written is removed. */
+  signal?: AbortSignal;
 }
 
 const GRAPHS = {
@@ -50,13 +59,21 @@ export async function convert(source: string, outDir: string, options: ConvertOp
   prepareOutput(outDir, options.force ?? false);
 
   const checkpoint = await openCheckpoint(source);
-  const temp = join(dirname(resolve(outDir)), `.${basename(outDir)}.partial-${process.pid}`);
+  const parent = dirname(resolve(outDir));
+  const temp = join(parent, `.${basename(outDir)}.partial-${process.pid}`);
+  const quantized = options.precision === 'int4' || options.precision === 'int8';
+  let workers: QuantizeWorkers | undefined;
   try {
     const tensors = mapTensors(checkpoint, source);
     const shapeOf = (name: string) => tensors.get(name)?.entry.shape;
     const { arch, tokens } = deriveArchitecture(config, shapeOf, configFile);
     checkTensors(tensors, arch, source);
-    const load: LoadTensor = (name) => checkpoint.readFloat32(tensors.get(name)!.key);
+    const estimatedBytes = estimatePackageBytes(tensors, options.precision);
+    const freeBytes = await ensureFreeSpace(parent, estimatedBytes);
+    options.signal?.throwIfAborted();
+    workers = await QuantizeWorkers.start(quantized ? (options.threads ?? defaultThreads()) : 1);
+    options.onEvent?.({ type: 'start', partial: temp, estimatedBytes, freeBytes, threads: workers.threads });
+    const load = progressLoad(checkpoint, tensors, options);
 
     rmSync(temp, { recursive: true, force: true });
     mkdirSync(temp, { recursive: true });
@@ -66,7 +83,7 @@ export async function convert(source: string, outDir: string, options: ConvertOp
     for (const name of Object.keys(GRAPHS) as GraphName[]) {
       const started = Date.now();
       const weights = new WeightFile(temp, `${name}.weights`);
-      const graph = new GraphBuilder(name, weights);
+      const graph = new GraphBuilder(name, weights, workers.quantize);
       await GRAPHS[name](graph, arch, load, format);
       files[weights.location] = weights.close();
       const bytes = graph.toBytes(`InfiMM-HD ${name} graph, ${PACKAGE_FORMAT} v${PACKAGE_VERSION}`);
@@ -74,6 +91,7 @@ export async function convert(source: string, outDir: string, options: ConvertOp
       files[`${name}.onnx`] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
       log(`${name}: ${(files[weights.location]!.bytes / 1e6).toFixed(1)} MB of weights in ${Date.now() - started} ms`);
     }
+    if (workers.splitWeights > 0) log(`${workers.splitWeights} weights quantised on ${workers.threads} threads`);
     copyFileSync(tokenizerFile, join(temp, 'tokenizer.model'));
     files['tokenizer.model'] = await hashFile(join(temp, 'tokenizer.model'));
 
@@ -99,11 +117,34 @@ export async function convert(source: string, outDir: string, options: ConvertOp
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
     const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && code.startsWith('E')) throw new ConvertError(`cannot write the package (${(error as Error).message})`, outDir);
+    if (code === 'ENOSPC') throw new ConvertError(`the disk is full (${(error as Error).message})`, outDir, undefined, 'no-space');
+    if (typeof code === 'string' && code.startsWith('E')) throw new ConvertError(`cannot write the package (${(error as Error).message})`, outDir, undefined, 'output');
     throw error;
   } finally {
+    await workers?.close();
     await checkpoint.close();
   }
+}
+
+/**
+ * Reads tensors for the graph builders, reporting each before it is read (the bytes of those read before it),
+ * and stopping at the first tensor after `signal` fired.
+ */
+function progressLoad(checkpoint: Checkpoint, tensors: Map<string, { entry: TensorEntry; key: string }>, options: ConvertOptions): LoadTensor {
+  let bytesTotal = 0;
+  for (const { entry } of tensors.values()) bytesTotal += entry.byteLength;
+  const started = Date.now();
+  const read = new Set<string>();
+  let bytesDone = 0;
+  return async (name) => {
+    options.signal?.throwIfAborted();
+    const { entry, key } = tensors.get(name)!;
+    options.onEvent?.({ type: 'progress', tensor: name, bytesDone, bytesTotal, elapsedMs: Date.now() - started });
+    const data = await checkpoint.readFloat32(key);
+    if (!read.has(name)) bytesDone += entry.byteLength;
+    read.add(name);
+    return data;
+  };
 }
 
 function readConfig(file: string): Record<string, unknown> {
@@ -131,11 +172,11 @@ function ocrContextOf(config: Record<string, unknown>, file: string): { ocrConte
 function prepareOutput(outDir: string, force: boolean): void {
   if (!existsSync(outDir)) {
     const parent = dirname(resolve(outDir));
-    if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new ConvertError('the output folder\'s parent does not exist or is not a folder', parent);
+    if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new ConvertError('the output folder\'s parent does not exist or is not a folder', parent, undefined, 'output');
     return;
   }
-  if (!statSync(outDir).isDirectory()) throw new ConvertError('the output path exists and is not a folder', outDir);
-  if (readdirSync(outDir).length > 0 && !force) throw new ConvertError('the output folder is not empty; choose another folder or pass --force to replace it', outDir);
+  if (!statSync(outDir).isDirectory()) throw new ConvertError('the output path exists and is not a folder', outDir, undefined, 'output');
+  if (readdirSync(outDir).length > 0 && !force) throw new ConvertError('the output folder is not empty; choose another folder or pass --force to replace it', outDir, undefined, 'output');
 }
 
 /** Canonical name → the checkpoint entry holding it (one read per tensor, whatever its aliases). */

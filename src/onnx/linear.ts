@@ -3,7 +3,6 @@
 // have no fp16 GEMM), int8/int4 as MatMulNBits on block-quantised rows.
 import { DataType, type GraphBuilder } from './graph.ts';
 import { toHalf } from './half.ts';
-import { quantize } from './quantize.ts';
 
 export type WeightPrecision = 'fp32' | 'fp16' | 'int8' | 'int4';
 
@@ -51,7 +50,7 @@ export function linear(
     let y: string;
     if (precision === 'int4' || precision === 'int8') {
       const bits = precision === 'int4' ? 4 : 8;
-      const q = quantize(w, n, k, bits, QUANT_BLOCK);
+      const q = g.quantize(w, n, k, bits, QUANT_BLOCK);
       const blocks = Math.ceil(k / QUANT_BLOCK);
       const packed = g.weight('weight.q', q.packed, [n, blocks, (QUANT_BLOCK * bits) / 8]);
       const scales = g.weight('weight.scales', q.scales, [n * blocks]);
