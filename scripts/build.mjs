@@ -1,4 +1,4 @@
-// Bundles the extension, the runtime host and the webview with esbuild.
+// Bundles the extension, the runtime host, the converter and the webview with esbuild.
 // Usage: node scripts/build.mjs [--production] [--watch]
 // Also writes dist/bundled-packages.json: the npm packages whose code the bundles contain, for the
 // third-party notices (scripts/notices.mjs) and the packaging script's check of them.
@@ -43,6 +43,17 @@ const builds = [
     target: 'node20',
     // Native packages load their platform binaries from node_modules, which ships inside the .vsix.
     external: ['onnxruntime-node', 'sharp'],
+  },
+  {
+    ...common,
+    ...importMetaShim,
+    // The converter the extension runs as a child process, and its quantisation worker thread, side by side.
+    entryPoints: { convert: 'src/convert/cli.ts', 'quantize-worker': 'src/onnx/quantize-worker.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.cjs' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,

@@ -105,7 +105,7 @@ async function check(target, dir, path) {
   const { names, headers } = await readVsix(path);
   const problems = [];
   const has = (file) => names.includes(`extension/${file}`);
-  for (const file of ['dist/extension.cjs', 'dist/runtime-host.cjs', 'dist/webview.js', 'media/panel.css', 'readme.md', 'changelog.md', NOTICES, `${ortDir(target)}/onnxruntime_binding.node`]) {
+  for (const file of ['dist/extension.cjs', 'dist/runtime-host.cjs', 'dist/convert.cjs', 'dist/quantize-worker.cjs', 'dist/webview.js', 'media/panel.css', 'readme.md', 'changelog.md', NOTICES, `${ortDir(target)}/onnxruntime_binding.node`]) {
     if (!has(file)) problems.push(`missing ${file}`);
   }
   if (!names.some((name) => /^extension\/licen[cs]e(\.(md|txt))?$/i.test(name))) problems.push('missing LICENSE');

@@ -43,6 +43,11 @@ async function main(): Promise<number> {
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop).once('SIGTERM', stop);
+  // Started by the extension (with an IPC channel, which must not keep it alive): stop when the extension host goes away.
+  if (process.connected) {
+    process.once('disconnect', stop);
+    process.channel?.unref();
+  }
   const started = Date.now();
   try {
     const manifest = await convert(source, outDir, {

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { Assistant } from './assistant.ts';
 import { captureScreenshot, type CaptureOutcome } from './capture.ts';
+import { convertCheckpoint } from './convert-command.ts';
 import { REMOTE_CAPTURE_MESSAGE, type CaptureMode } from './capture-tools.ts';
 import { EditorActions } from './editor-actions.ts';
 import { describeError, UserError } from './errors.ts';
@@ -157,6 +158,12 @@ export function activate(context: vscode.ExtensionContext): void {
     if ((await assistant.ensureModel()) !== undefined) void vscode.window.showInformationMessage(`InfiMM-HD: ${what}; model ${manager.status.model ?? ''} ready (${manager.status.provider ?? ''}).`);
   };
 
+  const useModelFolder = async (folder: string) => {
+    await saveModelPath(folder);
+    reload();
+    await loadNow(`model folder set to ${folder}`);
+  };
+
   context.subscriptions.push(
     output,
     statusItem,
@@ -200,10 +207,9 @@ export function activate(context: vscode.ExtensionContext): void {
       const folder = picked?.[0];
       if (folder === undefined) return;
       if (folder.scheme !== 'file') throw new UserError(`${folder.toString()} is not on this machine's disk.`, 'Pick a folder on the machine where the extension runs.');
-      await saveModelPath(folder.fsPath);
-      reload();
-      await loadNow(`model folder set to ${folder.fsPath}`);
+      await useModelFolder(folder.fsPath);
     }),
+    command('infimmHd.convertCheckpoint', () => convertCheckpoint({ converterScript: context.asAbsolutePath('dist/convert.cjs'), log, useModel: useModelFolder })),
     vscode.languages.registerCodeLensProvider({ language: 'markdown' }, new ImageLinkLenses()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(SECTION)) reload();
