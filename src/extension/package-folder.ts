@@ -5,8 +5,9 @@ import { join } from 'node:path';
 export function packageFolder(picked: string, pickedEntries: readonly string[], checkpointName: string, precision: string): string {
   if (pickedEntries.length === 0) return picked;
   const base = `${checkpointName}-${precision}`;
-  const taken = new Set(pickedEntries);
+  // A conversion still running there writes `.<name>.partial-<pid>`: its name is taken too.
+  const taken = (name: string) => pickedEntries.some((entry) => entry === name || entry.startsWith(`.${name}.partial-`));
   let name = base;
-  for (let n = 2; taken.has(name) || taken.has(`.${name}`); n++) name = `${base}-${n}`;
+  for (let n = 2; taken(name); n++) name = `${base}-${n}`;
   return join(picked, name);
 }
