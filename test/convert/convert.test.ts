@@ -82,6 +82,23 @@ describe('convert', () => {
     }
   });
 
+  test('an int4 package quantised on several threads is byte-identical to one quantised on one', async (t) => {
+    if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
+    // nano: weights large enough to be split across threads (tiny's are not).
+    const source = await tinyCheckpoint({ preset: 'nano' });
+    const packages = [];
+    for (const threads of [1, 3]) {
+      const out = join(scratch(), 'package');
+      const log: string[] = [];
+      await convert(source, out, { precision: 'int4', threads, log: (line) => log.push(line) });
+      assert.equal(log.some((line) => /weights quantised on 3 threads/.test(line)), threads === 3, log.join('\n'));
+      packages.push(filesOf(out));
+    }
+    const [one, three] = packages as [Map<string, Buffer>, Map<string, Buffer>];
+    assert.deepEqual([...three.keys()], [...one.keys()]);
+    for (const [name, bytes] of three) assert.ok(bytes.equals(one.get(name)!), `${name} differs`);
+  });
+
   test('the aliased keys of a torch checkpoint are read once and the manifest lists every file', async (t) => {
     if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
     const source = await tinyCheckpoint({ format: 'torch' });
