@@ -22,11 +22,12 @@ interface Manifest {
 
 const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as Manifest;
 
-test('the eight commands exist with exactly these ids, all under one category', () => {
+test('the nine commands exist with exactly these ids, all under one category', () => {
   assert.deepEqual(
     manifest.contributes.commands.map((c) => c.command).sort(),
     [
       'infimmHd.askAboutImage',
+      'infimmHd.convertCheckpoint',
       'infimmHd.describeDiagram',
       'infimmHd.explainScreenshot',
       'infimmHd.insertAltText',
