@@ -2,12 +2,12 @@
 // would: Explorer menus, the command palette, CodeLens, the panel's buttons, paste and drop.
 // Screenshots of every scenario go to .test-output/e2e/screenshots/.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
-import { tinyPackage } from '../support/tinyModels.ts';
+import { tinyCheckpoint, tinyPackage } from '../support/tinyModels.ts';
 import { textContrast } from './support/panel.ts';
 import { processesInSession } from './support/processes.ts';
 import type { Session } from './support/session.ts';
@@ -355,6 +355,40 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
     await menu.locator('.action-item').first().waitFor();
     assert.equal(await menu.locator('.action-item', { hasText: 'Ask About Image' }).count(), 0);
     await s.workbench.page.keyboard.press('Escape');
+  });
+
+  scenario('"Convert a Checkpoint…" converts a tiny checkpoint, "Use This Model" loads the package and it answers', async (s) => {
+    // Only the user setting the command writes may name the model: the workspace's must not override it.
+    await s.updateSettings({ 'infimmHd.modelPath': undefined });
+    const checkpoint = await tinyCheckpoint();
+    const output = join(s.workspace, '..', 'converted');
+    rmSync(output, { recursive: true, force: true });
+    mkdirSync(output);
+    await s.workbench.runCommand('infimmHd.convertCheckpoint');
+    await s.workbench.chooseInFileDialog(`${checkpoint}/`, 'Convert This Checkpoint');
+    const precision = s.workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'int4' });
+    await precision.click({ timeout: 30_000 });
+    await s.workbench.chooseInFileDialog(`${output}/`, 'Write the Package Here');
+    const toasts = s.workbench.page.locator('.notifications-toasts .notification-toast');
+    const converted = toasts.filter({ hasText: /converted .* \(int4, / });
+    await converted.waitFor({ timeout: 100_000 }).catch(async (error: unknown) => {
+      throw new Error(`no "converted" notification; the toasts say: ${JSON.stringify(await toasts.allInnerTexts())}`, { cause: error });
+    });
+    await s.screenshot('21-checkpoint-converted');
+    // The picked folder was empty: the package is written into it, and nothing else is left beside it.
+    assert.ok(readdirSync(output).includes('manifest.json'), `no package in ${output}: ${readdirSync(output).join(', ')}`);
+    assert.deepEqual(readdirSync(join(output, '..')).filter((name) => name.includes('.partial-')), []);
+    await converted.locator('.monaco-button', { hasText: 'Use This Model' }).click();
+    await toasts.filter({ hasText: 'model folder set to' }).waitFor({ timeout: 60_000 });
+
+    await s.workbench.explorerContextCommand(FILES.diagram, 'infimmHd.askAboutImage');
+    await s.panel.waitForImage(FILES.diagram);
+    await s.panel.frame.locator('#model-summary', { hasText: '· int4 ·' }).waitFor({ timeout: 60_000 });
+    await s.panel.askPreset('describe');
+    assert.equal(await s.panel.waitForTurnEnd(), 'done');
+    assert.notEqual((await s.panel.lastTurn.locator('.answer-text').innerText()).trim(), '');
+    await s.screenshot('22-converted-model-answers');
+    await s.updateSettings({ 'infimmHd.modelPath': await tinyPackage(MODEL) });
   });
 
   scenario('the bundled model: the header names it and its "Model card" link opens docs/model.md', async (s) => {

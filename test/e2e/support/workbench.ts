@@ -132,6 +132,32 @@ export class Workbench {
     }
   }
 
+  /**
+   * Answers a file dialog (showOpenDialog), which the web workbench draws as a quick input with a path box: the
+   * path is typed, then the OK button (labelled with the dialog's openLabel) pressed. A folder's path typed
+   * without being shown yet first opens it in the dialog, so OK is pressed until the dialog closes.
+   */
+  async chooseInFileDialog(path: string, okLabel: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    const ok = this.page.locator('.quick-input-widget .monaco-button', { hasText: okLabel });
+    await ok.waitFor({ timeout: 30_000 });
+    // The dialog puts its starting folder into the box a moment after it opens; typed before that, the path
+    // would be appended to it.
+    const deadline = Date.now() + 30_000;
+    await this.page.waitForFunction(() => (document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value ?? '').startsWith('/'), undefined, { timeout: 30_000 });
+    while ((await input.inputValue()) !== path) {
+      if (Date.now() > deadline) throw new Error(`the file dialog's path box does not keep ${path}`);
+      await input.fill(path);
+      await this.page.waitForTimeout(500);
+    }
+    while (await ok.isVisible()) {
+      if (Date.now() > deadline) throw new Error(`the file dialog did not accept ${path}`);
+      await this.page.waitForTimeout(500);
+      await ok.click().catch(() => undefined);
+      await ok.waitFor({ state: 'hidden', timeout: 2000 }).catch(() => undefined);
+    }
+  }
+
   /** An Explorer row by its file name. */
   explorerItem(name: string): Locator {
     return this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^${name}$`) });
