@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openCheckpoint } from '../src/checkpoint/index.ts';
-import { decoderKey, LM } from '../src/decoder/keys.ts';
+import { decoderKey, LM } from '../src/package/keys.ts';
 import type { Architecture, TokenIds } from '../src/package/manifest.ts';
 import { parseSentencePieceModel, PieceType } from '../src/tokens/sentencepieceModel.ts';
 import { END_OF_CHUNK, IMAGE_TOKEN } from '../src/tokens/tokenizer.ts';

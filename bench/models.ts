@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { convert } from '../src/convert/convert.ts';
-import type { WeightPrecision } from '../src/onnx/linear.ts';
-import { reference } from '../test/support/reference.ts';
-import { testTokenizerModel } from '../test/support/tokenizerModel.ts';
+import type { WeightPrecision } from '../src/common/precision.ts';
+import { reference } from '../harness/reference.ts';
+import { testTokenizerModel } from '../harness/tokenizerModel.ts';
 
 export type BenchPreset = 'nano' | '1b';
 

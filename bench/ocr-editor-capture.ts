@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import { startCodeServer, type CodeServer } from '../test/e2e/support/codeServer.ts';
-import { CHROMIUM } from '../test/e2e/support/workbench.ts';
+import { startCodeServer, type CodeServer } from '../harness/vscode/codeServer.ts';
+import { CHROMIUM } from '../harness/vscode/workbench.ts';
 import { readScreenTruth, type ScreenTruth } from './ocr-editor-truth.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');

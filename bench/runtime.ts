@@ -10,7 +10,7 @@ import { DataType, GraphBuilder } from '../src/onnx/graph.ts';
 import { ort } from '../src/onnx/ort.ts';
 import { WeightFile } from '../src/onnx/weightFile.ts';
 import { readManifest } from '../src/package/verify.ts';
-import { PYTHON } from '../test/support/requirements.ts';
+import { PYTHON } from '../harness/requirements.ts';
 import { benchCheckpoint, benchPackage, type BenchPreset } from './models.ts';
 import type { BenchSection } from './run.ts';
 import { benchPrompt, NEW_TOKENS, type CaseResult } from './runtimeCase.ts';

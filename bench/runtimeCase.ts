@@ -8,7 +8,7 @@ import { Engine } from '../src/host/engine.ts';
 import type { ImageMemory } from '../src/memory/memory.ts';
 import { LoadedModel } from '../src/runtime/model.ts';
 import { argmax } from '../src/tokens/sampling.ts';
-import { grid, pixels } from '../test/support/modelHarness.ts';
+import { grid, pixels } from '../harness/modelHarness.ts';
 import { median } from './stats.ts';
 import { screenshotPng } from './tiling.ts';
 

@@ -5,7 +5,7 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { startSession } from '../test/e2e/support/session.ts';
+import { startSession } from '../harness/vscode/session.ts';
 
 const SAMPLE = 'ui-screenshot.png';
 const QUESTIONS = ['Is the theme light or dark?', 'How many buttons are there?'];

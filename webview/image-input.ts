@@ -1,6 +1,6 @@
 // Paste and drag-and-drop, handled in the webview so they work wherever the panel runs (Remote-SSH,
 // WSL, containers): the bytes travel to the extension in a message, no shared disk needed.
-import { IMAGE_FORMATS_IN_WORDS } from '../src/extension/panel-protocol.ts';
+import { IMAGE_FORMATS_IN_WORDS } from '../src/common/panel-protocol.ts';
 
 export type PickedInput =
   | { kind: 'image'; file: File; name: string }

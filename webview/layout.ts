@@ -1,5 +1,5 @@
 // The panel's markup. Its ids are a contract with the end-to-end tests: keep them stable.
-import { PRESETS, PRESET_IDS } from '../src/extension/panel-protocol.ts';
+import { PRESETS, PRESET_IDS } from '../src/common/panel-protocol.ts';
 import { buttonHtml, tabsHtml } from './toolkit.ts';
 
 // The conversation scrolls; the composer (presets, question, Ask) stays pinned to the bottom edge.

@@ -1,7 +1,7 @@
 // The panel's entry point: builds the markup, renders what the extension posts and sends the user's
 // actions back. State lives in the extension; it re-posts everything when the panel is shown again.
-import type { FromWebview, PanelImage, PanelState, PresetId, ToWebview } from '../src/extension/panel-protocol.ts';
-import { PRESETS } from '../src/extension/panel-protocol.ts';
+import type { FromWebview, PanelState, PresetId, ToWebview } from '../src/common/panel-protocol.ts';
+import { PRESETS } from '../src/common/panel-protocol.ts';
 import { pickInput, readAsDataUrl, type PickedInput } from './image-input.ts';
 import { layoutHtml } from './layout.ts';
 import { onTabChange, registerToolkit, selectTab } from './toolkit.ts';

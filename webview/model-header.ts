@@ -1,5 +1,5 @@
 // The panel's header line: which model answers, how large it is, how its weights are stored and where it runs.
-import type { PanelModel } from '../src/extension/panel-protocol.ts';
+import type { PanelModel } from '../src/common/panel-protocol.ts';
 
 const UNITS: ReadonlyArray<[number, string]> = [
   [1e9, 'B'],

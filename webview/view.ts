@@ -1,6 +1,6 @@
 // Draws the panel state into the DOM built from layout.ts. No messaging here: main.ts wires events.
 import type { OcrLine, TileGrid } from '../src/common/protocol.ts';
-import type { PanelError, PanelImage, PanelModel, PanelState, Turn } from '../src/extension/panel-protocol.ts';
+import type { PanelError, PanelImage, PanelModel, PanelState, Turn } from '../src/common/panel-protocol.ts';
 import { gridNote, type GridNote } from './grid-note.ts';
 import { renderMarkdown } from './markdown.ts';
 import { modelHeader } from './model-header.ts';

@@ -12,7 +12,7 @@ import { crossContext, DecoderState } from '../../src/decoder/decoder.ts';
 import { decodeImage } from '../../src/image/decode.ts';
 import type { ImageMemory } from '../../src/memory/memory.ts';
 import { failureReason, type ProviderName } from '../../src/onnx/session.ts';
-import type { WeightPrecision } from '../../src/onnx/linear.ts';
+import type { WeightPrecision } from '../../src/common/precision.ts';
 import { LoadedModel } from '../../src/runtime/model.ts';
 import { planGrid } from '../../src/tiles/plan.ts';
 import { makeViews } from '../../src/tiles/views.ts';
@@ -20,7 +20,7 @@ import type { Manifest } from '../../src/package/manifest.ts';
 import { readManifest } from '../../src/package/verify.ts';
 import { promptIds } from '../../src/tokens/prompt.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
-import { allLogits, greedy, maxAbsDiff, std } from '../../test/support/modelHarness.ts';
+import { allLogits, greedy, maxAbsDiff, std } from '../../harness/modelHarness.ts';
 
 /**
  * Largest |provider − CPU| allowed, as a fraction of the standard deviation of the CPU's values. Both providers

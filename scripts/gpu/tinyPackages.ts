@@ -3,7 +3,7 @@
 // Usage: tinyPackages.ts OUT_DIR
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { tinyPackage } from '../../test/support/tinyModels.ts';
+import { tinyPackage } from '../../harness/tinyModels.ts';
 
 const TINY_PACKAGES = [
   ['tiny', 'fp32'],

@@ -1,6 +1,6 @@
 // The architecture of a checkpoint, from its InfiMM-HD `config.json`, with the fields a config may leave out
 // taken from the tensors' shapes. Every shape is checked against it afterwards (expectedTensors).
-import { crossKey, decoderKey, LM } from '../decoder/keys.ts';
+import { crossKey, decoderKey, LM } from '../package/keys.ts';
 import type { Architecture, TokenIds } from '../package/manifest.ts';
 import { ConvertError } from './errors.ts';
 

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { CheckpointError } from '../checkpoint/index.ts';
 import type { ConvertEvent, ConvertFailure } from '../common/conversion.ts';
-import type { ActivationPrecision, WeightPrecision } from '../onnx/linear.ts';
+import type { ActivationPrecision, WeightPrecision } from '../common/precision.ts';
 import { convert } from './convert.ts';
 import { ConvertError } from './errors.ts';
 import { ProgressOutput } from './progress-output.ts';

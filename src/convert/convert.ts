@@ -5,10 +5,11 @@ import { copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, rea
 import { basename, dirname, join, resolve } from 'node:path';
 import { openCheckpoint, type Checkpoint, type TensorEntry } from '../checkpoint/index.ts';
 import type { ConvertEvent } from '../common/conversion.ts';
+import type { ActivationPrecision, WeightPrecision } from '../common/precision.ts';
 import { buildDecoderGraph } from '../decoder/graph.ts';
 import { buildMemoryGraph } from '../memory/graph.ts';
 import { GraphBuilder } from '../onnx/graph.ts';
-import { QUANT_BLOCK, type ActivationPrecision, type WeightPrecision } from '../onnx/linear.ts';
+import { QUANT_BLOCK } from '../onnx/linear.ts';
 import type { LoadTensor } from '../onnx/tensors.ts';
 import { defaultThreads, QuantizeWorkers } from '../onnx/quantize-workers.ts';
 import { WeightFile } from '../onnx/weightFile.ts';

@@ -3,7 +3,7 @@
 import { statfs } from 'node:fs/promises';
 import type { TensorEntry } from '../checkpoint/index.ts';
 import { elementCount } from '../checkpoint/checkpoint.ts';
-import type { WeightPrecision } from '../onnx/linear.ts';
+import type { WeightPrecision } from '../common/precision.ts';
 import { formatBytes } from '../common/conversion.ts';
 import { ConvertError } from './errors.ts';
 

@@ -1,6 +1,6 @@
 // The one table that maps checkpoint keys to the canonical names the graph builders load: the authors'
 // Flamingo names (`vision_encoder.*`, `lang_encoder.*`) at the root, or under one wrapper prefix.
-import { crossKey, decoderKey, LM } from '../decoder/keys.ts';
+import { crossKey, decoderKey, LM } from '../package/keys.ts';
 import type { Architecture } from '../package/manifest.ts';
 
 /** Wrapper prefixes tried in order; a checkpoint uses one of them for all its keys. */

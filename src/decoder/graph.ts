@@ -8,14 +8,15 @@
 //     x = x + o_proj(GQA(RoPE(q), RoPE(k), v, past))      (causal; the new RoPE(k), v rows are outputs)
 //     x = x + down(SiLU(gate(RMS(x)))·up(RMS(x)))
 //   logits = lm_head(RMS(x)[logits_from:])
+import type { WeightFormat } from '../common/precision.ts';
 import { DataType, type GraphBuilder } from '../onnx/graph.ts';
 import { toHalf } from '../onnx/half.ts';
-import { linear, type WeightFormat } from '../onnx/linear.ts';
+import { linear } from '../onnx/linear.ts';
+import { layerNorm } from '../onnx/norm.ts';
 import { concatFloat32, mapFloat32, type LoadTensor } from '../onnx/tensors.ts';
+import { LM, crossKey, decoderKey } from '../package/keys.ts';
 import type { Architecture } from '../package/manifest.ts';
-import { layerNorm } from '../vision/graph.ts';
 import { DecoderIO } from './io.ts';
-import { LM, crossKey, decoderKey } from './keys.ts';
 
 export async function buildDecoderGraph(g: GraphBuilder, arch: Architecture, load: LoadTensor, format: WeightFormat): Promise<void> {
   const lm = arch.language;

@@ -1,4 +1,6 @@
 // Input and output names of the decoder graph, shared by its builder and its runner.
+import { MemoryIO } from '../memory/io.ts';
+
 export const DecoderIO = {
   inputIds: 'input_ids',
   positionIds: 'position_ids',
@@ -14,8 +16,8 @@ export const DecoderIO = {
   /** [1, seq, kvHeads·headDim]: the new positions' keys (RoPE applied) and values, to append to the cache. */
   newKey: (layer: number) => `new_key.${layer}`,
   newValue: (layer: number) => `new_value.${layer}`,
-  memoryKey: (block: number) => `memory_k.${block}`,
-  memoryValue: (block: number) => `memory_v.${block}`,
+  memoryKey: MemoryIO.key,
+  memoryValue: MemoryIO.value,
   /** [1, 1, T, M]: 0 where a token may attend to a memory token (its most recent image), -1e30 elsewhere. */
   crossBias: 'cross_bias',
   /** [1, T, 1]: 1 for tokens at or after the first <image>, else 0 (their cross-attention row is zero). */

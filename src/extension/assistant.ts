@@ -11,7 +11,7 @@ import { readImageFile, uriName } from './image-sources.ts';
 import { formatAltText } from './markdown-images.ts';
 import { PanelHost } from './panel.ts';
 import { Preparer } from './preparer.ts';
-import { IMAGE_FORMATS_IN_WORDS, PRESETS, type FromWebview, type PanelError, type PanelModel, type PresetId } from './panel-protocol.ts';
+import { IMAGE_FORMATS_IN_WORDS, PRESETS, type FromWebview, type PanelError, type PanelModel, type PresetId } from '../common/panel-protocol.ts';
 import { providerNames, type RuntimeManager } from './runtime-manager.ts';
 import { Session, type SessionImage } from './session.ts';
 import type { ResolvedSettings } from './settings.ts';

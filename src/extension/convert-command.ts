@@ -5,7 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes, progressFigures, progressSummary, type ConvertFailure } from '../common/conversion.ts';
-import type { WeightPrecision } from '../onnx/linear.ts';
+import type { WeightPrecision } from '../common/precision.ts';
 import { ConversionCancelledError, ConversionFailedError, runConversion } from './converter-process.ts';
 import { UserError } from './errors.ts';
 import { packageFolder } from './package-folder.ts';

@@ -5,7 +5,7 @@ import { fork } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { ConvertEvent, ConvertFailure, ConvertProgress } from '../common/conversion.ts';
-import type { WeightPrecision } from '../onnx/linear.ts';
+import type { WeightPrecision } from '../common/precision.ts';
 
 /** How long the converter gets to stop after SIGTERM (it stops between tensors) before it is killed. */
 const STOP_GRACE_MS = 10_000;

@@ -9,7 +9,7 @@ import { EditorActions } from './editor-actions.ts';
 import { describeError, UserError } from './errors.ts';
 import { activeImagePreview, linkAt, pickImageFile, readLinkedImage } from './image-sources.ts';
 import { ImageLinkLenses } from './markdown-lens.ts';
-import { PRESET_IDS, type PresetId } from './panel-protocol.ts';
+import { PRESET_IDS, type PresetId } from '../common/panel-protocol.ts';
 import { RuntimeManager } from './runtime-manager.ts';
 import type { SessionImage } from './session.ts';
 import { readSettings, saveModelPath, SECTION } from './settings-source.ts';

@@ -1,7 +1,7 @@
 // Finds image links in Markdown and fills their alt text. Pure: offsets into the text, URIs as strings.
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import type { Nodes } from 'mdast';
-import type { PresetId } from './panel-protocol.ts';
+import type { PresetId } from '../common/panel-protocol.ts';
 
 export interface MarkdownImageLink {
   /** Offsets of the whole link `![alt](url)` in the document text. */

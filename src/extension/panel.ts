@@ -2,7 +2,7 @@
 // extension's state whenever its page reloads (hidden panels are not kept alive in memory).
 import * as vscode from 'vscode';
 import { panelHtml } from './panel-html.ts';
-import { parseFromWebview, type FromWebview, type ToWebview } from './panel-protocol.ts';
+import { parseFromWebview, type FromWebview, type ToWebview } from '../common/panel-protocol.ts';
 
 export const PANEL_VIEW_TYPE = 'infimmHd.panel';
 

@@ -19,7 +19,7 @@ import { decodeImage, type DecodedImage } from '../image/decode.ts';
 import type { ShouldCancel } from '../onnx/cancel.ts';
 import { OcrEngine, type OcrEngineOptions, type RecognizeOptions } from '../ocr/index.ts';
 import type { OcrContextSpec } from '../package/manifest.ts';
-import { summarize } from '../package/summary.ts';
+import { summarize } from './summary.ts';
 import { LoadedModel } from '../runtime/model.ts';
 import { planGrid } from '../tiles/plan.ts';
 import { makeViews } from '../tiles/views.ts';

@@ -4,12 +4,13 @@
 //
 //   features [V, L, Dv] + positions [V, 1, Dv] ─► media [1, V·L, Dv]
 //   per block b:  to_kv(media) ─split─► k, v [1, V·L, H·dh] ─► memory_k.b, memory_v.b [1, H, V·L, dh]
+import type { WeightFormat } from '../common/precision.ts';
 import { DataType, type GraphBuilder } from '../onnx/graph.ts';
-import { linear, type WeightFormat } from '../onnx/linear.ts';
+import { linear } from '../onnx/linear.ts';
 import type { LoadTensor } from '../onnx/tensors.ts';
+import { crossKey } from '../package/keys.ts';
 import type { Architecture } from '../package/manifest.ts';
-import { DecoderIO } from '../decoder/io.ts';
-import { crossKey } from '../decoder/keys.ts';
+import { MemoryIO } from './io.ts';
 
 export async function buildMemoryGraph(g: GraphBuilder, arch: Architecture, load: LoadTensor, format: WeightFormat): Promise<void> {
   const { width: Dv, tokensPerView: L } = arch.vision;
@@ -25,7 +26,7 @@ export async function buildMemoryGraph(g: GraphBuilder, arch: Architecture, load
     await g.scope(`cross.${b}`, async () => {
       const kv = linear(g, media, 'to_kv', await load(crossKey(layer, 'attn.to_kv.weight')), 2 * inner, Dv, format); // [1, n, 2·inner]
       const [k, v] = g.node('Split', [kv, split], { outputs: 2, attrs: { axis: -1 } });
-      for (const [name, t] of [[DecoderIO.memoryKey(b), k!], [DecoderIO.memoryValue(b), v!]] as const) {
+      for (const [name, t] of [[MemoryIO.key(b), k!], [MemoryIO.value(b), v!]] as const) {
         const bnsh = g.op('Transpose', [g.op('Reshape', [t, headsShape])], { perm: [0, 2, 1, 3] }); // [1, H, n, dh]
         g.output(bnsh, name, DataType.FLOAT, [1, H, 'memory', dh]);
       }

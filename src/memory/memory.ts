@@ -1,7 +1,7 @@
 // An image's memory: the keys and values of every gated cross-attention block, computed once per image.
-import { DecoderIO } from '../decoder/io.ts';
 import { ort } from '../onnx/ort.ts';
 import type { Architecture } from '../package/manifest.ts';
+import { MemoryIO } from './io.ts';
 
 export interface ImageMemory {
   /** Media tokens of this image: views · (1 + P). */
@@ -19,8 +19,8 @@ export async function computeMemory(session: ort.InferenceSession, arch: Archite
     positions: new ort.Tensor('float32', positions, [views, Dv]),
   });
   const blocks = arch.crossAttention.decoderLayers.length;
-  const keys = Array.from({ length: blocks }, (_, b) => outputs[DecoderIO.memoryKey(b)]!);
-  const values = Array.from({ length: blocks }, (_, b) => outputs[DecoderIO.memoryValue(b)]!);
+  const keys = Array.from({ length: blocks }, (_, b) => outputs[MemoryIO.key(b)]!);
+  const values = Array.from({ length: blocks }, (_, b) => outputs[MemoryIO.value(b)]!);
   const bytes = [...keys, ...values].reduce((n, t) => n + (t.data as Float32Array).byteLength, 0);
   return { tokens: views * L, keys, values, bytes };
 }

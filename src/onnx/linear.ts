@@ -1,26 +1,9 @@
 // y = x·Wᵀ (+ b) for a PyTorch Linear weight W [N, K], in the package's weight format:
 // fp32 and fp16 as MatMul on the transposed weight (fp16 stored, cast to fp32 for compute, since x64 CPUs
 // have no fp16 GEMM), int8/int4 as MatMulNBits on block-quantised rows.
+import type { WeightFormat } from '../common/precision.ts';
 import { DataType, type GraphBuilder } from './graph.ts';
 import { toHalf } from './half.ts';
-
-export type WeightPrecision = 'fp32' | 'fp16' | 'int8' | 'int4';
-
-/**
- * What MatMulNBits multiplies int8/int4 weights with. 'int8': activations quantised to int8 per block of K
- * (accuracy_level 4), the trade llama.cpp makes with Q8_0 activations: faster decoding on CPUs (the llama section
- * of docs/benchmarks.md measures both), held to a
- * tolerance against the reference (test/model/quantized.test.ts). 'fp32' (accuracy_level 0): the weights are
- * dequantised and multiplied in fp32, exactly the reference's function on the dequantised weights, and every
- * execution provider computes the same numbers (scripts/gpu/check.ts compares providers that way).
- */
-export type ActivationPrecision = 'int8' | 'fp32';
-
-export interface WeightFormat {
-  precision: WeightPrecision;
-  /** int8 and int4 only; 'int8' when absent. */
-  activations?: ActivationPrecision;
-}
 
 export const QUANT_BLOCK = 32;
 

@@ -1,6 +1,6 @@
 // The model package: one folder = one model. manifest.json describes the architecture, the tokens, the prompt,
 // the tiling and every file with its size and sha256; a runtime refuses a package of another format version.
-import type { ActivationPrecision, WeightPrecision } from '../onnx/linear.ts';
+import type { ActivationPrecision, WeightPrecision } from '../common/precision.ts';
 
 export const PACKAGE_FORMAT = 'infimm-hd-package';
 /** Bumped whenever a graph's inputs/outputs or a manifest field's meaning changes. */

@@ -3,8 +3,10 @@
 //   pixels ─Conv(p×p, stride p)─► [N,D,S/p,S/p] ─► [N,P,D] ─pad a zero row─► [N,1+P,D] ─+(pos_embed, CLS in row 0)─►
 //   blocks × L:  x = x + LN₁(proj(MHA(qkv(x))));  x = x + LN₂(fc2(GELU(fc1(x))))     (post-norm)
 //   ─► features (the last block's tokens; the final norm and head are not used)
+import type { WeightFormat } from '../common/precision.ts';
 import { DataType, type GraphBuilder } from '../onnx/graph.ts';
-import { linear, type WeightFormat } from '../onnx/linear.ts';
+import { linear } from '../onnx/linear.ts';
+import { layerNorm } from '../onnx/norm.ts';
 import { concatFloat32, type LoadTensor } from '../onnx/tensors.ts';
 import type { Architecture } from '../package/manifest.ts';
 
@@ -47,11 +49,4 @@ export async function buildVisionGraph(g: GraphBuilder, { vision: arch }: Archit
     });
   }
   g.output(x, 'features', DataType.FLOAT, ['views', L, D]);
-}
-
-export async function layerNorm(g: GraphBuilder, x: string, key: string, name: string, dim: number, eps: number, load: LoadTensor): Promise<string> {
-  return g.op('LayerNormalization', [x, g.weight(`${name}.weight`, await load(`${key}.weight`), [dim]), g.weight(`${name}.bias`, await load(`${key}.bias`), [dim])], {
-    axis: -1,
-    epsilon: { float: eps },
-  });
 }

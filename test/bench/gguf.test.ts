@@ -11,8 +11,8 @@ import { dequantizeQ4_0, GgmlType, quantizeQ4_0, writeGguf, type GgufTensor } fr
 import { llamaGguf } from '../../bench/ggufLlama.ts';
 import { llamaCpp, ours, type Engine } from '../../bench/llamaCase.ts';
 import { readManifest } from '../../src/package/verify.ts';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
-import { tinyCheckpoint, tinyPackage } from '../support/tinyModels.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
+import { tinyCheckpoint, tinyPackage } from '../../harness/tinyModels.ts';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'infimm-gguf-'));
 

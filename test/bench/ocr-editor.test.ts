@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { cappedCer, codeScore, f1, lineNumberScore, wordScore, type ReadLine } from '../../bench/ocr-editor-metrics.ts';
 import { readScreenTruth, type TruthLine, type TruthRegion } from '../../bench/ocr-editor-truth.ts';
-import { CHROMIUM } from '../e2e/support/workbench.ts';
-import { hasProgram, requireOrSkip } from '../support/requirements.ts';
+import { CHROMIUM } from '../../harness/vscode/workbench.ts';
+import { hasProgram, requireOrSkip } from '../../harness/requirements.ts';
 
 const row = (top: number, number: number, code: string): string =>
   `<div class="line-numbers" style="position:absolute;top:${top}px;left:0;width:30px;text-align:right">${number}</div>` +

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import { benchCheckpointRead } from '../../bench/checkpoint.ts';
-import { hasPythonModule, PYTHON, requireOrSkip } from '../support/requirements.ts';
+import { hasPythonModule, PYTHON, requireOrSkip } from '../../harness/requirements.ts';
 import { tempDir } from './fixtures.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));

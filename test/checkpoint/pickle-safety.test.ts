@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { CheckpointError, openCheckpoint } from '../../src/checkpoint/index.ts';
 import { PickleTuple, unpickle, type PickleValue, type UnpickleHooks } from '../../src/checkpoint/pickle.ts';
 import { tensorsInPickle } from '../../src/checkpoint/torch-pickle.ts';
-import { PYTHON } from '../support/requirements.ts';
+import { PYTHON } from '../../harness/requirements.ts';
 import { fixtures } from './fixtures.ts';
 
 async function assertRefused(path: string, message: RegExp): Promise<void> {

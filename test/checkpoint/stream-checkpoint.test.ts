@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { convert } from '../../src/convert/convert.ts';
-import { hasPythonModule, PYTHON, requireOrSkip } from '../support/requirements.ts';
-import { testTokenizerModel } from '../support/tokenizerModel.ts';
+import { hasPythonModule, PYTHON, requireOrSkip } from '../../harness/requirements.ts';
+import { testTokenizerModel } from '../../harness/tokenizerModel.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const ENV = { ...process.env, PYTHONPATH: join(ROOT, 'python') };

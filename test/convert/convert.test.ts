@@ -9,9 +9,9 @@ import { describe, test } from 'node:test';
 import { openCheckpoint } from '../../src/checkpoint/index.ts';
 import { convert } from '../../src/convert/convert.ts';
 import { PackageError, readManifest, verifyPackage } from '../../src/package/verify.ts';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
 import { writeSafetensors, type F32Tensor } from '../support/safetensors.ts';
-import { tinyCheckpoint, type CheckpointSpec } from '../support/tinyModels.ts';
+import { tinyCheckpoint, type CheckpointSpec } from '../../harness/tinyModels.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 

@@ -13,8 +13,8 @@ import { ensureFreeSpace, estimatePackageBytes, freeBytes } from '../../src/conv
 import { ConvertError } from '../../src/convert/errors.ts';
 import { ProgressOutput } from '../../src/convert/progress-output.ts';
 import { canonicalName } from '../../src/convert/keys.ts';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
-import { tinyCheckpoint } from '../support/tinyModels.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
+import { tinyCheckpoint } from '../../harness/tinyModels.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 

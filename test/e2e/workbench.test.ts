@@ -7,12 +7,12 @@ import { join, resolve } from 'node:path';
 import { describe } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
-import { tinyCheckpoint, tinyPackage } from '../support/tinyModels.ts';
-import { textContrast } from './support/panel.ts';
+import { tinyCheckpoint, tinyPackage } from '../../harness/tinyModels.ts';
+import { textContrast } from '../../harness/vscode/panel.ts';
 import { processesInSession } from './support/processes.ts';
-import type { Session } from './support/session.ts';
+import type { Session } from '../../harness/vscode/session.ts';
 import { e2eSuite } from './support/suite.ts';
-import { FILES, MARKDOWN, MARKDOWN_IMAGE_LINK, REMOTE_IMAGE_URL, SCREENSHOT_LINES } from './support/workspace.ts';
+import { FILES, MARKDOWN, MARKDOWN_IMAGE_LINK, REMOTE_IMAGE_URL, SCREENSHOT_LINES } from '../../harness/vscode/workspace.ts';
 
 /**
  * The model is random, so its answers are gibberish, but every stage runs for real. "nano" has

@@ -9,9 +9,9 @@ import type { ConvertProgress } from '../../src/common/conversion.ts';
 import { ConversionCancelledError, ConversionFailedError, runConversion } from '../../src/extension/converter-process.ts';
 import { packageFolder } from '../../src/extension/package-folder.ts';
 import { readManifest, verifyPackage } from '../../src/package/verify.ts';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
 import { TSX } from '../support/runtimeHost.ts';
-import { tinyCheckpoint } from '../support/tinyModels.ts';
+import { tinyCheckpoint } from '../../harness/tinyModels.ts';
 
 const SCRIPT = resolve(import.meta.dirname, '..', '..', 'src', 'convert', 'cli.ts');
 

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { RuntimeManager, type RuntimeStatus } from '../../src/extension/runtime-manager.ts';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
 import { config, HOST_SCRIPT, TSX } from '../support/runtimeHost.ts';
-import { tinyPackage } from '../support/tinyModels.ts';
+import { tinyPackage } from '../../harness/tinyModels.ts';
 
 describe('runtime manager', () => {
   test('loads once, answers, stops when idle and counts the restart', { timeout: 180_000 }, async (t) => {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { listFiles } from '@vscode/vsce';
 import { readmeForExtensionsView } from '../../scripts/vsix-readme.mjs';
-import { requireOrSkip } from '../support/requirements.ts';
+import { requireOrSkip } from '../../harness/requirements.ts';
 
 // vsce's own file selection with the committed .vscodeignore: what `npm run package` puts in the .vsix.
 test('the package holds only linux-x64 native binaries and no sources', { timeout: 120_000 }, async (t) => {

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { CheckResult } from '../../scripts/gpu/check.ts';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
-import { tinyPackage } from '../support/tinyModels.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
+import { tinyPackage } from '../../harness/tinyModels.ts';
 import { oneNodeGraph } from './graphs.ts';
 import { lavapipeAvailable, ROOT, runOnLavapipe } from './lavapipe.ts';
 

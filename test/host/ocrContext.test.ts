@@ -12,9 +12,9 @@ import { decodeImage } from '../../src/image/decode.ts';
 import { OcrCancelledError, OcrError, type OcrModelFiles } from '../../src/ocr/index.ts';
 import { contextLines, ocrContext } from '../../src/tokens/ocrContext.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
 import { config } from '../support/runtimeHost.ts';
-import { ocrContextPackage, tinyPackage } from '../support/tinyModels.ts';
+import { ocrContextPackage, tinyPackage } from '../../harness/tinyModels.ts';
 
 const torch = hasPythonModule('torch');
 const FIXTURES = join(import.meta.dirname, '..', 'ocr', 'fixtures');

@@ -9,9 +9,9 @@ import { after, before, describe, test } from 'node:test';
 import type { DoneResult, ImageInput } from '../../src/common/protocol.ts';
 import { RuntimeCancelledError, type RuntimeClient } from '../../src/host/client.ts';
 import { Engine } from '../../src/host/engine.ts';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
 import { config, testClient } from '../support/runtimeHost.ts';
-import { ocrContextPackage } from '../support/tinyModels.ts';
+import { ocrContextPackage } from '../../harness/tinyModels.ts';
 
 const torch = hasPythonModule('torch');
 const FIXTURES = join(import.meta.dirname, '..', 'ocr', 'fixtures');

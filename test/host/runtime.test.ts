@@ -14,10 +14,10 @@ import { promptIds } from '../../src/tokens/prompt.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
 import { readManifest } from '../../src/package/verify.ts';
 import { rawRgb, rgbPixels, pngHeaderOnly } from '../image/make-images.ts';
-import { runReference } from '../support/reference.ts';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
+import { runReference } from '../../harness/reference.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
 import { config, HOST_SCRIPT, testClient, TSX } from '../support/runtimeHost.ts';
-import { tinyCheckpoint, tinyPackage } from '../support/tinyModels.ts';
+import { tinyCheckpoint, tinyPackage } from '../../harness/tinyModels.ts';
 
 const torch = hasPythonModule('torch');
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decodeImage, type DecodedImage } from '../../src/image/decode.ts';
-import { hasProgram, requireOrSkip } from '../support/requirements.ts';
+import { hasProgram, requireOrSkip } from '../../harness/requirements.ts';
 import { pixelAt, rawRgb, solid } from './make-images.ts';
 
 const limits = { name: 'drawing.svg', maxPixels: 4_000_000 };

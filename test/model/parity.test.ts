@@ -2,11 +2,11 @@
 // checkpoints: vision features, image memory, logits at every position, and 32 greedy tokens.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
-import { runReference } from '../support/reference.ts';
-import { allLogits, greedy, grid, loadModel, maxAbsDiff, pixels, std } from '../support/modelHarness.ts';
-import { tinyCheckpoint, tinyPackage } from '../support/tinyModels.ts';
-import { testTokenizerModel } from '../support/tokenizerModel.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
+import { runReference } from '../../harness/reference.ts';
+import { allLogits, greedy, grid, loadModel, maxAbsDiff, pixels, std } from '../../harness/modelHarness.ts';
+import { tinyCheckpoint, tinyPackage } from '../../harness/tinyModels.ts';
+import { testTokenizerModel } from '../../harness/tokenizerModel.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
 
 const PRESETS = ['tiny', 'tiny-gqa'] as const;

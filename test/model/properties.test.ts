@@ -4,9 +4,9 @@ import { describe, test } from 'node:test';
 import { computeMemory } from '../../src/memory/memory.ts';
 import { subImagePositions } from '../../src/tiles/position.ts';
 import { crossContext, DecoderState } from '../../src/decoder/decoder.ts';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
-import { allLogits, grid, loadModel, maxAbsDiff, pixels, std } from '../support/modelHarness.ts';
-import { tinyPackage } from '../support/tinyModels.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
+import { allLogits, grid, loadModel, maxAbsDiff, pixels, std } from '../../harness/modelHarness.ts';
+import { tinyPackage } from '../../harness/tinyModels.ts';
 import { ort } from '../../src/onnx/ort.ts';
 import { readManifest } from '../../src/package/verify.ts';
 

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { dequantizedCheckpoint } from '../support/dequantized.ts';
-import { allLogits, grid, loadModel, logitAgreement, maxAbsDiff, pixels, std, type LogitAgreement } from '../support/modelHarness.ts';
-import { runReference } from '../support/reference.ts';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
-import { tinyCheckpoint, tinyPackage, type CheckpointSpec } from '../support/tinyModels.ts';
-import type { ActivationPrecision, WeightPrecision } from '../../src/onnx/linear.ts';
+import { allLogits, grid, loadModel, logitAgreement, maxAbsDiff, pixels, std, type LogitAgreement } from '../../harness/modelHarness.ts';
+import { runReference } from '../../harness/reference.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
+import { tinyCheckpoint, tinyPackage, type CheckpointSpec } from '../../harness/tinyModels.ts';
+import type { ActivationPrecision, WeightPrecision } from '../../src/common/precision.ts';
 
 /** Our logits and the reference's on the dequantised weights, for one image and `ids` (teacher-forced). */
 async function compare(spec: CheckpointSpec, precision: WeightPrecision, activations: ActivationPrecision, ids: (image: number, vocab: number) => number[]) {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { contextEntries, ocrContext, type ContextLine } from '../../src/tokens/ocrContext.ts';
 import { promptIds } from '../../src/tokens/prompt.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
-import { hasPythonModule, PYTHON, requireOrSkip } from '../support/requirements.ts';
+import { hasPythonModule, PYTHON, requireOrSkip } from '../../harness/requirements.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const TOKENIZER = join(ROOT, 'models', 'default', 'tokenizer.model');

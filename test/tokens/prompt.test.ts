@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { followUpIds, promptIds, SYSTEM_PROMPT } from '../../src/tokens/prompt.ts';
 import { TextStreamer } from '../../src/tokens/streamer.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
-import { testTokenizerModel } from '../support/tokenizerModel.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
+import { testTokenizerModel } from '../../harness/tokenizerModel.ts';
 import { CONVERSATIONS } from './conversations.ts';
 
 async function tokenizer(t: Parameters<typeof requireOrSkip>[0]): Promise<InfimmTokenizer | undefined> {

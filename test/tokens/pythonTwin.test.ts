@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { promptIds } from '../../src/tokens/prompt.ts';
 import { mulberry32 } from '../../src/tokens/random.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
-import { hasPythonModule, PYTHON, requireOrSkip } from '../support/requirements.ts';
-import { testTokenizerModel } from '../support/tokenizerModel.ts';
+import { hasPythonModule, PYTHON, requireOrSkip } from '../../harness/requirements.ts';
+import { testTokenizerModel } from '../../harness/tokenizerModel.ts';
 import { CONVERSATIONS, type TestConversation } from './conversations.ts';
 import { sampleTexts } from './sampleTexts.ts';
 

@@ -1,7 +1,7 @@
 // Runs Google's SentencePiece (test/tokens/reference.py) on a whole batch in one Python process.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { PYTHON } from '../support/requirements.ts';
+import { PYTHON } from '../../harness/requirements.ts';
 
 export interface ReferenceResult {
   encoded: number[][];

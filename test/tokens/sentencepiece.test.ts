@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { SentencePiece } from '../../src/tokens/sentencepiece.ts';
 import { PieceType } from '../../src/tokens/sentencepieceModel.ts';
 import { mulberry32 } from '../../src/tokens/random.ts';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
-import { trainTokenizerModel, type TrainOptions } from '../support/tokenizerModel.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
+import { trainTokenizerModel, type TrainOptions } from '../../harness/tokenizerModel.ts';
 import { reference } from './reference.ts';
 import { sampleTexts } from './sampleTexts.ts';
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { TokenizerError } from '../../src/tokens/errors.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
-import { testTokenizerModel, trainTokenizerModel } from '../support/tokenizerModel.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
+import { testTokenizerModel, trainTokenizerModel } from '../../harness/tokenizerModel.ts';
 
 const haveSentencePiece = (t: Parameters<typeof requireOrSkip>[0]): boolean =>
   requireOrSkip(t, hasPythonModule('sentencepiece'), 'python3-sentencepiece (trains the test tokenizer)');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { hasPythonModule, PYTHON, requireOrSkip } from '../support/requirements.ts';
+import { hasPythonModule, PYTHON, requireOrSkip } from '../../harness/requirements.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 

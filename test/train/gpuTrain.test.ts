@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { convert } from '../../src/convert/convert.ts';
-import { hasPythonModule, PYTHON, requireOrSkip } from '../support/requirements.ts';
+import { hasPythonModule, PYTHON, requireOrSkip } from '../../harness/requirements.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MiB = 1024 * 1024;

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { hasPythonModule, PYTHON, requireOrSkip } from '../support/requirements.ts';
+import { hasPythonModule, PYTHON, requireOrSkip } from '../../harness/requirements.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { PanelModel } from '../../src/extension/panel-protocol.ts';
+import type { PanelModel } from '../../src/common/panel-protocol.ts';
 import { layoutHtml } from '../../webview/layout.ts';
 import { modelHeader, parameterCount } from '../../webview/model-header.ts';
 import { renderModel } from '../../webview/view.ts';

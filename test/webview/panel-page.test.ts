@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
-import type { PanelState, ToWebview } from '../../src/extension/panel-protocol.ts';
+import type { PanelState, ToWebview } from '../../src/common/panel-protocol.ts';
 import { panelHtml } from '../../src/extension/panel-html.ts';
-import { hasProgram, requireOrSkip } from '../support/requirements.ts';
+import { hasProgram, requireOrSkip } from '../../harness/requirements.ts';
 
 const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
 const NONCE = 'panelPageTestNonce0123';

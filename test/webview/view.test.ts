@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AnswerStats, OcrResult } from '../../src/common/protocol.ts';
-import type { PanelState } from '../../src/extension/panel-protocol.ts';
+import type { PanelState } from '../../src/common/panel-protocol.ts';
 import { layoutHtml } from '../../webview/layout.ts';
 import { gridNote } from '../../webview/grid-note.ts';
 import { bindOcrHighlight, renderImage, renderState, renderTurns } from '../../webview/view.ts';

@@ -2,8 +2,8 @@
 // A failing scenario leaves a screenshot named after it next to the others.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { requireOrSkip } from '../../support/requirements.ts';
-import { missingForE2E, startSession, type Session } from './session.ts';
+import { requireOrSkip } from '../../../harness/requirements.ts';
+import { missingForE2E, startSession, type Session } from '../../../harness/vscode/session.ts';
 
 export function e2eSuite(options: {
   /** User settings of the workbench, computed once before the session starts (e.g. a model path). */

@@ -1,4 +1,5 @@
-// Canonical checkpoint names of the language model (the authors' Flamingo layout, no wrapper prefix).
+// Canonical checkpoint names of the language model (the authors' Flamingo layout, no wrapper prefix): the names
+// the graph builders load and the converter maps every checkpoint onto.
 export const LM = 'lang_encoder.';
 
 export function decoderKey(layer: number, name: string): string {

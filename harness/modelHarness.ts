@@ -1,9 +1,9 @@
 // Helpers shared by the model tests: deterministic pixels, grids, our model's logits, and comparisons.
-import type { TileGrid } from '../../src/common/protocol.ts';
-import { crossContext, DecoderState } from '../../src/decoder/decoder.ts';
-import type { ImageMemory } from '../../src/memory/memory.ts';
-import { LoadedModel } from '../../src/runtime/model.ts';
-import { argmax } from '../../src/tokens/sampling.ts';
+import type { TileGrid } from '../src/common/protocol.ts';
+import { crossContext, DecoderState } from '../src/decoder/decoder.ts';
+import type { ImageMemory } from '../src/memory/memory.ts';
+import { LoadedModel } from '../src/runtime/model.ts';
+import { argmax } from '../src/tokens/sampling.ts';
 
 export const CPU = { executionProvider: 'cpu', threads: 1, log: () => {} } as const;
 

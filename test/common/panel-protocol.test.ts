@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseFromWebview, PRESET_IDS, PRESETS } from '../../src/extension/panel-protocol.ts';
+import { parseFromWebview, PRESET_IDS, PRESETS } from '../../src/common/panel-protocol.ts';
 
 test('accepts every well-formed message from the webview', () => {
   const messages = [

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { convert } from '../../src/convert/convert.ts';
+import { summarize } from '../../src/host/summary.ts';
 import { readManifest } from '../../src/package/verify.ts';
-import { summarize } from '../../src/package/summary.ts';
-import { hasPythonModule, requireOrSkip } from '../support/requirements.ts';
-import { tinyCheckpoint } from '../support/tinyModels.ts';
+import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
+import { tinyCheckpoint } from '../../harness/tinyModels.ts';
 
 test('the bundled model: its manifest names it and points at docs/model.md', () => {
   const summary = summarize(readManifest('models/default'), 'models/default');

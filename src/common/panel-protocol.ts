@@ -1,7 +1,7 @@
 // Messages between the extension and its webview panel. Pure (no `vscode`, no DOM) so both sides
 // and the tests import it; the webview side bundles only what it uses.
 import * as v from 'valibot';
-import type { AnswerStats, OcrResult, TileGrid } from '../common/protocol.ts';
+import type { AnswerStats, OcrResult, TileGrid } from './protocol.ts';
 
 export const PRESETS = {
   describe: { label: 'Describe', question: 'Describe this image in detail.' },

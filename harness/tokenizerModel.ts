@@ -8,7 +8,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { mulberry32 } from '../../src/tokens/random.ts';
+import { mulberry32 } from '../src/tokens/random.ts';
 import { PYTHON } from './requirements.ts';
 
 export interface TrainOptions {
@@ -97,7 +97,7 @@ export function trainingCorpus(lines = 8000, seed = 20240301): string {
   return Array.from({ length: lines }, () => corpusLine(random)).join('\n') + '\n';
 }
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const pending = new Map<string, Promise<string>>();
 
 /** Path of a trained model for these options; trains it on first use, then reuses the cached file. */

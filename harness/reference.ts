@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PYTHON } from './requirements.ts';
 
-const PYTHON_DIR = resolve(import.meta.dirname, '..', '..', 'python');
+const PYTHON_DIR = resolve(import.meta.dirname, '..', 'python');
 
 export function reference(args: string[]): void {
   execFileSync(PYTHON, ['-m', 'infimm.reference', ...args], { cwd: PYTHON_DIR, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -7,13 +7,13 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
-import { hasProgram, hasPythonModule } from '../../support/requirements.ts';
+import { hasProgram, hasPythonModule } from '../requirements.ts';
 import { CODE_SERVER_BIN, startCodeServer, type CodeServer } from './codeServer.ts';
 import { Panel } from './panel.ts';
 import { CHROMIUM, launchBrowser, Workbench } from './workbench.ts';
 import { createWorkspace } from './workspace.ts';
 
-export const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const OUTPUT_DIR = join(ROOT, '.test-output', 'e2e');
 
 /** What this machine lacks to run the end-to-end tests, or undefined when it has everything. */

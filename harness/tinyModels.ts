@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { convert } from '../../src/convert/convert.ts';
-import type { ActivationPrecision, WeightPrecision } from '../../src/onnx/linear.ts';
+import { convert } from '../src/convert/convert.ts';
+import type { ActivationPrecision, WeightPrecision } from '../src/common/precision.ts';
 import { reference } from './reference.ts';
 import { testTokenizerModel } from './tokenizerModel.ts';
 
@@ -19,7 +19,7 @@ export interface CheckpointSpec {
   zeroGates?: boolean;
 }
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
+const ROOT = resolve(import.meta.dirname, '..');
 
 function sourceHash(): string {
   const dir = join(ROOT, 'python', 'infimm');

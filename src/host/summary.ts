@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ModelSummary } from '../common/protocol.ts';
 import { expectedTensors } from '../convert/keys.ts';
-import type { Manifest } from './manifest.ts';
+import type { Manifest } from '../package/manifest.ts';
 
 /** The parameters of the architecture: every tensor the graphs load, as the converter checks them. */
 export function parameterCount(manifest: Manifest): number {
