@@ -14,7 +14,7 @@ import { PYTHON } from '../harness/requirements.ts';
 import { benchCheckpoint, benchPackage, type BenchPreset } from './models.ts';
 import type { BenchSection } from './run.ts';
 import { benchPrompt, NEW_TOKENS, type CaseResult } from './runtimeCase.ts';
-import { median, mib, table } from './stats.ts';
+import { mib, table } from './stats.ts';
 
 const THREADS = 2;
 const ROOT = resolve(import.meta.dirname, '..');

@@ -1,5 +1,7 @@
-// Runs every test file under test/ with Node's test runner (TypeScript through tsx).
-// With CI=true a skipped test fails the run: CI must have every dependency installed.
+// Lints (npm run lint: the recommended rules and the layer table of docs/architecture.md), then runs every test
+// file under test/ with Node's test runner (TypeScript through tsx); `npm test -- <path fragment>` runs only the
+// matching test files, without the lint. With CI=true a skipped test fails the run: CI must have every
+// dependency installed.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ function findTests(dir) {
 }
 
 const filter = process.argv.slice(2);
+const lint = filter.length === 0 ? spawnSync('npm', ['run', 'lint'], { stdio: 'inherit' }).status : 0;
 const files = findTests('test').filter((f) => filter.length === 0 || filter.some((p) => f.includes(p))).sort();
 const result = spawnSync(
   process.execPath,
@@ -23,6 +26,10 @@ process.stdout.write(result.stdout);
 const skipped = Number(/^ℹ skipped (\d+)/m.exec(result.stdout)?.[1] ?? 0);
 if (process.env.CI === 'true' && skipped > 0) {
   console.error(`CI=true: ${skipped} test(s) skipped; every test must run in CI.`);
+  process.exit(1);
+}
+if (lint !== 0) {
+  console.error('npm run lint failed (above).');
   process.exit(1);
 }
 process.exit(result.status ?? 1);

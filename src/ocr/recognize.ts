@@ -80,7 +80,7 @@ export class TextRecognizer {
     const source = new Image(image.width, image.height, 3, image.data);
     const cuts = boxes.map((box) => ({ box, ...cutOut(source, box) }));
     const readings: Reading[] = [];
-    for (const [index, { crop, vertical }] of cuts.entries()) {
+    for (const [index, { crop }] of cuts.entries()) {
       readings.push({ index, crop, flipped: false, glyphs: [], latin: [] });
       // A few characters at least: a lone "}" turned half round is a fine "{".
       if (this.orientation && crop.width >= ORIENTABLE * crop.height) {

@@ -42,6 +42,7 @@ export function contextLines(lines: readonly Pick<OcrLine, 'text' | 'box'>[]): C
 }
 
 // Python's str.split() whitespace: JS's \s also takes U+FEFF, and lacks U+001C–U+001F and U+0085.
+// eslint-disable-next-line no-control-regex -- U+001C–U+001F are whitespace to Python
 const WHITESPACE = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
 /** "[row,col]" of a box in a width × height image. */

@@ -1,0 +1,29 @@
+// ESLint: the recommended JavaScript and typescript-eslint rules, and the layer table of docs/architecture.md
+// (which folder may import which), read from the document itself.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import { layersPlugin, readLayers } from './scripts/lint/layers.mjs';
+
+const root = import.meta.dirname;
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.cache/', '.test-output/', 'shared/', 'python/', 'models/'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  { languageOptions: { globals: globals.node } },
+  { files: ['webview/**'], languageOptions: { globals: globals.browser } },
+  {
+    plugins: { layers: layersPlugin(root) },
+    rules: {
+      'layers/imports': ['error', readLayers(`${root}/docs/architecture.md`)],
+      // `const { a: _a, ...rest } = x` leaves a property out of a copy
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
+    },
+  },
+  {
+    // The table's "no Node": these run in the browser (webview/) or on every side (src/common/).
+    files: ['src/common/**', 'webview/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^node:', message: 'no Node here (docs/architecture.md)' }] }] },
+  },
+);
