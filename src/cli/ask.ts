@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AnswerStats, ExecutionProviderName, OcrContextMode } from '../common/protocol.ts';
+import type { ExecutionProviderName, OcrContextMode } from '../common/protocol.ts';
 import { RuntimeClient, RuntimeRequestError } from '../host/client.ts';
 import { statsLine } from '../common/stats.ts';
 
@@ -51,9 +51,8 @@ async function main(): Promise<number> {
       { kind: 'ask', conversationId: 'cli', image: { name: basename(image), bytes }, question, options: { maxNewTokens: Number(values['max-tokens']) } },
       { onText: (text) => process.stdout.write(text) },
     );
-    if (result.kind !== 'ask') throw new Error(`unexpected ${result.kind} result`);
     process.stdout.write('\n');
-    console.log(statsLine(result.stats as AnswerStats));
+    console.log(statsLine(result.stats));
     return 0;
   } catch (error) {
     if (error instanceof RuntimeRequestError) {

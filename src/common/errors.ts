@@ -18,3 +18,15 @@ export class RuntimeFailure<Code extends RuntimeErrorInfo['code'] = RuntimeError
     return this.hint ? { code: this.code, message: this.message, hint: this.hint } : { code: this.code, message: this.message };
   }
 }
+
+/**
+ * A request or a run stopped because its caller cancelled it: a cancellation, never shown as a failure. The model
+ * runners throw it between runs, the OCR engine between its model runs, and the host's client when the host
+ * reports a request cancelled.
+ */
+export class CancelledError extends Error {
+  constructor(message = 'cancelled') {
+    super(message);
+    this.name = new.target.name;
+  }
+}

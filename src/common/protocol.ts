@@ -44,28 +44,50 @@ export interface RuntimeConfig {
 /** A rectangle in image pixels. */
 export interface Rect { x: number; y: number; width: number; height: number }
 
-export type Request =
-  | { id: string; kind: 'configure'; config: RuntimeConfig }
-  | {
-      id: string;
-      kind: 'ask';
+/**
+ * Every request the host answers, by kind: what the caller sends and what the request's `done` event carries. The
+ * client's `request()` returns the result of its request's own kind.
+ */
+export interface Calls {
+  /** Loads (or switches) the model; later requests wait for it. */
+  configure: { request: { config: RuntimeConfig }; result: { model: ModelSummary; providers: Record<string, string> } };
+  ask: {
+    request: {
       /** Follow-ups with the same conversation id reuse the image memory and the KV cache. */
       conversationId: string;
       /** The image of the first turn; omitted for a follow-up question. */
       image?: ImageInput;
       question: string;
       options?: GenerationOptions;
-    }
-  | { id: string; kind: 'ocr'; image: ImageInput; rect?: Rect; layout?: 'auto' | 'code' | 'prose' }
-  | { id: string; kind: 'inspect'; image: ImageInput }
+    };
+    result: { answer: string; stats: AnswerStats };
+  };
+  ocr: { request: { image: ImageInput; rect?: Rect; layout?: 'auto' | 'code' | 'prose' }; result: { ocr: OcrResult } };
+  inspect: { request: { image: ImageInput }; result: { info: ImageInfo } };
   /**
    * Work the first question about the image will need, done before it is asked: its image memory and, when the
    * OCR context is on for the model, its OCR reading, both cached. A request about another image (or a follow-up
    * question) cancels it; a question about the same image waits for it instead of repeating its work.
+   * `ocr`: whether the OCR context's reading is cached (false when the context is off or OCR failed).
    */
-  | { id: string; kind: 'prepare'; image: ImageInput }
-  | { id: string; kind: 'cancel'; target: string }
-  | { id: string; kind: 'endConversation'; conversationId: string };
+  prepare: { request: { image: ImageInput }; result: { ocr: boolean } };
+  endConversation: { request: { conversationId: string }; result: object };
+}
+
+export type RequestKind = keyof Calls;
+/** A request as the caller gives it: the client adds its id. */
+export type RequestOf<K extends RequestKind> = { kind: K } & Calls[K]['request'];
+export type ResultOf<K extends RequestKind> = { kind: K } & Calls[K]['result'];
+
+/** What travels to the host: a call with its id, or the cancel of one in flight (answered by that call's end). */
+export type Request = { [K in RequestKind]: { id: string } & RequestOf<K> }[RequestKind] | { id: string; kind: 'cancel'; target: string };
+
+export type DoneResult = { [K in RequestKind]: ResultOf<K> }[RequestKind];
+
+/** Whether a `done` event's result answers a request of kind `kind`: the host answers each with its own kind. */
+export function isResultOf<K extends RequestKind>(kind: K, result: DoneResult): result is DoneResult & ResultOf<K> {
+  return result.kind === kind;
+}
 
 /** The most tiles per image a user may allow (setting infimmHd.maxTiles, --max-tiles). */
 export const MAX_TILES_LIMIT = 64;
@@ -196,12 +218,3 @@ export interface ModelSummary {
   /** The model card: an http(s) URL, or a file on the runtime's machine; absent when the package names none. */
   card?: string;
 }
-
-export type DoneResult =
-  | { kind: 'configure'; model: ModelSummary; providers: Record<string, string> }
-  | { kind: 'ask'; answer: string; stats: AnswerStats }
-  | { kind: 'ocr'; ocr: OcrResult }
-  | { kind: 'inspect'; info: ImageInfo }
-  /** `ocr`: whether the OCR context's reading is cached (false when the context is off or OCR failed). */
-  | { kind: 'prepare'; ocr: boolean }
-  | { kind: 'ack' };

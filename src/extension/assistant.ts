@@ -1,9 +1,11 @@
 // Ties the panel, the session and the runtime together: opening images, asking, OCR, cancelling.
 // All heavy work happens in the runtime host process; this only awaits it.
 import * as vscode from 'vscode';
+import { CancelledError } from '../common/errors.ts';
+import { IMAGE_FORMATS_IN_WORDS, PRESETS, type FromWebview, type PanelError, type PanelModel, type PresetId } from '../common/panel-protocol.ts';
 import type { RuntimeConfig } from '../common/protocol.ts';
 import { ocrContextNote } from '../common/stats.ts';
-import { RuntimeCancelledError, RuntimeRequestError } from '../host/client.ts';
+import { RuntimeRequestError } from '../host/client.ts';
 import { EditorActions } from './editor-actions.ts';
 import { describeError, isImageProblem, UserError } from './errors.ts';
 import { checkImageSize, fromDataUrl, isImageMimeType, toDataUrl } from './image-files.ts';
@@ -11,7 +13,6 @@ import { readImageFile, uriName } from './image-sources.ts';
 import { formatAltText } from './markdown-images.ts';
 import { PanelHost } from './panel.ts';
 import { Preparer } from './preparer.ts';
-import { IMAGE_FORMATS_IN_WORDS, PRESETS, type FromWebview, type PanelError, type PanelModel, type PresetId } from '../common/panel-protocol.ts';
 import { providerNames, type RuntimeManager } from './runtime-manager.ts';
 import { Session, type SessionImage } from './session.ts';
 import type { ResolvedSettings } from './settings.ts';
@@ -72,7 +73,6 @@ export class Assistant implements vscode.Disposable {
     try {
       if ((await this.ensureModel()) === undefined) return false;
       const result = await this.runtime.request({ kind: 'inspect', image: { name: image.name, bytes: image.bytes } });
-      if (result.kind !== 'inspect') throw new Error(`the runtime answered an inspect request with '${result.kind}'`);
       if (this.session.image !== image) return false;
       this.session.info = result.info;
       const { grid } = result.info;
@@ -154,13 +154,12 @@ export class Assistant implements vscode.Disposable {
         },
         abort.signal,
       );
-      if (result.kind !== 'ask') throw new Error(`the runtime answered an ask with '${result.kind}'`);
       this.session.finishTurn(turn.id, result.answer, result.stats);
       const note = ocrContextNote(result.stats);
       this.log(`ask: done, ${result.stats.newTokens} tokens, ${result.stats.tokensPerSecond.toFixed(1)} tokens/s, stop: ${result.stats.stopReason}${note === undefined ? '' : `; ${note}`}`);
       return result.answer;
     } catch (error) {
-      if (error instanceof RuntimeCancelledError || abort.signal.aborted) {
+      if (error instanceof CancelledError || abort.signal.aborted) {
         this.log('ask: cancelled');
         this.session.endTurn(turn.id, 'cancelled');
       } else {
@@ -194,7 +193,6 @@ export class Assistant implements vscode.Disposable {
         return this.postState();
       }
       const result = await this.runtime.request({ kind: 'ocr', image: { name: image.name, bytes: image.bytes }, layout: 'auto' });
-      if (result.kind !== 'ocr') throw new Error(`the runtime answered an ocr request with '${result.kind}'`);
       if (this.session.image !== image) return;
       this.session.setOcr(result.ocr);
       this.log(`ocr: ${result.ocr.lines.length} lines, ${result.ocr.layout} layout, ${Math.round(result.ocr.stats.totalMs)} ms`);

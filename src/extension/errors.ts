@@ -1,7 +1,7 @@
 // Every failure reaches the user as plain words plus the next step, never as a bare stack trace.
+import type { PanelError } from '../common/panel-protocol.ts';
 import type { RuntimeErrorInfo } from '../common/protocol.ts';
 import { RuntimeRequestError } from '../host/client.ts';
-import type { PanelError } from '../common/panel-protocol.ts';
 
 /** A problem with what the user asked for (a file, a link, a setting), already in plain words. */
 export class UserError extends Error {

@@ -1,6 +1,7 @@
 // Extension entry point: registers commands, the status bar item and the Markdown CodeLenses, and
 // keeps settings current. The runtime host starts only when an image is first asked about.
 import * as vscode from 'vscode';
+import { PRESET_IDS, type PresetId } from '../common/panel-protocol.ts';
 import { Assistant } from './assistant.ts';
 import { captureScreenshot, type CaptureOutcome } from './capture.ts';
 import { convertCheckpoint } from './convert-command.ts';
@@ -9,7 +10,6 @@ import { EditorActions } from './editor-actions.ts';
 import { describeError, UserError } from './errors.ts';
 import { activeImagePreview, linkAt, pickImageFile, readLinkedImage } from './image-sources.ts';
 import { ImageLinkLenses } from './markdown-lens.ts';
-import { PRESET_IDS, type PresetId } from '../common/panel-protocol.ts';
 import { RuntimeManager } from './runtime-manager.ts';
 import type { SessionImage } from './session.ts';
 import { readSettings, saveModelPath, SECTION } from './settings-source.ts';

@@ -1,8 +1,8 @@
 // The webview panel: created on demand, limited to the files it needs, and fed again from the
 // extension's state whenever its page reloads (hidden panels are not kept alive in memory).
 import * as vscode from 'vscode';
-import { panelHtml } from './panel-html.ts';
 import { parseFromWebview, type FromWebview, type ToWebview } from '../common/panel-protocol.ts';
+import { panelHtml } from './panel-html.ts';
 
 export const PANEL_VIEW_TYPE = 'infimmHd.panel';
 

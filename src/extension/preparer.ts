@@ -1,10 +1,10 @@
 // Prepares the image the panel shows for its first question (its image memory and OCR reading, in the runtime),
 // so the answer starts without waiting for them. Only the image shown is prepared; a failure stays in the log,
 // since the question meets it again and reports it.
-import type { DoneResult, ImageInput } from '../common/protocol.ts';
-import { RuntimeCancelledError } from '../host/client.ts';
+import { CancelledError } from '../common/errors.ts';
+import type { ImageInput, RequestOf, ResultOf } from '../common/protocol.ts';
 
-type Send = (request: { kind: 'prepare'; image: ImageInput }, signal: AbortSignal) => Promise<DoneResult>;
+type Send = (request: RequestOf<'prepare'>, signal: AbortSignal) => Promise<ResultOf<'prepare'>>;
 
 export class Preparer {
   private current?: AbortController;
@@ -21,9 +21,9 @@ export class Preparer {
     this.current = abort;
     try {
       const result = await this.send({ kind: 'prepare', image }, abort.signal);
-      this.log(`prepare: ${image.name} ready${result.kind === 'prepare' && result.ocr ? ', with its OCR context' : ''}`);
+      this.log(`prepare: ${image.name} ready${result.ocr ? ', with its OCR context' : ''}`);
     } catch (error) {
-      if (error instanceof RuntimeCancelledError || abort.signal.aborted) this.log(`prepare: ${image.name} cancelled`);
+      if (error instanceof CancelledError || abort.signal.aborted) this.log(`prepare: ${image.name} cancelled`);
       else this.log(`prepare: ${image.name} failed (the question will say why): ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       if (this.current === abort) this.current = undefined;

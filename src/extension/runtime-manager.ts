@@ -1,9 +1,9 @@
 // Owns the runtime host client for the extension: starts it lazily, (re)configures it when the
 // settings change, stops it when idle, and counts restarts so conversations know their memory is gone.
-import type { DoneResult, RuntimeConfig } from '../common/protocol.ts';
-import { RuntimeClient } from '../host/client.ts';
+import type { RequestKind, RequestOf, ResultOf, RuntimeConfig } from '../common/protocol.ts';
+import { RuntimeClient, type RequestHandlers } from '../host/client.ts';
 
-export type ConfigureResult = Extract<DoneResult, { kind: 'configure' }>;
+export type ConfigureResult = ResultOf<'configure'>;
 export type RuntimeState = RuntimeClient['state'] | 'loading';
 
 export interface RuntimeStatus {
@@ -13,8 +13,6 @@ export interface RuntimeStatus {
   /** Distinct execution providers that ran the graphs, e.g. "cpu" or "cuda, cpu". */
   provider?: string;
 }
-
-type RequestArgs = Parameters<RuntimeClient['request']>;
 
 /** The distinct execution providers that ran a model's graphs, e.g. "cpu" or "cuda, cpu". */
 export function providerNames(providers: Record<string, string>): string {
@@ -97,7 +95,7 @@ export class RuntimeManager {
     }
   }
 
-  async request(request: RequestArgs[0], handlers?: RequestArgs[1], signal?: AbortSignal): Promise<DoneResult> {
+  async request<K extends RequestKind>(request: RequestOf<K>, handlers?: RequestHandlers, signal?: AbortSignal): Promise<ResultOf<K>> {
     const client = this.ensureClient();
     this.inFlight++;
     clearTimeout(this.idleTimer);

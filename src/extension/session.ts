@@ -1,8 +1,8 @@
 // The panel's conversation about one image: pure state, so what survives errors, cancels and
 // runtime restarts is testable without VS Code or a model.
 import { createHash, randomUUID } from 'node:crypto';
-import type { AnswerStats, ImageInfo, OcrResult } from '../common/protocol.ts';
 import type { OcrView, PanelError, PanelState, Turn } from '../common/panel-protocol.ts';
+import type { AnswerStats, ImageInfo, OcrResult } from '../common/protocol.ts';
 
 /** Where a Markdown image link sits, so its alt text can be filled later. */
 export interface MarkdownOrigin {

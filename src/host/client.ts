@@ -3,22 +3,15 @@
 // request starts a fresh host (configured as before). A cancel that the host does not honour in time kills it.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { DoneResult, HostEvent, Request, RuntimeConfig, RuntimeErrorInfo } from '../common/protocol.ts';
+import { CancelledError } from '../common/errors.ts';
+import { isResultOf, type DoneResult, type HostEvent, type Request, type RequestKind, type RequestOf, type ResultOf, type RuntimeConfig, type RuntimeErrorInfo } from '../common/protocol.ts';
 
-export type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 export type RuntimeState = 'stopped' | 'starting' | 'ready' | 'busy';
 
 export class RuntimeRequestError extends Error {
   constructor(readonly info: RuntimeErrorInfo) {
     super(info.message);
     this.name = 'RuntimeRequestError';
-  }
-}
-
-export class RuntimeCancelledError extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'RuntimeCancelledError';
   }
 }
 
@@ -31,11 +24,15 @@ export interface RuntimeClientOptions {
   cancelGraceMs?: number;
 }
 
-interface Pending {
-  resolve: (result: DoneResult) => void;
-  reject: (error: Error) => void;
+/** What a request streams before its result. */
+export interface RequestHandlers {
   onText?: (text: string) => void;
   onProgress?: (stage: string, fraction?: number) => void;
+}
+
+interface Pending extends RequestHandlers {
+  resolve: (result: DoneResult) => void;
+  reject: (error: Error) => void;
 }
 
 export class RuntimeClient {
@@ -43,7 +40,7 @@ export class RuntimeClient {
   private readonly pending = new Map<string, Pending>();
   private readonly listeners = new Set<(state: RuntimeState) => void>();
   private config?: RuntimeConfig;
-  private configured?: Promise<Extract<DoneResult, { kind: 'configure' }>>;
+  private configured?: Promise<ResultOf<'configure'>>;
   private current: RuntimeState = 'stopped';
 
   constructor(private readonly options: RuntimeClientOptions) {}
@@ -64,28 +61,25 @@ export class RuntimeClient {
   }
 
   /** Loads (or switches) the model; later requests wait for it. */
-  configure(config: RuntimeConfig): Promise<Extract<DoneResult, { kind: 'configure' }>> {
+  configure(config: RuntimeConfig): Promise<ResultOf<'configure'>> {
     this.config = config;
-    this.configured = this.send({ kind: 'configure', config }) as Promise<Extract<DoneResult, { kind: 'configure' }>>;
+    this.configured = this.send({ kind: 'configure', config });
     this.configured.catch(() => undefined);
     return this.configured;
   }
 
-  async request(
-    request: DistributiveOmit<Request, 'id'>,
-    handlers: Omit<Pending, 'resolve' | 'reject'> = {},
-    signal?: AbortSignal,
-  ): Promise<DoneResult> {
-    if (signal?.aborted) throw new RuntimeCancelledError();
+  /** Sends a request once the model is loaded; resolves with its result, rejects with a CancelledError or a RuntimeRequestError. */
+  async request<K extends RequestKind>(request: RequestOf<K>, handlers: RequestHandlers = {}, signal?: AbortSignal): Promise<ResultOf<K>> {
+    if (signal?.aborted) throw new CancelledError();
     if (!this.child && this.config) this.configure(this.config); // a fresh host after a crash or an idle stop
     if (this.configured) await this.configured;
     return this.send(request, handlers, signal);
   }
 
-  private send(request: DistributiveOmit<Request, 'id'>, handlers: Omit<Pending, 'resolve' | 'reject'> = {}, signal?: AbortSignal): Promise<DoneResult> {
+  private send<K extends RequestKind>(request: RequestOf<K>, handlers: RequestHandlers = {}, signal?: AbortSignal): Promise<ResultOf<K>> {
     const child = this.ensureChild();
     const id = randomUUID();
-    return new Promise<DoneResult>((resolve, reject) => {
+    return new Promise<ResultOf<K>>((resolve, reject) => {
       const onAbort = () => {
         child.send({ id: randomUUID(), kind: 'cancel', target: id } satisfies Request);
         const grace = setTimeout(() => {
@@ -105,7 +99,8 @@ export class RuntimeClient {
         ...handlers,
         resolve: (result) => {
           settle();
-          resolve(result);
+          if (isResultOf(request.kind, result)) resolve(result);
+          else reject(new RuntimeRequestError({ code: 'internal', message: `The runtime answered a request of kind ${request.kind} with a result of kind ${result.kind}.` }));
         },
         reject: (error) => {
           settle();
@@ -113,7 +108,7 @@ export class RuntimeClient {
         },
       });
       this.setState('busy');
-      child.send({ ...request, id } as Request);
+      child.send({ ...request, id });
     });
   }
 
@@ -165,7 +160,7 @@ export class RuntimeClient {
       case 'error':
         return pending.reject(new RuntimeRequestError(event.error));
       case 'cancelled':
-        return pending.reject(new RuntimeCancelledError());
+        return pending.reject(new CancelledError());
     }
   }
 

@@ -4,13 +4,13 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type {
   AnswerStats,
-  DoneResult,
   ImageInfo,
   ImageInput,
   OcrContextMode,
   OcrContextStats,
   OcrResult,
   Request,
+  ResultOf,
   RuntimeConfig,
   TileGrid,
 } from '../common/protocol.ts';
@@ -88,7 +88,7 @@ export class Engine {
     private readonly options: EngineOptions = {},
   ) {}
 
-  async configure(config: RuntimeConfig): Promise<Extract<DoneResult, { kind: 'configure' }>> {
+  async configure(config: RuntimeConfig): Promise<ResultOf<'configure'>> {
     if (this.model && this.config?.modelDir === config.modelDir && this.config.executionProvider === config.executionProvider && this.config.threads === config.threads) {
       this.config = config;
       return { kind: 'configure', model: summarize(this.model.manifest, this.model.dir), providers: this.model.providers };
@@ -138,7 +138,7 @@ export class Engine {
   }
 
   /** Fills the caches the first question about the image reads: its image memory and, when its context is on, its OCR reading. */
-  async prepare(image: ImageInput, shouldCancel: ShouldCancel): Promise<Extract<DoneResult, { kind: 'prepare' }>> {
+  async prepare(image: ImageInput, shouldCancel: ShouldCancel): Promise<ResultOf<'prepare'>> {
     const input = this.image(image);
     const context = await this.ocrContextOf(input, await this.encode(input, {}, shouldCancel), {}, shouldCancel);
     return { kind: 'prepare', ocr: context.stats.state === 'used' };
@@ -150,7 +150,7 @@ export class Engine {
     onText: (text: string) => void,
     shouldCancel: ShouldCancel,
     queuedMs?: number,
-  ): Promise<Extract<DoneResult, { kind: 'ask' }>> {
+  ): Promise<ResultOf<'ask'>> {
     const { model, tokenizer } = this.loaded();
     const timings: Partial<AnswerStats> = queuedMs === undefined ? {} : { queuedMs };
     let conversation = this.conversations.get(request.conversationId);

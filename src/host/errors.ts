@@ -1,10 +1,9 @@
 // Every failure inside the host becomes a RuntimeErrorInfo: a stable code, plain words and the next step.
-import { RuntimeFailure } from '../common/errors.ts';
+import { CancelledError, RuntimeFailure } from '../common/errors.ts';
 import type { RuntimeErrorInfo } from '../common/protocol.ts';
-import { CancelledError } from '../onnx/cancel.ts';
 
 export function isCancellation(error: unknown): boolean {
-  return error instanceof CancelledError; // OCR's cancellation is one too
+  return error instanceof CancelledError;
 }
 
 export function toErrorInfo(error: unknown): RuntimeErrorInfo {

@@ -1,9 +1,9 @@
 // The generation loop: prefill, then one decoder step per token, streaming text, until <|endofchunk|>, EOS,
 // the token limit or a cancel (checked between steps, so it takes effect within one step).
-import { RuntimeFailure } from '../common/errors.ts';
+import { CancelledError, RuntimeFailure } from '../common/errors.ts';
 import type { AnswerStats, GenerationOptions } from '../common/protocol.ts';
 import type { DecoderState } from '../decoder/decoder.ts';
-import { CancelledError, type ShouldCancel } from '../onnx/cancel.ts';
+import type { ShouldCancel } from '../onnx/cancel.ts';
 import type { LoadedModel } from '../runtime/model.ts';
 import { mulberry32 } from '../tokens/random.ts';
 import { sampleToken } from '../tokens/sampling.ts';

@@ -51,7 +51,7 @@ async function handle(request: Request, received: number): Promise<void> {
       return send({ id: request.id, kind: 'done', result: { kind: 'inspect', info: await engine.inspect(request.image) } });
     case 'endConversation':
       engine.endConversation(request.conversationId);
-      return send({ id: request.id, kind: 'done', result: { kind: 'ack' } });
+      return send({ id: request.id, kind: 'done', result: { kind: 'endConversation' } });
     case 'cancel':
       return; // handled on arrival
   }

@@ -1,12 +1,13 @@
 // The OCR stage of the runtime host: PaddleOCR models loaded once, then detection (in windows) →
 // optional orientation → recognition → words, then the screen's regions, line-number gutters,
 // reading order and code layout (assemble.ts).
+import { CancelledError } from '../common/errors.ts';
 import type { OcrResult, OcrWord, Rect } from '../common/protocol.ts';
 import type { DecodedImage } from '../image/decode.ts';
 import type { InferenceSession } from '../onnx/ort.ts';
 import { assemble, type LayoutMode, type PlacedLine } from './assemble.ts';
 import { TextDetector } from './detect.ts';
-import { OcrCancelledError, OcrError } from './errors.ts';
+import { OcrError } from './errors.ts';
 import { type Bounds, boundsQuad, overlap1d, type Quad, quadBounds, rectBounds, roundQuad, subQuad } from './geometry.ts';
 import { inkBounds } from './ink.ts';
 import { defaultModelFiles, loadCharacters, loadSession, type OcrModelFiles } from './models.ts';
@@ -27,7 +28,7 @@ export interface RecognizeOptions {
   rect?: Rect;
   /** 'auto' rebuilds monospaced blocks as code; 'code' does so for every block; 'prose' for none. */
   layout?: LayoutMode;
-  /** Asked between model runs; answering true stops with OcrCancelledError. */
+  /** Asked between model runs; answering true stops with a CancelledError. */
   shouldCancel?: () => boolean;
 }
 
@@ -68,7 +69,7 @@ export class OcrEngine {
     checkImage(image);
     const region = clampRect(image, options.rect);
     const checkpoint = (): void => {
-      if (options.shouldCancel?.()) throw new OcrCancelledError();
+      if (options.shouldCancel?.()) throw new CancelledError('OCR was cancelled.');
     };
     const detection = await this.detector.detect(image, region, { ...DETECTION, checkpoint });
     const detected = performance.now();

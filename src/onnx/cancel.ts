@@ -1,10 +1,4 @@
-/** Thrown between model runs when the caller cancelled: a cancellation, never shown as a failure. */
-export class CancelledError extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = new.target.name;
-  }
-}
+import { CancelledError } from '../common/errors.ts';
 
 /** Asked between short model runs (a decode step, a batch of views): native runs cannot be interrupted. */
 export type ShouldCancel = () => boolean;

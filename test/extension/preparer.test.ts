@@ -2,23 +2,24 @@
 // preparation of the one before, and a failure only reaches the log.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { DoneResult, ImageInput } from '../../src/common/protocol.ts';
-import { RuntimeCancelledError, RuntimeRequestError } from '../../src/host/client.ts';
+import { CancelledError } from '../../src/common/errors.ts';
+import type { ImageInput, RequestOf, ResultOf } from '../../src/common/protocol.ts';
+import { RuntimeRequestError } from '../../src/host/client.ts';
 import { Preparer } from '../../src/extension/preparer.ts';
 
 interface Sent {
   image: ImageInput;
   signal: AbortSignal;
-  settle: (outcome: DoneResult | Error) => void;
+  settle: (outcome: ResultOf<'prepare'> | Error) => void;
 }
 
 /** A runtime that answers each prepare when the test says so; an abort makes it answer 'cancelled', as the client does. */
 function fakeRuntime() {
   const sent: Sent[] = [];
-  const send = (request: { kind: 'prepare'; image: ImageInput }, signal: AbortSignal) =>
-    new Promise<DoneResult>((resolve, reject) => {
-      const settle = (outcome: DoneResult | Error) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
-      signal.addEventListener('abort', () => settle(new RuntimeCancelledError()), { once: true });
+  const send = (request: RequestOf<'prepare'>, signal: AbortSignal) =>
+    new Promise<ResultOf<'prepare'>>((resolve, reject) => {
+      const settle = (outcome: ResultOf<'prepare'> | Error) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
+      signal.addEventListener('abort', () => settle(new CancelledError()), { once: true });
       sent.push({ image: request.image, signal, settle });
     });
   return { sent, send };

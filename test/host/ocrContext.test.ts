@@ -6,10 +6,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import type { DoneResult, ImageInput, OcrContextStats } from '../../src/common/protocol.ts';
+import { CancelledError } from '../../src/common/errors.ts';
+import type { ImageInput, OcrContextStats, ResultOf } from '../../src/common/protocol.ts';
 import { Engine } from '../../src/host/engine.ts';
 import { decodeImage } from '../../src/image/decode.ts';
-import { OcrCancelledError, OcrError, type OcrModelFiles } from '../../src/ocr/index.ts';
+import { OcrError, type OcrModelFiles } from '../../src/ocr/index.ts';
 import { contextLines, ocrContext } from '../../src/tokens/ocrContext.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
@@ -32,7 +33,7 @@ function scratch(): string {
   return dir;
 }
 
-function ask(engine: Engine, conversationId: string, question: string, image?: ImageInput, shouldCancel = () => false): Promise<Extract<DoneResult, { kind: 'ask' }>> {
+function ask(engine: Engine, conversationId: string, question: string, image?: ImageInput, shouldCancel = () => false): Promise<ResultOf<'ask'>> {
   return engine.ask({ id: conversationId, kind: 'ask', conversationId, ...(image ? { image } : {}), question, options: { maxNewTokens: 8 } }, () => {}, shouldCancel);
 }
 
@@ -89,8 +90,8 @@ describe('OCR context', { skip: !torch && process.env.CI !== 'true' ? 'python3-t
 
     const tab = await engine.ocr({ id: 'o', kind: 'ocr', image, layout: 'auto' }, stopAtOnce);
     assert.equal(tab.lines.filter((l) => l.text.trim() !== '').length, context.lines);
-    await assert.rejects(engine.ocr({ id: 'o', kind: 'ocr', image, rect: { x: 0, y: 0, width: 300, height: 100 } }, stopAtOnce), OcrCancelledError, 'a part of the image is read afresh');
-    await assert.rejects(engine.ocr({ id: 'o', kind: 'ocr', image, layout: 'code' }, stopAtOnce), OcrCancelledError, 'so is another layout');
+    await assert.rejects(engine.ocr({ id: 'o', kind: 'ocr', image, rect: { x: 0, y: 0, width: 300, height: 100 } }, stopAtOnce), CancelledError, 'a part of the image is read afresh');
+    await assert.rejects(engine.ocr({ id: 'o', kind: 'ocr', image, layout: 'code' }, stopAtOnce), CancelledError, 'so is another layout');
 
     const followUp = await ask(engine, 'columns', 'And the second column?');
     assert.equal(followUp.stats.ocrMs, undefined);
@@ -104,7 +105,7 @@ describe('OCR context', { skip: !torch && process.env.CI !== 'true' ? 'python3-t
     await engine.configure(config(declared, { ocrContext: 'off' }));
     await ask(engine, 'code-warm', QUESTION, image);
     await engine.configure(config(declared));
-    await assert.rejects(ask(engine, 'code-cancelled', QUESTION, image, stopAtOnce), OcrCancelledError);
+    await assert.rejects(ask(engine, 'code-cancelled', QUESTION, image, stopAtOnce), CancelledError);
     const next = await ask(engine, 'code', QUESTION, image);
     used(next.stats.ocrContext);
     assert.ok(next.stats.ocrMs! > 0, 'OCR ran again');

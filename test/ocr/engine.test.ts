@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import type { OcrLine } from '../../src/common/protocol.ts';
 import { type DecodedImage, decodeImage } from '../../src/image/decode.ts';
 import { resizeRgb } from '../../src/image/resize.ts';
-import { OcrCancelledError, OcrEngine, OcrError } from '../../src/ocr/index.ts';
+import { CancelledError } from '../../src/common/errors.ts';
+import { OcrEngine, OcrError } from '../../src/ocr/index.ts';
 import { mulberry32 } from '../../src/tokens/random.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -167,15 +168,15 @@ test('a huge image is read in many windows', async () => {
   assert.deepEqual(result.lines, []);
 });
 
-test('cancellation stops between model runs with OcrCancelledError', async () => {
+test('cancellation stops between model runs with a CancelledError', async () => {
   const image = await fixture('tall');
   let asked = 0;
   await assert.rejects(
     engine.recognize(image, { shouldCancel: () => ++asked > 2 }),
-    (error: unknown) => error instanceof OcrCancelledError,
+    (error: unknown) => error instanceof CancelledError,
   );
   assert.equal(asked, 3, 'it stopped at the first question answered yes');
-  await assert.rejects(engine.recognize(image, { shouldCancel: () => true }), OcrCancelledError);
+  await assert.rejects(engine.recognize(image, { shouldCancel: () => true }), CancelledError);
 });
 
 test('bad requests get one clear error', async () => {
