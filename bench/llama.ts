@@ -6,7 +6,6 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { convert } from '../src/convert/convert.ts';
 import type { ActivationPrecision, WeightPrecision } from '../src/common/precision.ts';
-import type { Manifest } from '../src/package/manifest.ts';
 import { readManifest } from '../src/package/verify.ts';
 import { writeLlamaGguf, type GgufPrecision } from './ggufLlama.ts';
 import type { CaseResult } from './llamaCase.ts';

@@ -59,7 +59,7 @@ export class QuantizeWorkers {
       }
     } catch (error) {
       await pool.close();
-      throw new Error(`a quantisation worker thread did not start: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`a quantisation worker thread did not start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     return pool;
   }
