@@ -128,8 +128,19 @@ function readPage(args: { regionSelectors: ReadonlyArray<[string, string]>; text
     return e;
   };
 
+  // What CSS text-transform paints for a character (a side bar's title is "Explorer" in the DOM and
+  // EXPLORER on screen). Capitalize starts a word after anything but a letter or digit of the same
+  // line container, so a word split over two inline elements is capitalised once.
+  const transform = (ch: string, how: string, after: string | undefined): string => {
+    if (how === 'uppercase') return ch.toUpperCase();
+    if (how === 'lowercase') return ch.toLowerCase();
+    if (how === 'capitalize' && !(after && /[\p{L}\p{N}]/u.test(after))) return ch.toUpperCase();
+    return ch;
+  };
+
   interface Char { ch: string; l: number; t: number; r: number; b: number; box: Element; visible: boolean }
   const chars: Char[] = [];
+  let previous: { ch: string; box: Element } | undefined;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const range = document.createRange();
   for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
@@ -138,10 +149,13 @@ function readPage(args: { regionSelectors: ReadonlyArray<[string, string]>; text
     if (!shown(parent) || transparent(parent)) continue;
     const [cl, ct, cr, cb] = clip(parent);
     const box = container(parent);
+    const how = style(parent).textTransform;
     let i = 0;
-    for (const ch of node.data) {
+    for (const raw of node.data) {
+      const ch = transform(raw, how, previous?.box === box ? previous.ch : undefined);
+      previous = { ch: raw, box };
       range.setStart(node, i);
-      range.setEnd(node, (i += ch.length));
+      range.setEnd(node, (i += raw.length));
       const rect = range.getClientRects()[0];
       if (!rect || rect.width <= 0 || rect.height <= 0) continue; // collapsed whitespace
       const x = rect.left + rect.width / 2;

@@ -18,6 +18,9 @@ const PAGE = `<!doctype html><body style="margin:0;font:16px/20px monospace;back
   <div class="part sidebar" style="position:absolute;left:0;top:0;width:150px;height:300px;overflow:hidden">
     <div style="white-space:nowrap">engine.ts</div>
     <div id="long" style="white-space:nowrap">a_file_name_far_too_long_for_the_side_bar.ts</div>
+    <div style="text-transform:uppercase">Explorer</div>
+    <div style="text-transform:capitalize">open <b>ed</b>itors</div>
+    <div style="text-transform:lowercase">README.md</div>
     <div style="display:none">hidden.ts</div>
     <div style="color:transparent">transparent.ts</div>
     <input value="off" style="width:100px"><input placeholder="Search" style="width:100px"><input type="checkbox">
@@ -46,7 +49,7 @@ describe('DOM truth', () => {
     await browser?.close();
   });
 
-  test('keeps what is shown: code with its spaces and gutter number, not what is clipped, hidden or covered', async (t) => {
+  test('keeps what is shown: code with its spaces and gutter number, text as transformed by CSS, not what is clipped, hidden or covered', async (t) => {
     if (!requireOrSkip(t, browser !== undefined, `Chromium at ${CHROMIUM}`)) return;
     const page = await browser!.newPage({ viewport: { width: 640, height: 320 }, deviceScaleFactor: 2 });
     await page.setContent(PAGE);
@@ -58,6 +61,10 @@ describe('DOM truth', () => {
     assert.deepEqual(texts, [
       ['ui', 'sidebar', 'engine.ts', undefined],
       ['ui', 'sidebar', clipped, undefined],
+      // Text as CSS text-transform paints it, not as the DOM holds it.
+      ['ui', 'sidebar', 'EXPLORER', undefined],
+      ['ui', 'sidebar', 'Open Editors', undefined],
+      ['ui', 'sidebar', 'readme.md', undefined],
       ['lineNumber', 'editor-1', '9', 9],
       ['code', 'editor-1', 'def f(x):', 9],
       ['lineNumber', 'editor-1', '10', 10],
