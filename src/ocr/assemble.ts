@@ -1,11 +1,13 @@
 // From recognized lines to the result: the screen's regions (panes, side bars, bands) in reading
-// order, in each the line-number gutter set apart and blocks in reading order, monospaced blocks
-// rebuilt as code (one line per row, with indentation and line number), everything else as read.
+// order, icons read as characters in icon bars dropped, in each region the line-number gutter set
+// apart and blocks in reading order, monospaced blocks rebuilt as code (one line per row, with
+// indentation and line number), everything else as read.
 import type { OcrLine, OcrWord } from '../common/protocol.ts';
 import type { DecodedImage } from '../image/decode.ts';
 import { type CharGrid, classifyGrid, layoutCode, measureGrid, median, rowPitch, type GridRow, type GridRun } from './code-layout.ts';
 import { type Bounds, boundsQuad, overlap1d, type Quad, quadBounds, unionBounds } from './geometry.ts';
 import { lineNumbers, numberBeside } from './gutter.ts';
+import { iconReads } from './icons.ts';
 import { type Blocks, readingOrder, rows as textRows } from './reading-order.ts';
 import { findRegions, inside } from './regions.ts';
 
@@ -69,6 +71,13 @@ export function assemble(lines: readonly PlacedLine[], mode: LayoutMode, screen?
   // Lines by screen region (a centre on no region's side of a cut goes with the first).
   const members: number[][] = areas.length > 0 ? areas.map(() => []) : [[]];
   lines.forEach((_, k) => members[Math.max(0, areas.findIndex((a) => inside(bounds[k]!, a)))]!.push(k));
+  // Icons read as characters in a region of icons only (the activity bar) are no text.
+  if (members.length > 1) {
+    members.forEach((ids, r) => {
+      const icons = iconReads(ids.map((k) => ({ ...lines[k]!, bounds: bounds[k]! })));
+      members[r] = ids.filter((_, i) => !icons.has(i));
+    });
+  }
   if (upsideDown) members.reverse();
   const order = (ids: number[]): Blocks => readingOrder(ids.map((k) => oriented[k]!)).map((b) => b.map((row) => row.map((i) => ids[i]!)));
   const regions = members.flatMap((ids) => {

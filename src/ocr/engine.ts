@@ -1,6 +1,6 @@
-// The OCR stage of the runtime host: PaddleOCR models loaded once, then detection (in windows) →
-// optional orientation → recognition → words, then the screen's regions, line-number gutters,
-// reading order and code layout (assemble.ts).
+// The OCR stage of the runtime host: PaddleOCR models loaded once, then detection (in windows),
+// boxes fitted to their ink (widen.ts) → optional orientation → recognition → words, then the screen's
+// regions, line-number gutters, reading order and code layout (assemble.ts).
 import { CancelledError } from '../common/errors.ts';
 import type { OcrResult, OcrWord, Rect } from '../common/protocol.ts';
 import type { DecodedImage } from '../image/decode.ts';
@@ -12,6 +12,7 @@ import { type Bounds, boundsQuad, overlap1d, type Quad, quadBounds, rectBounds, 
 import { inkBounds } from './ink.ts';
 import { defaultModelFiles, loadCharacters, loadSession, type OcrModelFiles } from './models.ts';
 import { type ReadLine, type Script, TextRecognizer } from './recognize.ts';
+import { widenToInk } from './widen.ts';
 import { composeLine } from './words.ts';
 
 export interface OcrEngineOptions {
@@ -74,7 +75,7 @@ export class OcrEngine {
     const detection = await this.detector.detect(image, region, { ...DETECTION, checkpoint });
     const detected = performance.now();
     const layoutMode = options.layout ?? 'auto';
-    const first = await this.readBoxes(image, detection.boxes, checkpoint);
+    const first = await this.readBoxes(image, widenToInk(image, detection.boxes, region), checkpoint);
     const placed = first.lines.filter(readable);
     const screen = { image, area: region };
     let assembled = assemble(placed, layoutMode, screen);

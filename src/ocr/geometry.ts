@@ -31,6 +31,11 @@ export function overlap1d(a0: number, a1: number, b0: number, b1: number): numbe
   return Math.min(a1, b1) - Math.max(a0, b0);
 }
 
+/** Whether a quad is an upright rectangle (nearly every box of a screenshot, once straightened). */
+export function isUpright([tl, tr, br, bl]: Quad): boolean {
+  return tl[1] === tr[1] && bl[1] === br[1] && tl[0] === bl[0] && tr[0] === br[0];
+}
+
 /** The side lengths of a text quad: along the text (top edge) and across it (left edge). */
 export function quadSize(q: Quad): { width: number; height: number } {
   return {

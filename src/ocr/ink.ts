@@ -89,14 +89,18 @@ function borderMedian(data: Uint8Array, channels: number, channel: number, width
   return 255;
 }
 
+/** An RGB image as the ink tests read it. */
+export interface RgbImage {
+  width: number;
+  data: Uint8Array;
+}
+
 /**
- * The bounds of the ink inside `region` of an RGB image, or undefined when it is blank: the
- * background is the region's border, ink what differs from it by a clear margin.
+ * What counts as ink, judged from `region` of an RGB image: a pixel that differs from the region's
+ * background (its border's median colour) by a clear margin of the region's strongest contrast.
+ * The test applies anywhere in the image (beside the region too); undefined when the region is blank.
  */
-export function inkBounds(
-  image: { width: number; data: Uint8Array },
-  region: { x0: number; y0: number; x1: number; y1: number },
-): { x0: number; y0: number; x1: number; y1: number } | undefined {
+export function inkTest(image: RgbImage, region: { x0: number; y0: number; x1: number; y1: number }): ((x: number, y: number) => boolean) | undefined {
   const width = region.x1 - region.x0;
   const height = region.y1 - region.y0;
   if (width < 2 || height < 2) return undefined;
@@ -106,19 +110,27 @@ export function inkBounds(
     data.set(image.data.subarray(from, from + width * 3), y * width * 3);
   }
   const background = [0, 1, 2].map((c) => borderMedian(data, 3, c, width, height));
-  const contrast = (i: number): number =>
-    Math.max(Math.abs(data[i * 3]! - background[0]!), Math.abs(data[i * 3 + 1]! - background[1]!), Math.abs(data[i * 3 + 2]! - background[2]!));
+  const contrast = (d: Uint8Array, i: number): number =>
+    Math.max(Math.abs(d[i]! - background[0]!), Math.abs(d[i + 1]! - background[1]!), Math.abs(d[i + 2]! - background[2]!));
   let strongest = 0;
-  for (let i = 0; i < width * height; i++) strongest = Math.max(strongest, contrast(i));
+  for (let i = 0; i < width * height; i++) strongest = Math.max(strongest, contrast(data, i * 3));
   if (strongest < MIN_INK_CONTRAST) return undefined;
   const threshold = strongest * THRESHOLD;
+  return (x, y) => contrast(image.data, (y * image.width + x) * 3) > threshold;
+}
+
+/**
+ * The bounds of the ink inside `region` of an RGB image, or undefined when it is blank: the
+ * background is the region's border, ink what differs from it by a clear margin.
+ */
+export function inkBounds(image: RgbImage, region: { x0: number; y0: number; x1: number; y1: number }): { x0: number; y0: number; x1: number; y1: number } | undefined {
+  const ink = inkTest(image, region);
+  if (!ink) return undefined;
   let b: { x0: number; y0: number; x1: number; y1: number } | undefined;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (contrast(y * width + x) <= threshold) continue;
-      const X = region.x0 + x;
-      const Y = region.y0 + y;
-      b = b ? { x0: Math.min(b.x0, X), y0: Math.min(b.y0, Y), x1: Math.max(b.x1, X + 1), y1: Math.max(b.y1, Y + 1) } : { x0: X, y0: Y, x1: X + 1, y1: Y + 1 };
+  for (let y = region.y0; y < region.y1; y++) {
+    for (let x = region.x0; x < region.x1; x++) {
+      if (!ink(x, y)) continue;
+      b = b ? { x0: Math.min(b.x0, x), y0: Math.min(b.y0, y), x1: Math.max(b.x1, x + 1), y1: Math.max(b.y1, y + 1) } : { x0: x, y0: y, x1: x + 1, y1: y + 1 };
     }
   }
   return b;

@@ -7,7 +7,7 @@ import type { DecodedImage } from '../image/decode.ts';
 import { ort, type InferenceSession } from '../onnx/ort.ts';
 import { paddleOrt, paddleSession } from './paddle-ort.ts';
 import { decodeCtc, type Glyph, isCjk, isLatin, latinClasses } from './ctc.ts';
-import { type Quad, quadSize } from './geometry.ts';
+import { isUpright, type Quad, quadSize } from './geometry.ts';
 import { inkProfile, type InkProfile } from './ink.ts';
 
 export interface ReadLine {
@@ -32,7 +32,7 @@ const BATCH = 8;
 /** Lines at least this many times as wide as tall are checked for being upside down. */
 const ORIENTABLE = 3;
 /** Boxes this many times as tall as wide hold vertical text. */
-const VERTICAL = 3;
+export const VERTICAL = 3;
 const WIDTH_SPREAD = 1.3;
 /**
  * A page on which fewer than this share of the characters read are CJK is a Latin page: the
@@ -195,10 +195,10 @@ function ratio(crop: Image): number {
  * which in screenshots mostly turns lone characters ("}", "1") on their side.
  */
 function cutOut(source: Image, box: Quad): { crop: Image; vertical: boolean } {
-  const [tl, tr, br, bl] = box;
+  const [tl, tr, , bl] = box;
   const size = quadSize(box);
   const vertical = size.height >= VERTICAL * size.width;
-  if (!(tl[1] === tr[1] && bl[1] === br[1] && tl[0] === bl[0] && tr[0] === br[0])) {
+  if (!isUpright(box)) {
     const crop = source.cropRotated(box.map(([x, y]) => ({ x, y })) as Parameters<Image['cropRotated']>[0]);
     // paddleocr's sampler makes the quarter turn itself from 1.5; undone below VERTICAL.
     return { crop: !vertical && size.height >= 1.5 * size.width ? crop.rotateClockwise() : crop, vertical };

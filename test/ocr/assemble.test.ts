@@ -80,3 +80,20 @@ test('file names in a side bar are not glued to the code rows beside them', () =
   assert.deepEqual(result.lines.flatMap((l) => (l.lineNumber === undefined ? [] : [l.lineNumber])), [90, 91, 92, 93]);
   assert.notEqual(assemble(lines, 'auto').text, result.text);
 });
+
+test('icons read as characters in an icon bar are dropped; text beside it, and a badge read cleanly, stay', () => {
+  const width = 700;
+  const height = 200;
+  const data = new Uint8Array(width * height * 3).fill(31);
+  // An activity bar 48 pixels wide on its own background.
+  for (let y = 0; y < height; y++) for (let x = 0; x < 48; x++) data.set([24, 24, 24], (y * width + x) * 3);
+  const image: DecodedImage = { width, height, data, format: 'png' };
+  const icon = (text: string, y0: number, confidence: number): PlacedLine => ({ box: boundsQuad({ x0: 14, x1: 34, y0, y1: y0 + 16 }), text, confidence });
+  const files = ['backend.ts', 'config.yaml', 'README.md'];
+  const lines = [icon('=', 20, 0.56), icon('R9', 68, 0.92), icon('3', 116, 0.99), ...files.map((t, row) => read(t, 80, 0, row - 3))];
+  const screen = { image, area: { x0: 0, y0: 0, x1: width, y1: height } };
+  assert.equal(assemble(lines, 'auto', screen).text, ['3', ...files].join('\n'));
+  // The same short squarish reads beside real text in one region are kept: "}" and "OK" are text.
+  const short = [{ ...icon('}', 20, 0.6), box: boundsQuad({ x0: 80, x1: 88, y0: 20, y1: 36 }) }, ...files.map((t, row) => read(t, 80, 0, row))];
+  assert.match(assemble(short, 'auto', screen).text, /^\}/);
+});

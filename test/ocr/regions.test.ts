@@ -1,22 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { DecodedImage } from '../../src/image/decode.ts';
 import type { Bounds } from '../../src/ocr/geometry.ts';
 import { findRegions, inside } from '../../src/ocr/regions.ts';
-
-type Rgb = [number, number, number];
-
-/** A flat screen with rectangles painted on it, as a workbench is: panes, borders, bands. */
-function screen(width: number, height: number, background: Rgb, rects: Array<[Bounds, Rgb]>): DecodedImage {
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const colour = [...rects].reverse().find(([r]) => x >= r.x0 && x < r.x1 && y >= r.y0 && y < r.y1)?.[1] ?? background;
-      data.set(colour, (y * width + x) * 3);
-    }
-  }
-  return { width, height, data, format: 'png' };
-}
+import { paintScreen as screen, type Rgb } from '../support/paint.ts';
 
 const EDITOR: Rgb = [31, 31, 31];
 const SIDE_BAR: Rgb = [24, 24, 24];
