@@ -7,7 +7,7 @@ import type { Bounds } from './geometry.ts';
 /** An icon read as text gives at most this many characters… */
 const MAX_CHARS = 2;
 /** …in a box at most this many times as wide as tall… */
-const SQUARE = 1.5;
+const SQUARE = 2;
 /** …read with less confidence than this (a badge's count, read cleanly, stays). */
 const CLEAR = 0.95;
 
