@@ -46,11 +46,22 @@ const VIEWPORT = { width: 1600, height: 1000 };
 const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' } as const;
 const FOLDER_NAME = 'infimm-hd-vscode';
 
+/**
+ * Runs the command named exactly `label`: a longer name that matches the filter too may be listed
+ * first. The row is chosen with the keyboard, so that no mouse rests over the scene (a hover shows
+ * a tooltip).
+ */
 async function palette(page: Page, label: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await page.keyboard.press('F1');
   await input.fill(`>${label}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  await rows.filter({ hasText: label }).first().waitFor();
+  const focused = (): Promise<string | null> => rows.and(page.locator('.focused')).locator('.label-name').first().textContent();
+  for (let step = 0; (await focused()) !== label; step++) {
+    if (step === 20) throw new Error(`the command palette lists no command named "${label}"`);
+    await page.keyboard.press('ArrowDown');
+  }
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
@@ -63,6 +74,18 @@ async function open(page: Page, path: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.editor-group-container.active .tab.active', { hasText: name }).waitFor();
+  // The Explorer shows the file selected (slow to reveal on a busy machine).
+  await page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: name }).waitFor();
+}
+
+/**
+ * Waits until nothing shows work in progress: a spinning icon (a language server analysing the
+ * file) or a progress badge in the activity bar. A scene that never settles is taken as it is.
+ */
+async function settled(page: Page): Promise<void> {
+  await page
+    .waitForFunction(() => !document.querySelector('.codicon-modifier-spin, .progress-badge'), undefined, { polling: 500, timeout: 60_000 })
+    .catch(() => console.log('the workbench still shows work in progress; captured as it is'));
 }
 
 async function goToLine(page: Page, line: number): Promise<void> {
@@ -187,7 +210,7 @@ async function capture(browser: Browser, origin: string, folder: string, scene: 
   try {
     const page = await context.newPage();
     // Generous: the workbench loads slowly on a busy machine.
-    page.setDefaultTimeout(120_000);
+    page.setDefaultTimeout(300_000);
     await page.goto(`${origin}/?folder=${encodeURIComponent(folder)}`);
     await page.locator('.monaco-workbench').waitFor();
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
@@ -195,8 +218,9 @@ async function capture(browser: Browser, origin: string, folder: string, scene: 
       await page.screenshot({ path: join(STATE_DIR, `failed-${scene.name}.png`) }).catch(() => undefined);
       throw error;
     });
-    // Let fonts, syntax colours and late layout settle.
+    // Let fonts, syntax colours, late layout and background work settle.
     await page.evaluate(() => document.fonts.ready);
+    await settled(page);
     await page.waitForTimeout(2500);
     const { png, truth } = await stableShot(page, scene.scale);
     const file = `${scene.name}.png`;
@@ -205,6 +229,18 @@ async function capture(browser: Browser, origin: string, folder: string, scene: 
     return { file, category, name, theme, font, scale, width: VIEWPORT.width * scale, height: VIEWPORT.height * scale, ...truth };
   } finally {
     await context.close();
+  }
+}
+
+/** On a loaded machine a step can outlast its timeout (Quick Open still searching the files): a scene gets a few fresh tries. */
+async function captureRetrying(...args: Parameters<typeof capture>): Promise<EditorTruth> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await capture(...args);
+    } catch (error) {
+      if (attempt === 3) throw error;
+      console.log(`${args[3].name} failed (${(error as Error).message.split('\n')[0]}); trying again`);
+    }
   }
 }
 
@@ -245,7 +281,7 @@ export async function captureEditorSet(outDir: string, filter?: string): Promise
   try {
     for (const scene of SCENES.filter((s) => !filter || new RegExp(filter).test(s.name))) {
       const started = Date.now();
-      const truth = await capture(browser, server.origin, folder, scene, outDir, (s) => writeFileSync(settingsFile, JSON.stringify({ ...base, ...s }, null, 2)));
+      const truth = await captureRetrying(browser, server.origin, folder, scene, outDir, (s) => writeFileSync(settingsFile, JSON.stringify({ ...base, ...s }, null, 2)));
       writeFileSync(join(outDir, `${scene.name}.json`), truthJson(truth));
       truths.push(truth);
       console.log(`${truth.file}: ${truth.lines.length} lines (${truth.lines.filter((l) => l.kind === 'code').length} code) in ${Date.now() - started} ms`);
