@@ -3,11 +3,10 @@
 #   1. a pool of training images read by the runtime's own OCR stage (python/infimm/data/real_ocr.py);
 #   2. the four-stage recipe under torchrun, one process per core (python/infimm/train/pipeline.py), resuming
 #      from .cache/train/run/resume.pt when a run was stopped;
-#   3. continued training of that model in the DRA and IFT stages on new images (.cache/train/run2; a later
-#      session's compute added to the first run's), resuming the same way;
+#   3. continued training of that model in the DRA and IFT stages on new images, twice (.cache/train/run2 and
+#      run3: later sessions' compute added to the first run's), each resuming the same way;
 #   4. the final checkpoint converted into a package.
-# TRAIN_MINUTES and CONTINUE_MINUTES set the wall-clock budgets of steps 2 and 3 (defaults 110 and 140;
-# CONTINUE_MINUTES=0 skips step 3).
+# TRAIN_MINUTES sets the wall-clock budget of step 2 (default 110); CONTINUE=0 skips step 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=/usr/bin/python3
@@ -24,11 +23,14 @@ torchrun() {
 }
 torchrun --out ../.cache/train/run --minutes "${TRAIN_MINUTES:-110}"
 final=.cache/train/run/checkpoint
-CONTINUE_MINUTES=${CONTINUE_MINUTES:-140}
-if [ "$CONTINUE_MINUTES" != 0 ]; then
-  torchrun --out ../.cache/train/run2 --minutes "$CONTINUE_MINUTES" --init ../.cache/train/run/checkpoint \
-    --stages dra,ift --lr-scale 0.5 --first-sample 100000
-  final=.cache/train/run2/checkpoint
+if [ "${CONTINUE:-1}" != 0 ]; then
+  # Each continuation: output, minutes, learning-rate scale, first sample index (images no run has seen).
+  for continuation in "run2 140 0.5 100000" "run3 133 0.4 200000"; do
+    read -r out minutes lr_scale first <<<"$continuation"
+    torchrun --out "../.cache/train/$out" --minutes "$minutes" --init "../$final" \
+      --stages dra,ift --lr-scale "$lr_scale" --first-sample "$first"
+    final=.cache/train/$out/checkpoint
+  done
 fi
 mkdir -p models
 node --import tsx src/convert/cli.ts "$final" models/default --name InfiMM-HD-small --card ../../docs/model.md --force
