@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { DecodedImage } from '../../src/image/decode.ts';
 import { assemble, type PlacedLine } from '../../src/ocr/assemble.ts';
 import { boundsQuad } from '../../src/ocr/geometry.ts';
+import { paintScreen } from '../support/paint.ts';
 
 const CELL = 8.4;
 const PITCH = 19;
@@ -48,10 +48,8 @@ test('numbers beside no code are text, not a gutter', () => {
 test('two editors side by side are never joined into one line per row', () => {
   const width = 800;
   const height = 200;
-  const data = new Uint8Array(width * height * 3).fill(31);
   // The border between the two editor groups.
-  for (let y = 0; y < height; y++) data.set([60, 60, 60], (y * width + 400) * 3);
-  const image: DecodedImage = { width, height, data, format: 'png' };
+  const image = paintScreen(width, height, [31, 31, 31], [[{ x0: 400, y0: 0, x1: 401, y1: height }, [60, 60, 60]]]);
   const left = ['const a = 1;', 'const b = a + 2;', 'export { a, b };', 'console.log(b);'];
   const right = ['name: build', 'on: push', 'jobs: test', 'runs-on: linux'];
   const lines = [...left.map((t, row) => read(t, 40, 0, row - 3)), ...right.map((t, row) => read(t, 440, 0, row - 3))];
@@ -64,10 +62,8 @@ test('two editors side by side are never joined into one line per row', () => {
 test('file names in a side bar are not glued to the code rows beside them', () => {
   const width = 700;
   const height = 200;
-  const data = new Uint8Array(width * height * 3).fill(31);
   // The side bar's own background, a little darker than the editor's.
-  for (let y = 0; y < height; y++) for (let x = 0; x < 200; x++) data.set([24, 24, 24], (y * width + x) * 3);
-  const image: DecodedImage = { width, height, data, format: 'png' };
+  const image = paintScreen(width, height, [31, 31, 31], [[{ x0: 0, y0: 0, x1: 200, y1: height }, [24, 24, 24]]]);
   const files = ['backend.ts', 'config.yaml', 'README.md', 'index.ts'];
   const code = ['type Options = {', '  verbose: boolean;', '  depth: number;', '};'];
   const codeLeft = 260 + 2.75 * CELL;
@@ -84,10 +80,8 @@ test('file names in a side bar are not glued to the code rows beside them', () =
 test('icons read as characters in an icon bar are dropped; text beside it, and a badge read cleanly, stay', () => {
   const width = 700;
   const height = 200;
-  const data = new Uint8Array(width * height * 3).fill(31);
   // An activity bar 48 pixels wide on its own background.
-  for (let y = 0; y < height; y++) for (let x = 0; x < 48; x++) data.set([24, 24, 24], (y * width + x) * 3);
-  const image: DecodedImage = { width, height, data, format: 'png' };
+  const image = paintScreen(width, height, [31, 31, 31], [[{ x0: 0, y0: 0, x1: 48, y1: height }, [24, 24, 24]]]);
   const icon = (text: string, y0: number, confidence: number): PlacedLine => ({ box: boundsQuad({ x0: 14, x1: 34, y0, y1: y0 + 16 }), text, confidence });
   const files = ['backend.ts', 'config.yaml', 'README.md'];
   const lines = [icon('=', 20, 0.56), icon('R9', 68, 0.92), icon('3', 116, 0.99), ...files.map((t, row) => read(t, 80, 0, row - 3))];
