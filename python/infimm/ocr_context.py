@@ -8,8 +8,9 @@ The twin of src/tokens/ocrContext.ts; both give the same text for the same lines
     Is Sound on? ASSISTANT:
 
 [row,col]: the tenth of the image height holding the line's vertical centre, and the tenth of its width holding
-its left edge (0–9). Lines keep the OCR's reading order. Within `max_tokens`, the tallest lines (the largest
-text: titles, headings) are kept first. An image without text gives "Text in the image: none".
+its left edge (0–9). Lines keep the OCR's reading order. Within `max_tokens`, headings (lines at least 1.25× the
+median line height) are kept first, then lines from the top of the image down, so that a screen's title bar, tabs
+and the first rows of every pane survive a long page or a full editor. An image without text gives "Text in the image: none".
 """
 from __future__ import annotations
 
@@ -28,14 +29,26 @@ def position(box: Box, width: int, height: int) -> str:
     return f"[{row},{col}]"
 
 
-def entries(lines: Sequence[tuple[str, Box]], width: int, height: int) -> list[tuple[str, float]]:
-    """Each line's text as it appears in the context, with its box height; empty lines dropped."""
+def entries(lines: Sequence[tuple[str, Box]], width: int, height: int) -> list[tuple[str, float, float]]:
+    """Each line's text as it appears in the context, with its box's top and height; empty lines dropped."""
     out = []
     for text, box in lines:
         words = " ".join(text.split())
         if words:
-            out.append((f"{position(box, width, height)} {words}", box[3] - box[1]))
+            out.append((f"{position(box, width, height)} {words}", box[1], box[3] - box[1]))
     return out
+
+
+# A heading is at least this many times the median line height (box heights of one font size vary by a few pixels).
+HEADING_RATIO = 1.25
+
+
+def budget_order(items: Sequence[tuple[str, float, float]]) -> list[int]:
+    """Entry indices in the order the budget tries them: headings first, then from the top down, ties in reading
+    order."""
+    heights = sorted(h for _, _, h in items)
+    median = heights[len(heights) // 2] if heights else 0
+    return sorted(range(len(items)), key=lambda i: (0 if items[i][2] >= HEADING_RATIO * median else 1, items[i][1], i))
 
 
 def ocr_context(lines: Sequence[tuple[str, Box]], width: int, height: int, count_tokens: Callable[[str], int],
@@ -44,7 +57,7 @@ def ocr_context(lines: Sequence[tuple[str, Box]], width: int, height: int, count
     items = entries(lines, width, height)
     budget = max_tokens - count_tokens(HEADER)
     kept = set()
-    for index in sorted(range(len(items)), key=lambda i: (-items[i][1], i)):
+    for index in budget_order(items):
         cost = count_tokens(items[index][0]) + 1  # + the newline
         if cost <= budget:
             kept.add(index)

@@ -7,8 +7,9 @@
 //   Is Sound on? ASSISTANT:
 //
 // [row,col]: the tenth of the image height holding the line's vertical centre, and the tenth of its width
-// holding its left edge (0–9). Lines keep the OCR's reading order; within the budget the tallest lines (the
-// largest text: titles, headings) are kept first.
+// holding its left edge (0–9). Lines keep the OCR's reading order; within the budget, headings (lines at least
+// 1.25× the median line height) are kept first, then lines from the top of the image down, so that a screen's
+// title bar, tabs and the first rows of every pane survive a long page or a full editor.
 import type { OcrLine } from '../common/protocol.ts';
 
 const OCR_CONTEXT_HEADER = 'Text in the image:';
@@ -52,18 +53,28 @@ export function linePosition([left, top, , bottom]: Box, width: number, height: 
   return `[${row},${col}]`;
 }
 
-/** Each line as it appears in the context ("[row,col] text", whitespace runs made one space), with its box height. */
-export function contextEntries(lines: readonly ContextLine[], width: number, height: number): Array<{ entry: string; height: number }> {
+/** Each line as it appears in the context ("[row,col] text", whitespace runs made one space), with its box's top and height. */
+export function contextEntries(lines: readonly ContextLine[], width: number, height: number): Array<{ entry: string; top: number; height: number }> {
   return lines.flatMap(({ text, box }) => {
     const words = text.split(WHITESPACE).filter(Boolean).join(' ');
-    return words === '' ? [] : [{ entry: `${linePosition(box, width, height)} ${words}`, height: box[3] - box[1] }];
+    return words === '' ? [] : [{ entry: `${linePosition(box, width, height)} ${words}`, top: box[1], height: box[3] - box[1] }];
   });
+}
+
+/** A heading is at least this many times the median line height (box heights of one font size vary by a few pixels). */
+const HEADING_RATIO = 1.25;
+
+/** Entry indices in the order the budget tries them: headings first, then from the top down, ties in reading order. */
+export function budgetOrder(entries: ReadonlyArray<{ top: number; height: number }>): number[] {
+  const heights = entries.map((e) => e.height).sort((a, b) => a - b);
+  const median = heights[Math.floor(heights.length / 2)] ?? 0;
+  const rank = (i: number) => (entries[i]!.height >= HEADING_RATIO * median ? 0 : 1);
+  return entries.map((_, i) => i).sort((a, b) => rank(a) - rank(b) || entries[a]!.top - entries[b]!.top || a - b);
 }
 
 /**
  * The context of a width × height image's OCR lines (in reading order) within `maxTokens`, as counted by
- * `countTokens` (SentencePiece ids of a text encoded alone). Lines are tried tallest first, ties in reading
- * order; each costs its tokens plus one for its newline; a line that does not fit is skipped and the next tried.
+ * `countTokens` (SentencePiece ids of a text encoded alone). Lines are tried in `budgetOrder`; each costs its tokens plus one for its newline; a line that does not fit is skipped and the next tried.
  */
 export function ocrContext(
   lines: readonly ContextLine[],
@@ -75,8 +86,7 @@ export function ocrContext(
   const entries = contextEntries(lines, width, height);
   let budget = maxTokens - countTokens(OCR_CONTEXT_HEADER);
   const kept = new Set<number>();
-  const tallestFirst = entries.map((_, i) => i).sort((a, b) => entries[b]!.height - entries[a]!.height || a - b);
-  for (const index of tallestFirst) {
+  for (const index of budgetOrder(entries)) {
     const cost = countTokens(entries[index]!.entry) + 1;
     if (cost > budget) continue;
     kept.add(index);

@@ -48,20 +48,23 @@ test('U+FEFF is not whitespace, as in Python; U+0085 and U+001F are', () => {
   assert.equal(context.text, 'Text in the image:\n[0,0] a\ufeffb c d\n');
 });
 
-test('the budget keeps the tallest lines first, skips a line that does not fit and tries the next, and keeps reading order', () => {
+test('the budget keeps headings first, then lines from the top down, skips a line that does not fit, and keeps reading order', () => {
   const lines = [
-    line('one two three four five', 0, 0, 12), // costs 2 + 5 = 7
-    line('Title', 0, 100, 140), // 3, the tallest
-    line('alpha beta', 0, 200, 220), // 4
-    line('x', 0, 300, 312), // 3, as tall as the first: tried after it
+    line('side bar one two three', 0, 300, 312), // costs 7 (its position, five words, a newline); first in reading order, but low
+    line('Title', 300, 100, 130), // 3; 30 px against a median of 13: a heading
+    line('tab strip words', 300, 0, 14), // 5; 14 px is the same text size as 12 and 13, not a heading
+    line('code line', 300, 200, 213), // 4
   ];
-  const context = ocrContext(lines, 1000, 500, words, 4 + 10);
-  assert.equal(context.text, 'Text in the image:\n[2,0] Title\n[4,0] alpha beta\n[6,0] x\n');
+  const context = ocrContext(lines, 1000, 500, words, 4 + 12);
+  // The title (9 left), the tab strip (4), the code line (0); the side bar does not fit.
+  assert.equal(context.text, 'Text in the image:\n[2,3] Title\n[0,3] tab strip words\n[4,3] code line\n');
   assert.deepEqual([context.lines, context.kept], [4, 3]);
+  // A line that does not fit is skipped and the next one tried: room for the title and the code line only.
+  assert.equal(ocrContext(lines, 1000, 500, words, 4 + 7).text, 'Text in the image:\n[2,3] Title\n[4,3] code line\n');
   // Every line fits: all, in reading order.
-  assert.equal(ocrContext(lines, 1000, 500, words, 4 + 17).kept, 4);
-  // Room for one of two equally tall lines: the first in reading order.
-  assert.equal(ocrContext([line('a', 0, 300, 312), line('b', 0, 0, 12)], 1000, 500, words, 4 + 3).text, 'Text in the image:\n[6,0] a\n');
+  assert.equal(ocrContext(lines, 1000, 500, words, 4 + 19).kept, 4);
+  // Room for one of two lines at the same height: the first in reading order.
+  assert.equal(ocrContext([line('a', 500, 300, 312), line('b', 0, 300, 312)], 1000, 500, words, 4 + 3).text, 'Text in the image:\n[6,5] a\n');
 });
 
 test('no text, or no line that fits, gives "none"', () => {
