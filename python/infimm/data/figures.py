@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw
 
 from . import QA, describe_list
+from . import names as naming  # `names` is a diagram's node list here
 from .render import NAMED_COLOURS, SANS, SANS_BOLD, RecordingDraw, canvas, font, text_width
 
 NODES = ["api", "db", "cache", "auth", "web", "queue", "worker", "log", "cdn", "mail", "search", "store",
@@ -44,7 +45,7 @@ def diagram_spec(rng: random.Random) -> DiagramSpec:
     peers = [n for n in names[:-1] if depth[n] == depth[names[-1]] - 1 and (n, names[-1]) not in linked]
     if peers and rng.random() < 0.4:
         edges.append((rng.choice(peers), names[-1], rng.choice(EDGES)))
-    title = rng.choice(DIAGRAM_TITLES) if rng.random() < 0.5 else None
+    title = naming.title(rng, DIAGRAM_TITLES) if rng.random() < 0.5 else None
     sublabels = {n: rng.choice(SUBLABELS) for n in names if rng.random() < 0.3}
     return DiagramSpec(title, names, edges, sublabels)
 
@@ -156,7 +157,7 @@ CATEGORIES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Q1", "Q2", "Q3", "Q4", "A", "B
 
 
 def bar_chart(rng: random.Random, held_out: bool):
-    title = rng.choice(CHART_TITLES)
+    title = naming.title(rng, CHART_TITLES)
     count = rng.randint(2, 5)
     labels = rng.sample(CATEGORIES, count)
     values = rng.sample(range(1, 100), count)  # distinct, so the tallest bar is unique

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from . import QA, describe_list
+from . import QA, describe_list, names
 from .render import DARK, HIGH_CONTRAST, LIGHT, SANS, SANS_BOLD, canvas, font, text_width
 from .screens import yes_no
 
@@ -25,7 +25,7 @@ TOASTS = {"info": ["Settings saved", "Profile updated", "Sync complete"],
 
 def settings_page(rng: random.Random, held_out: bool):
     t = rng.choice([LIGHT, LIGHT, DARK, HIGH_CONTRAST])
-    app, section = rng.choice(APPS), rng.choice(SECTIONS)
+    app, section = names.title(rng, APPS), rng.choice(SECTIONS)
     nav = rng.sample([s for s in SECTIONS if s != section], rng.randint(2, 4)) + [section]
     rng.shuffle(nav)
     fields = rng.sample(list(FIELDS), rng.randint(1, 3))

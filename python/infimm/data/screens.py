@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 
-from . import QA, describe_list
+from . import QA, describe_list, names
 from .render import MONO, SANS, SANS_BOLD, canvas, font, text_width, theme
 
 TITLES = ["Settings", "Export", "Preferences", "Print", "Open File", "Save As", "Account", "Network", "Updates",
@@ -22,7 +22,7 @@ def dialog(rng: random.Random, held_out: bool):
     t = theme(rng)
     image, draw = canvas(rng, 150, 330, t.background)
     width, height = image.size
-    title = rng.choice(TITLES)
+    title = names.title(rng, TITLES)
     regular, bold = font(rng.choice(SANS), rng.randint(10, 12)), font(rng.choice(SANS_BOLD), 11)
     draw.rectangle([0, 0, width, 17], fill=t.panel)
     # Held-out layout: the title sits at the left of the title bar, not in its middle.
@@ -90,9 +90,7 @@ def dialog(rng: random.Random, held_out: bool):
     return image, caption, qa
 
 
-FUNCTIONS = ["parse", "load", "render", "fetch", "update", "main", "build", "merge", "split", "count", "send", "sort"]
 ARGS = ["path", "data", "items", "node", "text", "size", "key", "url"]
-FILE_STEMS = ["app", "utils", "parser", "server", "model", "index", "config", "main", "views", "store"]
 LANGUAGES = {"py": "python", "js": "javascript", "go": "go"}
 
 
@@ -115,9 +113,9 @@ def code_lines(rng: random.Random, language: str, name: str) -> list[str]:
 def code_editor(rng: random.Random, held_out: bool):
     t = theme(rng)
     extension = rng.choice(list(LANGUAGES))
-    name = rng.choice(FUNCTIONS)
+    name = names.function_name(rng, LANGUAGES[extension])
     lines = code_lines(rng, LANGUAGES[extension], name)
-    file_name = f"{rng.choice(FILE_STEMS)}.{extension}"
+    file_name = names.file_name(rng, extension)
     mono = font(rng.choice(MONO), rng.randint(10, 11))
     line_height = mono.size + 4
     image, draw = canvas(rng, 150, 320, t.background, min_height=30 + line_height * len(lines))
@@ -153,7 +151,9 @@ def terminal(rng: random.Random, held_out: bool):
         ((18, 18, 22), (225, 225, 225), (255, 85, 85), (90, 220, 110))
     mono = font(rng.choice(MONO), rng.randint(10, 11))
     line_height = mono.size + 4
-    commands = rng.sample(COMMANDS, rng.randint(1, 2))
+    commands = [names.command(rng, COMMANDS) for _ in range(rng.randint(1, 2))]
+    if len(commands) == 2 and commands[0] == commands[1]:
+        commands.pop()
     failed = rng.random() < 0.5
     prompt = "> " if held_out else "$ "  # held-out layout: another shell prompt
     lines = []

@@ -1,15 +1,16 @@
-"""An editor workbench as people screenshot it: activity bar, explorer, tabs, an editor with a line-number gutter
-and syntax colours, an optional terminal panel and a status bar, in light, dark and high-contrast themes."""
+"""An editor workbench as people screenshot it: an optional title bar naming the open file, activity bar, explorer,
+tabs (file-type badges, the active tab's close mark), optional breadcrumbs, an editor with a line-number gutter and
+syntax colours, an optional terminal panel and a status bar, in light, dark and high-contrast themes."""
 from __future__ import annotations
 
 import random
 import re
 
-from . import QA, describe_list
+from . import QA, describe_list, names
 from .render import DARK, HIGH_CONTRAST, LIGHT, MONO, SANS, canvas, font, text_width
-from .screens import FILE_STEMS, FUNCTIONS, LANGUAGES, code_lines, yes_no
+from .screens import LANGUAGES, code_lines, yes_no
 
-BRANCHES = ["main", "dev", "fix/login", "feature/api", "release", "docs", "hotfix", "wip"]
+APPS = ["Visual Studio Code", "code-server", "VSCodium", "Code - OSS"]
 COMMANDS = ["npm test", "git status", "make", "pytest -q", "go build", "node app.js", "cargo check", "npm run lint"]
 OUTPUTS = {"ok": ["All tests passed", "nothing to commit", "build finished", "3 passed in 0.4s", "no issues"],
            "error": ["Error: Cannot find module", "1 failed, 2 passed", "error: build failed", "SyntaxError: bad token"]}
@@ -36,15 +37,19 @@ def workbench(rng: random.Random, held_out: bool):
     t = rng.choice([LIGHT, DARK, DARK, HIGH_CONTRAST])
     extension = rng.choice(list(LANGUAGES))
     language = LANGUAGES[extension]
-    name = rng.choice(FUNCTIONS)
+    name = names.function_name(rng, language)
     lines = code_lines(rng, language, name)
-    files = rng.sample([f"{stem}.{ext}" for stem in FILE_STEMS for ext in LANGUAGES], rng.randint(3, 6))
-    active = f"{rng.choice(FILE_STEMS)}.{extension}"
+    files = sorted({names.file_name(rng, rng.choice([*LANGUAGES, None])) for _ in range(rng.randint(3, 6))})
+    active = names.file_name(rng, extension)
     if active not in files:
         files[rng.randrange(len(files))] = active
     tabs = [active] + [f for f in files if f != active][: rng.randint(0, 2)]
     rng.shuffle(tabs)
-    branch = rng.choice(BRANCHES)
+    branch = names.branch(rng)
+    # Title bar and breadcrumbs are often cropped out of a screenshot; badges depend on the icon theme.
+    title_height = 22 if rng.random() < 0.7 else 0
+    crumbs_height = 16 if rng.random() < 0.5 else 0
+    badges = rng.random() < 0.5
     terminal = rng.random() < 0.5
     failed = rng.random() < 0.5
     command = rng.choice(COMMANDS)
@@ -53,38 +58,62 @@ def workbench(rng: random.Random, held_out: bool):
     ui, mono = font(rng.choice(SANS), rng.randint(10, 12)), font(rng.choice(MONO), rng.randint(10, 12))
     line_height = mono.size + 4
     editor_lines = len(lines) + (4 if terminal else 0)
-    image, draw = canvas(rng, 330, 480, t.background, min_height=70 + line_height * editor_lines + 40)
+    image, draw = canvas(rng, 330, 480, t.background, min_height=70 + title_height + crumbs_height + line_height * editor_lines + 40)
     width, height = image.size
     side = t.panel if t is not HIGH_CONTRAST else (0, 0, 0)
+    if title_height:
+        draw.rectangle([0, 0, width, title_height - 1], fill=tuple(max(0, c - 16) for c in side))
+        title = f" {rng.choice(['-', '—'])} ".join([active, names.project(rng), rng.choice(APPS)])
+        draw.text((max(4, (width - text_width(draw, title, ui)) // 2), 5), title, font=ui, fill=t.text)
+
+    def label(x: int, y: int, file: str, fill, right: int = width) -> int:
+        """A file name with its type badge where the icon theme shows one, cut with "…" before `right` as the
+        explorer cuts it; the x past it."""
+        if badges:
+            badge = file.rsplit(".", 1)[1][:2].upper()
+            draw.text((x, y + 1), badge, font=font(SANS[0], 8), fill=t.accent)
+            x += 16
+        shown = file
+        while x + text_width(draw, shown, ui) > right - 4 and len(shown) > 2:
+            shown = shown[:-2] + "…"
+        draw.text((x, y), shown, font=ui, fill=fill)
+        return x + text_width(draw, shown, ui)
+
     # Held-out layout: the explorer on the right, as with the side bar moved there.
     activity_x = width - 24 if held_out else 0
     explorer_x0 = width - 24 - 100 if held_out else 24
     editor_x0 = 0 if held_out else 124
     editor_x1 = width - 124 if held_out else width
-    draw.rectangle([activity_x, 0, activity_x + 24, height], fill=tuple(max(0, c - 12) for c in side))
+    y0 = title_height
+    draw.rectangle([activity_x, y0, activity_x + 24, height], fill=tuple(max(0, c - 12) for c in side))
     for i in range(4):
-        draw.rectangle([activity_x + 7, 10 + 28 * i, activity_x + 17, 20 + 28 * i], outline=t.muted)
-    draw.rectangle([explorer_x0, 0, explorer_x0 + 100, height], fill=side, outline=t.border if t is HIGH_CONTRAST else None)
-    draw.text((explorer_x0 + 8, 6), "EXPLORER", font=font(SANS[0], 9), fill=t.muted)
+        draw.rectangle([activity_x + 7, y0 + 10 + 28 * i, activity_x + 17, y0 + 20 + 28 * i], outline=t.muted)
+    draw.rectangle([explorer_x0, y0, explorer_x0 + 100, height], fill=side, outline=t.border if t is HIGH_CONTRAST else None)
+    draw.text((explorer_x0 + 8, y0 + 6), "EXPLORER", font=font(SANS[0], 9), fill=t.muted)
     for i, f in enumerate(files):
-        y = 24 + 16 * i
+        y = y0 + 24 + 16 * i
         if f == active:
             draw.rectangle([explorer_x0, y - 1, explorer_x0 + 100, y + 14], fill=t.accent if t is not HIGH_CONTRAST else (0, 0, 0),
                            outline=t.border if t is HIGH_CONTRAST else None)
-        draw.text((explorer_x0 + 14, y), f, font=ui, fill=(255, 255, 255) if f == active and t is not HIGH_CONTRAST else t.text)
-    # Tabs: the active one has the editor's colour and an accent line.
+        label(explorer_x0 + 8, y, f, (255, 255, 255) if f == active and t is not HIGH_CONTRAST else t.text, explorer_x0 + 100)
+    # Tabs: the active one has the editor's colour, an accent line and a close mark.
     x = editor_x0
     for tab in tabs:
-        w = text_width(draw, tab, ui) + 20
+        w = text_width(draw, tab, ui) + 20 + (16 if badges else 0) + (12 if tab == active else 0)
         if tab == active:
-            draw.rectangle([x, 0, x + w, 22], fill=t.background)
-            draw.line([x, 0, x + w, 0], fill=t.accent, width=2)
+            draw.rectangle([x, y0, x + w, y0 + 22], fill=t.background)
+            draw.line([x, y0, x + w, y0], fill=t.accent, width=2)
         else:
-            draw.rectangle([x, 0, x + w, 22], fill=tuple(max(0, c - 8) for c in side))
-        draw.text((x + 10, 5), tab, font=ui, fill=t.text if tab == active else t.muted)
+            draw.rectangle([x, y0, x + w, y0 + 22], fill=tuple(max(0, c - 8) for c in side))
+        end = label(x + 10, y0 + 5, tab, t.text if tab == active else t.muted)
+        if tab == active:
+            draw.text((end + 6, y0 + 5), "×", font=ui, fill=t.muted)
         x += w + 1
+    if crumbs_height:
+        crumbs = " > ".join([names.file_stem(rng), active, name])
+        draw.text((editor_x0 + 8, y0 + 26), crumbs, font=font(SANS[0], 9), fill=t.muted)
     colours = SYNTAX[t.name]
-    top = 30
+    top = y0 + crumbs_height + 30
     for number, line in enumerate(lines, start=1):
         y = top + (number - 1) * line_height
         draw.text((editor_x0 + 6, y), f"{number:>2}", font=mono, fill=t.muted)
