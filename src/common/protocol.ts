@@ -190,6 +190,7 @@ export interface RuntimeErrorInfo {
     | 'model-invalid'
     | 'model-incompatible'
     | 'provider-unavailable'
+    | 'not-enough-memory'
     | 'host-crashed'
     | 'not-configured'
     | 'bad-request'

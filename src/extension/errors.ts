@@ -23,6 +23,7 @@ const RUNTIME_HINTS: Record<RuntimeErrorInfo['code'], string> = {
   'model-invalid': 'The model package is damaged or was changed: reinstall the extension, or convert the model again and select that folder.',
   'model-incompatible': 'This model package was made for another version of the extension: convert it again, or clear infimmHd.modelPath.',
   'provider-unavailable': 'Set infimmHd.executionProvider to "auto" or "cpu".',
+  'not-enough-memory': 'Close other programs and try again, or choose a smaller package (an int4 conversion needs about a quarter of the memory of fp16).',
   'host-crashed': `Run "InfiMM-HD: Restart Runtime" and try again. ${SHOW_LOGS}`,
   'not-configured': 'Run "InfiMM-HD: Restart Runtime" and try again.',
   'bad-request': SHOW_LOGS,

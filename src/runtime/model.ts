@@ -7,6 +7,7 @@ import type { ShouldCancel } from '../onnx/cancel.ts';
 import { openSession, type SessionSettings } from '../onnx/session.ts';
 import type { Manifest } from '../package/manifest.ts';
 import { readManifest, verifyPackage } from '../package/verify.ts';
+import { checkMemory } from './memory-check.ts';
 import { subImagePositions } from '../tiles/position.ts';
 import { encodeViews } from '../vision/vision.ts';
 import type { ort } from '../onnx/ort.ts';
@@ -31,6 +32,7 @@ export class LoadedModel {
 
   static async load(dir: string, settings: SessionSettings): Promise<LoadedModel> {
     const manifest = readManifest(dir);
+    checkMemory(manifest);
     await verifyPackage(dir, manifest);
     const vision = await openSession(join(dir, manifest.graphs.vision), settings);
     const memory = await openSession(join(dir, manifest.graphs.memory), settings);

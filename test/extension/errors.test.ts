@@ -4,7 +4,7 @@ import { RuntimeRequestError } from '../../src/host/client.ts';
 import { describeError, UserError } from '../../src/extension/errors.ts';
 
 test('runtime errors keep their words, name the image when it is at fault and always carry a next step', () => {
-  const codes = ['bad-image', 'image-too-large', 'model-missing', 'model-invalid', 'model-incompatible', 'provider-unavailable', 'host-crashed', 'not-configured', 'bad-request', 'internal'] as const;
+  const codes = ['bad-image', 'image-too-large', 'model-missing', 'model-invalid', 'model-incompatible', 'provider-unavailable', 'not-enough-memory', 'host-crashed', 'not-configured', 'bad-request', 'internal'] as const;
   for (const code of codes) {
     const described = describeError(new RuntimeRequestError({ code, message: 'It failed.' }), 'corrupt.png');
     const aboutImage = code === 'bad-image' || code === 'image-too-large';

@@ -2,7 +2,8 @@
 // ordering, bad input, and the host's end with its parent.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CancelledError } from '../../src/common/errors.ts';
@@ -162,8 +163,16 @@ describe('runtime host', { skip: !torch && process.env.CI !== 'true' ? 'python3-
       const weights = join(tampered, 'vision.weights');
       const data = readFileSync(weights);
       data[64] = data[64]! ^ 0xff;
-      (await import('node:fs')).writeFileSync(weights, data);
+      writeFileSync(weights, data);
       await assert.rejects(other.configure(config(tampered)), (e: unknown) => e instanceof RuntimeRequestError && e.info.code === 'model-invalid' && /vision\.weights/.test(e.info.message));
+      // A package no machine has the memory for is refused before anything loads, in words, not by the OOM killer.
+      const huge = mkdtempSync(join(tmpdir(), 'infimm-huge-'));
+      cpSync(modelDir, huge, { recursive: true });
+      const manifest = JSON.parse(readFileSync(join(huge, 'manifest.json'), 'utf8')) as { files: Record<string, { bytes: number }> };
+      Object.values(manifest.files)[0]!.bytes = 2 ** 50;
+      writeFileSync(join(huge, 'manifest.json'), JSON.stringify(manifest));
+      await assert.rejects(other.configure(config(huge)), (e: unknown) => e instanceof RuntimeRequestError && e.info.code === 'not-enough-memory' && /needs about [\d.]+ GiB of memory and [\d.]+ GiB is free/.test(e.info.message));
+      rmSync(huge, { recursive: true });
       await other.configure(config(modelDir));
       await other.request({ kind: 'ask', conversationId: 'm', question: 'Text only?', options: { maxNewTokens: 2 } });
     } finally {
