@@ -25,7 +25,7 @@ torchrun --out ../.cache/train/run --minutes "${TRAIN_MINUTES:-110}"
 final=.cache/train/run/checkpoint
 if [ "${CONTINUE:-1}" != 0 ]; then
   # Each continuation: output, minutes, learning-rate scale, first sample index (images no run has seen).
-  for continuation in "run2 140 0.5 100000" "run3 133 0.4 200000" "run4 128 0.35 300000"; do
+  for continuation in "run2 140 0.5 100000" "run3 133 0.4 200000" "run4 122 0.35 300000"; do
     read -r out minutes lr_scale first <<<"$continuation"
     torchrun --out "../.cache/train/$out" --minutes "$minutes" --init "../$final" \
       --stages dra,ift --lr-scale "$lr_scale" --first-sample "$first"
