@@ -8,8 +8,9 @@ import type { ConvertEvent } from '../common/conversion.ts';
 import type { ActivationPrecision, WeightPrecision } from '../common/precision.ts';
 import { buildDecoderGraph } from '../decoder/graph.ts';
 import { buildMemoryGraph } from '../memory/graph.ts';
+import { graphContext } from '../onnx/context.ts';
 import { GraphBuilder } from '../onnx/graph.ts';
-import { QUANT_BLOCK } from '../onnx/linear.ts';
+import { QUANT_BLOCK } from '../onnx/linear-weights.ts';
 import type { LoadTensor } from '../onnx/tensors.ts';
 import { defaultThreads, QuantizeWorkers } from '../onnx/quantize-workers.ts';
 import { WeightFile } from '../onnx/weightFile.ts';
@@ -22,7 +23,7 @@ import { WRAPPER_PREFIXES, canonicalName, expectedTensors } from './keys.ts';
 
 export interface ConvertOptions {
   precision: WeightPrecision;
-  /** What int8/int4 weights are multiplied with (src/onnx/linear.ts); 'int8' by default. */
+  /** What int8/int4 weights are multiplied with (src/common/precision.ts); 'int8' by default. */
   activations?: ActivationPrecision;
   /** Replace an existing output folder. */
   force?: boolean;
@@ -79,13 +80,12 @@ export async function convert(source: string, outDir: string, options: ConvertOp
     rmSync(temp, { recursive: true, force: true });
     mkdirSync(temp, { recursive: true });
     const files: Record<string, FileEntry> = {};
-    const quantised = options.precision === 'int4' || options.precision === 'int8';
     const format = { precision: options.precision, activations: options.activations ?? 'int8' } as const;
     for (const name of Object.keys(GRAPHS) as GraphName[]) {
       const started = Date.now();
       const weights = new WeightFile(temp, `${name}.weights`);
-      const graph = new GraphBuilder(name, weights, workers.quantize);
-      await GRAPHS[name](graph, arch, load, format);
+      const graph = new GraphBuilder(name, weights);
+      await GRAPHS[name](graphContext(graph, { arch, load, format, quantize: workers.quantize }));
       files[weights.location] = weights.close();
       const bytes = graph.toBytes(`InfiMM-HD ${name} graph, ${PACKAGE_FORMAT} v${PACKAGE_VERSION}`);
       writeFileSync(join(temp, `${name}.onnx`), bytes);
@@ -107,7 +107,7 @@ export async function convert(source: string, outDir: string, options: ConvertOp
       prompt: { template: 'vicuna-v1', system: VICUNA_SYSTEM, ...ocrContextOf(config, configFile) },
       tiling: { tileSize: arch.vision.imageSize, rounding: 'nearest', resize: 'squash', interpolation: 'bicubic', thumbnail: 'always', subImagePosition: 'sincos2d' },
       image: { mean: CLIP_MEAN, std: CLIP_STD },
-      weights: quantised ? { precision: options.precision, blockSize: QUANT_BLOCK, activations: format.activations } : { precision: options.precision },
+      weights: quantized ? { precision: options.precision, blockSize: QUANT_BLOCK, activations: format.activations } : { precision: options.precision },
       graphs: { vision: 'vision.onnx', memory: 'memory.onnx', decoder: 'decoder.onnx' },
       files,
     };

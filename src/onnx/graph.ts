@@ -23,8 +23,6 @@ import {
   type TensorProto,
   type ValueInfoProto,
 } from 'onnx-buf';
-import { quantize as quantizeHere } from './quantize.ts';
-import type { Quantize } from './quantize-workers.ts';
 import type { WeightFile } from './weightFile.ts';
 
 export { DataType };
@@ -83,8 +81,6 @@ export class GraphBuilder {
   constructor(
     readonly name: string,
     private readonly weights: WeightFile,
-    /** How Linear weights are quantised: on this thread, or spread over the converter's worker threads. */
-    readonly quantize: Quantize = quantizeHere,
     /** Names taken so far, shared with nested graphs: a nested graph's values live in the same namespace. */
     private readonly used = new Set<string>(),
   ) {}
@@ -193,7 +189,7 @@ export class GraphBuilder {
    * this graph by name, keeps its weights in the same file, and has one output: the value `build` returns.
    */
   async subgraph(name: string, output: { elemType: DataType; dims: Dim[] }, build: (g: GraphBuilder) => string | Promise<string>): Promise<GraphProto> {
-    const sub = new GraphBuilder([this.name, ...this.scopes, name].join('/'), this.weights, this.quantize, this.used);
+    const sub = new GraphBuilder([this.name, ...this.scopes, name].join('/'), this.weights, this.used);
     const value = await build(sub);
     return create(GraphProtoSchema, { name: sub.name, node: sub.nodes, initializer: sub.initializers, output: [valueInfo(value, output.elemType, output.dims)] });
   }

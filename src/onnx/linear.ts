@@ -1,48 +1,63 @@
-// y = x·Wᵀ (+ b) for a PyTorch Linear weight W [N, K], in the package's weight format:
-// fp32 and fp16 as MatMul on the transposed weight (fp16 stored, cast to fp32 for compute, since x64 CPUs
-// have no fp16 GEMM), int8/int4 as MatMulNBits on block-quantised rows.
-import type { WeightFormat } from '../common/precision.ts';
-import { DataType, type GraphBuilder } from './graph.ts';
-import { toHalf } from './half.ts';
+// The nodes that read weights in the form the weight pass stored them (src/onnx/linear-weights.ts): a Linear
+// layer as MatMul on Wᵀ (cast from fp16 first when stored so, since x64 CPUs have no fp16 GEMM) or as MatMulNBits
+// on quantised blocks, and an embedding lookup as Gather.
+import type { ActivationPrecision } from '../common/precision.ts';
+import type { GraphBuilder } from './graph.ts';
+import type { StoredFloat, WeightPass } from './linear-weights.ts';
+import { matMulNBits, toFloat } from './ops.ts';
 
-export const QUANT_BLOCK = 32;
-
-export function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(w.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c]!;
-  return out;
+export interface LinearArgs {
+  /** The scope of its weights and nodes (`attn.qkv`). */
+  name: string;
+  x: string;
+  /** W as PyTorch stores it: [N, K] = `shape`, out × in. */
+  weight: Float32Array;
+  shape: [n: number, k: number];
+  bias?: Float32Array;
 }
 
-/** A float tensor stored as fp32, or as fp16 and cast back to fp32 inside the graph. */
-export function floatWeight(g: GraphBuilder, name: string, data: Float32Array, dims: number[], half: boolean): string {
-  if (!half) return g.weight(name, data, dims);
-  return g.op('Cast', [g.weight(name, toHalf(data), dims)], { to: DataType.FLOAT });
+export interface EmbeddingArgs {
+  /** The table's weight name. */
+  name: string;
+  /** [rows, dim] = `shape`. */
+  table: Float32Array;
+  shape: [rows: number, dim: number];
+  ids: string;
 }
 
-export function linear(
-  g: GraphBuilder,
-  x: string,
-  name: string,
-  w: Float32Array,
-  n: number,
-  k: number,
-  { precision, activations = 'int8' }: WeightFormat,
-  bias?: Float32Array,
-): string {
+function floatWeight(g: GraphBuilder, name: string, data: StoredFloat, dims: number[]): string {
+  const weight = g.weight(name, data, dims);
+  return data instanceof Uint16Array ? toFloat(g, weight) : weight;
+}
+
+/** y = x·Wᵀ (+ b). `activations` is what MatMulNBits multiplies quantised weights with (src/common/precision.ts). */
+export function linear(g: GraphBuilder, pass: WeightPass, activations: ActivationPrecision, { name, x, weight, shape: [n, k], bias }: LinearArgs): string {
   return g.scope(name, () => {
+    const stored = pass.linear(weight, n, k);
     let y: string;
-    if (precision === 'int4' || precision === 'int8') {
-      const bits = precision === 'int4' ? 4 : 8;
-      const q = g.quantize(w, n, k, bits, QUANT_BLOCK);
-      const blocks = Math.ceil(k / QUANT_BLOCK);
-      const packed = g.weight('weight.q', q.packed, [n, blocks, (QUANT_BLOCK * bits) / 8]);
-      const scales = g.weight('weight.scales', q.scales, [n * blocks]);
-      // No zero points: MatMulNBits then takes 2^(bits−1), the symmetric blocks' zero point.
-      const accuracyLevel = activations === 'int8' ? 4 : 0;
-      y = g.op('MatMulNBits', [x, packed, scales], { K: k, N: n, bits, block_size: QUANT_BLOCK, accuracy_level: accuracyLevel }, 'ms');
+    if (stored.kind === 'blocks') {
+      const { packed, scales, bits, blockSize } = stored.quantized;
+      const blocks = Math.ceil(k / blockSize);
+      y = matMulNBits(g, {
+        x,
+        packed: g.weight('weight.q', packed, [n, blocks, (blockSize * bits) / 8]),
+        scales: g.weight('weight.scales', scales, [n * blocks]),
+        n,
+        k,
+        bits,
+        blockSize,
+        accuracyLevel: activations === 'int8' ? 4 : 0,
+      });
     } else {
-      y = g.op('MatMul', [x, floatWeight(g, 'weight', transpose(w, n, k), [k, n], precision === 'fp16')]);
+      y = g.op('MatMul', [x, floatWeight(g, 'weight', stored.transposed, [k, n])]);
     }
     return bias ? g.op('Add', [y, g.weight('bias', bias, [n])]) : y;
   });
+}
+
+/** The rows of `table` at `ids`, as fp32. */
+export function embedding(g: GraphBuilder, pass: WeightPass, { name, table, shape, ids }: EmbeddingArgs): string {
+  const stored = pass.table(table);
+  const rows = g.op('Gather', [g.weight(name, stored, shape), ids]);
+  return stored instanceof Uint16Array ? toFloat(g, rows) : rows;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { openCheckpoint } from '../../src/checkpoint/index.ts';
 import type { WeightPrecision } from '../../src/common/precision.ts';
 import { fromHalfBits, toHalf } from '../../src/onnx/half.ts';
-import { QUANT_BLOCK } from '../../src/onnx/linear.ts';
+import { QUANT_BLOCK } from '../../src/onnx/linear-weights.ts';
 import { dequantize, quantize } from '../../src/onnx/quantize.ts';
 import { writeSafetensors, type F32Tensor } from './safetensors.ts';
 

@@ -1,0 +1,45 @@
+// What a graph builder works with: the graph, the model's architecture, the checkpoint's tensors, and the layers
+// whose weights the package's precision decides (Linear, embeddings). The precision is chosen here, once per
+// graph, so a builder never passes it along.
+import type { GraphProto } from 'onnx-buf';
+import type { ActivationPrecision, WeightFormat } from '../common/precision.ts';
+import type { DataType, Dim, GraphBuilder } from './graph.ts';
+import { embedding, linear, type EmbeddingArgs, type LinearArgs } from './linear.ts';
+import { weightPass, type WeightPass } from './linear-weights.ts';
+import type { Quantize } from './quantize-workers.ts';
+import type { LoadTensor } from './tensors.ts';
+
+export interface GraphContext<Arch> {
+  readonly g: GraphBuilder;
+  readonly arch: Arch;
+  readonly load: LoadTensor;
+  /** y = x·Wᵀ (+ b) for a PyTorch Linear weight W [N, K]. */
+  linear(args: LinearArgs): string;
+  /** The rows of an embedding table at `ids`. */
+  embedding(args: EmbeddingArgs): string;
+  /** A nested graph (an If branch, src/onnx/graph.ts) built with a context of its own. */
+  subgraph(name: string, output: { elemType: DataType; dims: Dim[] }, build: (ctx: GraphContext<Arch>) => string | Promise<string>): Promise<GraphProto>;
+}
+
+export interface GraphSetup<Arch> {
+  arch: Arch;
+  load: LoadTensor;
+  format: WeightFormat;
+  /** How int8/int4 weights are quantised: on this thread by default, or spread over the converter's worker threads. */
+  quantize?: Quantize;
+}
+
+export function graphContext<Arch>(g: GraphBuilder, { arch, load, format, quantize }: GraphSetup<Arch>): GraphContext<Arch> {
+  return bind(g, arch, load, weightPass(format.precision, quantize), format.activations ?? 'int8');
+}
+
+function bind<Arch>(g: GraphBuilder, arch: Arch, load: LoadTensor, pass: WeightPass, activations: ActivationPrecision): GraphContext<Arch> {
+  return {
+    g,
+    arch,
+    load,
+    linear: (args) => linear(g, pass, activations, args),
+    embedding: (args) => embedding(g, pass, args),
+    subgraph: (name, output, build) => g.subgraph(name, output, (sub) => build(bind(sub, arch, load, pass, activations))),
+  };
+}
