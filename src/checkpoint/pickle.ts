@@ -36,273 +36,284 @@ export interface UnpickleHooks {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
 
+/** The bytes and where reading is, the stack, its marks and the memo; every failure names the opcode's byte. */
+class Machine {
+  readonly stack: PickleValue[] = [];
+  readonly marks: number[] = [];
+  readonly memo = new Map<number, PickleValue>();
+  private readonly view: DataView;
+  private pos = 0;
+  private opcodeAt = 0;
+
+  constructor(
+    private readonly data: Uint8Array,
+    readonly hooks: UnpickleHooks,
+    private readonly file: string,
+    private readonly what: string,
+  ) {
+    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  fail(message: string): never {
+    throw new CheckpointError(`${this.what} ${message} (pickle byte ${this.opcodeAt}); the checkpoint is corrupt or was not written by torch.save`, this.file);
+  }
+
+  /** The next opcode; failures from here on name its byte. */
+  opcode(): number {
+    this.opcodeAt = this.pos;
+    return this.u8();
+  }
+
+  private need(n: number): number {
+    if (n > this.data.length - this.pos) this.fail('ends early: it is truncated');
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
+  u8(): number {
+    return this.data[this.need(1)]!;
+  }
+
+  u16(): number {
+    return this.view.getUint16(this.need(2), true);
+  }
+
+  u32(): number {
+    return this.view.getUint32(this.need(4), true);
+  }
+
+  i32(): number {
+    return this.view.getInt32(this.need(4), true);
+  }
+
+  u64(): number {
+    const n = this.view.getBigUint64(this.need(8), true);
+    return n > BigInt(this.data.length) ? this.fail(`declares a length of ${n} bytes beyond its end`) : Number(n);
+  }
+
+  /** BINFLOAT: big-endian. */
+  f64(): number {
+    return this.view.getFloat64(this.need(8), false);
+  }
+
+  take(n: number): Uint8Array {
+    return this.data.subarray(this.need(n), this.pos);
+  }
+
+  text(n: number): string {
+    const bytes = this.take(n);
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      return this.fail('holds a string that is not valid UTF-8');
+    }
+  }
+
+  latin1(n: number): string {
+    return latin1.decode(this.take(n));
+  }
+
+  line(): string {
+    const end = this.data.indexOf(0x0a, this.pos);
+    if (end < 0) this.fail('ends inside a GLOBAL name');
+    return this.latin1(end - this.pos + 1).slice(0, -1);
+  }
+
+  /** Little-endian two's complement, as LONG1/LONG4 store it; a number when exact, else a bigint. */
+  long(n: number): number | bigint {
+    const bytes = this.take(n);
+    let value = 0n;
+    for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);
+    if (n > 0 && bytes[n - 1]! >= 0x80) value -= 1n << BigInt(8 * n);
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  }
+
+  /** A length that LONG4 or BINSTRING stores signed. */
+  length(opcode: string): number {
+    const n = this.i32();
+    return n < 0 ? this.fail(`declares a negative ${opcode} length`) : n;
+  }
+
+  push(value: PickleValue): void {
+    this.stack.push(value);
+  }
+
+  pop(): PickleValue {
+    return this.stack.length > (this.marks.at(-1) ?? 0) ? this.stack.pop()! : this.fail('pops past a MARK or an empty stack');
+  }
+
+  top(): PickleValue {
+    return this.stack.length > 0 ? this.stack[this.stack.length - 1]! : this.fail('reads an empty stack');
+  }
+
+  popMark(): PickleValue[] {
+    const mark = this.marks.pop();
+    return mark === undefined ? this.fail('has no MARK to pop') : this.stack.splice(mark);
+  }
+
+  setItems(target: PickleValue, items: PickleValue[]): void {
+    if (!(target instanceof Map)) this.fail('sets items on something that is not a dict');
+    if (items.length % 2 !== 0) this.fail('sets a dict item without a value');
+    for (let i = 0; i < items.length; i += 2) target.set(items[i]!, items[i + 1]!);
+  }
+
+  append(target: PickleValue, items: PickleValue[]): void {
+    if (!Array.isArray(target)) this.fail('appends to something that is not a list');
+    target.push(...items);
+  }
+
+  get(index: number): PickleValue {
+    return this.memo.has(index) ? this.memo.get(index)! : this.fail(`reads memo slot ${index}, which was never set`);
+  }
+
+  apply(callable: PickleValue, args: PickleValue): PickleValue {
+    return args instanceof PickleTuple ? this.hooks.call(callable, args.items) : this.fail('calls with arguments that are not a tuple');
+  }
+}
+
+type Opcode = (m: Machine) => void;
+
+const tuple = (items: PickleValue[]): PickleTuple => new PickleTuple(items);
+
+/** Framing, the stack and its marks. */
+const STACK_OPS: [number, Opcode][] = [
+  [0x80, (m) => void m.u8()], // PROTO
+  [0x95, (m) => void m.u64()], // FRAME: a hint for streaming readers; all bytes are already here
+  [0x28, (m) => void m.marks.push(m.stack.length)], // MARK
+  // POP: a MARK at the top goes, else the top item
+  [0x30, (m) => {
+    if (m.marks.at(-1) === m.stack.length) m.marks.pop();
+    else m.pop();
+  }],
+  [0x31, (m) => void m.popMark()], // POP_MARK
+  [0x32, (m) => m.push(m.top())], // DUP
+];
+
+/** Constants, numbers, strings and bytes. */
+const SCALAR_OPS: [number, Opcode][] = [
+  [0x4e, (m) => m.push(null)], // NONE
+  [0x88, (m) => m.push(true)], // NEWTRUE
+  [0x89, (m) => m.push(false)], // NEWFALSE
+  [0x4b, (m) => m.push(m.u8())], // BININT1
+  [0x4d, (m) => m.push(m.u16())], // BININT2
+  [0x4a, (m) => m.push(m.i32())], // BININT
+  [0x8a, (m) => m.push(m.long(m.u8()))], // LONG1
+  [0x8b, (m) => m.push(m.long(m.length('LONG4')))], // LONG4
+  [0x47, (m) => m.push(m.f64())], // BINFLOAT
+  [0x58, (m) => m.push(m.text(m.u32()))], // BINUNICODE
+  [0x8c, (m) => m.push(m.text(m.u8()))], // SHORT_BINUNICODE
+  [0x8d, (m) => m.push(m.text(m.u64()))], // BINUNICODE8
+  [0x54, (m) => m.push(m.latin1(m.length('BINSTRING')))], // BINSTRING (Python 2 str)
+  [0x55, (m) => m.push(m.latin1(m.u8()))], // SHORT_BINSTRING
+  [0x42, (m) => m.push(m.take(m.u32()).slice())], // BINBYTES
+  [0x43, (m) => m.push(m.take(m.u8()).slice())], // SHORT_BINBYTES
+  [0x8e, (m) => m.push(m.take(m.u64()).slice())], // BINBYTES8
+  [0x96, (m) => m.push(m.take(m.u64()).slice())], // BYTEARRAY8
+];
+
+/** Tuples, lists and dicts. */
+const CONTAINER_OPS: [number, Opcode][] = [
+  [0x29, (m) => m.push(tuple([]))], // EMPTY_TUPLE
+  [0x74, (m) => m.push(tuple(m.popMark()))], // TUPLE
+  [0x85, (m) => m.push(tuple([m.pop()]))], // TUPLE1
+  // TUPLE2
+  [0x86, (m) => {
+    const b = m.pop();
+    m.push(tuple([m.pop(), b]));
+  }],
+  // TUPLE3
+  [0x87, (m) => {
+    const c = m.pop();
+    const b = m.pop();
+    m.push(tuple([m.pop(), b, c]));
+  }],
+  [0x5d, (m) => m.push([])], // EMPTY_LIST
+  [0x6c, (m) => m.push(m.popMark())], // LIST
+  // APPEND
+  [0x61, (m) => {
+    const item = m.pop();
+    m.append(m.top(), [item]);
+  }],
+  // APPENDS
+  [0x65, (m) => {
+    const items = m.popMark();
+    m.append(m.top(), items);
+  }],
+  [0x7d, (m) => m.push(new Map())], // EMPTY_DICT
+  // DICT
+  [0x64, (m) => {
+    const dict = new Map<PickleValue, PickleValue>();
+    m.setItems(dict, m.popMark());
+    m.push(dict);
+  }],
+  // SETITEM
+  [0x73, (m) => {
+    const value = m.pop();
+    const key = m.pop();
+    m.setItems(m.top(), [key, value]);
+  }],
+  // SETITEMS
+  [0x75, (m) => {
+    const items = m.popMark();
+    m.setItems(m.top(), items);
+  }],
+];
+
+/** The memo. */
+const MEMO_OPS: [number, Opcode][] = [
+  [0x71, (m) => void m.memo.set(m.u8(), m.top())], // BINPUT
+  [0x72, (m) => void m.memo.set(m.u32(), m.top())], // LONG_BINPUT
+  [0x94, (m) => void m.memo.set(m.memo.size, m.top())], // MEMOIZE
+  [0x68, (m) => m.push(m.get(m.u8()))], // BINGET
+  [0x6a, (m) => m.push(m.get(m.u32()))], // LONG_BINGET
+];
+
+const reduce: Opcode = (m) => {
+  const args = m.pop();
+  m.push(m.apply(m.pop(), args));
+};
+
+/** What would run code in Python: every one goes through the hooks. */
+const CODE_OPS: [number, Opcode][] = [
+  // GLOBAL
+  [0x63, (m) => {
+    const module = m.line();
+    m.push(m.hooks.global(module, m.line()));
+  }],
+  // STACK_GLOBAL
+  [0x93, (m: Machine) => {
+    const name = m.pop();
+    const module = m.pop();
+    if (typeof module !== 'string' || typeof name !== 'string') m.fail('names a global with non-string parts');
+    m.push(m.hooks.global(module, name));
+  }],
+  [0x52, reduce], // REDUCE
+  [0x81, reduce], // NEWOBJ
+  [0x51, (m) => m.push(m.hooks.persistentLoad(m.pop()))], // BINPERSID
+  // BUILD
+  [0x62, (m: Machine) => {
+    m.pop();
+    // A dict subclass's attributes (a state dict's `_metadata`) hold no tensors; anything else would need code to build.
+    if (!(m.top() instanceof Map)) m.fail('sets the state of an object, which only code could build');
+  }],
+];
+
+const OPCODES = new Map<number, Opcode>([...STACK_OPS, ...SCALAR_OPS, ...CONTAINER_OPS, ...MEMO_OPS, ...CODE_OPS]);
+const STOP = 0x2e;
+
 /**
  * Interprets the pickle opcodes torch.save writes (protocols 2 to 5, without the text-mode
  * opcodes of protocol 0). Nothing is executed: callables and persistent ids go to `hooks`.
  * `what` names the stream in messages (e.g. "archive/data.pkl").
  */
 export function unpickle(data: Uint8Array, hooks: UnpickleHooks, file: string, what: string): PickleValue {
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const stack: PickleValue[] = [];
-  const marks: number[] = [];
-  const memo = new Map<number, PickleValue>();
-  let pos = 0;
-  let opcodeAt = 0;
-
-  // Annotated so that control flow knows a call never returns.
-  const fail: (message: string) => never = (message) => {
-    throw new CheckpointError(`${what} ${message} (pickle byte ${opcodeAt}); the checkpoint is corrupt or was not written by torch.save`, file);
-  };
-  const need = (n: number): number => {
-    if (n > data.length - pos) fail('ends early: it is truncated');
-    const at = pos;
-    pos += n;
-    return at;
-  };
-  const u8 = (): number => data[need(1)]!;
-  const u16 = (): number => view.getUint16(need(2), true);
-  const u32 = (): number => view.getUint32(need(4), true);
-  const i32 = (): number => view.getInt32(need(4), true);
-  const u64 = (): number => {
-    const n = view.getBigUint64(need(8), true);
-    return n > BigInt(data.length) ? fail(`declares a length of ${n} bytes beyond its end`) : Number(n);
-  };
-  const take = (n: number): Uint8Array => data.subarray(need(n), pos);
-  const text = (n: number): string => {
-    const bytes = take(n);
-    try {
-      return utf8.decode(bytes);
-    } catch {
-      return fail('holds a string that is not valid UTF-8');
-    }
-  };
-  const line = (): string => {
-    const end = data.indexOf(0x0a, pos);
-    if (end < 0) fail('ends inside a GLOBAL name');
-    return latin1.decode(take(end - pos + 1)).slice(0, -1);
-  };
-  /** Little-endian two's complement, as LONG1/LONG4 store it; a number when exact, else a bigint. */
-  const long = (n: number): number | bigint => {
-    const bytes = take(n);
-    let value = 0n;
-    for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);
-    if (n > 0 && bytes[n - 1]! >= 0x80) value -= 1n << BigInt(8 * n);
-    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
-  };
-  const pop = (): PickleValue => (stack.length > (marks.at(-1) ?? 0) ? stack.pop()! : fail('pops past a MARK or an empty stack'));
-  const top = (): PickleValue => (stack.length > 0 ? stack[stack.length - 1]! : fail('reads an empty stack'));
-  const popMark = (): PickleValue[] => {
-    const mark = marks.pop();
-    return mark === undefined ? fail('has no MARK to pop') : stack.splice(mark);
-  };
-  const tuple = (items: PickleValue[]): PickleTuple => new PickleTuple(items);
-  const setItems = (target: PickleValue, items: PickleValue[]): void => {
-    if (!(target instanceof Map)) fail('sets items on something that is not a dict');
-    if (items.length % 2 !== 0) fail('sets a dict item without a value');
-    for (let i = 0; i < items.length; i += 2) target.set(items[i]!, items[i + 1]!);
-  };
-  const append = (target: PickleValue, items: PickleValue[]): void => {
-    if (!Array.isArray(target)) fail('appends to something that is not a list');
-    target.push(...items);
-  };
-  const get = (index: number): PickleValue => (memo.has(index) ? memo.get(index)! : fail(`reads memo slot ${index}, which was never set`));
-  const apply = (callable: PickleValue, args: PickleValue): PickleValue =>
-    args instanceof PickleTuple ? hooks.call(callable, args.items) : fail('calls with arguments that are not a tuple');
-
+  const m = new Machine(data, hooks, file, what);
   for (;;) {
-    opcodeAt = pos;
-    const op = u8();
-    switch (op) {
-      case 0x80: // PROTO
-        u8();
-        break;
-      case 0x95: // FRAME: a hint for streaming readers; all bytes are already here
-        u64();
-        break;
-      case 0x2e: // STOP
-        return pop();
-      case 0x28: // MARK
-        marks.push(stack.length);
-        break;
-      case 0x30: // POP
-        if (marks.at(-1) === stack.length) marks.pop();
-        else pop();
-        break;
-      case 0x31: // POP_MARK
-        popMark();
-        break;
-      case 0x32: // DUP
-        stack.push(top());
-        break;
-      case 0x4e: // NONE
-        stack.push(null);
-        break;
-      case 0x88: // NEWTRUE
-        stack.push(true);
-        break;
-      case 0x89: // NEWFALSE
-        stack.push(false);
-        break;
-      case 0x4b: // BININT1
-        stack.push(u8());
-        break;
-      case 0x4d: // BININT2
-        stack.push(u16());
-        break;
-      case 0x4a: // BININT
-        stack.push(i32());
-        break;
-      case 0x8a: // LONG1
-        stack.push(long(u8()));
-        break;
-      case 0x8b: {
-        // LONG4
-        const n = i32();
-        stack.push(n < 0 ? fail('declares a negative LONG4 length') : long(n));
-        break;
-      }
-      case 0x47: // BINFLOAT (big-endian)
-        stack.push(view.getFloat64(need(8), false));
-        break;
-      case 0x58: // BINUNICODE
-        stack.push(text(u32()));
-        break;
-      case 0x8c: // SHORT_BINUNICODE
-        stack.push(text(u8()));
-        break;
-      case 0x8d: // BINUNICODE8
-        stack.push(text(u64()));
-        break;
-      case 0x54: {
-        // BINSTRING (Python 2 str)
-        const n = i32();
-        stack.push(n < 0 ? fail('declares a negative BINSTRING length') : latin1.decode(take(n)));
-        break;
-      }
-      case 0x55: // SHORT_BINSTRING
-        stack.push(latin1.decode(take(u8())));
-        break;
-      case 0x42: // BINBYTES
-        stack.push(take(u32()).slice());
-        break;
-      case 0x43: // SHORT_BINBYTES
-        stack.push(take(u8()).slice());
-        break;
-      case 0x8e: // BINBYTES8
-      case 0x96: // BYTEARRAY8
-        stack.push(take(u64()).slice());
-        break;
-      case 0x29: // EMPTY_TUPLE
-        stack.push(tuple([]));
-        break;
-      case 0x74: // TUPLE
-        stack.push(tuple(popMark()));
-        break;
-      case 0x85: // TUPLE1
-        stack.push(tuple([pop()]));
-        break;
-      case 0x86: {
-        // TUPLE2
-        const b = pop();
-        stack.push(tuple([pop(), b]));
-        break;
-      }
-      case 0x87: {
-        // TUPLE3
-        const c = pop();
-        const b = pop();
-        stack.push(tuple([pop(), b, c]));
-        break;
-      }
-      case 0x5d: // EMPTY_LIST
-        stack.push([]);
-        break;
-      case 0x6c: // LIST
-        stack.push(popMark());
-        break;
-      case 0x61: {
-        // APPEND
-        const item = pop();
-        append(top(), [item]);
-        break;
-      }
-      case 0x65: {
-        // APPENDS
-        const items = popMark();
-        append(top(), items);
-        break;
-      }
-      case 0x7d: // EMPTY_DICT
-        stack.push(new Map());
-        break;
-      case 0x64: {
-        // DICT
-        const dict = new Map<PickleValue, PickleValue>();
-        setItems(dict, popMark());
-        stack.push(dict);
-        break;
-      }
-      case 0x73: {
-        // SETITEM
-        const value = pop();
-        const key = pop();
-        setItems(top(), [key, value]);
-        break;
-      }
-      case 0x75: {
-        // SETITEMS
-        const items = popMark();
-        setItems(top(), items);
-        break;
-      }
-      case 0x71: // BINPUT
-        memo.set(u8(), top());
-        break;
-      case 0x72: // LONG_BINPUT
-        memo.set(u32(), top());
-        break;
-      case 0x94: // MEMOIZE
-        memo.set(memo.size, top());
-        break;
-      case 0x68: // BINGET
-        stack.push(get(u8()));
-        break;
-      case 0x6a: // LONG_BINGET
-        stack.push(get(u32()));
-        break;
-      case 0x63: {
-        // GLOBAL
-        const module = line();
-        stack.push(hooks.global(module, line()));
-        break;
-      }
-      case 0x93: {
-        // STACK_GLOBAL
-        const name = pop();
-        const module = pop();
-        if (typeof module !== 'string' || typeof name !== 'string') fail('names a global with non-string parts');
-        stack.push(hooks.global(module, name));
-        break;
-      }
-      case 0x52: // REDUCE
-      case 0x81: {
-        // NEWOBJ
-        const args = pop();
-        stack.push(apply(pop(), args));
-        break;
-      }
-      case 0x51: // BINPERSID
-        stack.push(hooks.persistentLoad(pop()));
-        break;
-      case 0x62: {
-        // BUILD
-        pop();
-        // A dict subclass's attributes (a state dict's `_metadata`) hold no tensors; anything else would need code to build.
-        if (!(top() instanceof Map)) fail('sets the state of an object, which only code could build');
-        break;
-      }
-      default:
-        fail(`uses opcode 0x${op.toString(16).padStart(2, '0')}, which torch.save does not write`);
-    }
+    const op = m.opcode();
+    if (op === STOP) return m.pop();
+    const run = OPCODES.get(op);
+    if (run === undefined) return m.fail(`uses opcode 0x${op.toString(16).padStart(2, '0')}, which torch.save does not write`);
+    run(m);
   }
 }
