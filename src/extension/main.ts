@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { PRESET_IDS, type PresetId } from '../common/panel-protocol.ts';
 import { Assistant } from './assistant.ts';
 import { captureScreenshot, type CaptureOutcome } from './capture.ts';
-import { convertCheckpoint } from './convert-command.ts';
+import { convertCheckpoint } from './commands/convert-checkpoint.ts';
 import { REMOTE_CAPTURE_MESSAGE, type CaptureMode } from './capture-tools.ts';
 import { EditorActions } from './editor-actions.ts';
 import { describeError, UserError } from './errors.ts';
@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log(`settings: model ${settings.runtime.modelDir} (${settings.modelSource}), provider ${settings.runtime.executionProvider}, max tiles ${settings.runtime.maxTiles}`);
     showNotes();
     updateStatus();
-    assistant.refresh();
+    assistant.view.postState();
   };
   showNotes();
 
@@ -104,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): void {
     try {
       return await readLinkedImage(document, link);
     } catch (error) {
-      assistant.showOpenFailure(error, link.url);
+      assistant.driver.showOpenFailure(error, link.url);
       return undefined;
     }
   };
@@ -112,13 +112,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const askAbout = async (image: SessionImage | vscode.Uri | undefined, preset?: PresetId) => {
     const target = image ?? activeImagePreview() ?? (await pickImageFile());
     if (target === undefined) return;
-    const opened = target instanceof vscode.Uri ? await assistant.openFile(target) : await assistant.openImage(target);
-    if (opened && preset !== undefined) await assistant.askPreset(preset);
+    const opened = target instanceof vscode.Uri ? await assistant.driver.openFile(target) : await assistant.driver.openImage(target);
+    if (opened && preset !== undefined) await assistant.driver.askPreset(preset);
   };
 
   const capture = async (): Promise<void> => {
     if (vscode.env.remoteName !== undefined) {
-      assistant.showPanel();
+      assistant.view.focusQuestion();
       void vscode.window.showInformationMessage(REMOTE_CAPTURE_MESSAGE);
       return;
     }
@@ -155,7 +155,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   /** Loads the model now, so a bad model folder is reported right after it was chosen. */
   const loadNow = async (what: string) => {
-    if ((await assistant.ensureModel()) !== undefined) void vscode.window.showInformationMessage(`InfiMM-HD: ${what}; model ${manager.status.model ?? ''} ready (${manager.status.provider ?? ''}).`);
+    if ((await assistant.models.ensure()) !== undefined) void vscode.window.showInformationMessage(`InfiMM-HD: ${what}; model ${manager.status.model ?? ''} ready (${manager.status.provider ?? ''}).`);
   };
 
   const useModelFolder = async (folder: string) => {
@@ -193,10 +193,10 @@ export function activate(context: vscode.ExtensionContext): void {
         }
         return;
       }
-      if (await assistant.openImage(image)) await assistant.writeAltText();
+      if (await assistant.driver.openImage(image)) await assistant.driver.writeAltText();
     }),
     command('infimmHd.explainScreenshot', capture),
-    command('infimmHd.openPanel', () => assistant.showPanel()),
+    command('infimmHd.openPanel', () => assistant.view.focusQuestion()),
     command('infimmHd.showLogs', () => output.show(true)),
     command('infimmHd.restartRuntime', async () => {
       await manager.restart();

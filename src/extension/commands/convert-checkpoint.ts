@@ -4,11 +4,12 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { formatBytes, progressFigures, progressSummary, type ConvertFailure } from '../common/conversion.ts';
-import type { WeightPrecision } from '../common/precision.ts';
-import { ConversionCancelledError, ConversionFailedError, runConversion } from './converter-process.ts';
-import { UserError } from './errors.ts';
-import { packageFolder } from './package-folder.ts';
+import { formatBytes, progressFigures, progressSummary, type ConvertFailure } from '../../common/conversion.ts';
+import type { WeightPrecision } from '../../common/precision.ts';
+import { ConversionCancelledError, ConversionFailedError, runConversion } from '../converter-process.ts';
+import { UserError } from '../errors.ts';
+import { packageFolder } from '../package-folder.ts';
+import { pickFolder } from './pick-folder.ts';
 
 const PRECISIONS: ReadonlyArray<vscode.QuickPickItem & { precision: WeightPrecision }> = [
   { label: 'int4', description: 'smallest, and fastest on a CPU', precision: 'int4' },
@@ -25,12 +26,6 @@ const HINTS: Record<ConvertFailure | 'crashed', string> = {
 };
 
 export const USE_PACKAGE = 'Use This Model';
-
-async function pickFolder(options: vscode.OpenDialogOptions): Promise<vscode.Uri | undefined> {
-  const picked = (await vscode.window.showOpenDialog({ canSelectMany: false, ...options }))?.[0];
-  if (picked !== undefined && picked.scheme !== 'file') throw new UserError(`${picked.toString()} is not on this machine's disk.`, 'Pick one on the machine where the extension runs.');
-  return picked;
-}
 
 export async function convertCheckpoint(options: {
   converterScript: string;
