@@ -7,7 +7,9 @@ import { getLlama, LlamaLogLevel, type Token } from 'node-llama-cpp';
 import { crossContext, Decoder, DecoderState } from '../src/decoder/decoder.ts';
 import { openSession } from '../src/onnx/session.ts';
 import { readManifest } from '../src/package/verify.ts';
-import { argmax } from '../src/tokens/sampling.ts';
+import { generateTokens } from '../src/generation/loop.ts';
+import { argmax } from '../src/generation/sampling.ts';
+import { maxNewTokens } from '../src/generation/stopping.ts';
 
 export interface EngineRun {
   /** From the call with the short prompt to the first new token's id. */
@@ -26,8 +28,8 @@ export interface CaseResult {
 }
 
 export interface Engine {
-  /** Yields the greedy tokens after `prompt`, one per step, from a fresh conversation. */
-  generate(prompt: number[]): AsyncGenerator<number>;
+  /** The first `count` greedy tokens after `prompt`, from a fresh conversation; `onToken` sees each as it comes. */
+  generate(prompt: number[], count: number, onToken?: () => void): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -38,13 +40,10 @@ export async function ours(dir: string, threads: number): Promise<Engine> {
   const arch = manifest.architecture;
   const decoder = new Decoder(session, arch, manifest.tokens);
   return {
-    async *generate(prompt) {
+    async generate(prompt, count, onToken) {
       const state = new DecoderState(arch, crossContext(arch, []));
-      let next = argmax(await decoder.forward(state, prompt));
-      for (;;) {
-        yield next;
-        next = argmax(await decoder.forward(state, [next]));
-      }
+      // No logits processor: llama.cpp bans no token, and the two must pick from the same logits.
+      return (await generateTokens(decoder, state, prompt, { processors: [], pick: argmax, stopping: [maxNewTokens(count)], onToken })).ids;
     },
     close: () => session.release(),
   };
@@ -68,10 +67,16 @@ export async function llamaCpp(file: string, threads: number, contextSize: numbe
   });
   const sequence = context.getSequence();
   return {
-    async *generate(prompt) {
+    async generate(prompt, count, onToken) {
       await sequence.clearHistory();
+      const ids: number[] = [];
+      if (count === 0) return ids;
       // Past an end-of-generation token too: both engines compute the same number of steps.
-      yield* sequence.evaluate(prompt as Token[], { temperature: 0, yieldEogToken: true });
+      for await (const id of sequence.evaluate(prompt as Token[], { temperature: 0, yieldEogToken: true })) {
+        onToken?.();
+        if (ids.push(id) === count) break;
+      }
+      return ids;
     },
     close: () => llama.dispose(),
   };
@@ -87,14 +92,13 @@ async function main(): Promise<void> {
   const loadMs = performance.now() - started;
   /** Milliseconds to the first token, and from it to the last of `count` tokens. */
   const timed = async (prompt: number[], count: number) => {
-    const out: number[] = [];
     const begin = performance.now();
     let first = begin;
-    for await (const id of generate(prompt)) {
-      if (out.push(id) === 1) first = performance.now();
-      if (out.length === count) break;
-    }
-    return { ids: out, firstMs: first - begin, restMs: performance.now() - first };
+    let tokens = 0;
+    const ids = await generate(prompt, count, () => {
+      if (++tokens === 1) first = performance.now();
+    });
+    return { ids, firstMs: first - begin, restMs: performance.now() - first };
   };
   await timed(short, 4); // warm-up: first-run allocations and thread start-up are not what is measured
   const runs: EngineRun[] = [];

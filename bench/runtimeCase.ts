@@ -7,7 +7,7 @@ import { crossContext, DecoderState } from '../src/decoder/decoder.ts';
 import { Engine } from '../src/host/engine.ts';
 import type { ImageMemory } from '../src/memory/memory.ts';
 import { LoadedModel } from '../src/runtime/model.ts';
-import { argmax } from '../src/tokens/sampling.ts';
+import { greedy } from '../src/generation/loop.ts';
 import { grid, pixels } from '../harness/modelHarness.ts';
 import { median } from './stats.ts';
 import { screenshotPng } from './tiling.ts';
@@ -36,18 +36,14 @@ export function benchPrompt(vocab: number, image: number): number[] {
 
 async function decode(model: LoadedModel, memory: ImageMemory[], prompt: number[], steps: number) {
   const state = new DecoderState(model.arch, crossContext(model.arch, memory));
-  let started = performance.now();
-  let logits = await model.decoder.forward(state, prompt);
-  const prefillMs = performance.now() - started;
-  const ids: number[] = [];
+  // A step: the decoder run on the last token and the pick of the next, between two tokens.
   const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    logits[model.manifest.tokens.image] = -Infinity;
-    ids.push(argmax(logits));
-    started = performance.now();
-    logits = await model.decoder.forward(state, [ids[i]!]);
-    times.push(performance.now() - started);
-  }
+  let last = 0;
+  const { ids, prefillMs } = await greedy(model.decoder, state, prompt, model.manifest.tokens.image, steps, () => {
+    const now = performance.now();
+    if (last > 0) times.push(now - last);
+    last = now;
+  });
   return { ids, prefillMs, stepMs: median(times) };
 }
 

@@ -3,7 +3,8 @@ import type { TileGrid } from '../src/common/protocol.ts';
 import { crossContext, DecoderState } from '../src/decoder/decoder.ts';
 import type { ImageMemory } from '../src/memory/memory.ts';
 import { LoadedModel } from '../src/runtime/model.ts';
-import { argmax } from '../src/tokens/sampling.ts';
+import { greedy as greedyTokens } from '../src/generation/loop.ts';
+import { argmax } from '../src/generation/sampling.ts';
 
 export const CPU = { executionProvider: 'cpu', threads: 1, log: () => {} } as const;
 
@@ -26,18 +27,10 @@ export async function allLogits(model: LoadedModel, images: ImageMemory[], ids: 
   return model.decoder.forward(state, ids, true);
 }
 
-/** Greedy decoding with the KV cache: one token per decoder step. */
+/** Greedy decoding with the KV cache, as the runtime generates: one token per decoder step. */
 export async function greedy(model: LoadedModel, images: ImageMemory[], ids: number[], count: number): Promise<number[]> {
   const state = new DecoderState(model.arch, crossContext(model.arch, images));
-  let logits = await model.decoder.forward(state, ids);
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) {
-    logits[model.manifest.tokens.image] = -Infinity; // an <image> token without an image is never generated
-    const next = argmax(logits);
-    out.push(next);
-    logits = await model.decoder.forward(state, [next]);
-  }
-  return out;
+  return (await greedyTokens(model.decoder, state, ids, model.manifest.tokens.image, count)).ids;
 }
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

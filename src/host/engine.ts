@@ -15,6 +15,7 @@ import type {
   TileGrid,
 } from '../common/protocol.ts';
 import { crossContext, DecoderState } from '../decoder/decoder.ts';
+import { generateAnswer } from '../generation/answer.ts';
 import { decodeImage, type DecodedImage } from '../image/decode.ts';
 import type { ShouldCancel } from '../onnx/cancel.ts';
 import { OcrEngine, type OcrEngineOptions, type RecognizeOptions } from '../ocr/index.ts';
@@ -28,7 +29,6 @@ import { followUpIds, promptIds } from '../tokens/prompt.ts';
 import { InfimmTokenizer } from '../tokens/tokenizer.ts';
 import { RuntimeFailure } from '../common/errors.ts';
 import { isCancellation } from './errors.ts';
-import { generate } from './generate.ts';
 import { ImageCache, LruCache, type CachedImage } from './imageCache.ts';
 
 interface Conversation {
@@ -177,7 +177,7 @@ export class Engine {
       conversation.ids = [...prompt];
       this.remember(request.conversationId, conversation);
     }
-    const generated = await generate(model, tokenizer, conversation.state, history, prompt, request.options ?? {}, onText, shouldCancel);
+    const generated = await generateAnswer(model, tokenizer, conversation.state, history, prompt, request.options ?? {}, onText, shouldCancel);
     conversation.ids.push(...generated.ids);
     const image = conversation.image;
     const stats: AnswerStats = {

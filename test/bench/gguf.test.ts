@@ -9,18 +9,12 @@ import { Float16Array } from '@petamoriken/float16';
 import { getLlama, readGgufFileInfo } from 'node-llama-cpp';
 import { dequantizeQ4_0, GgmlType, quantizeQ4_0, writeGguf, type GgufTensor } from '../../bench/gguf.ts';
 import { llamaGguf } from '../../bench/ggufLlama.ts';
-import { llamaCpp, ours, type Engine } from '../../bench/llamaCase.ts';
+import { llamaCpp, ours } from '../../bench/llamaCase.ts';
 import { readManifest } from '../../src/package/verify.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
 import { tinyCheckpoint, tinyPackage } from '../../harness/tinyModels.ts';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'infimm-gguf-'));
-
-async function take(engine: Engine, prompt: number[], count: number): Promise<number[]> {
-  const out: number[] = [];
-  for await (const id of engine.generate(prompt)) if (out.push(id) === count) break;
-  return out;
-}
 
 let llamaLoads: Promise<boolean> | undefined;
 /** Whether node-llama-cpp's prebuilt CPU binary loads here (never built or downloaded). */
@@ -124,7 +118,7 @@ describe('llama.cpp on the language model of a tiny checkpoint', () => {
       const prompt = [1, ...Array.from({ length: 19 }, (_, i) => 3 + ((i * 811) % (architecture.language.vocabSize - 3)))];
       const count = 140;
       const engines = [await ours(dir, 1), await llamaCpp(file, 1, prompt.length + count)];
-      const [mine, theirs] = [await take(engines[0]!, prompt, count), await take(engines[1]!, prompt, count)];
+      const [mine, theirs] = [await engines[0]!.generate(prompt, count), await engines[1]!.generate(prompt, count)];
       await Promise.all(engines.map((e) => e.close()));
       assert.deepEqual(theirs, mine);
     });
@@ -150,7 +144,7 @@ describe('llama.cpp on the language model of a tiny checkpoint', () => {
     const runs: number[][] = [];
     for (const name of ['q4.gguf', 'f32.gguf']) {
       const engine = await llamaCpp(join(dir, name), 1, prompt.length + count);
-      runs.push(await take(engine, prompt, count));
+      runs.push(await engine.generate(prompt, count));
       await engine.close();
     }
     assert.deepEqual(runs[0], runs[1]);

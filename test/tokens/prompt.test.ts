@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { followUpIds, promptIds, SYSTEM_PROMPT } from '../../src/tokens/prompt.ts';
-import { TextStreamer } from '../../src/tokens/streamer.ts';
+import { TextStreamer } from '../../src/generation/streamer.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
 import { testTokenizerModel } from '../../harness/tokenizerModel.ts';

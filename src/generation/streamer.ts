@@ -1,8 +1,8 @@
 // Turns generated ids into text as they arrive. Text comes out only in whole characters (a character split over
 // several byte-fallback tokens waits for its last byte); the answer's leading dummy-prefix space is dropped,
 // as SentencePiece's decode drops it; <|endofchunk|> and EOS end the answer and print nothing.
-import { PieceDecoder } from './sentencepiece.ts';
-import type { InfimmTokenizer } from './tokenizer.ts';
+import { PieceDecoder } from '../tokens/sentencepiece.ts';
+import type { InfimmTokenizer } from '../tokens/tokenizer.ts';
 
 export class TextStreamer {
   private readonly decoder: PieceDecoder;
@@ -13,17 +13,12 @@ export class TextStreamer {
     this.decoder = new PieceDecoder(tokenizer.sentencePiece);
   }
 
-  /** True once <|endofchunk|> or EOS has arrived; later ids are ignored. */
-  get done(): boolean {
-    return this.ended;
-  }
-
   /** All text so far. */
   get text(): string {
     return this.answer;
   }
 
-  /** The new text this id completes ('' while a character is incomplete, or after the end). */
+  /** The new text this id completes ('' while a character is incomplete, or after the end: later ids are ignored). */
   push(id: number): string {
     if (this.ended) return '';
     if (id === this.tokenizer.endOfChunk || id === this.tokenizer.eos) return this.finish();

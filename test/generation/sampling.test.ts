@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TokenizerError } from '../../src/tokens/errors.ts';
+import { GenerationError } from '../../src/generation/errors.ts';
+import { processLogits, repetitionPenalty } from '../../src/generation/processors.ts';
+import { argmax, candidates, checkSamplingOptions, temperature, tokenPicker, topK, topP, type SamplingOptions } from '../../src/generation/sampling.ts';
 import { mulberry32 } from '../../src/tokens/random.ts';
-import {
-  applyRepetitionPenalty,
-  argmax,
-  candidates,
-  sampleToken,
-  type SamplingOptions,
-} from '../../src/tokens/sampling.ts';
 
 const logits = (...values: number[]): Float32Array => Float32Array.from(values);
 const never = (): number => assert.fail('greedy decoding must not draw');
@@ -24,19 +19,7 @@ test('argmax takes the lowest index on ties and ignores NaN', () => {
   for (const [input, expected] of table) assert.equal(argmax(input), expected, String(input));
 });
 
-test('repetition penalty divides positive logits and multiplies negative ones, once per token', () => {
-  const table: [number[], number[], number, number[]][] = [
-    [[2, -2, 1, 0], [0, 1], 2, [1, -4, 1, 0]],
-    [[2, -2, 1, 0], [0, 0, 0, 3], 2, [1, -2, 1, 0]],
-    [[3, 3], [], 1.5, [3, 3]],
-    [[4, -1], [1, 7], 0.5, [4, -0.5]],
-  ];
-  for (const [input, sequence, penalty, expected] of table) {
-    assert.deepEqual(Array.from(applyRepetitionPenalty(logits(...input), sequence, penalty)), expected);
-  }
-});
-
-test('greedy is the default, and the penalty applies to it', () => {
+test('greedy is the default and ignores top-k and top-p; the penalty applies to it', () => {
   const table: [number[], number[], SamplingOptions, number][] = [
     [[1, 3, 2], [], {}, 1],
     [[1, 3, 2], [], { temperature: 0, topK: 1, topP: 0.1 }, 1],
@@ -44,7 +27,8 @@ test('greedy is the default, and the penalty applies to it', () => {
     [[-1, -3, -2], [0], { repetitionPenalty: 3 }, 2],
   ];
   for (const [input, sequence, options, expected] of table) {
-    assert.equal(sampleToken(logits(...input), sequence, options, never), expected, JSON.stringify(options));
+    const scores = processLogits([repetitionPenalty(options.repetitionPenalty ?? 1)], logits(...input), sequence);
+    assert.equal(tokenPicker(options, never)(scores), expected, JSON.stringify(options));
   }
 });
 
@@ -61,12 +45,19 @@ test('top-k keeps ties with the k-th logit; top-p keeps the fewest tokens reachi
     [l, 1, 0, 0.81, [0, 1, 2]],
     [l, 1, 0, 0.01, [0]],
     [logits(0, -Infinity, 1), 1, 0, 1, [2, 0]],
+    [logits(-Infinity, NaN), 1, 0, 1, [0]],
   ];
-  for (const [input, temperature, topK, topP, ids] of table) {
-    assert.deepEqual(candidates(input, temperature, topK, topP).ids, ids, `k=${topK} p=${topP}`);
-  }
+  for (const [input, t, k, p, ids] of table) assert.deepEqual(candidates(input, t, k, p).ids, ids, `k=${k} p=${p}`);
   const { probabilities } = candidates(l, 1, 2);
   assert.deepEqual(probabilities.map((p) => p.toFixed(4)), ['0.6250', '0.3750']);
+});
+
+test('the warpers compose: top-p cuts what top-k left, in order', () => {
+  const l = logits(4, 3, 3, 2, 1);
+  const taken = (warped: ReturnType<typeof temperature>) => Array.from({ length: 6 }, () => warped.pop()).filter((id) => id !== undefined);
+  assert.deepEqual(taken(topK(2)(temperature(l, 1))), [0, 1, 2], 'the tie with the 2nd stays');
+  assert.deepEqual(taken(topP(0.6)(topK(2)(temperature(l, 1)))), [0, 1]);
+  assert.deepEqual(taken(topK(0)(topP(1)(temperature(l, 1)))), [0, 1, 2, 3, 4], 'k = 0 and p = 1 keep everything');
 });
 
 test('temperature sharpens or flattens the distribution', () => {
@@ -79,12 +70,13 @@ test('temperature sharpens or flattens the distribution', () => {
 test('draws follow the distribution and repeat for the same seed', () => {
   const l = logits(Math.log(0.6), Math.log(0.3), Math.log(0.1));
   const draw = (seed: number): number[] => {
-    const random = mulberry32(seed);
-    return Array.from({ length: 20_000 }, () => sampleToken(l, [], { temperature: 1 }, random));
+    const pick = tokenPicker({ temperature: 1 }, mulberry32(seed));
+    return Array.from({ length: 20_000 }, () => pick(l));
   };
   const first = draw(42);
   assert.deepEqual(draw(42), first);
   assert.notDeepEqual(draw(43), first);
+  assert.deepEqual(first.slice(0, 12), [1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 1], 'a seed draws the same tokens in every release');
   const share = [0, 1, 2].map((id) => first.filter((x) => x === id).length / first.length);
   share.forEach((s, id) => assert.ok(Math.abs(s - [0.6, 0.3, 0.1][id]!) < 0.015, `token ${id}: ${s}`));
 });
@@ -101,18 +93,21 @@ test('options out of range get a clear bad-request error', () => {
   ];
   for (const options of table) {
     assert.throws(
-      () => sampleToken(logits(1, 2), [], options, Math.random),
-      (error: unknown) => error instanceof TokenizerError && error.info.code === 'bad-request' && /Invalid generation option/.test(error.message),
+      () => checkSamplingOptions(options),
+      (error: unknown) => error instanceof GenerationError && error.info.code === 'bad-request' && /Invalid generation option/.test(error.message),
       JSON.stringify(options),
     );
   }
+  checkSamplingOptions({ temperature: 0.7, topK: 40, topP: 0.9, repetitionPenalty: 1.1 });
 });
 
 test('a full vocabulary samples in a few milliseconds', () => {
   const random = mulberry32(1);
   const vocab = Float32Array.from({ length: 32_002 }, () => random() * 20 - 10);
+  const options = { temperature: 0.7, topP: 0.9, repetitionPenalty: 1.1 };
+  const pick = tokenPicker(options, random);
   const started = performance.now();
-  for (let i = 0; i < 20; i++) sampleToken(vocab, [1, 2, 3], { temperature: 0.7, topP: 0.9, repetitionPenalty: 1.1 }, random);
+  for (let i = 0; i < 20; i++) pick(processLogits([repetitionPenalty(options.repetitionPenalty)], vocab, [1, 2, 3]));
   const ms = (performance.now() - started) / 20;
   assert.ok(ms < 50, `${ms.toFixed(1)} ms per token`);
 });
