@@ -65,7 +65,7 @@ async function main(): Promise<void> {
 
   const twoViews = pixels(2, S, 1);
   writeFileSync(pixelsOut!, new Uint8Array(twoViews.buffer));
-  const memoryOf = async (g: TileGrid, seed: number) => (await model.encodeImage(pixels(g.views, S, seed), g)).memory;
+  const memoryOf = async (g: TileGrid, seed: number) => (await model.imageMemory(pixels(g.views, S, seed), g)).memory;
   const oneByOne = await memoryOf(grid(1, 1, S), 1);
   const thumbnailOnly = await memoryOf({ rows: 0, cols: 0, tileSize: S, views: 1 }, 2);
   const tenViews = await memoryOf(grid(3, 3, S), 3);

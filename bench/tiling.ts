@@ -4,8 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { decodeImage } from '../src/image/decode.ts';
-import { planGrid } from '../src/tiles/plan.ts';
-import { makeViews } from '../src/tiles/views.ts';
+import { imageViews } from '../src/runtime/image.ts';
 
 const RUNS = 7;
 const CLIP = {
@@ -18,15 +17,10 @@ export async function benchTiling(bytes: Uint8Array, tileSize: number): Promise<
   const decodeTimes: number[] = [];
   const tilingTimes: number[] = [];
   for (let run = 0; run <= RUNS; run++) {
-    const started = performance.now();
-    const image = await decodeImage(bytes, { name: 'benchmark image', maxPixels: 50_000_000 });
-    const decoded = performance.now();
-    const grid = planGrid(image.width, image.height, tileSize, 64);
-    await makeViews(image, grid, CLIP);
-    const tiled = performance.now();
+    const { times } = await imageViews(() => decodeImage(bytes, { name: 'benchmark image', maxPixels: 50_000_000 }), tileSize, 64, CLIP);
     if (run === 0) continue;
-    decodeTimes.push(decoded - started);
-    tilingTimes.push(tiled - decoded);
+    decodeTimes.push(times.decodeImageMs);
+    tilingTimes.push(times.tilingMs);
   }
   return { decodeMs: median(decodeTimes), tilingMs: median(tilingTimes) };
 }

@@ -21,9 +21,9 @@ import type { ShouldCancel } from '../onnx/cancel.ts';
 import { OcrEngine, type OcrEngineOptions, type RecognizeOptions } from '../ocr/index.ts';
 import type { OcrContextSpec } from '../package/manifest.ts';
 import { summarize } from './summary.ts';
+import { encodeImage } from '../runtime/image.ts';
 import { LoadedModel } from '../runtime/model.ts';
 import { planGrid } from '../tiles/plan.ts';
-import { makeViews } from '../tiles/views.ts';
 import { contextLines, ocrContext } from '../tokens/ocrContext.ts';
 import { followUpIds, promptIds } from '../tokens/prompt.ts';
 import { InfimmTokenizer } from '../tokens/tokenizer.ts';
@@ -205,18 +205,9 @@ export class Engine {
       timings.imageMemoryReused = true;
       return cached;
     }
-    let t = performance.now();
-    const decoded = await input.decoded();
-    timings.decodeImageMs = performance.now() - t;
-    t = performance.now();
-    const grid = this.gridOf(decoded);
-    const pixels = await makeViews(decoded, grid, model.manifest.image);
-    timings.tilingMs = performance.now() - t;
-    const { memory, visionMs, memoryMs } = await model.encodeImage(pixels, grid, shouldCancel);
-    timings.visionMs = visionMs;
-    timings.memoryMs = memoryMs;
-    timings.imageMemoryReused = false;
-    const entry = { memory, grid, width: decoded.width, height: decoded.height };
+    const encoded = await encodeImage(model, () => input.decoded(), config.maxTiles, shouldCancel);
+    Object.assign(timings, encoded.times, { imageMemoryReused: false });
+    const entry = { memory: encoded.memory, grid: encoded.grid, width: encoded.width, height: encoded.height };
     this.images.set(key, entry);
     return entry;
   }

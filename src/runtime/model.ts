@@ -12,7 +12,7 @@ import { subImagePositions } from '../tiles/position.ts';
 import { encodeViews } from '../vision/vision.ts';
 import type { ort } from '../onnx/ort.ts';
 
-export interface EncodedImage {
+export interface ViewsMemory {
   memory: ImageMemory;
   visionMs: number;
   memoryMs: number;
@@ -52,8 +52,8 @@ export class LoadedModel {
     return this.manifest.architecture;
   }
 
-  /** Normalised views [V, 3, S, S] of one image → its cross-attention memory. */
-  async encodeImage(pixels: Float32Array, grid: TileGrid, shouldCancel?: ShouldCancel): Promise<EncodedImage> {
+  /** Normalised views [V, 3, S, S] of one image → its cross-attention memory (src/runtime/image.ts starts from the file). */
+  async imageMemory(pixels: Float32Array, grid: TileGrid, shouldCancel?: ShouldCancel): Promise<ViewsMemory> {
     const started = performance.now();
     const features = await encodeViews(this.vision, this.arch.vision, pixels, grid.views, shouldCancel);
     const visionDone = performance.now();

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { CheckResult } from '../../scripts/gpu/check.ts';
+import type { CheckResult } from '../../scripts/gpu/check/results.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
 import { tinyPackage } from '../../harness/tinyModels.ts';
 import { oneNodeGraph } from './graphs.ts';

@@ -9,8 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { CancelledError } from '../../src/common/errors.ts';
 import { decodeImage } from '../../src/image/decode.ts';
 import { RuntimeRequestError, type RuntimeClient } from '../../src/host/client.ts';
-import { planGrid } from '../../src/tiles/plan.ts';
-import { makeViews } from '../../src/tiles/views.ts';
+import { imageViews } from '../../src/runtime/image.ts';
 import { promptIds } from '../../src/tokens/prompt.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
 import { readManifest } from '../../src/package/verify.ts';
@@ -43,10 +42,8 @@ describe('runtime host', { skip: !torch && process.env.CI !== 'true' ? 'python3-
     const tokenizer = await InfimmTokenizer.fromFile(join(modelDir, 'tokenizer.model'));
     const T = manifest.tiling.tileSize;
     const bytes = await png(3 * T, 2 * T, 1); // a 2×3 grid
-    const decoded = await decodeImage(bytes, { name: 'grid.png', maxPixels: 1e8 });
-    const grid = planGrid(decoded.width, decoded.height, T, 16);
+    const { grid, pixels } = await imageViews(() => decodeImage(bytes, { name: 'grid.png', maxPixels: 1e8 }), T, 16, manifest.image);
     assert.deepEqual([grid.rows, grid.cols], [2, 3]);
-    const pixels = await makeViews(decoded, grid, manifest.image);
     const images = [{ pixels, views: grid.views, size: T, rows: grid.rows, cols: grid.cols }];
     const stop = [manifest.tokens.endOfChunk, manifest.tokens.eos];
     const options = { maxNewTokens: 32 };

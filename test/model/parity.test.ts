@@ -37,7 +37,7 @@ for (const preset of PRESETS) {
           const features = await model.encodeViews(views[n]!, g.views);
           const refFeatures = ref.get(`features.${n}`)!.data as Float32Array;
           assert.ok(maxAbsDiff(features, refFeatures) <= 1e-4 * std(refFeatures), `features of image ${n}`);
-          const { memory } = await model.encodeImage(views[n]!, g);
+          const { memory } = await model.imageMemory(views[n]!, g);
           for (let b = 0; b < memory.keys.length; b++) {
             for (const [ours, name] of [[memory.keys[b]!, 'k'], [memory.values[b]!, 'v']] as const) {
               const expected = ref.get(`memory.${n}.${b}.${name}`)!.data as Float32Array;

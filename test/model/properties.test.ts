@@ -15,7 +15,7 @@ describe('InfiMM-HD properties', () => {
     if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
     const model = await loadModel(await tinyPackage({ preset: 'tiny-gqa' }));
     const S = model.arch.vision.imageSize;
-    const { memory } = await model.encodeImage(pixels(5, S, 1), grid(2, 2, S));
+    const { memory } = await model.imageMemory(pixels(5, S, 1), grid(2, 2, S));
     const image = model.manifest.tokens.image;
     const ids = [1, 40, 41, image, 42, 43, 44, 45, 46, 47, 48, 49];
     const full = await allLogits(model, [memory], ids);
@@ -37,8 +37,8 @@ describe('InfiMM-HD properties', () => {
     if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
     const model = await loadModel(await tinyPackage());
     const S = model.arch.vision.imageSize;
-    const a = (await model.encodeImage(pixels(2, S, 1), grid(1, 1, S))).memory;
-    const b = (await model.encodeImage(pixels(2, S, 2), grid(1, 1, S))).memory;
+    const a = (await model.imageMemory(pixels(2, S, 1), grid(1, 1, S))).memory;
+    const b = (await model.imageMemory(pixels(2, S, 2), grid(1, 1, S))).memory;
     const V = model.arch.language.vocabSize;
     const ids = [1, 30, 31, 32, model.manifest.tokens.image, 33, 34];
     const withA = await allLogits(model, [a], ids);
@@ -80,7 +80,7 @@ describe('InfiMM-HD properties', () => {
     if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
     const model = await loadModel(await tinyPackage({ zeroGates: true }));
     const S = model.arch.vision.imageSize;
-    const { memory } = await model.encodeImage(pixels(7, S, 3), grid(2, 3, S));
+    const { memory } = await model.imageMemory(pixels(7, S, 3), grid(2, 3, S));
     const ids = [1, 25, model.manifest.tokens.image, 26, 27, 28];
     assert.equal(maxAbsDiff(await allLogits(model, [memory], ids), await allLogits(model, [], ids)), 0);
     await model.release();
@@ -90,7 +90,7 @@ describe('InfiMM-HD properties', () => {
     if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
     const model = await loadModel(await tinyPackage());
     const S = model.arch.vision.imageSize;
-    const { memory } = await model.encodeImage(pixels(2, S, 3), grid(1, 1, S));
+    const { memory } = await model.imageMemory(pixels(2, S, 3), grid(1, 1, S));
     const image = readManifest(model.dir).tokens.image;
     await assert.rejects(allLogits(model, [memory], [1, image, 5, image, 6]), /more <image> tokens than images/);
     await model.release();

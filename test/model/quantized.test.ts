@@ -25,7 +25,7 @@ async function compare(spec: CheckpointSpec, precision: WeightPrecision, activat
     outputs: ['logits'],
   });
   const expected = reference.get('logits')!.data as Float32Array;
-  const logits = await allLogits(model, [(await model.encodeImage(views, g)).memory], prompt);
+  const logits = await allLogits(model, [(await model.imageMemory(views, g)).memory], prompt);
   await model.release();
   return { logits, expected, vocab };
 }
