@@ -28,8 +28,9 @@ async function main(): Promise<number> {
       out: { type: 'string' },
     },
   });
-  if (!values.image || values.package.length === 0) {
-    console.error('usage: check.ts --package NAME=DIR… --image FILE [--ep webgpu,cpu] [--tokens N] [--repeats N] [--max-tiles N] [--threads N] [--bandwidth-gbs N] [--out FILE]');
+  // Decode speed is measured between the first and the last token: it takes two at least.
+  if (!values.image || values.package.length === 0 || !(Number(values.tokens) >= 2)) {
+    console.error('usage: check.ts --package NAME=DIR… --image FILE [--ep webgpu,cpu] [--tokens N≥2] [--repeats N] [--max-tiles N] [--threads N] [--bandwidth-gbs N] [--out FILE]');
     return 2;
   }
   const bandwidthGBs = values['bandwidth-gbs'] ? Number(values['bandwidth-gbs']) : undefined;
