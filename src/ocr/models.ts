@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ort, type InferenceSession } from '../onnx/ort.ts';
 import { OcrError } from './errors.ts';
+import { foldAffines } from './affine.ts';
 import { fuseHardSwish } from './hardswish.ts';
 
 export interface OcrModelFiles {
@@ -46,7 +47,8 @@ async function readModelFile(path: string, what: string): Promise<Uint8Array> {
 export async function loadSession(path: string, what: string, threads: number): Promise<InferenceSession> {
   const bytes = await readModelFile(path, what);
   try {
-    return await ort.InferenceSession.create(fuseHardSwish(bytes).bytes, {
+    // The affines first: folded away, they leave the hard-swishes in the form fuseHardSwish knows.
+    return await ort.InferenceSession.create(fuseHardSwish(foldAffines(bytes).bytes).bytes, {
       executionProviders: ['cpu'],
       ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
       graphOptimizationLevel: 'all',
