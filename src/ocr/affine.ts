@@ -2,9 +2,10 @@
 // a learnable affine block (a·y + b, two scalars) and every activation with another; Paddle's export
 // spells each as a Mul and an Add over the whole activation map, and ONNX Runtime fuses neither (the
 // constant comes first in the Mul). Folded into the convolutions' weights and biases, the same
-// function costs no passes of its own (one Add where zero padding forbids folding the offset).
+// function costs no passes of its own (where zero padding forbids folding an offset into the next
+// convolution, one cheap 1×1 depthwise convolution adds it).
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import { ModelProtoSchema, NodeProtoSchema, TensorProto_DataType, TensorProtoSchema, type GraphProto, type NodeProto, type TensorProto } from 'onnx-buf';
+import { AttributeProtoSchema, AttributeProto_AttributeType as AttrType, ModelProtoSchema, NodeProtoSchema, TensorProto_DataType, TensorProtoSchema, type GraphProto, type NodeProto, type TensorProto } from 'onnx-buf';
 
 /** The model with the scalar affines next to convolutions folded in; other nodes untouched. */
 export function foldAffines(bytes: Uint8Array): { bytes: Uint8Array; folded: number } {
@@ -81,7 +82,7 @@ export function foldAffines(bytes: Uint8Array): { bytes: Uint8Array; folded: num
   for (const node of graph.node) {
     if (node.opType !== 'Conv' || removed.has(node)) continue;
     // conv(x·c + d): the scale goes into the weights; the offset into the bias where there is no
-    // zero padding (it would be padded with zeros, not d), else it stays as x + d/c.
+    // zero padding (it would be padded with zeros, not d), else it is added first, as x + d/c.
     const input = node.input[0]!;
     const add = producer.get(input);
     const mul = add?.opType === 'Add' ? add.input.map((i) => producer.get(i)).find((p) => p?.opType === 'Mul') : undefined;
@@ -92,9 +93,20 @@ export function foldAffines(bytes: Uint8Array): { bytes: Uint8Array; folded: num
     if (!conv || c === 0) continue;
     const { weights, w, bias } = conv;
     if (zeroPadded(node)) {
+      // As a 1×1 depthwise convolution rather than an Add: ONNX Runtime keeps it in its blocked
+      // layout, where an Add would cost two layout conversions as well.
       const name = `${input}/offset`;
-      const offset = create(NodeProtoSchema, { opType: 'Add', name, input: [source], output: [input] });
-      offset.input.push(initializer(`${name}/value`, [], Float32Array.of(d / c), offset));
+      const group = Number(node.attribute.find((a) => a.name === 'group')?.i ?? 1n);
+      const channels = Number(weights.dims[1]) * group;
+      const offset = create(NodeProtoSchema, {
+        opType: 'Conv',
+        name,
+        input: [source],
+        output: [input],
+        attribute: [create(AttributeProtoSchema, { name: 'group', type: AttrType.INT, i: BigInt(channels) })],
+      });
+      offset.input.push(initializer(`${name}/ones`, [channels, 1, 1, 1], new Float32Array(channels).fill(1), offset));
+      offset.input.push(initializer(`${name}/value`, [channels], new Float32Array(channels).fill(d / c), offset));
       added.push(offset);
     } else {
       const perChannel = w.length / bias.length;
