@@ -5,11 +5,11 @@
 import type { OcrLine, OcrWord } from '../common/protocol.ts';
 import type { DecodedImage } from '../image/decode.ts';
 import { type CharGrid, classifyGrid, layoutCode, measureGrid, median, rowPitch, type GridRow, type GridRun } from './code-layout.ts';
-import { type Bounds, boundsQuad, overlap1d, type Quad, quadBounds, unionBounds } from './geometry.ts';
+import { type Bounds, boundsQuad, inside, overlap1d, type Quad, quadBounds, unionBounds } from './geometry.ts';
 import { lineNumbers, numberBeside } from './gutter.ts';
 import { iconReads } from './icons.ts';
 import { type Blocks, readingOrder, rows as textRows } from './reading-order.ts';
-import { findRegions, inside } from './regions.ts';
+import { findRegions } from './regions.ts';
 
 export type LayoutMode = 'auto' | 'code' | 'prose';
 
@@ -68,6 +68,7 @@ export function assemble(lines: readonly PlacedLine[], mode: LayoutMode, screen?
   const oriented = upsideDown ? bounds.map((b) => ({ x0: -b.x1, y0: -b.y1, x1: -b.x0, y1: -b.y0 })) : bounds;
   const numbers = lineNumbers(lines.map((l, k) => ({ text: l.text, bounds: bounds[k]! })));
   const areas = screen ? findRegions(screen.image, screen.area, bounds, new Set(numbers.keys())) : [];
+  const overlays = areas.filter((a) => a.floating);
   // Lines by screen region (a centre on no region's side of a cut goes with the first).
   const members: number[][] = areas.length > 0 ? areas.map(() => []) : [[]];
   lines.forEach((_, k) => members[Math.max(0, areas.findIndex((a) => inside(bounds[k]!, a)))]!.push(k));
@@ -109,7 +110,7 @@ export function assemble(lines: readonly PlacedLine[], mode: LayoutMode, screen?
   let allChars = 0;
   regions.forEach((region, block) => {
     if (region.kind === 'code') {
-      const rows = region.blocks.flat();
+      const { rows, tails } = splitAtOverlays(region.blocks.flat(), bounds, overlays);
       const grid = rows.map((row) => gridRow(row, lines, bounds));
       const height = [...grid.map((r) => r.height)].sort((p, q) => p - q)[Math.floor(grid.length / 2)]!;
       const gap = (y: number): Bounds => ({ x0: region.bounds.x0, x1: region.bounds.x1, y0: y - height / 2, y1: y + height / 2 });
@@ -118,25 +119,32 @@ export function assemble(lines: readonly PlacedLine[], mode: LayoutMode, screen?
       if (pitch) codeGaps.push(gap(grid[0]!.y - pitch), gap(grid.at(-1)!.y + pitch), gap(grid.at(-1)!.y + 2 * pitch));
       // Column 0 begins a little right of the line numbers (line decorations, folding controls).
       const codeLeft = region.gutter.length > 0 ? median(region.gutter.map((k) => bounds[k]!.x1))! + CODE_COLUMN * region.cellWidth : undefined;
-      for (const code of layoutCode(grid, region.cellWidth, codeLeft)) {
-        text.push(' '.repeat(code.indent) + code.text);
-        if (code.row === undefined) {
-          codeGaps.push(gap(code.y));
-          continue;
-        }
-        const members = rows[code.row]!.map((k) => lines[k]!);
-        const lineNumber = gutter.length > 0 ? numberBeside(gutter, code.y, pitch ?? height) : undefined;
+      const emit = (ids: number[], line: string, indent: number, lineNumber?: number): void => {
+        const members = ids.map((k) => lines[k]!);
+        text.push(' '.repeat(indent) + line);
         out.push({
-          text: code.text,
-          box: boundsQuad(rows[code.row]!.map((k) => bounds[k]!).reduce(unionBounds)),
+          text: line,
+          box: boundsQuad(ids.map((k) => bounds[k]!).reduce(unionBounds)),
           confidence: Math.min(...members.map((m) => m.confidence)),
           block,
           words: members.flatMap((m) => m.words ?? []),
-          indent: code.indent,
+          indent,
           ...(lineNumber === undefined ? {} : { lineNumber }),
         });
-        codeChars += code.text.length;
-        allChars += code.text.length;
+        codeChars += line.length;
+        allChars += line.length;
+      };
+      for (const code of layoutCode(grid, region.cellWidth, codeLeft)) {
+        if (code.row === undefined) {
+          text.push(' '.repeat(code.indent) + code.text);
+          codeGaps.push(gap(code.y));
+          continue;
+        }
+        emit(rows[code.row]!, code.text, code.indent, gutter.length > 0 ? numberBeside(gutter, code.y, pitch ?? height) : undefined);
+        // What shows right of a floating box is a line of its own: the box hides how far it is from the row's start.
+        const tail = tails.get(code.row);
+        const laid = tail && layoutCode([gridRow(tail, lines, bounds)], region.cellWidth)[0];
+        if (tail && laid) emit(tail, laid.text, 0);
       }
       return;
     }
@@ -199,6 +207,25 @@ function joinCodeBlocks(blocks: Blocks, lines: readonly PlacedLine[], bounds: re
     if (joined) last.cellWidth = joined.cellWidth;
   }
   return regions;
+}
+
+/**
+ * Rows of code with what lies right of a floating box over them taken out: the tail of each row
+ * (by the row's index) whose start shows left of the box.
+ */
+function splitAtOverlays(rows: number[][], bounds: readonly Bounds[], overlays: readonly Bounds[]): { rows: number[][]; tails: Map<number, number[]> } {
+  const tails = new Map<number, number[]>();
+  const split = rows.map((row, i) => {
+    const y = (Math.min(...row.map((k) => bounds[k]!.y0)) + Math.max(...row.map((k) => bounds[k]!.y1))) / 2;
+    const start = Math.min(...row.map((k) => bounds[k]!.x0));
+    const over = overlays.filter((o) => y >= o.y0 && y < o.y1 && o.x0 > start).sort((a, b) => a.x0 - b.x0)[0];
+    if (!over) return row;
+    const tail = row.filter((k) => bounds[k]!.x0 >= over.x1 - (bounds[k]!.y1 - bounds[k]!.y0) / 2);
+    if (tail.length === 0 || tail.length === row.length) return row;
+    tails.set(i, tail);
+    return row.filter((k) => !tail.includes(k));
+  });
+  return { rows: split, tails };
 }
 
 function gridRow(row: number[], lines: readonly PlacedLine[], bounds: readonly Bounds[]): GridRow {

@@ -26,6 +26,12 @@ export function unionBounds(a: Bounds, b: Bounds): Bounds {
   return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
 }
 
+/** Whether a box belongs to a part: its centre lies in it. */
+export function inside(box: Bounds, part: Bounds): boolean {
+  const [cx, cy] = [(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2];
+  return cx >= part.x0 && cx < part.x1 && cy >= part.y0 && cy < part.y1;
+}
+
 /** Length of the overlap of [a0, a1) and [b0, b1); negative when they are apart (minus the gap). */
 export function overlap1d(a0: number, a1: number, b0: number, b1: number): number {
   return Math.min(a1, b1) - Math.max(a0, b0);

@@ -3,12 +3,13 @@
 // the whole part being cut, so that text side by side in two panes is never joined. The cuts are
 // taken recursively (ATTEMPTS), which also gives the regions' reading order: title bar; activity
 // bar, side bar, editor groups left to right (each its tab strip, breadcrumbs, code), panel;
-// status bar last.
+// status bar last. A part with no cut may hold a floating box (overlays.ts): it comes first, and
+// the part beneath is cut again with the box hidden.
 import type { DecodedImage } from '../image/decode.ts';
-import type { Bounds } from './geometry.ts';
+import { type Axis, edgeCount, type EdgeSums, edgeSums, samples } from './edges.ts';
+import { type Bounds, inside } from './geometry.ts';
+import { findOverlay } from './overlays.ts';
 
-/** Neighbouring pixels differing by at least this much in some channel are an edge: side bar and editor backgrounds differ by ~7. */
-const EDGE = 4;
 /** An edge along at least this share of a part is a border (a little is hidden by overlays: scrollbar sliders, focus outlines)… */
 const SPAN = 0.9;
 /** …or, last, this share of its width: a tab strip's lower edge stops at the active tab, which has the editor's background. */
@@ -19,12 +20,12 @@ const SAME_BORDER = 3;
 const MIN_BAND = 1.3;
 /** A box crosses a border when more than this share of its height lies on each side of it (boxes reach a little beyond their ink). */
 const CROSSING = 0.25;
+/** A border hidden under floating boxes along more than half of its length is no border. */
+const MIN_SHOWN = 0.5;
+/** Pixels around a floating box that belong to it: its border and the step into its shadow. */
+const OVERLAY_MARGIN = 3;
 /** Nested deeper than a workbench is (window, side bar, group, tab strip, tab), cutting stops. */
 const MAX_DEPTH = 8;
-/** Only every this-many-th pixel along a border is compared: a border is long and straight. */
-const STRIDE = 4;
-
-type Axis = 'x' | 'y';
 
 /**
  * Full borders across rows (title and status bars, panel), then across columns (side bars, editor
@@ -33,73 +34,60 @@ type Axis = 'x' | 'y';
  */
 const ATTEMPTS: ReadonlyArray<[Axis, number, number]> = [['y', SPAN, CROSSING], ['x', SPAN, CROSSING], ['y', SPAN_BAND, 0]];
 
+/** A region of the screen; `floating` for a box drawn over others (the command palette), which holds the text under its centre. */
+export type ScreenRegion = Bounds & { floating?: true };
+
 /**
  * The regions of `area` in reading order. `boxes` are the detected text boxes: no cut goes through
  * one, and they give the text height that tells a highlight frame from a band of its own. The
- * boxes in `lineNumbers` are a gutter's: a gutter is never cut off from its code.
+ * boxes in `lineNumbers` are a gutter's: a gutter is never cut off from its code. A floating box
+ * overlaps the regions beneath it and comes before them: a box's region is the first that holds
+ * its centre.
  */
-export function findRegions(image: DecodedImage, area: Bounds, boxes: readonly Bounds[], lineNumbers: ReadonlySet<number>): Bounds[] {
+export function findRegions(image: DecodedImage, area: Bounds, boxes: readonly Bounds[], lineNumbers: ReadonlySet<number>): ScreenRegion[] {
   const edges = edgeSums(image);
-  const split = (part: Bounds, depth: number): Bounds[] => {
-    if (depth < MAX_DEPTH) {
-      for (const [axis, span, crossing] of ATTEMPTS) {
-        let cuts = dropHighlights(borders(edges, part, axis, span).filter((c) => !crossed(c, axis, part, boxes, crossing)), axis, part, boxes);
-        if (axis === 'x') cuts = keepGutters(cuts, part, boxes, lineNumbers);
-        if (cuts.length > 0) return slice(part, axis, cuts).flatMap((p) => split(p, depth + 1));
-      }
+  const split = (part: Bounds, depth: number, hidden: readonly Bounds[]): ScreenRegion[] => {
+    if (depth >= MAX_DEPTH) return [part];
+    // Text under a floating box is the box's; the part beneath is cut as if it were not there.
+    const ids = boxes.flatMap((b, k) => (hidden.some((h) => inside(b, h)) ? [] : [k]));
+    const shown = ids.map((k) => boxes[k]!);
+    const numbers = new Set(ids.flatMap((k, i) => (lineNumbers.has(k) ? [i] : [])));
+    for (const [axis, span, crossing] of ATTEMPTS) {
+      let cuts = dropHighlights(borders(edges, part, axis, span, hidden).filter((c) => !crossed(c, axis, part, shown, crossing)), axis, part, shown);
+      if (axis === 'x') cuts = keepGutters(cuts, part, shown, numbers);
+      if (cuts.length > 0) return slice(part, axis, cuts).flatMap((p) => split(p, depth + 1, hidden));
     }
-    return [part];
+    const overlay = findOverlay(edges, part, shown, hidden);
+    if (!overlay) return [part];
+    const margin = { x0: overlay.x0 - OVERLAY_MARGIN, y0: overlay.y0 - OVERLAY_MARGIN, x1: overlay.x1 + OVERLAY_MARGIN, y1: overlay.y1 + OVERLAY_MARGIN };
+    return [{ ...overlay, floating: true }, ...split(part, depth + 1, [...hidden, margin])];
   };
-  return split(area, 0);
-}
-
-/**
- * Where neighbouring pixels differ, counted cumulatively: `down` along sampled rows for each
- * column boundary (vertical borders), `across` along sampled columns for each row boundary
- * (horizontal ones), so that a border's length in any part is one subtraction.
- */
-interface EdgeSums {
-  width: number;
-  height: number;
-  down: Uint16Array | Uint32Array;
-  across: Uint16Array | Uint32Array;
-}
-
-function edgeSums(image: DecodedImage): EdgeSums {
-  const { width, height, data } = image;
-  const [rows, cols] = [Math.ceil(height / STRIDE), Math.ceil(width / STRIDE)];
-  const counts = (n: number, max: number): Uint16Array | Uint32Array => (max < 0xffff ? new Uint16Array(n) : new Uint32Array(n));
-  const edge = (p: number, q: number): number => {
-    const [r, g, b] = [data[p]! - data[q]!, data[p + 1]! - data[q + 1]!, data[p + 2]! - data[q + 2]!];
-    return r >= EDGE || r <= -EDGE || g >= EDGE || g <= -EDGE || b >= EDGE || b <= -EDGE ? 1 : 0;
-  };
-  const down = counts((rows + 1) * width, rows);
-  for (let r = 0; r < rows; r++) {
-    const p = r * STRIDE * width * 3;
-    for (let x = 1; x < width; x++) down[(r + 1) * width + x] = down[r * width + x]! + edge(p + 3 * x, p + 3 * x - 3);
-  }
-  const across = counts(height * (cols + 1), cols);
-  for (let y = 1; y < height; y++) {
-    const p = y * width * 3;
-    for (let c = 0; c < cols; c++) across[y * (cols + 1) + c + 1] = across[y * (cols + 1) + c]! + edge(p + 3 * c * STRIDE, p + 3 * (c * STRIDE - width));
-  }
-  return { width, height, down, across };
+  return split(area, 0, []);
 }
 
 /**
  * Positions where an edge runs along at least `span` of the part: for axis 'x', vertical borders
  * (an x where pixels differ from their left neighbours on most rows); for 'y', horizontal ones.
- * Both edges of a thin line become one cut at its middle.
+ * Both edges of a thin line become one cut at its middle. Floating boxes in `hidden` may overlap
+ * each other only where that does not matter: the hidden lengths are summed.
  */
-function borders(edges: EdgeSums, part: Bounds, axis: Axis, span: number): number[] {
+function borders(edges: EdgeSums, part: Bounds, axis: Axis, span: number, hidden: readonly Bounds[]): number[] {
   const [lo, hi] = axis === 'x' ? [part.x0, part.x1] : [part.y0, part.y1];
   const [alongLo, alongHi] = axis === 'x' ? [part.y0, part.y1] : [part.x0, part.x1];
-  // Sampled positions along the border: STRIDE·k for k in [k0, k1).
-  const [k0, k1] = [Math.ceil(alongLo / STRIDE), Math.ceil(alongHi / STRIDE)];
-  const cols = Math.ceil(edges.width / STRIDE) + 1;
-  const count = (s: number): number =>
-    axis === 'x' ? edges.down[k1 * edges.width + s]! - edges.down[k0 * edges.width + s]! : edges.across[s * cols + k1]! - edges.across[s * cols + k0]!;
-  const needed = span * (k1 - k0);
+  const length = samples(alongLo, alongHi);
+  // Where floating boxes hide it, a border is measured along what shows.
+  const covers = hidden.map((h): [number, number, number, number] =>
+    axis === 'x' ? [h.x0, h.x1, Math.max(alongLo, h.y0), Math.min(alongHi, h.y1)] : [h.y0, h.y1, Math.max(alongLo, h.x0), Math.min(alongHi, h.x1)],
+  );
+  const present = (s: number): boolean => {
+    let [count, shown] = [edgeCount(edges, axis, s, alongLo, alongHi), length];
+    for (const [from, to, a, b] of covers) {
+      if (s < from || s >= to || b <= a) continue;
+      count -= edgeCount(edges, axis, s, a, b);
+      shown -= samples(a, b);
+    }
+    return shown >= MIN_SHOWN * length && count >= span * shown;
+  };
   const cuts: number[] = [];
   let first: number | undefined;
   let last = -Infinity;
@@ -107,7 +95,7 @@ function borders(edges: EdgeSums, part: Bounds, axis: Axis, span: number): numbe
     if (first !== undefined) cuts.push(Math.round((first + last) / 2));
   };
   for (let s = lo + 1; s < hi; s++) {
-    if (count(s) < needed) continue;
+    if (!present(s)) continue;
     if (s - last > SAME_BORDER) {
       close();
       first = s;
@@ -155,12 +143,6 @@ function keepGutters(cuts: number[], part: Bounds, boxes: readonly Bounds[], lin
     if (i < cuts.length && !gutterOnly) kept.push(cuts[i]!);
   });
   return kept;
-}
-
-/** Whether a box belongs to a part: its centre lies in it. */
-export function inside(box: Bounds, part: Bounds): boolean {
-  const [cx, cy] = [(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2];
-  return cx >= part.x0 && cx < part.x1 && cy >= part.y0 && cy < part.y1;
 }
 
 function slice(part: Bounds, axis: Axis, cuts: number[]): Bounds[] {

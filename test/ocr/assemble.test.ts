@@ -24,6 +24,19 @@ function number(n: number, right: number, row: number): PlacedLine {
   return read(digits, right - 3 - digits.length * CELL, 0, row);
 }
 
+/** A line of proportional text on row `row`: one run per word, narrow and wide letters as in a UI font. */
+function proportional(text: string, x0: number, row: number): PlacedLine {
+  const y0 = 90 + row * PITCH;
+  const widths = [...text].map((ch) => ('iltf '.includes(ch) ? 3.5 : 'mwMW'.includes(ch) ? 11 : ch === ch.toUpperCase() ? 9 : 7));
+  const starts = widths.map((_, i) => x0 + widths.slice(0, i).reduce((a, b) => a + b, 0));
+  const runs = text.split(' ').map((word, w, words) => {
+    const first = words.slice(0, w).join(' ').length + (w > 0 ? 1 : 0);
+    const last = first + word.length - 1;
+    return { x0: starts[first]!, x1: starts[last]! + widths[last]!, text: word, centers: [...word].map((_, i) => starts[first + i]! + widths[first + i]! / 2) };
+  });
+  return { box: boundsQuad({ x0: x0 - 3, x1: runs.at(-1)!.x1 + 3, y0, y1: y0 + 17 }), text, confidence: 0.95, runs };
+}
+
 const CODE = ['  if (ready) {', '    return value + 1;', '  }', '  const next = value * 2;'];
 
 test('the line-number gutter is reported beside the code, and indentation counts from the code column', () => {
@@ -90,4 +103,41 @@ test('icons read as characters in an icon bar are dropped; text beside it, and a
   // The same short squarish reads beside real text in one region are kept: "}" and "OK" are text.
   const short = [{ ...icon('}', 20, 0.6), box: boundsQuad({ x0: 80, x1: 88, y0: 20, y1: 36 }) }, ...files.map((t, row) => read(t, 80, 0, row))];
   assert.match(assemble(short, 'auto', screen).text, /^\}/);
+});
+
+test('code rows that a floating box hides in the middle give a line on each side of it, and the box its own lines', () => {
+  const width = 800;
+  const height = 300;
+  // The command palette: its border, its background, drawn over the editor's rows 0–3.
+  const box = { x0: 240, y0: 60, x1: 560, y1: 170 };
+  const image = paintScreen(width, height, [31, 31, 31], [
+    [{ x0: box.x0 - 1, y0: box.y0 - 1, x1: box.x1 + 1, y1: box.y1 + 1 }, [49, 49, 49]],
+    [box, [34, 34, 34]],
+  ]);
+  const codeLeft = 95 + 2.75 * CELL;
+  const rows = ['// The recogn', '  const ready', '  return val', 'export const'];
+  const tails = ['izer reads lines', 'ue + 1;', 'x = 2;', 'VERTICAL = 3;'];
+  const lines = rows.flatMap((text, row) => [
+    number(1 + row, 95, row),
+    read(text.trimStart(), codeLeft, text.length - text.trimStart().length, row),
+    read(tails[row]!, 580, 0, row),
+  ]);
+  // Below the box, whole rows.
+  lines.push(number(5, 95, 5), read('}', codeLeft, 0, 5), number(6, 95, 6), read('const next = 2;', codeLeft, 0, 6));
+  const commands = ['Add Cursor Above', 'Add Cursor Below', 'Add Line Comment'];
+  lines.push(...commands.map((text, row) => proportional(text, 260, row - 1)));
+  const result = assemble(lines, 'auto', { image, area: { x0: 0, y0: 0, x1: width, y1: height } });
+  const code = result.lines.filter((l) => l.indent !== undefined);
+  assert.deepEqual(
+    code.map((l) => [l.text, l.indent, l.lineNumber]),
+    [
+      ...rows.flatMap((text, row) => [
+        [text.trimStart(), text.length - text.trimStart().length, 1 + row],
+        [tails[row], 0, undefined],
+      ]),
+      ['}', 0, 5],
+      ['const next = 2;', 0, 6],
+    ],
+  );
+  assert.deepEqual(result.lines.filter((l) => l.indent === undefined).map((l) => l.text), commands);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Bounds } from '../../src/ocr/geometry.ts';
-import { findRegions, inside } from '../../src/ocr/regions.ts';
+import { type Bounds, inside } from '../../src/ocr/geometry.ts';
+import { findRegions } from '../../src/ocr/regions.ts';
 import { paintScreen as screen, type Rgb } from '../support/paint.ts';
 
 const EDITOR: Rgb = [31, 31, 31];
@@ -66,4 +66,36 @@ test('the tops of a row of dense text, lined up across most of the width, are no
   const image = screen(600, 300, [255, 255, 255], [[{ x0: 20, y0: 104, x1: 440, y1: 112 }, [40, 40, 40]]]);
   const text = [...rows(20, 580, 20, 4), { x0: 18, x1: 582, y0: 100, y1: 118 }, ...rows(20, 580, 124, 8)];
   assert.equal(findRegions(image, WHOLE, text, new Set()).length, 1);
+});
+
+/** A floating box (the command palette): its background, a 1-pixel border and, inside, rows of text. */
+function palette(box: Bounds): Array<[Bounds, Rgb]> {
+  return [
+    [{ x0: box.x0 - 1, y0: box.y0 - 1, x1: box.x1 + 1, y1: box.y1 + 1 }, [49, 49, 49]],
+    [box, [34, 34, 34]],
+  ];
+}
+
+test('a floating box over an editor is a region of its own, before the editor, which is cut as if the box were not there', () => {
+  // Tab strip over the editor; the palette hangs from the tab strip's top over 43 % of its width and half the code.
+  const box = { x0: 200, y0: 1, x1: 450, y1: 170 };
+  const image = screen(600, 300, EDITOR, [[{ x0: 0, y0: 0, x1: 600, y1: 35 }, SIDE_BAR], ...palette(box)]);
+  const tabs = [{ x0: 10, x1: 100, y0: 8, y1: 26 }];
+  const list = rows(220, 400, 20, 7);
+  // Code rows run on both sides of the box, and below it.
+  const [left, right, below] = [rows(10, 190, 40, 7), rows(460, 590, 40, 7), rows(10, 590, 180, 6)];
+  const regions = findRegions(image, WHOLE, [...tabs, ...list, ...left, ...right, ...below], new Set());
+  const overlay = regionOf(list[0]!, regions);
+  assert.ok(list.every((b) => regionOf(b, regions) === overlay));
+  assert.deepEqual(regions[overlay], { ...box, x0: box.x0 - 1, x1: box.x1 + 1, y0: box.y0, y1: box.y1 + 1, floating: true });
+  const code = regionOf(left[0]!, regions);
+  assert.ok([...left, ...right, ...below].every((b) => regionOf(b, regions) === code), JSON.stringify(regions));
+  // The tab strip's lower edge shows along less than 60 % of the width, but is measured along what shows.
+  assert.ok(overlay < code && regionOf(tabs[0]!, regions) !== code);
+});
+
+test('a bordered box one text row tall (an input field) is no floating box', () => {
+  const input = { x0: 100, y0: 100, x1: 400, y1: 124 };
+  const text = [{ x0: 110, x1: 300, y0: 103, y1: 121 }, ...rows(20, 580, 140, 6)];
+  assert.equal(findRegions(screen(600, 300, EDITOR, palette(input)), WHOLE, text, new Set()).length, 1);
 });
