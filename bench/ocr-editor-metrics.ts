@@ -11,7 +11,8 @@
 // - indentation exact: rows whose engine text starts with as many spaces as the truth, then the same
 //   character (a gutter number in front of the code is not an indentation of zero).
 // - line numbers: rows with a gutter number whose engine lines give it, as their `lineNumber`
-//   field or, for lines without that field that cover the gutter, as the text's first token.
+//   field or, for lines without that field that cover the gutter, as the text's first token; the
+//   pieces of a row that a floating box hides in the middle count as one row.
 // - word F1: bag of words (multisets), gutter numbers included on both sides.
 import { distance } from 'fastest-levenshtein';
 import type { Box, TruthLine, TruthRegion } from './ocr-editor-truth.ts';
@@ -100,15 +101,16 @@ export function codeScore(truth: readonly TruthLine[], read: readonly ReadLine[]
 
 export function lineNumberScore(truth: readonly TruthLine[], read: readonly ReadLine[]): EditorImageScore['lineNumbers'] {
   const gutters = truth.filter((l) => l.kind === 'lineNumber');
-  const score = { correct: 0, rows: 0 };
+  // A row that a floating box cuts in two is one line of the file: its number counts once, given on either piece.
+  const found = new Map<string, boolean>();
   for (const row of truth.filter((l) => l.kind === 'code' && l.lineNumber !== undefined)) {
     const gutter = gutters.find((g) => g.region === row.region && g.lineNumber === row.lineNumber && sameRow(g.box, row.box));
-    score.rows++;
     const given = rowLines(read, row.box).some((l) => l.lineNumber === row.lineNumber);
     const inText = gutter !== undefined && rowLines(read, gutter.box).some((l) => l.lineNumber === undefined && l.text.trim().split(/\s+/)[0] === String(row.lineNumber));
-    if (given || inText) score.correct++;
+    const key = `${row.region} ${row.lineNumber}`;
+    found.set(key, (found.get(key) ?? false) || given || inText);
   }
-  return score;
+  return { correct: [...found.values()].filter(Boolean).length, rows: found.size };
 }
 
 export function wordScore(truth: readonly TruthLine[], read: readonly ReadLine[]): EditorImageScore['words'] {

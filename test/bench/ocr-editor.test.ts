@@ -135,6 +135,20 @@ describe('metrics', () => {
     assert.equal(cappedCer(TRUTH, REGIONS, structured), 1 / REF_CHARS);
   });
 
+  test('a row that a floating box cuts in two is one line: its number counts once, given on either piece', () => {
+    const cut: TruthLine[] = [
+      truthLine('1', [10, 10, 10, 20], 'lineNumber', 'editor-1', 1),
+      truthLine('// Text re', [60, 10, 80, 20], 'code', 'editor-1', 1),
+      truthLine('ed upright', [300, 10, 80, 20], 'code', 'editor-1', 1),
+    ];
+    const pieces: ReadLine[] = [
+      { text: '// Text re', box: [60, 10, 80, 20], lineNumber: 1 },
+      { text: 'ed upright', box: [300, 10, 80, 20] },
+    ];
+    assert.deepEqual(lineNumberScore(cut, pieces), { correct: 1, rows: 1 });
+    assert.deepEqual(lineNumberScore(cut, pieces.slice(1)), { correct: 0, rows: 1 });
+  });
+
   test('capped CER lays text out pane by pane: a row joined across two editors costs twice, and the cap is 1', () => {
     const split: ReadLine[] = [
       { text: '102', box: [10, 10, 30, 20] },
