@@ -7,7 +7,7 @@ import type { DecodedImage } from '../image/decode.ts';
 import { type CharGrid, classifyGrid, layoutCode, measureGrid, median, rowPitch, type GridRow, type GridRun } from './code-layout.ts';
 import { type Bounds, boundsQuad, inside, overlap1d, type Quad, quadBounds, unionBounds } from './geometry.ts';
 import { lineNumbers, numberBeside } from './gutter.ts';
-import { iconReads } from './icons.ts';
+import { iconReads, treeIcons } from './icons.ts';
 import { type Blocks, readingOrder, rows as textRows } from './reading-order.ts';
 import { findRegions } from './regions.ts';
 
@@ -61,7 +61,8 @@ interface Region {
   gutter: number[];
 }
 
-export function assemble(lines: readonly PlacedLine[], mode: LayoutMode, screen?: Screen): Assembled {
+export function assemble(read: readonly PlacedLine[], mode: LayoutMode, screen?: Screen): Assembled {
+  const lines = [...read];
   const bounds = lines.map((l) => quadBounds(l.box));
   // A page that is mostly upside down is read in its own orientation: its last line is on top.
   const upsideDown = lines.filter((l) => l.flipped).length * 2 > lines.length;
@@ -72,11 +73,19 @@ export function assemble(lines: readonly PlacedLine[], mode: LayoutMode, screen?
   // Lines by screen region (a centre on no region's side of a cut goes with the first).
   const members: number[][] = areas.length > 0 ? areas.map(() => []) : [[]];
   lines.forEach((_, k) => members[Math.max(0, areas.findIndex((a) => inside(bounds[k]!, a)))]!.push(k));
-  // Icons read as characters in a region of icons only (the activity bar) are no text.
+  // Icons read as characters in a region of icons only (the activity bar) are no text; nor are a tree's twisties and file icons.
   if (members.length > 1) {
     members.forEach((ids, r) => {
       const icons = iconReads(ids.map((k) => ({ ...lines[k]!, bounds: bounds[k]! })));
       members[r] = ids.filter((_, i) => !icons.has(i));
+      // Code beside a gutter has short first words at one indentation too ("if x", "# note").
+      if (upsideDown || members[r].some((k) => numbers.has(k))) return;
+      const height = median(members[r].map((k) => bounds[k]!.y1 - bounds[k]!.y0)) ?? 0;
+      for (const i of treeIcons(members[r].map((k) => lines[k]!), height)) {
+        const k = members[r][i]!;
+        lines[k] = withoutIcon(lines[k]!);
+        bounds[k] = quadBounds(lines[k].box);
+      }
     });
   }
   if (upsideDown) members.reverse();
@@ -226,6 +235,21 @@ function splitAtOverlays(rows: number[][], bounds: readonly Bounds[], overlays: 
     return row.filter((k) => !tail.includes(k));
   });
   return { rows: split, tails };
+}
+
+/** The line without its first word (an icon read as characters), from its second word on. */
+function withoutIcon(line: PlacedLine): PlacedLine {
+  const [icon, ...words] = line.words ?? [];
+  if (!icon || words.length === 0 || !line.text.startsWith(icon.text)) return line;
+  const left = quadBounds(words[0]!.box).x0;
+  const { runs, ...rest } = line;
+  return {
+    ...rest,
+    text: line.text.slice(icon.text.length).trimStart(),
+    words,
+    box: boundsQuad({ ...quadBounds(line.box), x0: left }),
+    ...(runs ? { runs: runs.filter((run) => run.x0 >= left - 1) } : {}),
+  };
 }
 
 function gridRow(row: number[], lines: readonly PlacedLine[], bounds: readonly Bounds[]): GridRow {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assemble, type PlacedLine } from '../../src/ocr/assemble.ts';
-import { boundsQuad } from '../../src/ocr/geometry.ts';
+import { boundsQuad, quadBounds } from '../../src/ocr/geometry.ts';
 import { paintScreen } from '../support/paint.ts';
 
 const CELL = 8.4;
@@ -34,7 +34,8 @@ function proportional(text: string, x0: number, row: number): PlacedLine {
     const last = first + word.length - 1;
     return { x0: starts[first]!, x1: starts[last]! + widths[last]!, text: word, centers: [...word].map((_, i) => starts[first + i]! + widths[first + i]! / 2) };
   });
-  return { box: boundsQuad({ x0: x0 - 3, x1: runs.at(-1)!.x1 + 3, y0, y1: y0 + 17 }), text, confidence: 0.95, runs };
+  const words = runs.map((r) => ({ text: r.text, box: boundsQuad({ x0: r.x0, x1: r.x1, y0, y1: y0 + 17 }), confidence: 0.95 }));
+  return { box: boundsQuad({ x0: x0 - 3, x1: runs.at(-1)!.x1 + 3, y0, y1: y0 + 17 }), text, confidence: 0.95, runs, words };
 }
 
 const CODE = ['  if (ready) {', '    return value + 1;', '  }', '  const next = value * 2;'];
@@ -140,4 +141,35 @@ test('code rows that a floating box hides in the middle give a line on each side
     ],
   );
   assert.deepEqual(result.lines.filter((l) => l.indent === undefined).map((l) => l.text), commands);
+});
+
+test("a tree's twisties and file icons, read as characters before its labels, are dropped; short first words of text stay", () => {
+  const width = 800;
+  const height = 300;
+  const image = paintScreen(width, height, [31, 31, 31], [[{ x0: 0, y0: 0, x1: 250, y1: height }, [24, 24, 24]]]);
+  // Twisties end at x = 27–29 and their labels start at 37; file icons under a folder end at 50, labels at 59.
+  const tree = [
+    ['>', 'bench', 20],
+    ['>', 'docs', 20],
+    ['V', 'src', 18],
+    ['TS', 'assemble.ts', 32],
+    ['TS', 'regions.ts', 32],
+    ['{}', 'package.json', 32],
+    ['>', 'test', 20],
+  ] as const;
+  const rows = tree.map(([icon, label, x], row) => {
+    const line = proportional(`${icon} ${label}`, x, row);
+    const [first, second] = line.runs!;
+    const shift = (icon.length === 1 ? 37 : 59) - second!.x0;
+    // The label starts a label column (an icon's width and a gap of ~0.45 text heights after it).
+    const runs = [first!, { ...second!, x0: second!.x0 + shift, x1: second!.x1 + shift, centers: second!.centers.map((c) => c + shift) }];
+    const words = runs.map((r) => ({ text: r.text, box: boundsQuad({ x0: r.x0, x1: r.x1, y0: 90 + row * PITCH, y1: 107 + row * PITCH }), confidence: 0.95 }));
+    return { ...line, runs, words, box: boundsQuad({ x0: x - 3, x1: runs[1]!.x1 + 3, y0: 90 + row * PITCH, y1: 107 + row * PITCH }) };
+  });
+  // Text in another pane whose rows start with a short word at one place: word gaps are narrower than an icon's.
+  const text = ['Go to Line', 'Go to File', 'Go to Symbol', 'Go to Bracket'].map((t, row) => proportional(t, 300, row));
+  const result = assemble([...rows, ...text], 'auto', { image, area: { x0: 0, y0: 0, x1: width, y1: height } });
+  assert.deepEqual(result.lines.map((l) => l.text), [...tree.map(([, label]) => label), ...text.map((l) => l.text)]);
+  const bench = quadBounds(result.lines[0]!.box);
+  assert.equal(bench.x0, 37);
 });
