@@ -78,8 +78,9 @@ export function assemble(read: readonly PlacedLine[], mode: LayoutMode, screen?:
     members.forEach((ids, r) => {
       const icons = iconReads(ids.map((k) => ({ ...lines[k]!, bounds: bounds[k]! })));
       members[r] = ids.filter((_, i) => !icons.has(i));
-      // Code beside a gutter has short first words at one indentation too ("if x", "# note").
+      // Code has short first words at one indentation too ("if x", "# note"): not beside a gutter, nor on a character grid.
       if (upsideDown || members[r].some((k) => numbers.has(k))) return;
+      if (classifyGrid(measureGrid(textRows(members[r], oriented).map((row) => gridRow(row, lines, bounds)))) === 'mono') return;
       const height = median(members[r].map((k) => bounds[k]!.y1 - bounds[k]!.y0)) ?? 0;
       for (const i of treeIcons(members[r].map((k) => lines[k]!), height)) {
         const k = members[r][i]!;

@@ -15,7 +15,12 @@ function read(text: string, x0: number, col: number, row: number): PlacedLine {
     return ch === ' ' ? [] : [{ x0: centre - 3 + (i % 3) * 0.3, x1: centre + 3, text: ch, centers: [centre + ((i % 2) - 0.5)] }];
   });
   const box = boundsQuad({ x0: runs[0]!.x0 - 3, x1: runs.at(-1)!.x1 + 3, y0, y1: y0 + 17 });
-  return { box, text, confidence: 0.95, runs };
+  const words = [...text.matchAll(/\S+/g)].map((m) => ({
+    text: m[0],
+    box: boundsQuad({ x0: x0 + (col + m.index) * CELL, x1: x0 + (col + m.index + m[0].length) * CELL, y0, y1: y0 + 17 }),
+    confidence: 0.95,
+  }));
+  return { box, text, confidence: 0.95, runs, words };
 }
 
 /** A right-aligned line number ending at x = right. */
@@ -170,6 +175,10 @@ test("a tree's twisties and file icons, read as characters before its labels, ar
   const text = ['Go to Line', 'Go to File', 'Go to Symbol', 'Go to Bracket'].map((t, row) => proportional(t, 300, row));
   const result = assemble([...rows, ...text], 'auto', { image, area: { x0: 0, y0: 0, x1: width, y1: height } });
   assert.deepEqual(result.lines.map((l) => l.text), [...tree.map(([, label]) => label), ...text.map((l) => l.text)]);
+  // Code without a gutter (a terminal) has short first words in a column too, a space apart: it is on a character grid.
+  const code = ['if x:', 'if y:', '# z', 'if w:', '# v'].map((t, row) => read(t, 300, 0, row));
+  const shell = assemble([...rows, ...code], 'auto', { image, area: { x0: 0, y0: 0, x1: width, y1: height } });
+  assert.deepEqual(shell.lines.slice(tree.length).map((l) => l.text), code.map((l) => l.text));
   const bench = quadBounds(result.lines[0]!.box);
   assert.equal(bench.x0, 37);
 });
