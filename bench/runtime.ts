@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DataType, GraphBuilder } from '../src/onnx/graph.ts';
-import { ort } from '../src/onnx/ort.ts';
+import { openModel } from '../src/onnx/session.ts';
 import { WeightFile } from '../src/onnx/weightFile.ts';
 import { readManifest } from '../src/package/verify.ts';
 import { PYTHON } from '../harness/requirements.ts';
@@ -56,8 +56,8 @@ async function matmulGflops(): Promise<number> {
     g.output(g.op('MatMul', [x, g.weight('w', Float32Array.from({ length: K * N }, (_, i) => Math.sin(i)), [K, N])]), 'y', DataType.FLOAT, [M, N]);
     weights.close();
     writeFileSync(join(dir, 'm.onnx'), g.toBytes('matmul'));
-    const session = await ort.InferenceSession.create(join(dir, 'm.onnx'), { intraOpNumThreads: THREADS });
-    const input = new ort.Tensor('float32', Float32Array.from({ length: M * K }, (_, i) => Math.cos(i)), [M, K]);
+    const session = await openModel(join(dir, 'm.onnx'), { providers: ['cpu'], intraOpThreads: THREADS });
+    const input = { data: Float32Array.from({ length: M * K }, (_, i) => Math.cos(i)), dims: [M, K] };
     await session.run({ x: input });
     for (let i = 0; i < 7; i++) {
       const started = performance.now();

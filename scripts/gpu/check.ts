@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ProviderName } from '../../src/onnx/session.ts';
+import type { ProviderName } from '../../src/onnx/model-session.ts';
 import { checkPackage } from './check/package.ts';
 import { nvidiaName } from './check/probe.ts';
 import { markdown } from './check/report.ts';

@@ -1,14 +1,14 @@
 // Runs the decoder graph over new tokens of a conversation, keeping its self-attention KV cache and the
 // cross-attention inputs derived from where the <image> tokens are.
 import type { ImageMemory } from '../memory/memory.ts';
-import { ort } from '../onnx/ort.ts';
+import { type FloatTensor, floatOutput, type ModelSession, type Tensor, type Tensors } from '../onnx/model-session.ts';
 import type { Architecture, TokenIds } from '../package/manifest.ts';
 import { DecoderIO, MASKED } from './io.ts';
 
 /** The memories of a conversation's images, concatenated along the token axis in <image> order. */
 export interface CrossContext {
-  keys: ort.Tensor[];
-  values: ort.Tensor[];
+  keys: FloatTensor[];
+  values: FloatTensor[];
   /** Image j's memory tokens are [spans[j].start, spans[j].end). */
   spans: { start: number; end: number }[];
   tokens: number;
@@ -24,17 +24,17 @@ export function crossContext(arch: Architecture, images: readonly ImageMemory[])
   }
   if (images.length === 1) return { keys: images[0]!.keys, values: images[0]!.values, spans, tokens };
   // No image: one zero token keeps the shapes valid; cross_flag = 0 makes the blocks add exactly nothing.
-  const concat = (pick: (m: ImageMemory) => ort.Tensor[], b: number): ort.Tensor => {
+  const concat = (pick: (m: ImageMemory) => FloatTensor[], b: number): FloatTensor => {
     const out = new Float32Array(H * Math.max(tokens, 1) * dh);
     for (let h = 0; h < H; h++) {
       let offset = h * Math.max(tokens, 1) * dh;
       for (const m of images) {
-        const data = pick(m)[b]!.data as Float32Array;
+        const data = pick(m)[b]!.data;
         out.set(data.subarray(h * m.tokens * dh, (h + 1) * m.tokens * dh), offset);
         offset += m.tokens * dh;
       }
     }
-    return new ort.Tensor('float32', out, [1, H, Math.max(tokens, 1), dh]);
+    return { data: out, dims: [1, H, Math.max(tokens, 1), dh] };
   };
   return {
     keys: decoderLayers.map((_, b) => concat((m) => m.keys, b)),
@@ -81,9 +81,9 @@ export class DecoderState {
   }
 
   /** The cache of `layer` as the graph's past inputs. */
-  past(layer: number): [ort.Tensor, ort.Tensor] {
+  past(layer: number): [Tensor, Tensor] {
     const dims = [1, this.kvHeads, this.capacity, this.headDim];
-    return [new ort.Tensor('float32', this.keys[layer]!, dims), new ort.Tensor('float32', this.values[layer]!, dims)];
+    return [{ data: this.keys[layer]!, dims }, { data: this.values[layer]!, dims }];
   }
 
   /** Appends the new positions' rows, [T, kvHeads·headDim] per layer, growing the buffers when full. */
@@ -116,7 +116,7 @@ export class DecoderState {
 
 export class Decoder {
   constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: ModelSession,
     private readonly arch: Architecture,
     private readonly tokens: TokenIds,
   ) {}
@@ -141,15 +141,15 @@ export class Decoder {
       const span = cross.spans[Math.max(seen, 1) - 1]!;
       for (let m = 0; m < M; m++) bias[t * M + m] = m >= span.start && m < span.end ? 0 : MASKED;
     }
-    const feeds: Record<string, ort.Tensor> = {
-      [DecoderIO.inputIds]: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, T]),
-      [DecoderIO.positionIds]: new ort.Tensor('int64', BigInt64Array.from({ length: T }, (_, t) => BigInt(state.length + t)), [1, T]),
-      [DecoderIO.logitsFrom]: new ort.Tensor('int64', BigInt64Array.of(BigInt(allLogits ? 0 : T - 1)), [1]),
-      [DecoderIO.crossBias]: new ort.Tensor('float32', bias, [1, 1, T, M]),
-      [DecoderIO.crossRows]: new ort.Tensor('float32', rows, [1, T, 1]),
-      [DecoderIO.crossFlag]: new ort.Tensor('float32', Float32Array.of(hasImage ? 1 : 0), [1, 1, 1]),
-      [DecoderIO.seqlensK]: new ort.Tensor('int32', Int32Array.of(state.length + T - 1), [1]),
-      [DecoderIO.totalLength]: new ort.Tensor('int32', Int32Array.of(state.length + T), [1]),
+    const feeds: Tensors = {
+      [DecoderIO.inputIds]: { data: BigInt64Array.from(ids, BigInt), dims: [1, T] },
+      [DecoderIO.positionIds]: { data: BigInt64Array.from({ length: T }, (_, t) => BigInt(state.length + t)), dims: [1, T] },
+      [DecoderIO.logitsFrom]: { data: BigInt64Array.of(BigInt(allLogits ? 0 : T - 1)), dims: [1] },
+      [DecoderIO.crossBias]: { data: bias, dims: [1, 1, T, M] },
+      [DecoderIO.crossRows]: { data: rows, dims: [1, T, 1] },
+      [DecoderIO.crossFlag]: { data: Float32Array.of(hasImage ? 1 : 0), dims: [1, 1, 1] },
+      [DecoderIO.seqlensK]: { data: Int32Array.of(state.length + T - 1), dims: [1] },
+      [DecoderIO.totalLength]: { data: Int32Array.of(state.length + T), dims: [1] },
     };
     const layers = this.arch.language.layers;
     for (let l = 0; l < layers; l++) [feeds[DecoderIO.pastKey(l)], feeds[DecoderIO.pastValue(l)]] = state.past(l);
@@ -158,9 +158,9 @@ export class Decoder {
       feeds[DecoderIO.memoryValue(b)] = cross.values[b]!;
     }
     const out = await this.session.run(feeds);
-    const newRows = (name: (l: number) => string) => Array.from({ length: layers }, (_, l) => out[name(l)]!.data as Float32Array);
+    const newRows = (name: (l: number) => string) => Array.from({ length: layers }, (_, l) => floatOutput(out, name(l)).data);
     state.append(newRows(DecoderIO.newKey), newRows(DecoderIO.newValue), T);
     state.imagesSeen = seen;
-    return out[DecoderIO.logits]!.data as Float32Array;
+    return floatOutput(out, DecoderIO.logits).data;
   }
 }

@@ -3,7 +3,7 @@
 import { DetectionService, Image } from 'paddleocr';
 import type { DecodedImage } from '../image/decode.ts';
 import { resizeRgb } from '../image/resize.ts';
-import type { InferenceSession } from '../onnx/ort.ts';
+import type { ModelSession } from '../onnx/model-session.ts';
 import { paddleOrt, paddleSession } from './paddle-ort.ts';
 import { type Bounds, boundsQuad, type Quad, quadBounds } from './geometry.ts';
 import { mergeWindowBoxes, type WindowBox } from './merge.ts';
@@ -47,7 +47,7 @@ const STRIDE = 32;
 export class TextDetector {
   private readonly service: DetectionService;
 
-  constructor(session: InferenceSession) {
+  constructor(session: ModelSession) {
     this.service = new DetectionService(paddleOrt, paddleSession(session), {
       // PP-OCRv4 was trained on BGR input with ImageNet statistics (paddleocr's defaults).
       channelOrder: 'bgr',

@@ -4,7 +4,7 @@
 import { CancelledError } from '../common/errors.ts';
 import type { OcrResult, OcrWord, Rect } from '../common/protocol.ts';
 import type { DecodedImage } from '../image/decode.ts';
-import type { InferenceSession } from '../onnx/ort.ts';
+import type { ModelSession } from '../onnx/model-session.ts';
 import { assemble, type LayoutMode, type PlacedLine } from './assemble.ts';
 import { TextDetector } from './detect.ts';
 import { OcrError } from './errors.ts';
@@ -41,7 +41,7 @@ export class OcrEngine {
   private constructor(
     private readonly detector: TextDetector,
     private readonly recognizer: TextRecognizer,
-    private readonly sessions: InferenceSession[],
+    private readonly sessions: ModelSession[],
   ) {}
 
   static async load(options: OcrEngineOptions = {}): Promise<OcrEngine> {
@@ -52,8 +52,7 @@ export class OcrEngine {
     const recognition = await loadSession(files.recognition, 'text recognition', threads);
     const orientation = options.orientation === false ? undefined : await loadSession(files.orientation, 'text orientation', threads);
     const characters = await loadCharacters(files.dictionary);
-    const classes = recognition.outputMetadata[0];
-    const outputClasses = classes?.isTensor ? classes.shape.at(-1) : undefined;
+    const outputClasses = recognition.outputShapes[0]?.at(-1);
     if (typeof outputClasses === 'number' && outputClasses !== characters.length) {
       throw new OcrError(
         'model-invalid',

@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ort, type InferenceSession } from '../onnx/ort.ts';
+import type { ModelSession } from '../onnx/model-session.ts';
+import { openModel } from '../onnx/session.ts';
 import { OcrError } from './errors.ts';
 import { foldAffines } from './affine.ts';
 import { fuseHardSwish } from './hardswish.ts';
@@ -44,17 +45,16 @@ async function readModelFile(path: string, what: string): Promise<Uint8Array> {
   }
 }
 
-export async function loadSession(path: string, what: string, threads: number): Promise<InferenceSession> {
+export async function loadSession(path: string, what: string, threads: number): Promise<ModelSession> {
   const bytes = await readModelFile(path, what);
   try {
     // The affines first: folded away, they leave the hard-swishes in the form fuseHardSwish knows.
-    return await ort.InferenceSession.create(fuseHardSwish(foldAffines(bytes).bytes).bytes, {
-      executionProviders: ['cpu'],
-      ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
-      graphOptimizationLevel: 'all',
+    return await openModel(fuseHardSwish(foldAffines(bytes).bytes).bytes, {
+      providers: ['cpu'],
+      ...(threads > 0 ? { intraOpThreads: threads } : {}),
       // Idle pool threads would spin after each run, taking the core that the JS between runs
       // (crops, CTC decoding) needs: on two shared cores this cost a third more CPU time.
-      extra: { session: { 'intra_op.allow_spinning': '0' } },
+      config: { 'intra_op.allow_spinning': '0' },
     });
   } catch (error) {
     throw new OcrError(

@@ -1,22 +1,39 @@
-// ONNX Runtime as paddleocr's services expect it. Their structural types are narrower than
-// onnxruntime-node's (one `create` signature, tensor-only input metadata), so sessions and the
-// module are adapted here rather than cast wherever they are used.
+// ONNX Runtime as paddleocr's services expect it: its sessions and a tensor constructor, built on the
+// ModelSession of src/onnx/ so that paddleocr never sees onnxruntime-node itself.
 import type { OrtInferenceSession, OrtModule, OrtTensor } from 'paddleocr';
-import { ort, type InferenceSession, type Tensor } from '../onnx/ort.ts';
+import type { ModelSession, Tensors } from '../onnx/model-session.ts';
+import { openModel } from '../onnx/session.ts';
 
-export function paddleSession(session: InferenceSession): OrtInferenceSession {
+/** paddleocr's services build every feed as float32. */
+class FloatFeed {
+  constructor(
+    _type: string,
+    readonly data: Float32Array,
+    readonly dims: readonly number[],
+  ) {}
+}
+
+function modelFeeds(feeds: Record<string, OrtTensor>): Tensors {
+  return Object.fromEntries(
+    Object.entries(feeds).map(([name, t]) => {
+      if (!(t.data instanceof Float32Array)) throw new Error(`paddleocr fed ${name} with something other than float32`);
+      return [name, { data: t.data, dims: t.dims }];
+    }),
+  );
+}
+
+export function paddleSession(session: ModelSession): OrtInferenceSession {
   return {
     inputNames: session.inputNames,
-    inputMetadata: session.inputMetadata.map((m) => (m.isTensor ? { shape: m.shape } : {})),
+    inputMetadata: session.inputShapes.map((shape) => (shape ? { shape } : {})),
     outputNames: session.outputNames,
-    // Every feed is built with paddleOrt.Tensor below, i.e. an onnxruntime-node Tensor.
-    run: (feeds: Record<string, OrtTensor>) => session.run(feeds as Record<string, Tensor>),
+    run: (feeds) => session.run(modelFeeds(feeds)),
     release: () => session.release(),
   };
 }
 
 export const paddleOrt: OrtModule = {
-  Tensor: ort.Tensor,
+  Tensor: FloatFeed,
   // The engine creates its own sessions; the benchmark runs paddleocr's whole pipeline through this.
-  InferenceSession: { create: async (buffer: ArrayBuffer) => paddleSession(await ort.InferenceSession.create(buffer)) },
+  InferenceSession: { create: async (buffer: ArrayBuffer) => paddleSession(await openModel(new Uint8Array(buffer), { providers: ['cpu'] })) },
 };

@@ -4,7 +4,7 @@
 // widest line of the image and returns no character positions.
 import { Image, ImageClassificationService } from 'paddleocr';
 import type { DecodedImage } from '../image/decode.ts';
-import { ort, type InferenceSession } from '../onnx/ort.ts';
+import { floatOutput, type ModelSession } from '../onnx/model-session.ts';
 import { paddleOrt, paddleSession } from './paddle-ort.ts';
 import { decodeCtc, type Glyph, isCjk, isLatin, latinClasses } from './ctc.ts';
 import { isUpright, type Quad, quadSize } from './geometry.ts';
@@ -52,9 +52,9 @@ export class TextRecognizer {
   private readonly latinClasses: Uint8Array;
 
   constructor(
-    private readonly session: InferenceSession,
+    private readonly session: ModelSession,
     private readonly characters: readonly string[],
-    orientationSession: InferenceSession | undefined,
+    orientationSession: ModelSession | undefined,
   ) {
     this.latinClasses = latinClasses(characters);
     // The v2 text-line classifier: 48×192 input, padded right, labels 0° and 180°.
@@ -132,10 +132,10 @@ export class TextRecognizer {
         }
       }
     });
-    const feeds = { [this.session.inputNames[0]!]: new ort.Tensor('float32', input, [batch.length, 3, HEIGHT, width]) };
-    const output = (await this.session.run(feeds))[this.session.outputNames[0]!]!;
+    const feeds = { [this.session.inputNames[0]!]: { data: input, dims: [batch.length, 3, HEIGHT, width] } };
+    const output = floatOutput(await this.session.run(feeds), this.session.outputNames[0]!);
     const [, frames, classes] = output.dims as [number, number, number];
-    const probs = output.data as Float32Array;
+    const probs = output.data;
     const columnsPerFrame = width / frames;
     batch.forEach((reading, b) => {
       const scale = reading.crop.width / widths[b]!;

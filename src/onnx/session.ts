@@ -7,9 +7,11 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { RuntimeFailure } from '../common/errors.ts';
 import type { ExecutionProviderName } from '../common/protocol.ts';
-import { ort } from './ort.ts';
+import type { ModelOptions, ModelSession, ProviderName } from './model-session.ts';
+import { openModel } from './ort.ts';
 
-export type ProviderName = Exclude<ExecutionProviderName, 'auto'>;
+/** A model opened as it is, on exactly the providers given (the OCR stage's CPU sessions, tests, benchmarks). */
+export { openModel };
 
 export interface SessionSettings {
   executionProvider: ExecutionProviderName;
@@ -19,7 +21,7 @@ export interface SessionSettings {
 }
 
 export interface OpenedSession {
-  session: ort.InferenceSession;
+  session: ModelSession;
   provider: ProviderName;
 }
 
@@ -78,14 +80,13 @@ function linuxGpuPresent(): boolean | undefined {
 }
 
 /** Session options for one provider: the same graph optimisations everywhere, so providers differ only in kernels. */
-export function sessionOptions(provider: ProviderName, threads: number): ort.InferenceSession.SessionOptions {
+export function sessionOptions(provider: ProviderName, threads: number): ModelOptions {
   return {
-    executionProviders: [provider],
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
+    providers: [provider],
+    intraOpThreads: threads,
+    interOpThreads: 1,
     // Nodes a GPU provider cannot run would silently go to the CPU, copying tensors back and forth: refuse.
-    extra: provider === 'cpu' ? {} : { session: { disable_cpu_ep_fallback: '1' } },
+    config: provider === 'cpu' ? {} : { disable_cpu_ep_fallback: '1' },
   };
 }
 
@@ -110,7 +111,7 @@ async function openNow(path: string, settings: SessionSettings, platform: Platfo
   if (settings.executionProvider !== 'auto') {
     const provider = settings.executionProvider;
     try {
-      return { session: await ort.InferenceSession.create(path, sessionOptions(provider, settings.threads)), provider };
+      return { session: await openModel(path, sessionOptions(provider, settings.threads)), provider };
     } catch (error) {
       throw new ProviderUnavailableError(`The ${provider} execution provider cannot run ${graph}: ${failureReason(error)}.`);
     }
@@ -120,7 +121,7 @@ async function openNow(path: string, settings: SessionSettings, platform: Platfo
   const failures: string[] = [];
   for (const [n, provider] of providers.entries()) {
     try {
-      return { session: await ort.InferenceSession.create(path, sessionOptions(provider, settings.threads)), provider };
+      return { session: await openModel(path, sessionOptions(provider, settings.threads)), provider };
     } catch (error) {
       const reason = failureReason(error);
       failures.push(`${provider}: ${reason}`);

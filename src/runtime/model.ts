@@ -4,13 +4,13 @@ import type { TileGrid } from '../common/protocol.ts';
 import { Decoder } from '../decoder/decoder.ts';
 import { computeMemory, type ImageMemory } from '../memory/memory.ts';
 import type { ShouldCancel } from '../onnx/cancel.ts';
+import type { ModelSession } from '../onnx/model-session.ts';
 import { openSession, type SessionSettings } from '../onnx/session.ts';
 import type { Manifest } from '../package/manifest.ts';
 import { readManifest, verifyPackage } from '../package/verify.ts';
 import { checkMemory } from './memory-check.ts';
 import { subImagePositions } from '../tiles/position.ts';
 import { encodeViews } from '../vision/vision.ts';
-import type { ort } from '../onnx/ort.ts';
 
 export interface ViewsMemory {
   memory: ImageMemory;
@@ -22,10 +22,10 @@ export class LoadedModel {
   private constructor(
     readonly dir: string,
     readonly manifest: Manifest,
-    private readonly vision: ort.InferenceSession,
-    private readonly memory: ort.InferenceSession,
+    private readonly vision: ModelSession,
+    private readonly memory: ModelSession,
     readonly decoder: Decoder,
-    private readonly decoderSession: ort.InferenceSession,
+    private readonly decoderSession: ModelSession,
     /** Which execution provider runs each graph. */
     readonly providers: Record<'vision' | 'memory' | 'decoder', string>,
   ) {}

@@ -7,7 +7,7 @@ import { crossContext, DecoderState } from '../../src/decoder/decoder.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
 import { allLogits, grid, loadModel, maxAbsDiff, pixels, std } from '../../harness/modelHarness.ts';
 import { tinyPackage } from '../../harness/tinyModels.ts';
-import { ort } from '../../src/onnx/ort.ts';
+import { openModel } from '../../src/onnx/session.ts';
 import { readManifest } from '../../src/package/verify.ts';
 
 describe('InfiMM-HD properties', () => {
@@ -52,7 +52,7 @@ describe('InfiMM-HD properties', () => {
     if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
     const dir = await tinyPackage();
     const model = await loadModel(dir);
-    const memorySession = await ort.InferenceSession.create(`${dir}/memory.onnx`);
+    const memorySession = await openModel(`${dir}/memory.onnx`, { providers: ['cpu'] });
     const S = model.arch.vision.imageSize;
     const g = grid(2, 2, S);
     const view = 3 * S * S;

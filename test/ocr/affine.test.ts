@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { ort } from '../../src/onnx/ort.ts';
+import { floatOutput } from '../../src/onnx/model-session.ts';
+import { openModel } from '../../src/onnx/session.ts';
 import { foldAffines } from '../../src/ocr/affine.ts';
 import { fuseHardSwish } from '../../src/ocr/hardswish.ts';
 import { defaultModelFiles } from '../../src/ocr/models.ts';
@@ -9,12 +10,12 @@ import { mulberry32 } from '../../src/tokens/random.ts';
 
 async function outputs(models: Uint8Array[], dims: number[]): Promise<Float32Array[]> {
   const random = mulberry32(11);
-  const input = new ort.Tensor('float32', Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1), dims);
+  const input = { data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1), dims: dims };
   const out: Float32Array[] = [];
   for (const model of models) {
-    const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1 });
+    const session = await openModel(model, { providers: ['cpu'], intraOpThreads: 1 });
     const result = await session.run({ [session.inputNames[0]!]: input });
-    out.push(result[session.outputNames[0]!]!.data as Float32Array);
+    out.push(floatOutput(result, session.outputNames[0]!).data);
     await session.release();
   }
   return out;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { ort } from '../../src/onnx/ort.ts';
+import { floatOutput } from '../../src/onnx/model-session.ts';
+import { openModel } from '../../src/onnx/session.ts';
 import { fuseHardSwish } from '../../src/ocr/hardswish.ts';
 import { defaultModelFiles } from '../../src/ocr/models.ts';
 import { mulberry32 } from '../../src/tokens/random.ts';
@@ -11,12 +12,12 @@ test('the recogniser with its hard-swishes fused reads the same probabilities', 
   const fused = fuseHardSwish(bytes);
   assert.equal(fused.fused, 28, 'every hard-swish of PP-OCRv4 recognition (28) is found');
   const random = mulberry32(7);
-  const input = new ort.Tensor('float32', Float32Array.from({ length: 2 * 3 * 48 * 160 }, () => random() * 2 - 1), [2, 3, 48, 160]);
+  const input = { data: Float32Array.from({ length: 2 * 3 * 48 * 160 }, () => random() * 2 - 1), dims: [2, 3, 48, 160] };
   const outputs = [];
   for (const model of [bytes, fused.bytes]) {
-    const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1 });
+    const session = await openModel(model, { providers: ['cpu'], intraOpThreads: 1 });
     const result = await session.run({ [session.inputNames[0]!]: input });
-    outputs.push(result[session.outputNames[0]!]!.data as Float32Array);
+    outputs.push(floatOutput(result, session.outputNames[0]!).data);
     await session.release();
   }
   const [before, after] = outputs as [Float32Array, Float32Array];

@@ -1,6 +1,6 @@
 // How far each provider's outputs are from the CPU's, and whether that is within the tolerance.
 import type { Manifest } from '../../../src/package/manifest.ts';
-import type { ProviderName } from '../../../src/onnx/session.ts';
+import type { ProviderName } from '../../../src/onnx/model-session.ts';
 import type { WeightPrecision } from '../../../src/common/precision.ts';
 import { maxAbsDiff, std } from '../../../harness/modelHarness.ts';
 import type { Agreement, PromptAgreement } from './results.ts';

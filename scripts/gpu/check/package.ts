@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { decodeImage } from '../../../src/image/decode.ts';
-import type { ProviderName } from '../../../src/onnx/session.ts';
+import type { ProviderName } from '../../../src/onnx/model-session.ts';
 import { readManifest } from '../../../src/package/verify.ts';
 import { imageViews } from '../../../src/runtime/image.ts';
 import { promptIds } from '../../../src/tokens/prompt.ts';

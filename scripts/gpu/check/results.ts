@@ -1,7 +1,7 @@
 // What the GPU check writes (--out as JSON, stdout as Markdown): per package, each provider's run and its
 // agreement with the CPU.
 import type { WeightPrecision } from '../../../src/common/precision.ts';
-import type { ProviderName } from '../../../src/onnx/session.ts';
+import type { ProviderName } from '../../../src/onnx/model-session.ts';
 
 export interface StageTimes {
   /** Vision graph over every view, and per view. */

@@ -3,7 +3,8 @@
 import { crossContext, DecoderState } from '../../../src/decoder/decoder.ts';
 import { greedy as greedyRun } from '../../../src/generation/loop.ts';
 import type { ImageMemory } from '../../../src/memory/memory.ts';
-import { failureReason, type ProviderName } from '../../../src/onnx/session.ts';
+import type { ProviderName } from '../../../src/onnx/model-session.ts';
+import { failureReason } from '../../../src/onnx/session.ts';
 import type { ImageViews } from '../../../src/runtime/image.ts';
 import { LoadedModel } from '../../../src/runtime/model.ts';
 import { allLogits, greedy } from '../../../harness/modelHarness.ts';
