@@ -25,7 +25,7 @@ function tableCells(markdown, columns) {
 
 /**
  * The layers: a folder (`src/vision/`), the paths it may import besides its own (folders or single files) and the
- * packages only it may import. A name in "may import" is a row's folder without `src/` (`common`, `harness`), a
+ * packages and files only it may import. A name in "may import" is a row's folder without `src/` (`common`, `harness`), a
  * file under one (`host/client.ts`), or `src` for every folder under src/.
  */
 export function readLayers(markdownPath) {
@@ -38,7 +38,12 @@ export function readLayers(markdownPath) {
     if (key === undefined) throw new Error(`${markdownPath}: "${name}" names no folder of the layer table`);
     return folders.get(key) + name.slice(key.length + 1);
   };
-  return rows.map((row) => ({ folder: row.folder.code[0], mayImport: row['may import'].code.map(pathOf), owns: row['only importer of'].code }));
+  // "Only importer of" names packages and, as `folder/file.ts`, files that no other folder may import.
+  const isFile = (name) => name.endsWith('.ts');
+  return rows.map((row) => {
+    const owned = row['only importer of'].code;
+    return { folder: row.folder.code[0], mayImport: row['may import'].code.map(pathOf), owns: owned.filter((n) => !isFile(n)), ownsFiles: owned.filter(isFile).map(pathOf) };
+  });
 }
 
 const PRODUCT = ['src/', 'webview/'];
@@ -56,6 +61,7 @@ export function layersPlugin(root) {
       const [layers] = context.options;
       const layerOf = (path) => layers.filter((l) => path.startsWith(l.folder)).sort((a, b) => b.folder.length - a.folder.length)[0];
       const owners = new Map(layers.flatMap((l) => l.owns.map((pkg) => [pkg, l])));
+      const fileOwners = new Map(layers.flatMap((l) => l.ownsFiles.map((path) => [path, l])));
       const file = relative(root, context.filename).split(sep).join('/');
       const own = layerOf(file);
       const inProduct = PRODUCT.some((p) => file.startsWith(p));
@@ -71,6 +77,8 @@ export function layersPlugin(root) {
           if (!allowed.some((p) => target === p || target.startsWith(p))) {
             context.report({ node, message: `${own.folder} may not import ${target}: docs/architecture.md lets it import ${own.mayImport.join(', ') || 'nothing else of ours'}` });
           }
+          const fileOwner = fileOwners.get(target);
+          if (fileOwner && fileOwner.folder !== own.folder && inProduct) context.report({ node, message: `only ${fileOwner.folder} imports ${target} (docs/architecture.md)` });
           return;
         }
         const owner = owners.get(packageName(specifier));

@@ -45,6 +45,14 @@ test('a package with one importer in the product is imported by that folder alon
   assert.deepEqual(await messages('test/image/example.ts', "import sharp from 'sharp';\n"), []);
 });
 
+test('ONNX Runtime is reached through the session interface: src/onnx/ort.ts is imported by src/onnx/ alone', async () => {
+  assert.deepEqual(await messages('src/vision/example.ts', "import { openModel } from '../onnx/ort.ts';\n"), ['only src/onnx/ imports src/onnx/ort.ts (docs/architecture.md)']);
+  assert.equal((await messages('src/ocr/example.ts', "import * as ort from 'onnxruntime-node';\n")).length, 1);
+  assert.deepEqual(await messages('src/vision/example.ts', "import type { ModelSession } from '../onnx/model-session.ts';\n"), []);
+  assert.deepEqual(await messages('src/onnx/example.ts', "import { openModel } from './ort.ts';\n"), []);
+  assert.deepEqual(await messages('test/ocr/example.ts', "import { openModel } from '../../src/onnx/ort.ts';\n"), []);
+});
+
 test('the webview and src/common/ import no Node module', async () => {
   assert.equal((await messages('webview/example.ts', "import { readFileSync } from 'node:fs';\n", 'no-restricted-imports')).length, 1);
   assert.equal((await messages('src/common/example.ts', "import { join } from 'node:path';\n", 'no-restricted-imports')).length, 1);
