@@ -6,10 +6,10 @@ import type { OcrResult, OcrWord, Rect } from '../common/protocol.ts';
 import type { DecodedImage } from '../image/decode.ts';
 import type { ModelSession } from '../onnx/model-session.ts';
 import { assemble, type LayoutMode, type PlacedLine } from './assemble.ts';
+import { gapBoxes } from './gap-boxes.ts';
 import { TextDetector } from './detect.ts';
 import { OcrError } from './errors.ts';
-import { type Bounds, boundsQuad, overlap1d, type Quad, quadBounds, rectBounds, roundQuad, subQuad } from './geometry.ts';
-import { inkBounds } from './ink.ts';
+import { type Bounds, type Quad, rectBounds, roundQuad, subQuad } from './geometry.ts';
 import { defaultModelFiles, loadCharacters, loadSession, type OcrModelFiles } from './models.ts';
 import { type ReadLine, type Script, TextRecognizer } from './recognize.ts';
 import { widenToInk } from './widen.ts';
@@ -139,42 +139,6 @@ function place(line: ReadLine): PlacedLine {
   const imageX = (x: number): number => tl[0] + fraction(x) * (tr[0] - tl[0]);
   const runs = composed.groups.map((g) => ({ x0: imageX(g.x0), x1: imageX(g.x1), text: g.text, centers: g.centers.map(imageX) }));
   return { ...base, words, runs };
-}
-
-/** Margins around a missed row's ink (left, right) in row heights: the recognizer's confidence in a lone "}" swings with them. */
-const GAP_MARGINS = [[0.5, 1], [1, 1], [0.5, 2]] as const;
-
-/**
- * Boxes for the code rows where nothing was read but ink is present (the detector overlooks lone
- * "}" lines): for each, a few boxes of the row's height around the ink.
- */
-function gapBoxes(image: DecodedImage, region: Bounds, gaps: readonly Bounds[], lines: readonly PlacedLine[]): Quad[][] {
-  const taken = lines.map((l) => quadBounds(l.box));
-  const boxes: Quad[][] = [];
-  for (const gap of gaps) {
-    const height = gap.y1 - gap.y0;
-    const g = {
-      x0: Math.max(region.x0, Math.round(gap.x0 - height)),
-      x1: Math.min(region.x1, Math.round(gap.x1)),
-      y0: Math.max(region.y0, Math.round(gap.y0 + 0.2 * height)),
-      y1: Math.min(region.y1, Math.round(gap.y1 - 0.2 * height)),
-    };
-    if (g.y1 - g.y0 < 2 || taken.some((t) => overlap1d(t.y0, t.y1, g.y0, g.y1) > 0.5 * (g.y1 - g.y0) && overlap1d(t.x0, t.x1, g.x0, g.x1) > 0)) continue;
-    const ink = inkBounds(image, g);
-    if (!ink || ink.y1 - ink.y0 < 0.25 * height) continue;
-    const centre = (gap.y0 + gap.y1) / 2;
-    boxes.push(
-      GAP_MARGINS.map(([left, right]) =>
-        boundsQuad({
-          x0: Math.max(region.x0, Math.floor(ink.x0 - left * height)),
-          x1: Math.min(region.x1, Math.ceil(ink.x1 + right * height)),
-          y0: Math.max(region.y0, Math.floor(centre - height / 2)),
-          y1: Math.min(region.y1, Math.ceil(centre + height / 2)),
-        }),
-      ),
-    );
-  }
-  return boxes;
 }
 
 function checkImage(image: DecodedImage): void {

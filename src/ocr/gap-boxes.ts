@@ -1,0 +1,42 @@
+// The second look at code rows the detector missed: where to crop them for the recognizer.
+import type { PlacedLine } from './assemble.ts';
+import { type Bounds, boundsQuad, overlap1d, type Quad, quadBounds } from './geometry.ts';
+import { inkBounds, type RgbImage } from './ink.ts';
+
+/** Margins around a missed row's ink (left, right) in row heights: the recognizer's confidence in a lone "}" swings with them. */
+const GAP_MARGINS = [[0.5, 1], [1, 1], [0.5, 2]] as const;
+
+/**
+ * Boxes for the code rows where nothing was read but ink is present (the detector overlooks lone
+ * "}" lines): for each, a few boxes of the row's height around the ink. Ink is looked for from a
+ * row height left of the code, but only a line read within the code's own columns means the row
+ * was read: the line number beside it may reach that far.
+ */
+export function gapBoxes(image: RgbImage, region: Bounds, gaps: readonly Bounds[], lines: readonly PlacedLine[]): Quad[][] {
+  const taken = lines.map((l) => quadBounds(l.box));
+  const boxes: Quad[][] = [];
+  for (const gap of gaps) {
+    const height = gap.y1 - gap.y0;
+    const g = {
+      x0: Math.max(region.x0, Math.round(gap.x0 - height)),
+      x1: Math.min(region.x1, Math.round(gap.x1)),
+      y0: Math.max(region.y0, Math.round(gap.y0 + 0.2 * height)),
+      y1: Math.min(region.y1, Math.round(gap.y1 - 0.2 * height)),
+    };
+    if (g.y1 - g.y0 < 2 || taken.some((t) => overlap1d(t.y0, t.y1, g.y0, g.y1) > 0.5 * (g.y1 - g.y0) && overlap1d(t.x0, t.x1, gap.x0, gap.x1) > 0)) continue;
+    const ink = inkBounds(image, g);
+    if (!ink || ink.y1 - ink.y0 < 0.25 * height) continue;
+    const centre = (gap.y0 + gap.y1) / 2;
+    boxes.push(
+      GAP_MARGINS.map(([left, right]) =>
+        boundsQuad({
+          x0: Math.max(region.x0, Math.floor(ink.x0 - left * height)),
+          x1: Math.min(region.x1, Math.ceil(ink.x1 + right * height)),
+          y0: Math.max(region.y0, Math.floor(centre - height / 2)),
+          y1: Math.min(region.y1, Math.ceil(centre + height / 2)),
+        }),
+      ),
+    );
+  }
+  return boxes;
+}

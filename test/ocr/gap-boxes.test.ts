@@ -1,0 +1,35 @@
+// Where a missed code row is cropped for a second look, on painted rows: glyphs are black rectangles.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { PlacedLine } from '../../src/ocr/assemble.ts';
+import { gapBoxes } from '../../src/ocr/gap-boxes.ts';
+import { type Bounds, boundsQuad, quadBounds } from '../../src/ocr/geometry.ts';
+import { paintScreen, type Rgb } from '../support/paint.ts';
+
+const WHITE: Rgb = [255, 255, 255];
+const INK: Rgb = [0, 0, 0];
+const AREA = { x0: 0, y0: 0, x1: 400, y1: 60 };
+/**
+ * A code row from y = 20 to 40 whose text starts at x = 120; its line number's ink ends 22 pixels
+ * left of that, and the box it was read in (with the detector's margin) 18 pixels, less than a row height.
+ */
+const GAP = { x0: 120, x1: 400, y0: 20, y1: 40 };
+const NUMBER_INK = { x0: 84, x1: 98, y0: 24, y1: 36 };
+const NUMBER = { x0: 82, x1: 102, y0: 21, y1: 39 };
+const CODE: Bounds[] = [150, 160, 170, 180].map((x) => ({ x0: x, x1: x + 6, y0: 24, y1: 36 }));
+
+const line = (b: Bounds, text: string): PlacedLine => ({ box: boundsQuad(b), text, confidence: 1 });
+const screen = paintScreen(AREA.x1, AREA.y1, WHITE, [NUMBER_INK, ...CODE].map((r): [Bounds, Rgb] => [r, INK]));
+
+test('a missed code row beside its read line number is looked at again, around its ink', () => {
+  const boxes = gapBoxes(screen, AREA, [GAP], [line(NUMBER, '32')]);
+  assert.equal(boxes.length, 1);
+  for (const box of boxes[0]!.map(quadBounds)) {
+    assert.ok(box.x0 >= NUMBER_INK.x1 && box.x0 < 150 && box.x1 > 186, `${JSON.stringify(box)} holds the code's ink and not the number`);
+    assert.deepEqual([box.y0, box.y1], [GAP.y0, GAP.y1]);
+  }
+});
+
+test('a code row already read is not looked at again', () => {
+  assert.deepEqual(gapBoxes(screen, AREA, [GAP], [line(NUMBER, '32'), line({ x0: 148, x1: 188, y0: 22, y1: 38 }, 'abcd')]), []);
+});
