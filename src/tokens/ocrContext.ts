@@ -65,7 +65,7 @@ export function contextEntries(lines: readonly ContextLine[], width: number, hei
 const HEADING_RATIO = 1.25;
 
 /** Entry indices in the order the budget tries them: headings first, then from the top down, ties in reading order. */
-export function budgetOrder(entries: ReadonlyArray<{ top: number; height: number }>): number[] {
+function budgetOrder(entries: ReadonlyArray<{ top: number; height: number }>): number[] {
   const heights = entries.map((e) => e.height).sort((a, b) => a - b);
   const median = heights[Math.floor(heights.length / 2)] ?? 0;
   const rank = (i: number) => (entries[i]!.height >= HEADING_RATIO * median ? 0 : 1);
@@ -74,7 +74,8 @@ export function budgetOrder(entries: ReadonlyArray<{ top: number; height: number
 
 /**
  * The context of a width × height image's OCR lines (in reading order) within `maxTokens`, as counted by
- * `countTokens` (SentencePiece ids of a text encoded alone). Lines are tried in `budgetOrder`; each costs its tokens plus one for its newline; a line that does not fit is skipped and the next tried.
+ * `countTokens` (SentencePiece ids of a text encoded alone). Lines are tried in `budgetOrder`; each costs its
+ * tokens plus one for its newline; a line that does not fit is skipped and the next tried.
  */
 export function ocrContext(
   lines: readonly ContextLine[],
