@@ -95,8 +95,11 @@ export class RuntimeClient {
         this.pending.delete(id);
         if (this.pending.size === 0 && this.child === child) this.setState('ready');
       };
+      // Events already on their way when the caller cancelled are dropped: nothing reaches the caller after its cancel.
+      const live = <A extends unknown[]>(handler?: (...args: A) => void) => (...args: A) => (signal?.aborted ? undefined : handler?.(...args));
       this.pending.set(id, {
-        ...handlers,
+        onText: live(handlers.onText),
+        onProgress: live(handlers.onProgress),
         resolve: (result) => {
           settle();
           if (isResultOf(request.kind, result)) resolve(result);

@@ -1,5 +1,5 @@
 // The client's side of the protocol against a stand-in host that answers each kind of request in one fixed way:
-// a result of the request's own kind, a result of another kind (a broken host), a cancel.
+// a result of the request's own kind, a result of another kind (a broken host), a cancel, a stream cut by a cancel.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,16 @@ const answers = {
   prepare: (id) => ({ id, kind: 'done', result: { kind: 'endConversation' } }),
   ask: (id) => ({ id, kind: 'cancelled' }),
 };
-process.on('message', (request) => process.send(answers[request.kind](request.id)));
+// 'stream' asks send text until their cancel arrives, as a decoder does between two steps.
+const streams = new Map();
+process.on('message', (request) => {
+  if (request.kind === 'cancel') {
+    clearInterval(streams.get(request.target));
+    return process.send({ id: request.target, kind: 'cancelled' });
+  }
+  if (request.question === 'stream') return streams.set(request.id, setInterval(() => process.send({ id: request.id, kind: 'text', text: 'x' }), 1));
+  process.send(answers[request.kind](request.id));
+});
 process.on('disconnect', () => process.exit(0));
 `;
 
@@ -45,4 +54,17 @@ test('a result of another kind is the host\'s error, not the caller\'s result', 
 test('a request the host cancelled, or one cancelled before it was sent, rejects with CancelledError', async () => {
   await assert.rejects(client.request({ kind: 'ask', conversationId: 'c', question: '?' }), CancelledError);
   await assert.rejects(client.request({ kind: 'inspect', image }, {}, AbortSignal.abort()), CancelledError);
+});
+
+test('no text reaches the caller after its cancel, though the host sent some before the cancel reached it', async () => {
+  const controller = new AbortController();
+  let chunks = 0;
+  let afterAbort = 0;
+  const onText = () => {
+    chunks++;
+    if (controller.signal.aborted) afterAbort++;
+    if (chunks === 3) controller.abort();
+  };
+  await assert.rejects(client.request({ kind: 'ask', conversationId: 's', question: 'stream' }, { onText }, controller.signal), CancelledError);
+  assert.deepEqual([chunks, afterAbort], [3, 0]);
 });

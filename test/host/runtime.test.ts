@@ -65,7 +65,7 @@ describe('runtime host', { skip: !torch && process.env.CI !== 'true' ? 'python3-
     assert.equal(answer2.stats.visionMs, undefined, 'no second vision pass');
   });
 
-  test('a cancel stops the answer within a step, and the conversation goes on', async () => {
+  test('a cancel stops the answer before its end, no text reaches the caller after it, and the conversation goes on', async () => {
     const controller = new AbortController();
     let chunks = 0;
     let afterAbort = 0;
@@ -81,8 +81,9 @@ describe('runtime host', { skip: !torch && process.env.CI !== 'true' ? 'python3-
       },
       controller.signal,
     );
+    // Rejected, not resolved: the host stopped before the end of its ~430 tokens.
     await assert.rejects(answer, CancelledError);
-    assert.ok(afterAbort <= 2, `${afterAbort} text chunks after the cancel`);
+    assert.equal(afterAbort, 0, 'no text after the cancel');
     const next = await client.request({ kind: 'ask', conversationId: 'c2', question: 'Again?', options: { maxNewTokens: 4 } });
     assert.ok(next.stats.newTokens > 0);
   });
