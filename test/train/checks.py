@@ -22,6 +22,7 @@ from infimm.data.real_ocr import load_pool, pool_sample
 from infimm.ocr_context import HEADER
 from infimm.tokenization import InfimmTokenizer
 from infimm.train import batched, pipeline
+from infimm.train.vocab import transfer_embeddings
 from infimm.train.examples import FORMATS, context_for, pad, position_turn, transcription
 from infimm.train.views import make_views
 
@@ -97,6 +98,10 @@ def smoke(folder):
     continued = pipeline.run(more, 0, "tiny", lambda line: None, steps=3, init=f"{folder}/checkpoint", stages="dra,ift",
                              lr_scale=0.5, first_sample=1000)
     continued_summary = json.load(open(f"{more}/summary.json"))
+    # …and with a new vocabulary (450 pieces instead of 400), the checkpoint's rows moved over.
+    revocab = f"{folder}/new-vocab"
+    pipeline.run(revocab, 0, "tiny", lambda line: None, steps=1, vocab_size=450, init=f"{folder}/checkpoint",
+                 stages="ift", first_sample=2000, new_vocab=True)
     try:
         pipeline.selected_stages("dra,sft")
         unknown_stage = None
@@ -111,7 +116,26 @@ def smoke(folder):
                           "changed": not all(torch.equal(a, b) for a, b in zip(model.state_dict().values(),
                                                                                 continued.state_dict().values())),
                           "after": held_loss(continued), "shares": [s.share for s in pipeline.selected_stages("dra,ift")],
-                          "unknown_stage": unknown_stage}}
+                          "unknown_stage": unknown_stage},
+            "new_vocab": transferred(f"{folder}/checkpoint", revocab)}
+
+
+def transferred(checkpoint, folder):
+    """What vocab.transfer_embeddings made of the checkpoint's rows for the new vocabulary in `folder`."""
+    old, new = InfimmTokenizer(f"{checkpoint}/tokenizer.model"), InfimmTokenizer(f"{folder}/tokenizer.model")
+    state = torch.load(f"{checkpoint}/pytorch_model.bin")
+    moved = transfer_embeddings(state, old, new)
+    key = "lang_encoder.model.embed_tokens.weight"
+    pieces = [new.sp.id_to_piece(i) for i in range(new.end_of_chunk)]
+    kept = [i for i, p in enumerate(pieces) if old.sp.piece_to_id(p) != old.sp.unk_id()]
+    fresh = [i for i, p in enumerate(pieces) if old.sp.piece_to_id(p) == old.sp.unk_id() and i != new.sp.unk_id()]
+    spelt = next(i for i in fresh if "▁" not in pieces[i][1:])
+    spelling = old.sp.encode(pieces[spelt].removeprefix("▁"))
+    return {"sizes": [old.vocab_size, new.vocab_size], "rows": list(moved[key].shape), "fresh": len(fresh),
+            "kept_equal": all(torch.equal(moved[key][i], state[key][old.sp.piece_to_id(pieces[i])]) for i in kept),
+            "added_equal": torch.equal(moved[key][new.end_of_chunk:], state[key][old.end_of_chunk:]),
+            "fresh_is_mean_of_spelling": torch.allclose(moved[key][spelt], state[key][spelling].mean(0)),
+            "others_equal": all(torch.equal(moved[k], v) for k, v in state.items() if v.shape[:1] != (old.vocab_size,))}
 
 
 def ocr():

@@ -100,9 +100,18 @@ interface Smoke {
     shares: number[];
     unknown_stage: string | null;
   };
+  new_vocab: {
+    sizes: number[];
+    rows: number[];
+    fresh: number;
+    kept_equal: boolean;
+    added_equal: boolean;
+    fresh_is_mean_of_spelling: boolean;
+    others_equal: boolean;
+  };
 }
 
-test('the training run at toy size: every stage, lower held-out loss, gates open and moving, resumable, continued', (t) => {
+test('the training run at toy size: every stage, lower held-out loss, gates open and moving, resumable, continued, with a new vocabulary', (t) => {
   if (!requireOrSkip(t, available(), WHAT)) return;
   const dir = mkdtempSync(join(tmpdir(), 'infimm-train-'));
   try {
@@ -121,6 +130,12 @@ test('the training run at toy size: every stage, lower held-out loss, gates open
     assert.ok(r.continued.after < r.before - 0.5, `a continued model starts trained: ${r.before} -> ${r.continued.after}`);
     assert.ok(Math.abs(r.continued.shares[0]! + r.continued.shares[1]! - 1) < 1e-9 && r.continued.shares[0]! < r.continued.shares[1]!);
     assert.match(r.continued.unknown_stage ?? '', /unknown stages \['sft'\]/);
+    // --new-vocab: a vocabulary of 450 pieces for the checkpoint's 400; shared pieces keep their rows, a new one
+    // starts as the mean of its old spelling, <|endofchunk|> and <image> move to the new ids, the rest is unchanged.
+    const v = r.new_vocab;
+    assert.deepEqual([v.sizes, v.rows[0]], [[402, 452], 452]);
+    assert.ok(v.fresh >= 50, `${v.fresh} new pieces`);
+    assert.ok(v.kept_equal && v.added_equal && v.fresh_is_mean_of_spelling && v.others_equal, JSON.stringify(v));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

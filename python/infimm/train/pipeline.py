@@ -43,6 +43,8 @@ Continued training of a trained model (a later session adds compute to the shipp
     --lr-scale X    every stage's peak learning rate times X (a trained model needs a gentler restart)
     --first-sample N  the first sample index (seed), past those of the run that made the checkpoint, so the
                     continuation sees new images
+    --new-vocab     train a new vocabulary on the data as it is now (its names and words become pieces) instead
+                    of keeping the checkpoint's; the embeddings move over (vocab.transfer_embeddings)
 """
 from __future__ import annotations
 
@@ -68,7 +70,7 @@ from ..tokenization import IGNORE_INDEX, InfimmTokenizer
 from . import batched
 from .examples import FORMATS, OCR_CONTEXT_TOKENS, pad
 from .views import make_views, normalise_pixels
-from .vocab import train_vocabulary
+from .vocab import train_vocabulary, transfer_embeddings
 
 TILE_SIZE, VOCAB_SIZE = 112, 2048
 GATE_INIT, GATE_LR_SCALE = 0.5, 5.0
@@ -259,11 +261,12 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
         vocab_size: int = VOCAB_SIZE, device: str | torch.device = "cpu", workers: int = 0, batch: int | None = None,
         save_every: float = SAVE_EVERY_SECONDS, export: str | None = None, heldout: int = 0,
         log_every: int = 25, ocr_pool: str | None = None, init: str | None = None, stages: str | None = None,
-        lr_scale: float = 1.0, first_sample: int = 0) -> InfiMMHD:
+        lr_scale: float = 1.0, first_sample: int = 0, new_vocab: bool = False) -> InfiMMHD:
     """Trains for `minutes` of wall-clock time in all, resuming from DIR/resume.pt when it exists. `steps` makes
     every stage exactly that many steps instead (deterministic: the rehearsal and the tests). The GPU options
     (device, workers, batch, save_every, export, heldout) are the module docstring's; their defaults are the
-    CPU run; init, stages, lr_scale and first_sample continue a trained model (the docstring's continued training)."""
+    CPU run; init, stages, lr_scale, first_sample and new_vocab continue a trained model (the docstring's continued
+    training)."""
     plan = selected_stages(stages, lr_scale)
     world = dist.get_world_size() if dist.is_initialized() else 1
     rank = dist.get_rank() if dist.is_initialized() else 0
@@ -274,7 +277,7 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
     os.makedirs(out, exist_ok=True)
     pool = load_pool(ocr_pool) if ocr_pool else None
     tokenizer_path = os.path.join(out, "tokenizer.model")
-    if rank == 0 and init and not os.path.exists(tokenizer_path):
+    if rank == 0 and init and not new_vocab and not os.path.exists(tokenizer_path):
         shutil.copyfile(os.path.join(init, "tokenizer.model"), tokenizer_path)
     if rank == 0 and not os.path.exists(tokenizer_path):
         train_vocabulary(tokenizer_path, vocab_size, samples_per_family=150 if steps is None else 8)
@@ -285,7 +288,10 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
     model = InfiMMHD(preset(preset_name, tokenizer.vocab_size))
     init_weights(model)
     if init:  # the same preset as the checkpoint's, or load_state_dict names the keys that differ
-        model.load_state_dict(torch.load(os.path.join(init, "pytorch_model.bin"), map_location="cpu"))
+        weights = torch.load(os.path.join(init, "pytorch_model.bin"), map_location="cpu")
+        if new_vocab:
+            weights = transfer_embeddings(weights, InfimmTokenizer(os.path.join(init, "tokenizer.model")), tokenizer)
+        model.load_state_dict(weights)
     resume_path = os.path.join(out, "resume.pt")
     state = {"stage": 0, "elapsed": 0.0, "index": first_sample, "first": first_sample, "summary": [], "optimizer": None}
     if os.path.exists(resume_path):
@@ -431,6 +437,8 @@ def main() -> None:
     parser.add_argument("--init", help="a checkpoint folder to continue training from (weights and tokenizer)")
     parser.add_argument("--stages", help="comma-separated stages to train (default: all four)")
     parser.add_argument("--lr-scale", type=float, default=1.0, help="factor on every stage's peak learning rate")
+    parser.add_argument("--new-vocab", action="store_true",
+                        help="with --init: a vocabulary trained on today's data, the checkpoint's rows transferred")
     parser.add_argument("--first-sample", type=int, default=0, help="the first sample index (new images for a continuation)")
     args = parser.parse_args()
     if not args.minutes and not args.steps:
@@ -453,7 +461,7 @@ def main() -> None:
         run(args.out, args.minutes, args.preset, log, args.steps, args.vocab, device=device, workers=args.workers,
             batch=args.batch, save_every=args.save_every, export=args.export, heldout=args.heldout,
             log_every=args.log_every, ocr_pool=args.ocr_pool, init=args.init, stages=args.stages,
-            lr_scale=args.lr_scale, first_sample=args.first_sample)
+            lr_scale=args.lr_scale, first_sample=args.first_sample, new_vocab=args.new_vocab)
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()

@@ -12,7 +12,7 @@ import sentencepiece as spm
 from ..data import FAMILIES, sample
 from ..data.ocr import simulate
 from ..ocr_context import ocr_context
-from ..tokenization import SYSTEM_PROMPT
+from ..tokenization import SYSTEM_PROMPT, InfimmTokenizer
 from .examples import TRANSCRIBE, transcription
 
 
@@ -53,3 +53,29 @@ def train_vocabulary(path: str, vocab_size: int, samples_per_family: int = 150) 
     )
     with open(path, "wb") as f:
         f.write(model.getvalue())
+
+
+def transfer_embeddings(state: dict, old: InfimmTokenizer, new: InfimmTokenizer) -> dict:
+    """A trained model's weights for a new vocabulary: a piece both vocabularies hold keeps its rows; a new piece
+    starts as the mean of the input embeddings of the old pieces spelling it, and with the output row of the first
+    of them (predicting it starts as predicting its first old piece). Everything else is the model's own."""
+    def spelling(piece: str) -> list[int]:
+        # The encoder's dummy prefix gives the leading "▁"; a piece inside a word is spelt as a word's start.
+        return old.sp.encode(piece.removeprefix("▁").replace("▁", " ")) or [old.sp.unk_id()]
+
+    keys = [key for key, value in state.items() if value.shape[:1] == (old.vocab_size,)]
+    result = dict(state)
+    for key in keys:
+        rows, output = state[key], "lm_head" in key
+        table = rows.new_empty((new.vocab_size, rows.shape[1]))
+        for piece_id in range(new.end_of_chunk):
+            piece = new.sp.id_to_piece(piece_id)
+            same = old.sp.piece_to_id(piece)
+            if same != old.sp.unk_id() or piece_id == new.sp.unk_id():
+                table[piece_id] = rows[same]
+            else:
+                ids = spelling(piece)
+                table[piece_id] = rows[ids[0]] if output else rows[ids].mean(0)
+        table[new.end_of_chunk], table[new.image] = rows[old.end_of_chunk], rows[old.image]
+        result[key] = table
+    return result
