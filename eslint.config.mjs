@@ -1,9 +1,10 @@
 // ESLint: the recommended JavaScript and typescript-eslint rules, the layer table of docs/architecture.md
-// (which folder may import which), read from the document itself, and at most 80 lines a function where
-// the code keeps to it.
+// (which folder may import which), read from the document itself, kebab-case file names, and at most 80 lines
+// a function in the product (src/ and webview/).
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { fileNamesPlugin } from './scripts/lint/file-names.mjs';
 import { layersPlugin, readLayers } from './scripts/lint/layers.mjs';
 
 const root = import.meta.dirname;
@@ -15,16 +16,17 @@ export default tseslint.config(
   { languageOptions: { globals: globals.node } },
   { files: ['webview/**'], languageOptions: { globals: globals.browser } },
   {
-    plugins: { layers: layersPlugin(root) },
+    plugins: { layers: layersPlugin(root), 'file-names': fileNamesPlugin },
     rules: {
       'layers/imports': ['error', readLayers(`${root}/docs/architecture.md`)],
+      'file-names/kebab': 'error',
       // `const { a: _a, ...rest } = x` leaves a property out of a copy
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
     },
   },
   {
-    // A function past 80 lines holds more than one job; these folders keep within it.
-    files: ['src/{extension,cli,convert,checkpoint,package,common,image,tiles}/**', 'webview/**'],
+    // A function past 80 lines holds more than one job.
+    files: ['src/**', 'webview/**'],
     rules: { 'max-lines-per-function': ['error', { max: 80 }] },
   },
   {

@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 import { convert } from '../src/convert/convert.ts';
 import type { ActivationPrecision, WeightPrecision } from '../src/common/precision.ts';
 import { readManifest } from '../src/package/verify.ts';
-import { writeLlamaGguf, type GgufPrecision } from './ggufLlama.ts';
-import type { CaseResult } from './llamaCase.ts';
+import { writeLlamaGguf, type GgufPrecision } from './gguf-llama.ts';
+import type { CaseResult } from './llama-case.ts';
 import { benchCheckpoint, PACKAGE_SOURCES, sourceHash, type BenchPreset } from './models.ts';
 import type { BenchSection } from './run.ts';
 import { median, mib, table } from './stats.ts';
@@ -37,7 +37,7 @@ async function cached(preset: BenchPreset, name: string, make: (path: string) =>
 }
 
 function runCase(engine: 'ours' | 'llama', path: string, threads: number, short: number[], long: number[], repetitions: number): CaseResult {
-  const args = ['--import', 'tsx', join(ROOT, 'bench', 'llamaCase.ts'), engine, path, String(threads), short.join(), long.join(), String(NEW_TOKENS), String(repetitions)];
+  const args = ['--import', 'tsx', join(ROOT, 'bench', 'llama-case.ts'), engine, path, String(threads), short.join(), long.join(), String(NEW_TOKENS), String(repetitions)];
   const out = execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop()!) as CaseResult;
 }
@@ -69,7 +69,7 @@ const COMPARISONS: Array<{ gguf: GgufPrecision; ours: Variant[] }> = [
 /** Packages and GGUF files of one benchmark checkpoint, made once. */
 async function models(preset: BenchPreset, comparison: (typeof COMPARISONS)[number]) {
   const packageKey = sourceHash(PACKAGE_SOURCES);
-  const ggufKey = sourceHash(['bench/gguf.ts', 'bench/ggufLlama.ts']);
+  const ggufKey = sourceHash(['bench/gguf.ts', 'bench/gguf-llama.ts']);
   const checkpoint = await benchCheckpoint(preset);
   const packages: string[] = [];
   for (const v of comparison.ours) {
@@ -124,7 +124,7 @@ async function run(): Promise<string> {
   const tables: string[] = [];
   for (const threads of THREADS) tables.push(`**${threads} thread${threads > 1 ? 's' : ''} each:**`, '', await measure(threads), '');
   return [
-    `The language model of the benchmark checkpoints (random weights, test tokenizer: vocabulary 3002) with no \`<image>\` in the prompt, the path llama.cpp can run: our fp32 and int4 packages (\`npm run convert\`) against GGUF files of the same checkpoint written by bench/ggufLlama.ts (F32: the same numbers; Q4_0: ggml's own 4-bit scheme, with the embeddings in F16 as in our int4 package), run by llama.cpp through node-llama-cpp's prebuilt CPU binary (no GPU, float32 KV cache, which is the same function as ours; its default F16 cache is not). The same thread count for both, greedy decoding of the same prompt ids. Each cell is ours ÷ llama.cpp (ours vs llama.cpp), the better side in bold; medians of ${ROUNDS} processes per engine, alternating, each measuring ${REPETITIONS.nano} (nano) or ${REPETITIONS['1b']} (1b) answers after a warm-up. Decode: ${NEW_TOKENS} tokens after a ${LONG_PROMPT}-token prompt; prompt processing: that prompt to its first token; first token: a ${SHORT_PROMPT}-token prompt; peak memory: the process's peak RSS (Node included on both sides). Our weights: decoder.weights, which also hold the gated cross-attention blocks (skipped on this path). int4: symmetric blocks of 32 with fp32 scales (20 bytes per 32 weights; Q4_0: 18 with fp16 scales) multiplied with int8 activations (MatMulNBits accuracy_level 4), as llama.cpp's Q4_0 × Q8_0 kernels do, the converter's default; "fp32 activations": the same weights converted with \`--activations fp32\` (accuracy_level 0, exact against the dequantised weights).`,
+    `The language model of the benchmark checkpoints (random weights, test tokenizer: vocabulary 3002) with no \`<image>\` in the prompt, the path llama.cpp can run: our fp32 and int4 packages (\`npm run convert\`) against GGUF files of the same checkpoint written by bench/gguf-llama.ts (F32: the same numbers; Q4_0: ggml's own 4-bit scheme, with the embeddings in F16 as in our int4 package), run by llama.cpp through node-llama-cpp's prebuilt CPU binary (no GPU, float32 KV cache, which is the same function as ours; its default F16 cache is not). The same thread count for both, greedy decoding of the same prompt ids. Each cell is ours ÷ llama.cpp (ours vs llama.cpp), the better side in bold; medians of ${ROUNDS} processes per engine, alternating, each measuring ${REPETITIONS.nano} (nano) or ${REPETITIONS['1b']} (1b) answers after a warm-up. Decode: ${NEW_TOKENS} tokens after a ${LONG_PROMPT}-token prompt; prompt processing: that prompt to its first token; first token: a ${SHORT_PROMPT}-token prompt; peak memory: the process's peak RSS (Node included on both sides). Our weights: decoder.weights, which also hold the gated cross-attention blocks (skipped on this path). int4: symmetric blocks of 32 with fp32 scales (20 bytes per 32 weights; Q4_0: 18 with fp16 scales) multiplied with int8 activations (MatMulNBits accuracy_level 4), as llama.cpp's Q4_0 × Q8_0 kernels do, the converter's default; "fp32 activations": the same weights converted with \`--activations fp32\` (accuracy_level 0, exact against the dequantised weights).`,
     '',
     ...tables,
     'With 2 threads on this 2-core machine, which other processes share, llama.cpp\'s worker threads wait for each other at every operation and lose whole time slices to the other processes; ONNX Runtime\'s thread pool suffers less. The 1-thread table compares the engines\' kernels and per-step overheads without that effect.',

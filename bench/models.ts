@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { convert } from '../src/convert/convert.ts';
 import type { WeightPrecision } from '../src/common/precision.ts';
 import { reference } from '../harness/reference.ts';
-import { testTokenizerModel } from '../harness/tokenizerModel.ts';
+import { testTokenizerModel } from '../harness/tokenizer-model.ts';
 
 export type BenchPreset = 'nano' | '1b';
 

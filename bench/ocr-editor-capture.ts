@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import { startCodeServer, type CodeServer } from '../harness/vscode/codeServer.ts';
+import { startCodeServer, type CodeServer } from '../harness/vscode/code-server.ts';
 import { CHROMIUM } from '../harness/vscode/workbench.ts';
 import { readScreenTruth, type ScreenTruth } from './ocr-editor-truth.ts';
 

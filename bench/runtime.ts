@@ -8,12 +8,12 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DataType, GraphBuilder } from '../src/onnx/graph.ts';
 import { openModel } from '../src/onnx/session.ts';
-import { WeightFile } from '../src/onnx/weightFile.ts';
+import { WeightFile } from '../src/onnx/weight-file.ts';
 import { readManifest } from '../src/package/verify.ts';
 import { PYTHON } from '../harness/requirements.ts';
 import { benchCheckpoint, benchPackage, type BenchPreset } from './models.ts';
 import type { BenchSection } from './run.ts';
-import { benchPrompt, NEW_TOKENS, type CaseResult } from './runtimeCase.ts';
+import { benchPrompt, NEW_TOKENS, type CaseResult } from './runtime-case.ts';
 import { mib, table } from './stats.ts';
 
 const THREADS = 2;
@@ -71,7 +71,7 @@ async function matmulGflops(): Promise<number> {
 }
 
 function runCase(dir: string, pixelsFile: string): CaseResult {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'runtimeCase.ts'), dir, String(THREADS), pixelsFile], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'runtime-case.ts'), dir, String(THREADS), pixelsFile], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
   return JSON.parse(out.trim().split('\n').pop()!) as CaseResult;
 }
 

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
 import { hasProgram, hasPythonModule } from '../requirements.ts';
-import { CODE_SERVER_BIN, startCodeServer, type CodeServer } from './codeServer.ts';
+import { CODE_SERVER_BIN, startCodeServer, type CodeServer } from './code-server.ts';
 import { Panel } from './panel.ts';
 import { CHROMIUM, launchBrowser, Workbench } from './workbench.ts';
 import { createWorkspace } from './workspace.ts';
@@ -64,7 +64,7 @@ export async function startSession(options: { settings: Record<string, unknown>;
     for (const dir of ['chromium', 'home', 'tmp', 'extensions']) rmSync(join(stateDir, dir), { recursive: true, force: true });
   };
   // A hung browser or server must not hang CI: past the deadline the process exits, and
-  // codeServer's exit hook and playwright's kill the process groups on the way out.
+  // code-server.ts's exit hook and playwright's kill the process groups on the way out.
   const watchdog = setTimeout(() => {
     console.error(`end-to-end session exceeded ${options.globalTimeoutMs} ms; killing it`);
     process.exit(1);

@@ -1,5 +1,5 @@
 """OCR context: the text lines of an image, with coarse positions, put in the user turn before the question.
-The twin of src/tokens/ocrContext.ts; both give the same text for the same lines (a test checks it).
+The twin of src/tokens/ocr-context.ts; both give the same text for the same lines (a test checks it).
 
     <s>SYSTEM USER: <image>Text in the image:
     [0,3] Settings — Photon Mail

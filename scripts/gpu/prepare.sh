@@ -31,9 +31,9 @@ done
 tar -C "$stage" -cf - app | xz -9 -T0 >"$carry/app.tar.xz"
 
 # The tiny parity packages, and the tokenizer the random benchmark checkpoint is made with on the machine.
-node --import tsx scripts/gpu/tinyPackages.ts "$stage/packages"
+node --import tsx scripts/gpu/tiny-packages.ts "$stage/packages"
 tar -C "$stage" -cf - packages | xz -9 -T0 >"$carry/packages.tar.xz"
-cp "$(node --import tsx scripts/gpu/tokenizerModel.ts)" "$carry/tokenizer.model"
+cp "$(node --import tsx scripts/gpu/tokenizer-model.ts)" "$carry/tokenizer.model"
 
 # The Vulkan loader and GL vendor libraries the NVIDIA driver's Vulkan ICD needs (the machine has none).
 bash scripts/gpu/debs.sh "$carry/gl" libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2 >/dev/null

@@ -14,7 +14,7 @@
 # HELDOUT=4 (samples per family) LOG_EVERY=25 (steps) LIMIT_SECONDS=570 PREFLIGHT=1 CARRY=.cache/gpu-train PYTHON=python3; STEPS=N
 # (steps per stage instead of minutes), VOCAB=N (pieces, only where the carry has no tokenizer.model), WORK=DIR
 # (the run's own folder: resume.pt, checkpoint/; default a temporary one).
-# test/train/gpuTrain.test.ts runs this very script on the CPU at toy size: DEVICE=cpu PRESET=tiny STEPS=2 ….
+# test/train/gpu-train.test.ts runs this very script on the CPU at toy size: DEVICE=cpu PRESET=tiny STEPS=2 ….
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 : "${OUT:?OUT must name the folder for results}"

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { OcrContextMode } from '../common/protocol.ts';
 import { RuntimeClient } from '../host/client.ts';
-import { contextLines, type ContextLine } from '../tokens/ocrContext.ts';
+import { contextLines, type ContextLine } from '../tokens/ocr-context.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const PYTHON = process.env.INFIMM_PYTHON ?? '/usr/bin/python3';

@@ -13,7 +13,7 @@ import { GraphBuilder } from '../onnx/graph.ts';
 import { QUANT_BLOCK } from '../onnx/linear-weights.ts';
 import type { LoadTensor } from '../onnx/tensors.ts';
 import { defaultThreads, QuantizeWorkers } from '../onnx/quantize-workers.ts';
-import { WeightFile } from '../onnx/weightFile.ts';
+import { WeightFile } from '../onnx/weight-file.ts';
 import { CLIP_MEAN, CLIP_STD, PACKAGE_FORMAT, PACKAGE_VERSION, VICUNA_SYSTEM, type Architecture, type FileEntry, type Manifest, type OcrContextSpec } from '../package/manifest.ts';
 import { buildVisionGraph } from '../vision/graph.ts';
 import { deriveArchitecture } from './architecture.ts';

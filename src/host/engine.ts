@@ -24,12 +24,12 @@ import { summarize } from './summary.ts';
 import { encodeImage } from '../runtime/image.ts';
 import { LoadedModel } from '../runtime/model.ts';
 import { planGrid } from '../tiles/plan.ts';
-import { contextLines, ocrContext } from '../tokens/ocrContext.ts';
+import { contextLines, ocrContext } from '../tokens/ocr-context.ts';
 import { followUpIds, promptIds } from '../tokens/prompt.ts';
 import { InfimmTokenizer } from '../tokens/tokenizer.ts';
 import { RuntimeFailure } from '../common/errors.ts';
 import { isCancellation } from './errors.ts';
-import { ImageCache, LruCache, type CachedImage } from './imageCache.ts';
+import { ImageCache, LruCache, type CachedImage } from './image-cache.ts';
 
 interface Conversation {
   state: DecoderState;

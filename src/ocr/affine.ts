@@ -12,120 +12,142 @@ export function foldAffines(bytes: Uint8Array): { bytes: Uint8Array; folded: num
   const model = fromBinary(ModelProtoSchema, bytes);
   const graph = model.graph;
   if (!graph) return { bytes, folded: 0 };
-  const tensors = new Map<string, TensorProto>();
-  for (const node of graph.node) {
-    const t = node.opType === 'Constant' ? node.attribute.find((a) => a.name === 'value')?.t : undefined;
-    if (t) tensors.set(node.output[0]!, t);
-  }
-  for (const t of graph.initializer) tensors.set(t.name, t);
-  const producer = new Map<string, NodeProto>();
-  const consumers = new Map<string, NodeProto[]>();
-  for (const node of graph.node) {
-    for (const output of node.output) producer.set(output, node);
-    for (const input of node.input) consumers.set(input, [...(consumers.get(input) ?? []), node]);
-  }
-  const graphOutputs = new Set(graph.output.map((o) => o.name));
-  /** The only consumer of a value that is not a graph output, if there is exactly one. */
-  const sole = (name: string): NodeProto | undefined => {
-    const users = consumers.get(name) ?? [];
-    return users.length === 1 && !graphOutputs.has(name) ? users[0] : undefined;
-  };
-  const scalarOf = (name: string): number | undefined => {
-    const t = tensors.get(name);
-    const values = t && floats(t);
-    return values?.length === 1 ? values[0] : undefined;
-  };
-  /** A Mul by a scalar constant fed by `input`, then an Add of a scalar constant: [a, b, add]. */
-  const affineAfter = (input: string): [number, number, NodeProto] | undefined => {
-    const mul = sole(input);
-    if (mul?.opType !== 'Mul') return undefined;
-    const a = scalarOf(mul.input[0] === input ? mul.input[1]! : mul.input[0]!);
-    const add = sole(mul.output[0]!);
-    if (a === undefined || add?.opType !== 'Add') return undefined;
-    const b = scalarOf(add.input[0] === mul.output[0] ? add.input[1]! : add.input[0]!);
-    return b === undefined ? undefined : [a, b, add];
-  };
-  const initializer = (name: string, dims: number[], values: Float32Array<ArrayBuffer>, user: NodeProto): string => {
-    const t = floatTensor(name, dims, values);
-    graph.initializer.push(t);
-    tensors.set(name, t);
-    consumers.set(name, [user]);
-    return name;
-  };
-  const removed = new Set<NodeProto>();
-  const added: NodeProto[] = [];
+  const edit = new GraphEdit(graph);
   let folded = 0;
-  /** The convolution's weights and bias as floats, when no other node reads them. */
-  const parameters = (conv: NodeProto): { weights: TensorProto; w: Float32Array<ArrayBuffer>; bias: Float32Array } | undefined => {
-    const weights = tensors.get(conv.input[1]!);
-    const w = weights && floats(weights);
-    if (!weights || !w || sole(conv.input[1]!) !== conv) return undefined;
-    if (!conv.input[2]) return { weights, w, bias: new Float32Array(Number(weights.dims[0])) };
-    const bias = tensors.get(conv.input[2]);
-    const b = bias && floats(bias);
-    return b && sole(conv.input[2]) === conv ? { weights, w, bias: b } : undefined;
-  };
-  for (const node of graph.node) {
-    // conv(x)·a + b = conv with weights·a and bias·a + b.
-    const after = node.opType === 'Conv' ? affineAfter(node.output[0]!) : undefined;
-    const conv = after && parameters(node);
-    if (!after || !conv) continue;
-    const [a, b, add] = after;
-    setFloats(conv.weights, conv.w.map((v) => v * a));
-    node.input[2] = initializer(`${node.output[0]}/folded_bias`, [conv.bias.length], conv.bias.map((v) => v * a + b), node);
-    removed.add(sole(node.output[0]!)!);
-    removed.add(add);
-    // The Add's readers now read the convolution's output under the Add's name.
-    node.output[0] = add.output[0]!;
-    folded++;
-  }
-  for (const node of graph.node) {
-    if (node.opType !== 'Conv' || removed.has(node)) continue;
-    // conv(x·c + d): the scale goes into the weights; the offset into the bias where there is no
-    // zero padding (it would be padded with zeros, not d), else it is added first, as x + d/c.
-    const input = node.input[0]!;
-    const add = producer.get(input);
-    const mul = add?.opType === 'Add' ? add.input.map((i) => producer.get(i)).find((p) => p?.opType === 'Mul') : undefined;
-    const source = mul?.input.find((i) => scalarOf(i) === undefined);
-    if (!add || !mul || source === undefined || removed.has(mul) || affineAfter(source)?.[2] !== add || sole(input) !== node) continue;
-    const [c, d] = affineAfter(source)!;
-    const conv = parameters(node);
-    if (!conv || c === 0) continue;
-    const { weights, w, bias } = conv;
-    if (zeroPadded(node)) {
-      // As a 1×1 depthwise convolution rather than an Add: ONNX Runtime keeps it in its blocked
-      // layout, where an Add would cost two layout conversions as well.
-      const name = `${input}/offset`;
-      const group = Number(node.attribute.find((a) => a.name === 'group')?.i ?? 1n);
-      const channels = Number(weights.dims[1]) * group;
-      const offset = create(NodeProtoSchema, {
-        opType: 'Conv',
-        name,
-        input: [source],
-        output: [input],
-        attribute: [create(AttributeProtoSchema, { name: 'group', type: AttrType.INT, i: BigInt(channels) })],
-      });
-      offset.input.push(initializer(`${name}/ones`, [channels, 1, 1, 1], new Float32Array(channels).fill(1), offset));
-      offset.input.push(initializer(`${name}/value`, [channels], new Float32Array(channels).fill(d / c), offset));
-      added.push(offset);
-    } else {
-      const perChannel = w.length / bias.length;
-      node.input[2] = initializer(`${input}/folded_bias`, [bias.length], bias.map((v, o) => v + d * sum(w.subarray(o * perChannel, (o + 1) * perChannel))), node);
-      node.input[0] = source;
-    }
-    setFloats(weights, w.map((v) => v * c));
-    removed.add(mul);
-    removed.add(add);
-    folded++;
-  }
+  for (const node of graph.node) if (node.opType === 'Conv' && edit.foldAfter(node)) folded++;
+  for (const node of graph.node) if (node.opType === 'Conv' && !edit.removed.has(node) && edit.foldBefore(node)) folded++;
   if (folded === 0) return { bytes, folded: 0 };
-  const kept = [...graph.node.filter((n) => !removed.has(n)), ...added];
+  const kept = [...graph.node.filter((n) => !edit.removed.has(n)), ...edit.added];
   graph.node = topological(graph, kept);
   const read = new Set(graph.node.flatMap((n) => n.input));
   graph.node = graph.node.filter((n) => n.opType !== 'Constant' || n.output.some((o) => read.has(o)));
   graph.initializer = graph.initializer.filter((t) => read.has(t.name));
   return { bytes: toBinary(ModelProtoSchema, model), folded };
+}
 
+/** A graph's constants, producers and consumers, and the nodes a fold removes or adds. */
+class GraphEdit {
+  readonly removed = new Set<NodeProto>();
+  readonly added: NodeProto[] = [];
+  private readonly tensors = new Map<string, TensorProto>();
+  private readonly producer = new Map<string, NodeProto>();
+  private readonly consumers = new Map<string, NodeProto[]>();
+  private readonly graphOutputs: Set<string>;
+
+  constructor(private readonly graph: GraphProto) {
+    for (const node of graph.node) {
+      const t = node.opType === 'Constant' ? node.attribute.find((a) => a.name === 'value')?.t : undefined;
+      if (t) this.tensors.set(node.output[0]!, t);
+    }
+    for (const t of graph.initializer) this.tensors.set(t.name, t);
+    for (const node of graph.node) {
+      for (const output of node.output) this.producer.set(output, node);
+      for (const input of node.input) this.consumers.set(input, [...(this.consumers.get(input) ?? []), node]);
+    }
+    this.graphOutputs = new Set(graph.output.map((o) => o.name));
+  }
+
+  /** conv(x)·a + b = conv with weights·a and bias·a + b. */
+  foldAfter(node: NodeProto): boolean {
+    const after = this.affineAfter(node.output[0]!);
+    const conv = after && this.parameters(node);
+    if (!after || !conv) return false;
+    const [a, b, add] = after;
+    setFloats(conv.weights, conv.w.map((v) => v * a));
+    node.input[2] = this.initializer(`${node.output[0]}/folded_bias`, [conv.bias.length], conv.bias.map((v) => v * a + b), node);
+    this.removed.add(this.sole(node.output[0]!)!);
+    this.removed.add(add);
+    // The Add's readers now read the convolution's output under the Add's name.
+    node.output[0] = add.output[0]!;
+    return true;
+  }
+
+  /**
+   * conv(x·c + d): the scale goes into the weights; the offset into the bias where there is no
+   * zero padding (it would be padded with zeros, not d), else it is added first, as x + d/c.
+   */
+  foldBefore(node: NodeProto): boolean {
+    const input = node.input[0]!;
+    const add = this.producer.get(input);
+    const mul = add?.opType === 'Add' ? add.input.map((i) => this.producer.get(i)).find((p) => p?.opType === 'Mul') : undefined;
+    const source = mul?.input.find((i) => this.scalarOf(i) === undefined);
+    if (!add || !mul || source === undefined || this.removed.has(mul) || this.affineAfter(source)?.[2] !== add || this.sole(input) !== node) return false;
+    const [c, d] = this.affineAfter(source)!;
+    const conv = this.parameters(node);
+    if (!conv || c === 0) return false;
+    const { weights, w, bias } = conv;
+    if (zeroPadded(node)) {
+      this.added.push(this.offsetConv(source, input, Number(weights.dims[1]) * Number(node.attribute.find((a) => a.name === 'group')?.i ?? 1n), d / c));
+    } else {
+      const perChannel = w.length / bias.length;
+      node.input[2] = this.initializer(`${input}/folded_bias`, [bias.length], bias.map((v, o) => v + d * sum(w.subarray(o * perChannel, (o + 1) * perChannel))), node);
+      node.input[0] = source;
+    }
+    setFloats(weights, w.map((v) => v * c));
+    this.removed.add(mul);
+    this.removed.add(add);
+    return true;
+  }
+
+  /**
+   * `source` + `value` into `output`, as a 1×1 depthwise convolution rather than an Add: ONNX Runtime
+   * keeps it in its blocked layout, where an Add would cost two layout conversions as well.
+   */
+  private offsetConv(source: string, output: string, channels: number, value: number): NodeProto {
+    const name = `${output}/offset`;
+    const offset = create(NodeProtoSchema, {
+      opType: 'Conv',
+      name,
+      input: [source],
+      output: [output],
+      attribute: [create(AttributeProtoSchema, { name: 'group', type: AttrType.INT, i: BigInt(channels) })],
+    });
+    offset.input.push(this.initializer(`${name}/ones`, [channels, 1, 1, 1], new Float32Array(channels).fill(1), offset));
+    offset.input.push(this.initializer(`${name}/value`, [channels], new Float32Array(channels).fill(value), offset));
+    return offset;
+  }
+
+  /** The only consumer of a value that is not a graph output, if there is exactly one. */
+  private sole(name: string): NodeProto | undefined {
+    const users = this.consumers.get(name) ?? [];
+    return users.length === 1 && !this.graphOutputs.has(name) ? users[0] : undefined;
+  }
+
+  private scalarOf(name: string): number | undefined {
+    const t = this.tensors.get(name);
+    const values = t && floats(t);
+    return values?.length === 1 ? values[0] : undefined;
+  }
+
+  /** A Mul by a scalar constant fed by `input`, then an Add of a scalar constant: [a, b, add]. */
+  private affineAfter(input: string): [number, number, NodeProto] | undefined {
+    const mul = this.sole(input);
+    if (mul?.opType !== 'Mul') return undefined;
+    const a = this.scalarOf(mul.input[0] === input ? mul.input[1]! : mul.input[0]!);
+    const add = this.sole(mul.output[0]!);
+    if (a === undefined || add?.opType !== 'Add') return undefined;
+    const b = this.scalarOf(add.input[0] === mul.output[0] ? add.input[1]! : add.input[0]!);
+    return b === undefined ? undefined : [a, b, add];
+  }
+
+  private initializer(name: string, dims: number[], values: Float32Array<ArrayBuffer>, user: NodeProto): string {
+    const t = floatTensor(name, dims, values);
+    this.graph.initializer.push(t);
+    this.tensors.set(name, t);
+    this.consumers.set(name, [user]);
+    return name;
+  }
+
+  /** The convolution's weights and bias as floats, when no other node reads them. */
+  private parameters(conv: NodeProto): { weights: TensorProto; w: Float32Array<ArrayBuffer>; bias: Float32Array } | undefined {
+    const weights = this.tensors.get(conv.input[1]!);
+    const w = weights && floats(weights);
+    if (!weights || !w || this.sole(conv.input[1]!) !== conv) return undefined;
+    if (!conv.input[2]) return { weights, w, bias: new Float32Array(Number(weights.dims[0])) };
+    const bias = this.tensors.get(conv.input[2]);
+    const b = bias && floats(bias);
+    return b && this.sole(conv.input[2]) === conv ? { weights, w, bias: b } : undefined;
+  }
 }
 
 function zeroPadded(conv: NodeProto): boolean {

@@ -69,8 +69,26 @@ export function assemble(read: readonly PlacedLine[], mode: LayoutMode, screen?:
   const oriented = upsideDown ? bounds.map((b) => ({ x0: -b.x1, y0: -b.y1, x1: -b.x0, y1: -b.y0 })) : bounds;
   const numbers = lineNumbers(lines.map((l, k) => ({ text: l.text, bounds: bounds[k]! })));
   const areas = screen ? findRegions(screen.image, screen.area, bounds, new Set(numbers.keys())) : [];
-  const overlays = areas.filter((a) => a.floating);
-  // Lines by screen region (a centre on no region's side of a cut goes with the first).
+  const reading: Reading = { lines, bounds, oriented, numbers };
+  const members = regionMembers(areas, reading, upsideDown);
+  if (upsideDown) members.reverse();
+  const regions = members.flatMap((ids) => gutterRegions(ids, reading, mode));
+  return writeOut(regions, reading, areas.filter((a) => a.floating), mode);
+}
+
+/** The lines being assembled: their boxes, as read and as oriented for reading order, and the gutter numbers among them. */
+interface Reading {
+  lines: PlacedLine[];
+  bounds: Bounds[];
+  oriented: readonly Bounds[];
+  numbers: Map<number, number>;
+}
+
+/**
+ * The lines of each screen region (a centre on no region's side of a cut goes with the first), without icons
+ * read as characters. A tree's icons are cut off the lines they start (`lines` and `bounds` change there).
+ */
+function regionMembers(areas: ReadonlyArray<Bounds>, { lines, bounds, oriented, numbers }: Reading, upsideDown: boolean): number[][] {
   const members: number[][] = areas.length > 0 ? areas.map(() => []) : [[]];
   lines.forEach((_, k) => members[Math.max(0, areas.findIndex((a) => inside(bounds[k]!, a)))]!.push(k));
   // Icons read as characters in a region of icons only (the activity bar) are no text; nor are a tree's twisties and file icons.
@@ -89,30 +107,36 @@ export function assemble(read: readonly PlacedLine[], mode: LayoutMode, screen?:
       }
     });
   }
-  if (upsideDown) members.reverse();
-  const order = (ids: number[]): Blocks => readingOrder(ids.map((k) => oriented[k]!)).map((b) => b.map((row) => row.map((i) => ids[i]!)));
-  const regions = members.flatMap((ids) => {
-    const gutter = ids.filter((k) => numbers.has(k));
-    if (gutter.length === 0) return joinCodeBlocks(order(ids), lines, bounds, mode, []);
-    // The gutter spans the code: a tab strip or breadcrumbs above it, on the editor's background,
-    // are no code. A row just beyond it whose number was missed is, when it starts right of the gutter.
-    const centre = (k: number): number => (bounds[k]!.y0 + bounds[k]!.y1) / 2;
-    const centres = gutter.map(centre).sort((a, b) => a - b);
-    const pitch = median(centres.slice(1).map((y, i) => y - centres[i]!)) ?? 0;
-    const right = median(gutter.map((k) => bounds[k]!.x1))!;
-    const [top, bottom] = [centres[0]! - pitch / 2, centres.at(-1)! + pitch / 2];
-    const inCode = (k: number): boolean =>
-      (centre(k) >= top && centre(k) <= bottom) || (bounds[k]!.x0 > right && centre(k) >= top - pitch && centre(k) <= bottom + pitch);
-    const code = ids.filter((k) => !numbers.has(k) && inCode(k));
-    // Each numbered row is one line of the file: no columns are looked for in it (aligned comments, tables in docstrings).
-    const found = code.length > 0 ? joinCodeBlocks([textRows(code, oriented)], lines, bounds, mode, gutter) : [];
-    // Numbers beside no code are no gutter, but text: a table's first column.
-    if (found.every((r) => r.kind === 'prose')) return joinCodeBlocks(order(ids), lines, bounds, mode, []);
-    const above = joinCodeBlocks(order(ids.filter((k) => !inCode(k) && centre(k) < top)), lines, bounds, mode, []);
-    const below = joinCodeBlocks(order(ids.filter((k) => !inCode(k) && centre(k) > bottom)), lines, bounds, mode, []);
-    // Beside a gutter, a block too short to tell is code all the same.
-    return [...above, ...found.map((r) => (r.kind === 'small' && r.cellWidth > 0 ? { ...r, kind: 'code' as const } : r)), ...below];
-  });
+  return members;
+}
+
+/** A region's lines in blocks: beside a line-number gutter, its numbered rows as code and what lies above and below it as read. */
+function gutterRegions(ids: number[], { lines, bounds, oriented, numbers }: Reading, mode: LayoutMode): Region[] {
+  const order = (of: number[]): Blocks => readingOrder(of.map((k) => oriented[k]!)).map((b) => b.map((row) => row.map((i) => of[i]!)));
+  const gutter = ids.filter((k) => numbers.has(k));
+  if (gutter.length === 0) return joinCodeBlocks(order(ids), lines, bounds, mode, []);
+  // The gutter spans the code: a tab strip or breadcrumbs above it, on the editor's background,
+  // are no code. A row just beyond it whose number was missed is, when it starts right of the gutter.
+  const centre = (k: number): number => (bounds[k]!.y0 + bounds[k]!.y1) / 2;
+  const centres = gutter.map(centre).sort((a, b) => a - b);
+  const pitch = median(centres.slice(1).map((y, i) => y - centres[i]!)) ?? 0;
+  const right = median(gutter.map((k) => bounds[k]!.x1))!;
+  const [top, bottom] = [centres[0]! - pitch / 2, centres.at(-1)! + pitch / 2];
+  const inCode = (k: number): boolean =>
+    (centre(k) >= top && centre(k) <= bottom) || (bounds[k]!.x0 > right && centre(k) >= top - pitch && centre(k) <= bottom + pitch);
+  const code = ids.filter((k) => !numbers.has(k) && inCode(k));
+  // Each numbered row is one line of the file: no columns are looked for in it (aligned comments, tables in docstrings).
+  const found = code.length > 0 ? joinCodeBlocks([textRows(code, oriented)], lines, bounds, mode, gutter) : [];
+  // Numbers beside no code are no gutter, but text: a table's first column.
+  if (found.every((r) => r.kind === 'prose')) return joinCodeBlocks(order(ids), lines, bounds, mode, []);
+  const above = joinCodeBlocks(order(ids.filter((k) => !inCode(k) && centre(k) < top)), lines, bounds, mode, []);
+  const below = joinCodeBlocks(order(ids.filter((k) => !inCode(k) && centre(k) > bottom)), lines, bounds, mode, []);
+  // Beside a gutter, a block too short to tell is code all the same.
+  return [...above, ...found.map((r) => (r.kind === 'small' && r.cellWidth > 0 ? { ...r, kind: 'code' as const } : r)), ...below];
+}
+
+/** The result: code regions one line per row with indentation and line numbers, other blocks as read; the code rows where nothing was read. */
+function writeOut(regions: readonly Region[], { lines, bounds, numbers }: Reading, overlays: readonly Bounds[], mode: LayoutMode): Assembled {
   const out: OcrLine[] = [];
   const text: string[] = [];
   const codeGaps: Bounds[] = [];

@@ -23,7 +23,7 @@ import {
   type TensorProto,
   type ValueInfoProto,
 } from 'onnx-buf';
-import type { WeightFile } from './weightFile.ts';
+import type { WeightFile } from './weight-file.ts';
 
 export { DataType };
 

@@ -64,7 +64,7 @@ export interface TilingSpec {
   subImagePosition: 'sincos2d';
 }
 
-/** The model was trained with its image's OCR lines before the first question (src/tokens/ocrContext.ts). */
+/** The model was trained with its image's OCR lines before the first question (src/tokens/ocr-context.ts). */
 export interface OcrContextSpec {
   /** The context's token budget in training. */
   maxTokens: number;

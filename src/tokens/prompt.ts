@@ -4,7 +4,7 @@
 //
 // The first round carries the system text and the image; rounds are joined by one space; the model continues
 // after the final " ASSISTANT:" and ends its answer with <|endofchunk|>. Without an image there is no <image>.
-// An OCR context (ocrContext.ts) goes right before the first question, in the same piece of text:
+// An OCR context (ocr-context.ts) goes right before the first question, in the same piece of text:
 // "<image>Text in the image:\n[0,3] Settings\nQ1 ASSISTANT:".
 // Questions and answers are always text: an added-token string typed inside them is not made a token.
 import type { InfimmTokenizer, Segment } from './tokenizer.ts';

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import TinyQueue from 'tinyqueue';
 import { TokenizerError } from './errors.ts';
-import { parseSentencePieceModel, PieceType, type SentencePieceModel } from './sentencepieceModel.ts';
+import { parseSentencePieceModel, PieceType, type SentencePieceModel } from './sentencepiece-model.ts';
 import { decodeChar, isIncomplete, REPLACEMENT } from './utf8.ts';
 
 /** The symbol SentencePiece writes for a space ("▁", U+2581). */

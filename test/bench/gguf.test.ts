@@ -8,11 +8,11 @@ import { describe, test, type TestContext } from 'node:test';
 import { Float16Array } from '@petamoriken/float16';
 import { getLlama, readGgufFileInfo } from 'node-llama-cpp';
 import { dequantizeQ4_0, GgmlType, quantizeQ4_0, writeGguf, type GgufTensor } from '../../bench/gguf.ts';
-import { llamaGguf } from '../../bench/ggufLlama.ts';
-import { llamaCpp, ours } from '../../bench/llamaCase.ts';
+import { llamaGguf } from '../../bench/gguf-llama.ts';
+import { llamaCpp, ours } from '../../bench/llama-case.ts';
 import { readManifest } from '../../src/package/verify.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { tinyCheckpoint, tinyPackage } from '../../harness/tinyModels.ts';
+import { tinyCheckpoint, tinyPackage } from '../../harness/tiny-models.ts';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'infimm-gguf-'));
 

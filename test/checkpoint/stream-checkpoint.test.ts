@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { convert } from '../../src/convert/convert.ts';
 import { hasPythonModule, PYTHON, requireOrSkip } from '../../harness/requirements.ts';
-import { testTokenizerModel } from '../../harness/tokenizerModel.ts';
+import { testTokenizerModel } from '../../harness/tokenizer-model.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const ENV = { ...process.env, PYTHONPATH: join(ROOT, 'python') };

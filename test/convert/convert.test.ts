@@ -11,7 +11,7 @@ import { convert } from '../../src/convert/convert.ts';
 import { PackageError, readManifest, verifyPackage } from '../../src/package/verify.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
 import { writeSafetensors, type F32Tensor } from '../support/safetensors.ts';
-import { tinyCheckpoint, type CheckpointSpec } from '../../harness/tinyModels.ts';
+import { tinyCheckpoint, type CheckpointSpec } from '../../harness/tiny-models.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 

@@ -14,7 +14,7 @@ import { ConvertError } from '../../src/convert/errors.ts';
 import { ProgressOutput } from '../../src/convert/progress-output.ts';
 import { canonicalName } from '../../src/convert/keys.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { tinyCheckpoint } from '../../harness/tinyModels.ts';
+import { tinyCheckpoint } from '../../harness/tiny-models.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { describe } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
-import { tinyCheckpoint, tinyPackage } from '../../harness/tinyModels.ts';
+import { tinyCheckpoint, tinyPackage } from '../../harness/tiny-models.ts';
 import { textContrast } from '../../harness/vscode/panel.ts';
 import { processesInSession } from './support/processes.ts';
 import type { Session } from '../../harness/vscode/session.ts';

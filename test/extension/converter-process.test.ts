@@ -10,8 +10,8 @@ import { ConversionCancelledError, ConversionFailedError, runConversion } from '
 import { packageFolder } from '../../src/extension/package-folder.ts';
 import { readManifest, verifyPackage } from '../../src/package/verify.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { TSX } from '../support/runtimeHost.ts';
-import { tinyCheckpoint } from '../../harness/tinyModels.ts';
+import { TSX } from '../support/runtime-host.ts';
+import { tinyCheckpoint } from '../../harness/tiny-models.ts';
 
 const SCRIPT = resolve(import.meta.dirname, '..', '..', 'src', 'convert', 'cli.ts');
 

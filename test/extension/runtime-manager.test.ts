@@ -5,8 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { RuntimeManager, type RuntimeStatus } from '../../src/extension/runtime-manager.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { config, HOST_SCRIPT, TSX } from '../support/runtimeHost.ts';
-import { tinyPackage } from '../../harness/tinyModels.ts';
+import { config, HOST_SCRIPT, TSX } from '../support/runtime-host.ts';
+import { tinyPackage } from '../../harness/tiny-models.ts';
 
 describe('runtime manager', () => {
   test('loads once, answers, stops when idle and counts the restart', { timeout: 180_000 }, async (t) => {

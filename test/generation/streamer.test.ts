@@ -4,8 +4,8 @@ import { mulberry32 } from '../../src/tokens/random.ts';
 import { TextStreamer } from '../../src/generation/streamer.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { testTokenizerModel } from '../../harness/tokenizerModel.ts';
-import { sampleTexts } from '../tokens/sampleTexts.ts';
+import { testTokenizerModel } from '../../harness/tokenizer-model.ts';
+import { sampleTexts } from '../tokens/sample-texts.ts';
 
 async function tokenizer(t: Parameters<typeof requireOrSkip>[0]): Promise<InfimmTokenizer | undefined> {
   if (!requireOrSkip(t, hasPythonModule('sentencepiece'), 'python3-sentencepiece (trains the test tokenizer)')) return;

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataType, GraphBuilder } from '../../src/onnx/graph.ts';
-import { WeightFile } from '../../src/onnx/weightFile.ts';
+import { WeightFile } from '../../src/onnx/weight-file.ts';
 
 export function oneNodeGraph(op: 'Relu' | 'Round', name = `${op.toLowerCase()}.onnx`): string {
   const dir = mkdtempSync(join(tmpdir(), 'infimm-graph-'));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { CheckResult } from '../../scripts/gpu/check/results.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { tinyPackage } from '../../harness/tinyModels.ts';
+import { tinyPackage } from '../../harness/tiny-models.ts';
 import { oneNodeGraph } from './graphs.ts';
 import { lavapipeAvailable, ROOT, runOnLavapipe } from './lavapipe.ts';
 

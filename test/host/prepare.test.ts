@@ -11,8 +11,8 @@ import type { ImageInput } from '../../src/common/protocol.ts';
 import type { RuntimeClient } from '../../src/host/client.ts';
 import { Engine } from '../../src/host/engine.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { config, testClient } from '../support/runtimeHost.ts';
-import { ocrContextPackage } from '../../harness/tinyModels.ts';
+import { config, testClient } from '../support/runtime-host.ts';
+import { ocrContextPackage } from '../../harness/tiny-models.ts';
 
 const torch = hasPythonModule('torch');
 const FIXTURES = join(import.meta.dirname, '..', 'ocr', 'fixtures');

@@ -16,8 +16,8 @@ import { readManifest } from '../../src/package/verify.ts';
 import { rawRgb, rgbPixels, pngHeaderOnly } from '../image/make-images.ts';
 import { runReference } from '../../harness/reference.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { config, HOST_SCRIPT, testClient, TSX } from '../support/runtimeHost.ts';
-import { tinyCheckpoint, tinyPackage } from '../../harness/tinyModels.ts';
+import { config, HOST_SCRIPT, testClient, TSX } from '../support/runtime-host.ts';
+import { tinyCheckpoint, tinyPackage } from '../../harness/tiny-models.ts';
 
 const torch = hasPythonModule('torch');
 

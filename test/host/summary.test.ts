@@ -8,7 +8,7 @@ import { convert } from '../../src/convert/convert.ts';
 import { summarize } from '../../src/host/summary.ts';
 import { readManifest } from '../../src/package/verify.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { tinyCheckpoint } from '../../harness/tinyModels.ts';
+import { tinyCheckpoint } from '../../harness/tiny-models.ts';
 
 test('the bundled model: its manifest names it and points at docs/model.md', () => {
   const summary = summarize(readManifest('models/default'), 'models/default');

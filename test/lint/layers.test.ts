@@ -1,5 +1,5 @@
-// The layer table of docs/architecture.md, as `npm run lint` enforces it: snippets linted with the repository's
-// own ESLint configuration under paths of the folders they pretend to be in.
+// The layer table of docs/architecture.md, the file-name case and the function length, as `npm run lint` enforces
+// them: snippets linted with the repository's own ESLint configuration under paths of the folders they pretend to be in.
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -25,7 +25,7 @@ test('a stage may not import a later stage, nor a folder its row leaves out', as
 
 test('an import the table allows passes', async () => {
   assert.deepEqual(await messages('src/decoder/example.ts', "import { MemoryIO } from '../memory/io.ts';\nimport { DecoderIO } from './io.ts';\n"), []);
-  assert.deepEqual(await messages('bench/example.ts', "import { tinyPackage } from '../harness/tinyModels.ts';\n"), []);
+  assert.deepEqual(await messages('bench/example.ts', "import { tinyPackage } from '../harness/tiny-models.ts';\n"), []);
 });
 
 test('a single file of a folder can be allowed without the rest of it', async () => {
@@ -61,4 +61,19 @@ test('the webview and src/common/ import no Node module', async () => {
 test('every folder under src/ has a row in the table', async () => {
   for (const dir of readdirSync(join(ROOT, 'src'))) assert.deepEqual(await messages(`src/${dir}/example.ts`, 'export {};\n'), [], dir);
   assert.deepEqual(await messages('src/unlisted/example.ts', 'export {};\n'), ['src/unlisted/ has no row in the layer table of docs/architecture.md']);
+});
+
+test('file names are kebab-case', async () => {
+  assert.deepEqual(await messages('src/host/imageCache.ts', 'export {};\n', 'file-names/kebab'), ['imageCache.ts: file names are kebab-case (words in lower case joined by "-")']);
+  assert.equal((await messages('test/host/Image_cache.test.ts', 'export {};\n', 'file-names/kebab')).length, 1);
+  assert.deepEqual(await messages('test/host/image-cache.test.ts', 'export {};\n', 'file-names/kebab'), []);
+});
+
+test('no function in src/ or webview/ runs past 80 lines', async () => {
+  /** A function of `lines` lines in all. */
+  const fn = (lines: number): string => `export function f(): number {\n  let a = 1;\n${'  a += 1;\n'.repeat(lines - 4)}  return a;\n}\n`;
+  for (const path of ['src/vision/example.ts', 'src/ocr/example.ts', 'webview/example.ts']) {
+    assert.equal((await messages(path, fn(81), 'max-lines-per-function')).length, 1, path);
+    assert.deepEqual(await messages(path, fn(80), 'max-lines-per-function'), [], path);
+  }
 });

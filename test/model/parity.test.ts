@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
 import { runReference } from '../../harness/reference.ts';
-import { allLogits, greedy, grid, loadModel, maxAbsDiff, pixels, std } from '../../harness/modelHarness.ts';
-import { tinyCheckpoint, tinyPackage } from '../../harness/tinyModels.ts';
-import { testTokenizerModel } from '../../harness/tokenizerModel.ts';
+import { allLogits, greedy, grid, loadModel, maxAbsDiff, pixels, std } from '../../harness/model-harness.ts';
+import { tinyCheckpoint, tinyPackage } from '../../harness/tiny-models.ts';
+import { testTokenizerModel } from '../../harness/tokenizer-model.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
 
 const PRESETS = ['tiny', 'tiny-gqa'] as const;

@@ -5,8 +5,8 @@ import { computeMemory } from '../../src/memory/memory.ts';
 import { subImagePositions } from '../../src/tiles/position.ts';
 import { crossContext, DecoderState } from '../../src/decoder/decoder.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { allLogits, grid, loadModel, maxAbsDiff, pixels, std } from '../../harness/modelHarness.ts';
-import { tinyPackage } from '../../harness/tinyModels.ts';
+import { allLogits, grid, loadModel, maxAbsDiff, pixels, std } from '../../harness/model-harness.ts';
+import { tinyPackage } from '../../harness/tiny-models.ts';
 import { openModel } from '../../src/onnx/session.ts';
 import { readManifest } from '../../src/package/verify.ts';
 

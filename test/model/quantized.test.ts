@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { dequantizedCheckpoint } from '../support/dequantized.ts';
-import { allLogits, grid, loadModel, logitAgreement, maxAbsDiff, pixels, std, type LogitAgreement } from '../../harness/modelHarness.ts';
+import { allLogits, grid, loadModel, logitAgreement, maxAbsDiff, pixels, std, type LogitAgreement } from '../../harness/model-harness.ts';
 import { runReference } from '../../harness/reference.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { tinyCheckpoint, tinyPackage, type CheckpointSpec } from '../../harness/tinyModels.ts';
+import { tinyCheckpoint, tinyPackage, type CheckpointSpec } from '../../harness/tiny-models.ts';
 import type { ActivationPrecision, WeightPrecision } from '../../src/common/precision.ts';
 
 /** Our logits and the reference's on the dequantised weights, for one image and `ids` (teacher-forced). */

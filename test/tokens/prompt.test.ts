@@ -4,7 +4,7 @@ import { followUpIds, promptIds, SYSTEM_PROMPT } from '../../src/tokens/prompt.t
 import { TextStreamer } from '../../src/generation/streamer.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { testTokenizerModel } from '../../harness/tokenizerModel.ts';
+import { testTokenizerModel } from '../../harness/tokenizer-model.ts';
 import { CONVERSATIONS } from './conversations.ts';
 
 async function tokenizer(t: Parameters<typeof requireOrSkip>[0]): Promise<InfimmTokenizer | undefined> {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SentencePiece } from '../../src/tokens/sentencepiece.ts';
-import { PieceType } from '../../src/tokens/sentencepieceModel.ts';
+import { PieceType } from '../../src/tokens/sentencepiece-model.ts';
 import { mulberry32 } from '../../src/tokens/random.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { trainTokenizerModel, type TrainOptions } from '../../harness/tokenizerModel.ts';
+import { trainTokenizerModel, type TrainOptions } from '../../harness/tokenizer-model.ts';
 import { reference } from './reference.ts';
-import { sampleTexts } from './sampleTexts.ts';
+import { sampleTexts } from './sample-texts.ts';
 
 const USER_SYMBOLS = ['<tool>', '[[', ']]', 'xyz', 'xy', 'ab', '🙂', 'foo bar', '  x', '▁▁▁▁'];
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { TokenizerError } from '../../src/tokens/errors.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { testTokenizerModel, trainTokenizerModel } from '../../harness/tokenizerModel.ts';
+import { testTokenizerModel, trainTokenizerModel } from '../../harness/tokenizer-model.ts';
 
 const haveSentencePiece = (t: Parameters<typeof requireOrSkip>[0]): boolean =>
   requireOrSkip(t, hasPythonModule('sentencepiece'), 'python3-sentencepiece (trains the test tokenizer)');

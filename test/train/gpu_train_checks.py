@@ -1,4 +1,4 @@
-"""Checks of the GPU training path (pipeline.py --device/--workers/--export, export.py), run by gpuTrain.test.ts with
+"""Checks of the GPU training path (pipeline.py --device/--workers/--export, export.py), run by gpu-train.test.ts with
 python/ on sys.path. Each prints one JSON object; the TypeScript side asserts on it.
 
     gpu_train_checks.py loader DIR               DataLoader workers (StageBatches) against the in-process make_batch

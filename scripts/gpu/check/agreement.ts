@@ -2,7 +2,7 @@
 import type { Manifest } from '../../../src/package/manifest.ts';
 import type { ProviderName } from '../../../src/onnx/model-session.ts';
 import type { WeightPrecision } from '../../../src/common/precision.ts';
-import { maxAbsDiff, std } from '../../../harness/modelHarness.ts';
+import { maxAbsDiff, std } from '../../../harness/model-harness.ts';
 import type { Agreement, PromptAgreement } from './results.ts';
 import type { Outputs } from './timing.ts';
 

@@ -7,7 +7,7 @@ import type { ProviderName } from '../../../src/onnx/model-session.ts';
 import { failureReason } from '../../../src/onnx/session.ts';
 import type { ImageViews } from '../../../src/runtime/image.ts';
 import { LoadedModel } from '../../../src/runtime/model.ts';
-import { allLogits, greedy } from '../../../harness/modelHarness.ts';
+import { allLogits, greedy } from '../../../harness/model-harness.ts';
 import { nvidiaMemoryMiB } from './probe.ts';
 import type { ProviderRun, StageTimes } from './results.ts';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openCheckpoint } from '../src/checkpoint/index.ts';
 import { decoderKey, LM } from '../src/package/keys.ts';
 import type { Architecture, TokenIds } from '../src/package/manifest.ts';
-import { parseSentencePieceModel, PieceType } from '../src/tokens/sentencepieceModel.ts';
+import { parseSentencePieceModel, PieceType } from '../src/tokens/sentencepiece-model.ts';
 import { END_OF_CHUNK, IMAGE_TOKEN } from '../src/tokens/tokenizer.ts';
 import { GgmlType, writeGguf, type GgufTensor, type GgufValue } from './gguf.ts';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import type { OcrLine } from '../../src/common/protocol.ts';
-import { contextLines, linePosition, ocrContext, type ContextLine } from '../../src/tokens/ocrContext.ts';
+import { contextLines, linePosition, ocrContext, type ContextLine } from '../../src/tokens/ocr-context.ts';
 import { followUpIds, promptIds, SYSTEM_PROMPT } from '../../src/tokens/prompt.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
 

@@ -11,11 +11,11 @@ import type { ImageInput, OcrContextStats, ResultOf } from '../../src/common/pro
 import { Engine } from '../../src/host/engine.ts';
 import { decodeImage } from '../../src/image/decode.ts';
 import { OcrError, type OcrModelFiles } from '../../src/ocr/index.ts';
-import { contextLines, ocrContext } from '../../src/tokens/ocrContext.ts';
+import { contextLines, ocrContext } from '../../src/tokens/ocr-context.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { config } from '../support/runtimeHost.ts';
-import { ocrContextPackage, tinyPackage } from '../../harness/tinyModels.ts';
+import { config } from '../support/runtime-host.ts';
+import { ocrContextPackage, tinyPackage } from '../../harness/tiny-models.ts';
 
 const torch = hasPythonModule('torch');
 const FIXTURES = join(import.meta.dirname, '..', 'ocr', 'fixtures');

@@ -1,4 +1,4 @@
 // Prints the path of the tests' SentencePiece model (trained once, cached), which the random checkpoints use.
-import { testTokenizerModel } from '../../harness/tokenizerModel.ts';
+import { testTokenizerModel } from '../../harness/tokenizer-model.ts';
 
 console.log(await testTokenizerModel());

@@ -1,7 +1,7 @@
 // Deterministic test strings for the tokenizer parity tests: every kind of text a prompt or an answer may hold,
 // plus the corner cases of SentencePiece (spaces, byte fallback, empty input).
 import { mulberry32 } from '../../src/tokens/random.ts';
-import { CODE_WORDS, EMOJI, ENGLISH_WORDS, SCRIPTS } from '../../harness/tokenizerModel.ts';
+import { CODE_WORDS, EMOJI, ENGLISH_WORDS, SCRIPTS } from '../../harness/tokenizer-model.ts';
 
 type Random = () => number;
 

@@ -1,6 +1,6 @@
 // One engine on one model in its own process (so its peak memory is its own): greedy decoding of the same
 // prompt ids, repeated after one warm-up. Prints one JSON line.
-//   tsx bench/llamaCase.ts ours <package> | llama <gguf>   <threads> <short prompt> <long prompt> <new tokens> <repetitions>
+//   tsx bench/llama-case.ts ours <package> | llama <gguf>   <threads> <short prompt> <long prompt> <new tokens> <repetitions>
 // (prompts as comma-separated ids)
 import { join } from 'node:path';
 import { getLlama, LlamaLogLevel, type Token } from 'node-llama-cpp';

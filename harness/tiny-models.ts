@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { convert } from '../src/convert/convert.ts';
 import type { ActivationPrecision, WeightPrecision } from '../src/common/precision.ts';
 import { reference } from './reference.ts';
-import { testTokenizerModel } from './tokenizerModel.ts';
+import { testTokenizerModel } from './tokenizer-model.ts';
 
 export interface CheckpointSpec {
   preset?: 'tiny' | 'tiny-gqa' | 'nano' | '1b';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { contextEntries, ocrContext, type ContextLine } from '../../src/tokens/ocrContext.ts';
+import { contextEntries, ocrContext, type ContextLine } from '../../src/tokens/ocr-context.ts';
 import { promptIds } from '../../src/tokens/prompt.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
 import { hasPythonModule, PYTHON, requireOrSkip } from '../../harness/requirements.ts';

@@ -6,9 +6,9 @@ import { promptIds } from '../../src/tokens/prompt.ts';
 import { mulberry32 } from '../../src/tokens/random.ts';
 import { InfimmTokenizer } from '../../src/tokens/tokenizer.ts';
 import { hasPythonModule, PYTHON, requireOrSkip } from '../../harness/requirements.ts';
-import { testTokenizerModel } from '../../harness/tokenizerModel.ts';
+import { testTokenizerModel } from '../../harness/tokenizer-model.ts';
 import { CONVERSATIONS, type TestConversation } from './conversations.ts';
-import { sampleTexts } from './sampleTexts.ts';
+import { sampleTexts } from './sample-texts.ts';
 
 interface TwinResult {
   prompt: number[];

@@ -1,6 +1,6 @@
 // One benchmark case in its own process (so its peak memory is its own): decode, prefill, vision and the
 // time to first token of a 1344×1344 screenshot, on one model package. Prints one JSON line.
-//   tsx bench/runtimeCase.ts <package> <threads> <pixels-out>
+//   tsx bench/runtime-case.ts <package> <threads> <pixels-out>
 import { writeFileSync } from 'node:fs';
 import type { AnswerStats, TileGrid } from '../src/common/protocol.ts';
 import { crossContext, DecoderState } from '../src/decoder/decoder.ts';
@@ -8,7 +8,7 @@ import { Engine } from '../src/host/engine.ts';
 import type { ImageMemory } from '../src/memory/memory.ts';
 import { LoadedModel } from '../src/runtime/model.ts';
 import { greedy } from '../src/generation/loop.ts';
-import { grid, pixels } from '../harness/modelHarness.ts';
+import { grid, pixels } from '../harness/model-harness.ts';
 import { median } from './stats.ts';
 import { screenshotPng } from './tiling.ts';
 

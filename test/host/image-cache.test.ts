@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ImageCache, LruCache, type CachedImage } from '../../src/host/imageCache.ts';
+import { ImageCache, LruCache, type CachedImage } from '../../src/host/image-cache.ts';
 
 function entry(bytes: number): CachedImage {
   return { memory: { tokens: 1, keys: [], values: [], bytes }, grid: { rows: 1, cols: 1, tileSize: 28, views: 2 }, width: 28, height: 28 };

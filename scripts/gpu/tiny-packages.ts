@@ -1,9 +1,9 @@
 // Writes the tiny parity packages (converted from the PyTorch reference's random checkpoints) into a folder,
 // one subfolder per preset and precision, for the GPU machine, which runs them without Python's reference.
-// Usage: tinyPackages.ts OUT_DIR
+// Usage: tiny-packages.ts OUT_DIR
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { tinyPackage } from '../../harness/tinyModels.ts';
+import { tinyPackage } from '../../harness/tiny-models.ts';
 
 const TINY_PACKAGES = [
   ['tiny', 'fp32'],
@@ -14,7 +14,7 @@ const TINY_PACKAGES = [
 ] as const;
 
 const out = process.argv[2];
-if (!out) throw new Error('usage: tinyPackages.ts OUT_DIR');
+if (!out) throw new Error('usage: tiny-packages.ts OUT_DIR');
 for (const [preset, precision] of TINY_PACKAGES) {
   cpSync(await tinyPackage({ preset, precision }), join(out, `${preset}-${precision}`), { recursive: true });
 }
