@@ -6,7 +6,7 @@ import type { OcrResult, OcrWord, Rect } from '../common/protocol.ts';
 import type { DecodedImage } from '../image/decode.ts';
 import type { ModelSession } from '../onnx/model-session.ts';
 import { assemble, type LayoutMode, type PlacedLine } from './assemble.ts';
-import { gapBoxes } from './gap-boxes.ts';
+import { fullestReading, gapBoxes } from './gap-boxes.ts';
 import { TextDetector } from './detect.ts';
 import { OcrError } from './errors.ts';
 import { type Bounds, type Quad, rectBounds, roundQuad, subQuad } from './geometry.ts';
@@ -78,12 +78,12 @@ export class OcrEngine {
     const placed = first.lines.filter(readable);
     const screen = { image, area: region };
     let assembled = assemble(placed, layoutMode, screen);
-    // Each code row that was missed is read in a few croppings; the most confident reading counts.
+    // Each code row that was missed is read in a few croppings.
     const candidates = gapBoxes(image, region, assembled.codeGaps, placed);
     const second = await this.readBoxes(image, candidates.flat(), checkpoint, first.script);
     let next = 0;
     const recovered = candidates
-      .map((group) => second.lines.slice(next, (next += group.length)).reduce((a, b) => (b.confidence > a.confidence ? b : a)))
+      .map((group) => fullestReading(second.lines.slice(next, (next += group.length)), MIN_CONFIDENCE))
       .filter(readable);
     if (recovered.length > 0) assembled = assemble([...placed, ...recovered], layoutMode, screen);
     const { lines, text, layout } = assembled;

@@ -5,6 +5,8 @@ import { inkBounds, type RgbImage } from './ink.ts';
 
 /** Margins around a missed row's ink (left, right) in row heights: the recognizer's confidence in a lone "}" swings with them. */
 const GAP_MARGINS = [[0.5, 1], [1, 1], [0.5, 2]] as const;
+/** Blank columns, in row heights, that end a missed row's ink (about six characters: code has no wider gap at its start). */
+const GAP_CLUSTER = 3;
 
 /**
  * Boxes for the code rows where nothing was read but ink is present (the detector overlooks lone
@@ -24,7 +26,8 @@ export function gapBoxes(image: RgbImage, region: Bounds, gaps: readonly Bounds[
       y1: Math.min(region.y1, Math.round(gap.y1 - 0.2 * height)),
     };
     if (g.y1 - g.y0 < 2 || taken.some((t) => overlap1d(t.y0, t.y1, g.y0, g.y1) > 0.5 * (g.y1 - g.y0) && overlap1d(t.x0, t.x1, gap.x0, gap.x1) > 0)) continue;
-    const ink = inkBounds(image, g);
+    // The row's first cluster of ink: a minimap or an overview ruler far right of it is no part of the line.
+    const ink = inkBounds(image, g, GAP_CLUSTER * height);
     if (!ink || ink.y1 - ink.y0 < 0.25 * height) continue;
     const centre = (gap.y0 + gap.y1) / 2;
     boxes.push(
@@ -39,4 +42,17 @@ export function gapBoxes(image: RgbImage, region: Bounds, gaps: readonly Bounds[
     );
   }
   return boxes;
+}
+
+/**
+ * The reading of a missed row, among its croppings' readings: of those at least `minConfidence` sure, the one
+ * with the most characters (a tight cropping drops the glyph at its edge, "," for "},", and none makes one up
+ * on a blank background), then the most confident.
+ */
+export function fullestReading<T extends { text: string; confidence: number }>(readings: readonly T[], minConfidence: number): T {
+  const score = (r: T): [number, number, number] => [Number(r.confidence >= minConfidence), r.text.trim().length, r.confidence];
+  return readings.reduce((best, r) => {
+    const [a, b] = [score(best), score(r)];
+    return (b[0] - a[0] || b[1] - a[1] || b[2] - a[2]) > 0 ? r : best;
+  });
 }

@@ -121,14 +121,15 @@ export function inkTest(image: RgbImage, region: { x0: number; y0: number; x1: n
 
 /**
  * The bounds of the ink inside `region` of an RGB image, or undefined when it is blank: the
- * background is the region's border, ink what differs from it by a clear margin.
+ * background is the region's border, ink what differs from it by a clear margin. With `maxGap`,
+ * only the leftmost cluster of ink counts: it ends at the first run of `maxGap` blank columns.
  */
-export function inkBounds(image: RgbImage, region: { x0: number; y0: number; x1: number; y1: number }): { x0: number; y0: number; x1: number; y1: number } | undefined {
+export function inkBounds(image: RgbImage, region: { x0: number; y0: number; x1: number; y1: number }, maxGap = Infinity): { x0: number; y0: number; x1: number; y1: number } | undefined {
   const ink = inkTest(image, region);
   if (!ink) return undefined;
   let b: { x0: number; y0: number; x1: number; y1: number } | undefined;
-  for (let y = region.y0; y < region.y1; y++) {
-    for (let x = region.x0; x < region.x1; x++) {
+  for (let x = region.x0; x < region.x1 && !(b && x - b.x1 >= maxGap); x++) {
+    for (let y = region.y0; y < region.y1; y++) {
       if (!ink(x, y)) continue;
       b = b ? { x0: Math.min(b.x0, x), y0: Math.min(b.y0, y), x1: Math.max(b.x1, x + 1), y1: Math.max(b.y1, y + 1) } : { x0: x, y0: y, x1: x + 1, y1: y + 1 };
     }

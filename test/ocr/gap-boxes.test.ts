@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PlacedLine } from '../../src/ocr/assemble.ts';
-import { gapBoxes } from '../../src/ocr/gap-boxes.ts';
+import { fullestReading, gapBoxes } from '../../src/ocr/gap-boxes.ts';
 import { type Bounds, boundsQuad, quadBounds } from '../../src/ocr/geometry.ts';
 import { paintScreen, type Rgb } from '../support/paint.ts';
 
@@ -32,4 +32,19 @@ test('a missed code row beside its read line number is looked at again, around i
 
 test('a code row already read is not looked at again', () => {
   assert.deepEqual(gapBoxes(screen, AREA, [GAP], [line(NUMBER, '32'), line({ x0: 148, x1: 188, y0: 22, y1: 38 }, 'abcd')]), []);
+});
+
+test("a row's ink ends at a wide blank: a mark far right of it (a minimap, a ruler) is no part of the crop", () => {
+  const far: Bounds = { x0: 380, x1: 386, y0: 22, y1: 38 };
+  const marked = paintScreen(AREA.x1, AREA.y1, WHITE, [NUMBER_INK, ...CODE, far].map((r): [Bounds, Rgb] => [r, INK]));
+  for (const box of gapBoxes(marked, AREA, [GAP], [line(NUMBER, '32')])[0]!.map(quadBounds)) {
+    assert.ok(box.x1 > 186 && box.x1 < far.x0, `${JSON.stringify(box)} ends between the code and the mark`);
+  }
+});
+
+test('of the croppings of a missed row, the sure reading with the most characters counts, then the surest', () => {
+  const r = (text: string, confidence: number) => ({ text, confidence });
+  assert.deepEqual(fullestReading([r(',', 0.95), r('},', 0.88), r(',', 0.84)], 0.5), r('},', 0.88));
+  assert.deepEqual(fullestReading([r('},', 0.4), r(',', 0.6)], 0.5), r(',', 0.6));
+  assert.deepEqual(fullestReading([r('}', 0.7), r(')', 0.9)], 0.5), r(')', 0.9));
 });
