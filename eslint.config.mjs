@@ -32,6 +32,11 @@ export default tseslint.config(
   {
     // The table's "no Node": these run in the browser (webview/) or on every side (src/common/).
     files: ['src/common/**', 'webview/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^node:', message: 'no Node here (docs/architecture.md)' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^node:', message: 'no Node here (docs/architecture.md)' }] },
+      ],
+    },
   },
 );

@@ -6,7 +6,9 @@ import { openCheckpoint } from '../src/checkpoint/index.ts';
  * peak RSS sampled while each tensor is held; and the largest tensor's stored bytes, the bound the
  * reader's memory should follow.
  */
-export async function benchCheckpointRead(path: string): Promise<{ mbPerSecond: number; peakRssBytes: number; largestTensorBytes: number }> {
+export async function benchCheckpointRead(
+  path: string,
+): Promise<{ mbPerSecond: number; peakRssBytes: number; largestTensorBytes: number }> {
   const started = performance.now();
   let peakRssBytes = process.memoryUsage.rss();
   let largestTensorBytes = 0;

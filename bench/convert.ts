@@ -13,7 +13,11 @@ import { median, mib, table } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-function convertOnce(checkpoint: string, precision: string, threads: number): { seconds: number; writtenBytes: number; peakRssBytes: number } {
+function convertOnce(
+  checkpoint: string,
+  precision: string,
+  threads: number,
+): { seconds: number; writtenBytes: number; peakRssBytes: number } {
   const out = join(mkdtempSync(join(tmpdir(), 'infimm-bench-convert-')), 'package');
   const code = `
     const { convert } = await import(${JSON.stringify(join(ROOT, 'src', 'convert', 'convert.ts'))});
@@ -21,9 +25,16 @@ function convertOnce(checkpoint: string, precision: string, threads: number): { 
     const manifest = await convert(${JSON.stringify(checkpoint)}, ${JSON.stringify(out)}, { precision: ${JSON.stringify(precision)}, threads: ${threads} });
     const written = Object.values(manifest.files).reduce((n, f) => n + f.bytes, 0);
     console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, writtenBytes: written, peakRssBytes: process.resourceUsage().maxRSS * 1024 }));`;
-  const result = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8' });
+  const result = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   rmSync(join(out, '..'), { recursive: true, force: true });
-  return JSON.parse(result.trim().split('\n').pop()!) as { seconds: number; writtenBytes: number; peakRssBytes: number };
+  return JSON.parse(result.trim().split('\n').pop()!) as {
+    seconds: number;
+    writtenBytes: number;
+    peakRssBytes: number;
+  };
 }
 
 async function run(): Promise<string> {
@@ -37,16 +48,28 @@ async function run(): Promise<string> {
     { precision: 'int4', threads: defaultThreads() },
   ];
   const runs = cases.map(() => [] as Array<ReturnType<typeof convertOnce>>);
-  for (let round = 0; round < 2; round++) cases.forEach((c, i) => runs[i]!.push(convertOnce(checkpoint, c.precision, c.threads)));
+  for (let round = 0; round < 2; round++)
+    cases.forEach((c, i) => runs[i]!.push(convertOnce(checkpoint, c.precision, c.threads)));
   const rows = cases.map((c, i) => {
     const seconds = median(runs[i]!.map((r) => r.seconds));
     const peak = Math.max(...runs[i]!.map((r) => r.peakRssBytes));
-    return [c.precision, c.threads, seconds, bytes / 1e6 / seconds, runs[i]![0]!.writtenBytes / 1e6 / seconds, `${mib(peak).toFixed(0)} MiB`, peak / read.largestTensorBytes];
+    return [
+      c.precision,
+      c.threads,
+      seconds,
+      bytes / 1e6 / seconds,
+      runs[i]![0]!.writtenBytes / 1e6 / seconds,
+      `${mib(peak).toFixed(0)} MiB`,
+      peak / read.largestTensorBytes,
+    ];
   });
   return [
     `Checkpoint: the 1b preset as one bf16 torch.save file of ${(bytes / 1e9).toFixed(2)} GB (aliased keys included); largest tensor ${mib(read.largestTensorBytes).toFixed(0)} MiB (bf16). Reading alone (every tensor widened to float32): **${read.mbPerSecond.toFixed(0)} MB/s**, peak RSS ${mib(read.peakRssBytes).toFixed(0)} MiB. Each conversion ran twice in a fresh process, the cases alternating; the file was in the page cache. Threads quantise int4 weights (fp32 has nothing to quantise).`,
     '',
-    table(['weights', 'threads', 'seconds', 'MB/s read', 'MB/s written', 'peak RSS', 'peak RSS ÷ largest tensor'], rows),
+    table(
+      ['weights', 'threads', 'seconds', 'MB/s read', 'MB/s written', 'peak RSS', 'peak RSS ÷ largest tensor'],
+      rows,
+    ),
   ].join('\n');
 }
 

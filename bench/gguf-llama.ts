@@ -21,7 +21,10 @@ export function interleaveHeads(w: Float32Array, heads: number, headDim: number,
   const half = headDim / 2;
   for (let h = 0; h < heads; h++) {
     for (let j = 0; j < half; j++) {
-      for (const [part, target] of [[0, 2 * j], [1, 2 * j + 1]] as const) {
+      for (const [part, target] of [
+        [0, 2 * j],
+        [1, 2 * j + 1],
+      ] as const) {
         const from = (h * headDim + part * half + j) * cols;
         out.set(w.subarray(from, from + cols), (h * headDim + target) * cols);
       }
@@ -31,7 +34,11 @@ export function interleaveHeads(w: Float32Array, heads: number, headDim: number,
 }
 
 /** tokenizer.ggml.* for llama.cpp's SentencePiece ("llama") vocabulary: the pieces, then the two added tokens. */
-export function tokenizerMetadata(tokenizerFile: string, tokens: TokenIds, vocabSize: number): Record<string, GgufValue> {
+export function tokenizerMetadata(
+  tokenizerFile: string,
+  tokens: TokenIds,
+  vocabSize: number,
+): Record<string, GgufValue> {
   const model = parseSentencePieceModel(readFileSync(tokenizerFile), tokenizerFile);
   const pieces = [...model.pieces];
   // InfiMM-HD's added tokens sit right after the SentencePiece vocabulary; llama.cpp's token types use
@@ -39,7 +46,9 @@ export function tokenizerMetadata(tokenizerFile: string, tokens: TokenIds, vocab
   pieces[tokens.endOfChunk] = { piece: END_OF_CHUNK, score: 0, type: PieceType.USER_DEFINED };
   pieces[tokens.image] = { piece: IMAGE_TOKEN, score: 0, type: PieceType.USER_DEFINED };
   if (pieces.length !== vocabSize || pieces.some((p) => p === undefined)) {
-    throw new Error(`${tokenizerFile}: ${model.pieces.length} pieces + 2 added tokens do not make the model's vocabulary of ${vocabSize}`);
+    throw new Error(
+      `${tokenizerFile}: ${model.pieces.length} pieces + 2 added tokens do not make the model's vocabulary of ${vocabSize}`,
+    );
   }
   const unknown = pieces.findIndex((p) => p.type === PieceType.UNKNOWN);
   return {
@@ -67,7 +76,12 @@ export interface LlamaGguf {
  * quantises every matrix, head included, and keeps the embeddings in F16, as our int4 packages do (a row lookup
  * needs no quantised kernel); norms stay F32 either way.
  */
-export async function llamaGguf(checkpointDir: string, arch: Architecture, tokens: TokenIds, precision: GgufPrecision): Promise<LlamaGguf> {
+export async function llamaGguf(
+  checkpointDir: string,
+  arch: Architecture,
+  tokens: TokenIds,
+  precision: GgufPrecision,
+): Promise<LlamaGguf> {
   const lm = arch.language;
   const D = lm.hiddenSize;
   const metadata: Record<string, GgufValue> = {
@@ -94,14 +108,24 @@ export async function llamaGguf(checkpointDir: string, arch: Architecture, token
   const read = (name: string) => () => checkpoint.readFloat32(name);
   const matrix = precision === 'Q4_0' ? GgmlType.Q4_0 : GgmlType.F32;
   const tensors: GgufTensor[] = [
-    { name: 'token_embd.weight', shape: [lm.vocabSize, D], type: precision === 'Q4_0' ? GgmlType.F16 : GgmlType.F32, data: read(`${LM}model.embed_tokens.weight`) },
+    {
+      name: 'token_embd.weight',
+      shape: [lm.vocabSize, D],
+      type: precision === 'Q4_0' ? GgmlType.F16 : GgmlType.F32,
+      data: read(`${LM}model.embed_tokens.weight`),
+    },
   ];
   for (let i = 0; i < lm.layers; i++) {
     const key = (name: string) => decoderKey(i, name);
-    const layer = (name: string, shape: number[], type: GgmlType, data: () => Promise<Float32Array>) => tensors.push({ name: `blk.${i}.${name}.weight`, shape, type, data });
+    const layer = (name: string, shape: number[], type: GgmlType, data: () => Promise<Float32Array>) =>
+      tensors.push({ name: `blk.${i}.${name}.weight`, shape, type, data });
     layer('attn_norm', [D], GgmlType.F32, read(key('input_layernorm.weight')));
-    layer('attn_q', [lm.heads * lm.headDim, D], matrix, async () => interleaveHeads(await checkpoint.readFloat32(key('self_attn.q_proj.weight')), lm.heads, lm.headDim, D));
-    layer('attn_k', [lm.kvHeads * lm.headDim, D], matrix, async () => interleaveHeads(await checkpoint.readFloat32(key('self_attn.k_proj.weight')), lm.kvHeads, lm.headDim, D));
+    layer('attn_q', [lm.heads * lm.headDim, D], matrix, async () =>
+      interleaveHeads(await checkpoint.readFloat32(key('self_attn.q_proj.weight')), lm.heads, lm.headDim, D),
+    );
+    layer('attn_k', [lm.kvHeads * lm.headDim, D], matrix, async () =>
+      interleaveHeads(await checkpoint.readFloat32(key('self_attn.k_proj.weight')), lm.kvHeads, lm.headDim, D),
+    );
     layer('attn_v', [lm.kvHeads * lm.headDim, D], matrix, read(key('self_attn.v_proj.weight')));
     layer('attn_output', [D, lm.heads * lm.headDim], matrix, read(key('self_attn.o_proj.weight')));
     layer('ffn_norm', [D], GgmlType.F32, read(key('post_attention_layernorm.weight')));
@@ -116,7 +140,13 @@ export async function llamaGguf(checkpointDir: string, arch: Architecture, token
 }
 
 /** Writes the checkpoint's language model as a GGUF file; returns its size in bytes. */
-export async function writeLlamaGguf(checkpointDir: string, arch: Architecture, tokens: TokenIds, precision: GgufPrecision, out: string): Promise<number> {
+export async function writeLlamaGguf(
+  checkpointDir: string,
+  arch: Architecture,
+  tokens: TokenIds,
+  precision: GgufPrecision,
+  out: string,
+): Promise<number> {
   const gguf = await llamaGguf(checkpointDir, arch, tokens, precision);
   try {
     return await writeGguf(out, gguf.metadata, gguf.tensors);

@@ -64,7 +64,8 @@ export function quantizeQ4_0(x: Float32Array): Uint8Array {
     const base = b * Q4_0_BYTES;
     view.setUint16(base, toHalf(scale)[0]!, true);
     const q = (v: number) => Math.min(15, Math.floor(Math.fround(Math.fround(v * inverse) + 8.5)));
-    for (let j = 0; j < Q4_0_BLOCK / 2; j++) out[base + 2 + j] = q(x[start + j]!) | (q(x[start + j + Q4_0_BLOCK / 2]!) << 4);
+    for (let j = 0; j < Q4_0_BLOCK / 2; j++)
+      out[base + 2 + j] = q(x[start + j]!) | (q(x[start + j + Q4_0_BLOCK / 2]!) << 4);
   }
   return out;
 }
@@ -133,18 +134,37 @@ class ByteWriter {
 
   value(v: GgufValue): void {
     switch (v.type) {
-      case 'u32': this.u32(ValueType.UINT32); this.u32(v.value); return;
-      case 'i32': this.u32(ValueType.INT32); this.numbers([v.value], 'i32'); return;
-      case 'f32': this.u32(ValueType.FLOAT32); this.numbers([v.value], 'f32'); return;
-      case 'bool': this.u32(ValueType.BOOL); this.push(Buffer.of(v.value ? 1 : 0)); return;
-      case 'string': this.u32(ValueType.STRING); this.string(v.value); return;
+      case 'u32':
+        this.u32(ValueType.UINT32);
+        this.u32(v.value);
+        return;
+      case 'i32':
+        this.u32(ValueType.INT32);
+        this.numbers([v.value], 'i32');
+        return;
+      case 'f32':
+        this.u32(ValueType.FLOAT32);
+        this.numbers([v.value], 'f32');
+        return;
+      case 'bool':
+        this.u32(ValueType.BOOL);
+        this.push(Buffer.of(v.value ? 1 : 0));
+        return;
+      case 'string':
+        this.u32(ValueType.STRING);
+        this.string(v.value);
+        return;
       case 'string[]':
-        this.u32(ValueType.ARRAY); this.u32(ValueType.STRING); this.u64(v.value.length);
+        this.u32(ValueType.ARRAY);
+        this.u32(ValueType.STRING);
+        this.u64(v.value.length);
         for (const s of v.value) this.string(s);
         return;
       case 'f32[]':
       case 'i32[]':
-        this.u32(ValueType.ARRAY); this.u32(v.type === 'f32[]' ? ValueType.FLOAT32 : ValueType.INT32); this.u64(v.value.length);
+        this.u32(ValueType.ARRAY);
+        this.u32(v.type === 'f32[]' ? ValueType.FLOAT32 : ValueType.INT32);
+        this.u64(v.value.length);
         this.numbers(v.value, v.type === 'f32[]' ? 'f32' : 'i32');
     }
   }
@@ -161,7 +181,11 @@ class ByteWriter {
 const align = (n: number) => Math.ceil(n / ALIGNMENT) * ALIGNMENT;
 
 /** Writes a GGUF file; holds one tensor in memory at a time. Returns the file's size in bytes. */
-export async function writeGguf(path: string, metadata: Record<string, GgufValue>, tensors: readonly GgufTensor[]): Promise<number> {
+export async function writeGguf(
+  path: string,
+  metadata: Record<string, GgufValue>,
+  tensors: readonly GgufTensor[],
+): Promise<number> {
   const head = new ByteWriter();
   head.u32(MAGIC);
   head.u32(VERSION);
@@ -178,7 +202,13 @@ export async function writeGguf(path: string, metadata: Record<string, GgufValue
     for (const d of [...t.shape].reverse()) head.u64(d);
     head.u32(t.type);
     head.u64(offset);
-    offset = align(offset + tensorBytes(t.type, t.shape.reduce((a, b) => a * b, 1)));
+    offset = align(
+      offset +
+        tensorBytes(
+          t.type,
+          t.shape.reduce((a, b) => a * b, 1),
+        ),
+    );
   }
   head.padTo(ALIGNMENT);
   const fd = openSync(path, 'w');
@@ -189,7 +219,8 @@ export async function writeGguf(path: string, metadata: Record<string, GgufValue
     for (const t of tensors) {
       const data = await t.data();
       const elements = t.shape.reduce((a, b) => a * b, 1);
-      if (data.length !== elements) throw new Error(`${t.name}: ${data.length} values for shape [${t.shape.join(', ')}]`);
+      if (data.length !== elements)
+        throw new Error(`${t.name}: ${data.length} values for shape [${t.shape.join(', ')}]`);
       const bytes = encode(t.type, data);
       writeSync(fd, bytes, 0, bytes.length, position);
       position = header.length + align(position - header.length + bytes.length);

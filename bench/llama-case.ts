@@ -36,14 +36,25 @@ export interface Engine {
 /** Our decoder graph of a model package, as the runtime runs it (the graph alone: no vision tower loaded). */
 export async function ours(dir: string, threads: number): Promise<Engine> {
   const manifest = readManifest(dir);
-  const { session } = await openSession(join(dir, manifest.graphs.decoder), { executionProvider: 'cpu', threads, log: () => {} });
+  const { session } = await openSession(join(dir, manifest.graphs.decoder), {
+    executionProvider: 'cpu',
+    threads,
+    log: () => {},
+  });
   const arch = manifest.architecture;
   const decoder = new Decoder(session, arch, manifest.tokens);
   return {
     async generate(prompt, count, onToken) {
       const state = new DecoderState(arch, crossContext(arch, []));
       // No logits processor: llama.cpp bans no token, and the two must pick from the same logits.
-      return (await generateTokens(decoder, state, prompt, { processors: [], pick: argmax, stopping: [maxNewTokens(count)], onToken })).ids;
+      return (
+        await generateTokens(decoder, state, prompt, {
+          processors: [],
+          pick: argmax,
+          stopping: [maxNewTokens(count)],
+          onToken,
+        })
+      ).ids;
     },
     close: () => session.release(),
   };
@@ -52,7 +63,14 @@ export async function ours(dir: string, threads: number): Promise<Engine> {
 /** llama.cpp through node-llama-cpp on a GGUF file, with room for `contextSize` positions. */
 export async function llamaCpp(file: string, threads: number, contextSize: number): Promise<Engine> {
   // The prebuilt CPU binary that npm installed, as it is: never build, never download, no GPU.
-  const llama = await getLlama({ gpu: false, build: 'never', usePrebuiltBinaries: true, progressLogs: false, logLevel: LlamaLogLevel.error, maxThreads: threads });
+  const llama = await getLlama({
+    gpu: false,
+    build: 'never',
+    usePrebuiltBinaries: true,
+    progressLogs: false,
+    logLevel: LlamaLogLevel.error,
+    maxThreads: threads,
+  });
   const model = await llama.loadModel({ modelPath: file, gpuLayers: 0 });
   // A float32 KV cache and plain attention: llama.cpp's default F16 cache rounds keys and values, which is
   // another function than ours (greedy tokens part ways after a few dozen steps).
@@ -88,7 +106,8 @@ async function main(): Promise<void> {
   const [short, long] = [shortArg!, longArg!].map((ids) => ids.split(',').map(Number)) as [number[], number[]];
   const newTokens = Number(newArg);
   const started = performance.now();
-  const { generate } = engine === 'ours' ? await ours(path!, threads) : await llamaCpp(path!, threads, long.length + newTokens);
+  const { generate } =
+    engine === 'ours' ? await ours(path!, threads) : await llamaCpp(path!, threads, long.length + newTokens);
   const loadMs = performance.now() - started;
   /** Milliseconds to the first token, and from it to the last of `count` tokens. */
   const timed = async (prompt: number[], count: number) => {
@@ -108,7 +127,8 @@ async function main(): Promise<void> {
     const answer = await timed(long, newTokens);
     runs.push({ firstTokenMs: firstMs, promptMs: answer.firstMs, decodeMs: answer.restMs });
     if (r === 0) ids = answer.ids;
-    else if (answer.ids.join() !== ids.join()) throw new Error(`${engine}: repetition ${r} generated other tokens than the first`);
+    else if (answer.ids.join() !== ids.join())
+      throw new Error(`${engine}: repetition ${r} generated other tokens than the first`);
   }
   const result: CaseResult = { ids, runs, loadMs, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
   console.log(JSON.stringify(result));

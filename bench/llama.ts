@@ -36,9 +36,32 @@ async function cached(preset: BenchPreset, name: string, make: (path: string) =>
   return path;
 }
 
-function runCase(engine: 'ours' | 'llama', path: string, threads: number, short: number[], long: number[], repetitions: number): CaseResult {
-  const args = ['--import', 'tsx', join(ROOT, 'bench', 'llama-case.ts'), engine, path, String(threads), short.join(), long.join(), String(NEW_TOKENS), String(repetitions)];
-  const out = execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+function runCase(
+  engine: 'ours' | 'llama',
+  path: string,
+  threads: number,
+  short: number[],
+  long: number[],
+  repetitions: number,
+): CaseResult {
+  const args = [
+    '--import',
+    'tsx',
+    join(ROOT, 'bench', 'llama-case.ts'),
+    engine,
+    path,
+    String(threads),
+    short.join(),
+    long.join(),
+    String(NEW_TOKENS),
+    String(repetitions),
+  ];
+  const out = execFileSync(process.execPath, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return JSON.parse(out.trim().split('\n').pop()!) as CaseResult;
 }
 
@@ -51,7 +74,7 @@ function prompt(length: number, vocab: number): number[] {
 function versus(ours: number, theirs: number, higherIsBetter: boolean, unit = ''): string {
   const ratio = ours / theirs;
   const text = `${ratio.toFixed(2)}× (${ours.toFixed(ours >= 100 ? 0 : 1)} vs ${theirs.toFixed(theirs >= 100 ? 0 : 1)}${unit})`;
-  return (ratio >= 1) === higherIsBetter ? `**${text}**` : text;
+  return ratio >= 1 === higherIsBetter ? `**${text}**` : text;
 }
 
 interface Variant {
@@ -63,7 +86,13 @@ interface Variant {
 /** Each GGUF precision with the packages measured against it. */
 const COMPARISONS: Array<{ gguf: GgufPrecision; ours: Variant[] }> = [
   { gguf: 'F32', ours: [{ label: 'fp32', precision: 'fp32' }] },
-  { gguf: 'Q4_0', ours: [{ label: 'int4', precision: 'int4' }, { label: 'int4, fp32 activations', precision: 'int4', activations: 'fp32' }] },
+  {
+    gguf: 'Q4_0',
+    ours: [
+      { label: 'int4', precision: 'int4' },
+      { label: 'int4, fp32 activations', precision: 'int4', activations: 'fp32' },
+    ],
+  },
 ];
 
 /** Packages and GGUF files of one benchmark checkpoint, made once. */
@@ -74,10 +103,16 @@ async function models(preset: BenchPreset, comparison: (typeof COMPARISONS)[numb
   const packages: string[] = [];
   for (const v of comparison.ours) {
     const activations = v.activations ?? 'int8';
-    packages.push(await cached(preset, `${v.precision}-${activations}-${packageKey}`, (out) => convert(checkpoint, out, { precision: v.precision, activations })));
+    packages.push(
+      await cached(preset, `${v.precision}-${activations}-${packageKey}`, (out) =>
+        convert(checkpoint, out, { precision: v.precision, activations }),
+      ),
+    );
   }
   const { architecture, tokens } = readManifest(packages[0]!);
-  const gguf = await cached(preset, `${comparison.gguf}-${ggufKey}.gguf`, (out) => writeLlamaGguf(checkpoint, architecture, tokens, comparison.gguf, out));
+  const gguf = await cached(preset, `${comparison.gguf}-${ggufKey}.gguf`, (out) =>
+    writeLlamaGguf(checkpoint, architecture, tokens, comparison.gguf, out),
+  );
   return { packages, gguf, vocab: architecture.language.vocabSize };
 }
 
@@ -93,7 +128,8 @@ async function measure(threads: number): Promise<string> {
         packages.forEach((pkg, i) => results[i]!.push(runCase('ours', pkg, threads, short, long, REPETITIONS[preset])));
         theirs.push(runCase('llama', gguf, threads, short, long, REPETITIONS[preset]));
       }
-      const stat = (cases: CaseResult[], f: (run: CaseResult['runs'][number]) => number) => median(cases.flatMap((c) => c.runs.map(f)));
+      const stat = (cases: CaseResult[], f: (run: CaseResult['runs'][number]) => number) =>
+        median(cases.flatMap((c) => c.runs.map(f)));
       const metrics = (cases: CaseResult[]) => ({
         decode: stat(cases, (x) => ((NEW_TOKENS - 1) / x.decodeMs) * 1000),
         prompt: stat(cases, (x) => (LONG_PROMPT / x.promptMs) * 1000),
@@ -117,17 +153,29 @@ async function measure(threads: number): Promise<string> {
       });
     }
   }
-  return table(['model: ours / llama.cpp', 'weights ours / GGUF', 'decode tokens/s', 'prompt tokens/s', 'first token', 'peak memory', 'same greedy tokens'], rows);
+  return table(
+    [
+      'model: ours / llama.cpp',
+      'weights ours / GGUF',
+      'decode tokens/s',
+      'prompt tokens/s',
+      'first token',
+      'peak memory',
+      'same greedy tokens',
+    ],
+    rows,
+  );
 }
 
 async function run(): Promise<string> {
   const tables: string[] = [];
-  for (const threads of THREADS) tables.push(`**${threads} thread${threads > 1 ? 's' : ''} each:**`, '', await measure(threads), '');
+  for (const threads of THREADS)
+    tables.push(`**${threads} thread${threads > 1 ? 's' : ''} each:**`, '', await measure(threads), '');
   return [
     `The language model of the benchmark checkpoints (random weights, test tokenizer: vocabulary 3002) with no \`<image>\` in the prompt, the path llama.cpp can run: our fp32 and int4 packages (\`npm run convert\`) against GGUF files of the same checkpoint written by bench/gguf-llama.ts (F32: the same numbers; Q4_0: ggml's own 4-bit scheme, with the embeddings in F16 as in our int4 package), run by llama.cpp through node-llama-cpp's prebuilt CPU binary (no GPU, float32 KV cache, which is the same function as ours; its default F16 cache is not). The same thread count for both, greedy decoding of the same prompt ids. Each cell is ours ÷ llama.cpp (ours vs llama.cpp), the better side in bold; medians of ${ROUNDS} processes per engine, alternating, each measuring ${REPETITIONS.nano} (nano) or ${REPETITIONS['1b']} (1b) answers after a warm-up. Decode: ${NEW_TOKENS} tokens after a ${LONG_PROMPT}-token prompt; prompt processing: that prompt to its first token; first token: a ${SHORT_PROMPT}-token prompt; peak memory: the process's peak RSS (Node included on both sides). Our weights: decoder.weights, which also hold the gated cross-attention blocks (skipped on this path). int4: symmetric blocks of 32 with fp32 scales (20 bytes per 32 weights; Q4_0: 18 with fp16 scales) multiplied with int8 activations (MatMulNBits accuracy_level 4), as llama.cpp's Q4_0 × Q8_0 kernels do, the converter's default; "fp32 activations": the same weights converted with \`--activations fp32\` (accuracy_level 0, exact against the dequantised weights).`,
     '',
     ...tables,
-    'With 2 threads on this 2-core machine, which other processes share, llama.cpp\'s worker threads wait for each other at every operation and lose whole time slices to the other processes; ONNX Runtime\'s thread pool suffers less. The 1-thread table compares the engines\' kernels and per-step overheads without that effect.',
+    "With 2 threads on this 2-core machine, which other processes share, llama.cpp's worker threads wait for each other at every operation and lose whole time slices to the other processes; ONNX Runtime's thread pool suffers less. The 1-thread table compares the engines' kernels and per-step overheads without that effect.",
   ].join('\n');
 }
 

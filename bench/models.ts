@@ -33,7 +33,21 @@ export async function benchCheckpoint(preset: BenchPreset): Promise<string> {
   mkdirSync(resolve(CACHE, preset), { recursive: true });
   const temp = `${dir}.partial`;
   rmSync(temp, { recursive: true, force: true });
-  reference(['random', '--preset', preset, '--seed', '7', '--out', temp, '--format', 'torch', '--dtype', 'bf16', '--tokenizer', await testTokenizerModel()]);
+  reference([
+    'random',
+    '--preset',
+    preset,
+    '--seed',
+    '7',
+    '--out',
+    temp,
+    '--format',
+    'torch',
+    '--dtype',
+    'bf16',
+    '--tokenizer',
+    await testTokenizerModel(),
+  ]);
   renameSync(temp, dir);
   return dir;
 }

@@ -57,7 +57,8 @@ async function palette(page: Page, label: string): Promise<void> {
   await input.fill(`>${label}`);
   const rows = page.locator('.quick-input-list .monaco-list-row');
   await rows.filter({ hasText: label }).first().waitFor();
-  const focused = (): Promise<string | null> => rows.and(page.locator('.focused')).locator('.label-name').first().textContent();
+  const focused = (): Promise<string | null> =>
+    rows.and(page.locator('.focused')).locator('.label-name').first().textContent();
   for (let step = 0; (await focused()) !== label; step++) {
     if (step === 20) throw new Error(`the command palette lists no command named "${label}"`);
     await page.keyboard.press('ArrowDown');
@@ -84,7 +85,10 @@ async function open(page: Page, path: string): Promise<void> {
  */
 async function settled(page: Page): Promise<void> {
   await page
-    .waitForFunction(() => !document.querySelector('.codicon-modifier-spin, .progress-badge'), undefined, { polling: 500, timeout: 60_000 })
+    .waitForFunction(() => !document.querySelector('.codicon-modifier-spin, .progress-badge'), undefined, {
+      polling: 500,
+      timeout: 60_000,
+    })
     .catch(() => console.log('the workbench still shows work in progress; captured as it is'));
 }
 
@@ -110,7 +114,9 @@ async function terminal(page: Page, file: string, commands: string[]): Promise<v
     await page.keyboard.type(`${command}\n`, { delay: 5 });
     // Done when the command was echoed and the last row is a prompt again.
     await page.waitForFunction((typed) => {
-      const rows = [...document.querySelectorAll('.part.panel .xterm-rows > div')].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trim()).filter(Boolean);
+      const rows = [...document.querySelectorAll('.part.panel .xterm-rows > div')]
+        .map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trim())
+        .filter(Boolean);
       return rows.some((r) => r.endsWith(`$ ${typed}`)) && /\$$/.test(rows.at(-1) ?? '');
     }, command);
   }
@@ -123,10 +129,14 @@ async function markdownPreview(page: Page, toSide: boolean): Promise<void> {
 }
 
 const settingsEditor = (page: Page): Promise<void> =>
-  palette(page, 'Preferences: Open Settings (UI)').then(() => page.locator('.settings-editor .setting-item').first().waitFor());
+  palette(page, 'Preferences: Open Settings (UI)').then(() =>
+    page.locator('.settings-editor .setting-item').first().waitFor(),
+  );
 
 const keyboardShortcuts = (page: Page): Promise<void> =>
-  palette(page, 'Preferences: Open Keyboard Shortcuts').then(() => page.locator('.keybindings-editor .monaco-list-row').first().waitFor());
+  palette(page, 'Preferences: Open Keyboard Shortcuts').then(() =>
+    page.locator('.keybindings-editor .monaco-list-row').first().waitFor(),
+  );
 
 /** The command palette open over a file, with all commands or those matching `filter`. */
 async function paletteOver(page: Page, file: string, filter?: string): Promise<void> {
@@ -136,7 +146,14 @@ async function paletteOver(page: Page, file: string, filter?: string): Promise<v
   await page.locator('.quick-input-list .monaco-list-row').nth(5).waitFor();
 }
 
-const scene = (name: string, category: EditorCategory, theme: EditorScene['theme'], font: string, scale: EditorScene['scale'], show: EditorScene['show']): EditorScene => ({
+const scene = (
+  name: string,
+  category: EditorCategory,
+  theme: EditorScene['theme'],
+  font: string,
+  scale: EditorScene['scale'],
+  show: EditorScene['show'],
+): EditorScene => ({
   name,
   category,
   theme,
@@ -152,14 +169,22 @@ const NOTO = 'Noto Mono';
 export const SCENES: EditorScene[] = [
   scene('editor-ts-dark', 'editor', 'dark', DEJAVU, 1, (p) => open(p, 'src/ocr/engine.ts')),
   scene('editor-py-light', 'editor', 'light', LIBERATION, 1, (p) => open(p, 'python/infimm/ocr_context.py')),
-  scene('editor-py-scrolled-dark', 'editor', 'dark', LIBERATION, 1, (p) => open(p, 'python/infimm/model.py').then(() => goToLine(p, 140))),
+  scene('editor-py-scrolled-dark', 'editor', 'dark', LIBERATION, 1, (p) =>
+    open(p, 'python/infimm/model.py').then(() => goToLine(p, 140)),
+  ),
   scene('editor-json-light-2x', 'editor', 'light', NOTO, 2, (p) => open(p, 'package.json')),
   scene('editor-shell-dark-2x', 'editor', 'dark', DEJAVU, 2, (p) => open(p, '.ci/run')),
   scene('split-ts-json-dark', 'split', 'dark', DEJAVU, 1, (p) => split(p, 'src/ocr/assemble.ts', 'tsconfig.json')),
   scene('split-py-ts-light', 'split', 'light', NOTO, 1, (p) => split(p, 'python/infimm/config.py', 'src/ocr/words.ts')),
-  scene('split-ts-py-dark-2x', 'split', 'dark', LIBERATION, 2, (p) => split(p, 'src/ocr/reading-order.ts', 'python/infimm/tokenization.py')),
-  scene('terminal-ls-dark', 'terminal', 'dark', DEJAVU, 1, (p) => terminal(p, 'src/ocr/detect.ts', ['ls', 'git log --oneline | head -n 8'])),
-  scene('terminal-wc-light', 'terminal', 'light', LIBERATION, 1, (p) => terminal(p, 'python/infimm/config.py', ['ls python/infimm', 'wc -l src/ocr/*.ts | sort -n | tail -n 5'])),
+  scene('split-ts-py-dark-2x', 'split', 'dark', LIBERATION, 2, (p) =>
+    split(p, 'src/ocr/reading-order.ts', 'python/infimm/tokenization.py'),
+  ),
+  scene('terminal-ls-dark', 'terminal', 'dark', DEJAVU, 1, (p) =>
+    terminal(p, 'src/ocr/detect.ts', ['ls', 'git log --oneline | head -n 8']),
+  ),
+  scene('terminal-wc-light', 'terminal', 'light', LIBERATION, 1, (p) =>
+    terminal(p, 'python/infimm/config.py', ['ls python/infimm', 'wc -l src/ocr/*.ts | sort -n | tail -n 5']),
+  ),
   scene('settings-dark', 'settings', 'dark', DEJAVU, 1, settingsEditor),
   scene('settings-light', 'settings', 'light', NOTO, 1, settingsEditor),
   scene('shortcuts-dark', 'shortcuts', 'dark', DEJAVU, 1, keyboardShortcuts),
@@ -167,7 +192,9 @@ export const SCENES: EditorScene[] = [
   scene('markdown-side-light', 'markdown', 'light', DEJAVU, 1, (p) => markdownPreview(p, true)),
   scene('markdown-preview-dark', 'markdown', 'dark', NOTO, 1, (p) => markdownPreview(p, false)),
   scene('palette-dark', 'palette', 'dark', DEJAVU, 1, (p) => paletteOver(p, 'src/ocr/recognize.ts')),
-  scene('palette-light', 'palette', 'light', LIBERATION, 1, (p) => paletteOver(p, 'python/infimm/reference.py', 'terminal')),
+  scene('palette-light', 'palette', 'light', LIBERATION, 1, (p) =>
+    paletteOver(p, 'python/infimm/reference.py', 'terminal'),
+  ),
 ];
 
 function settings(scene: EditorScene): Record<string, unknown> {
@@ -204,7 +231,14 @@ async function stableShot(page: Page, scale: number): Promise<{ png: Buffer; tru
   }
 }
 
-async function capture(browser: Browser, origin: string, folder: string, scene: EditorScene, outDir: string, writeSettings: (s: Record<string, unknown>) => void): Promise<EditorTruth> {
+async function capture(
+  browser: Browser,
+  origin: string,
+  folder: string,
+  scene: EditorScene,
+  outDir: string,
+  writeSettings: (s: Record<string, unknown>) => void,
+): Promise<EditorTruth> {
   writeSettings(settings(scene));
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: scene.scale });
   try {
@@ -226,7 +260,17 @@ async function capture(browser: Browser, origin: string, folder: string, scene: 
     const file = `${scene.name}.png`;
     await sharp(png).png({ compressionLevel: 9, effort: 10 }).toFile(join(outDir, file));
     const { name, category, theme, font, scale } = scene;
-    return { file, category, name, theme, font, scale, width: VIEWPORT.width * scale, height: VIEWPORT.height * scale, ...truth };
+    return {
+      file,
+      category,
+      name,
+      theme,
+      font,
+      scale,
+      width: VIEWPORT.width * scale,
+      height: VIEWPORT.height * scale,
+      ...truth,
+    };
   } finally {
     await context.close();
   }
@@ -275,16 +319,29 @@ export async function captureEditorSet(outDir: string, filter?: string): Promise
   const base = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
   });
   const truths: EditorTruth[] = [];
   try {
     for (const scene of SCENES.filter((s) => !filter || new RegExp(filter).test(s.name))) {
       const started = Date.now();
-      const truth = await captureRetrying(browser, server.origin, folder, scene, outDir, (s) => writeFileSync(settingsFile, JSON.stringify({ ...base, ...s }, null, 2)));
+      const truth = await captureRetrying(browser, server.origin, folder, scene, outDir, (s) =>
+        writeFileSync(settingsFile, JSON.stringify({ ...base, ...s }, null, 2)),
+      );
       writeFileSync(join(outDir, `${scene.name}.json`), truthJson(truth));
       truths.push(truth);
-      console.log(`${truth.file}: ${truth.lines.length} lines (${truth.lines.filter((l) => l.kind === 'code').length} code) in ${Date.now() - started} ms`);
+      console.log(
+        `${truth.file}: ${truth.lines.length} lines (${truth.lines.filter((l) => l.kind === 'code').length} code) in ${Date.now() - started} ms`,
+      );
     }
   } finally {
     await browser.close();
@@ -295,6 +352,7 @@ export async function captureEditorSet(outDir: string, filter?: string): Promise
 
 if (process.argv[1] === import.meta.filename) {
   const [outDir = EDITOR_DATA_DIR, filter] = process.argv.slice(2);
-  if (!existsSync(join(ROOT, '.git'))) throw new Error('the capture clones this repository: run it from a git checkout');
+  if (!existsSync(join(ROOT, '.git')))
+    throw new Error('the capture clones this repository: run it from a git checkout');
   await captureEditorSet(resolve(outDir), filter);
 }

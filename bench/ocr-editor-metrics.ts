@@ -33,8 +33,10 @@ export interface EditorImageScore {
 }
 
 const centre = (b: Box): [number, number] => [b[0] + b[2] / 2, b[1] + b[3] / 2];
-const inside = (b: Box, [x, y]: [number, number]): boolean => b[0] <= x && x <= b[0] + b[2] && b[1] <= y && y <= b[1] + b[3];
-const overlap = (a0: number, a1: number, b0: number, b1: number): number => Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
+const inside = (b: Box, [x, y]: [number, number]): boolean =>
+  b[0] <= x && x <= b[0] + b[2] && b[1] <= y && y <= b[1] + b[3];
+const overlap = (a0: number, a1: number, b0: number, b1: number): number =>
+  Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
 const sameRow = (a: Box, b: Box): boolean => overlap(a[1], a[1] + a[3], b[1], b[1] + b[3]) >= Math.min(a[3], b[3]) / 2;
 const overlapsX = (a: Box, b: Box): boolean => overlap(a[0], a[0] + a[2], b[0], b[0] + b[2]) > 0;
 
@@ -50,7 +52,14 @@ function paneText(lines: ReadonlyArray<{ text: string; box: Box }>): string {
     if (row && Math.abs(centre(row[0]!.box)[1] - centre(line.box)[1]) < row[0]!.box[3] / 2) row.push(line);
     else rows.push([line]);
   }
-  return rows.map((r) => r.sort((a, b) => a.box[0] - b.box[0]).map((l) => l.text).join(' ')).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .sort((a, b) => a.box[0] - b.box[0])
+        .map((l) => l.text)
+        .join(' '),
+    )
+    .join('\n');
 }
 
 const collapse = (s: string): string => s.normalize('NFKC').replace(/\s+/g, ' ').trim();
@@ -62,13 +71,19 @@ function regionAt(regions: readonly TruthRegion[], box: Box): string {
   return under[0]?.name ?? 'other';
 }
 
-export function cappedCer(truth: readonly TruthLine[], regions: readonly TruthRegion[], read: readonly ReadLine[]): number {
+export function cappedCer(
+  truth: readonly TruthLine[],
+  regions: readonly TruthRegion[],
+  read: readonly ReadLine[],
+): number {
   const known = new Set(regions.map((r) => r.name));
   let edits = 0;
   let chars = 0;
   for (const name of [...known, 'other']) {
     const ref = collapse(paneText(truth.filter((l) => (known.has(l.region) ? l.region : 'other') === name)));
-    const hyp = collapse(paneText(read.filter((l) => regionAt(regions, l.box) === name).map((l) => ({ text: withNumber(l), box: l.box }))));
+    const hyp = collapse(
+      paneText(read.filter((l) => regionAt(regions, l.box) === name).map((l) => ({ text: withNumber(l), box: l.box }))),
+    );
     edits += distance(hyp, ref);
     chars += ref.length;
   }
@@ -99,14 +114,23 @@ export function codeScore(truth: readonly TruthLine[], read: readonly ReadLine[]
   return score;
 }
 
-export function lineNumberScore(truth: readonly TruthLine[], read: readonly ReadLine[]): EditorImageScore['lineNumbers'] {
+export function lineNumberScore(
+  truth: readonly TruthLine[],
+  read: readonly ReadLine[],
+): EditorImageScore['lineNumbers'] {
   const gutters = truth.filter((l) => l.kind === 'lineNumber');
   // A row that a floating box cuts in two is one line of the file: its number counts once, given on either piece.
   const found = new Map<string, boolean>();
   for (const row of truth.filter((l) => l.kind === 'code' && l.lineNumber !== undefined)) {
-    const gutter = gutters.find((g) => g.region === row.region && g.lineNumber === row.lineNumber && sameRow(g.box, row.box));
+    const gutter = gutters.find(
+      (g) => g.region === row.region && g.lineNumber === row.lineNumber && sameRow(g.box, row.box),
+    );
     const given = rowLines(read, row.box).some((l) => l.lineNumber === row.lineNumber);
-    const inText = gutter !== undefined && rowLines(read, gutter.box).some((l) => l.lineNumber === undefined && l.text.trim().split(/\s+/)[0] === String(row.lineNumber));
+    const inText =
+      gutter !== undefined &&
+      rowLines(read, gutter.box).some(
+        (l) => l.lineNumber === undefined && l.text.trim().split(/\s+/)[0] === String(row.lineNumber),
+      );
     const key = `${row.region} ${row.lineNumber}`;
     found.set(key, (found.get(key) ?? false) || given || inText);
   }
@@ -134,6 +158,15 @@ export function f1({ matched, read, truth }: EditorImageScore['words']): number 
   return matched === 0 ? 0 : (2 * matched) / (read + truth);
 }
 
-export function scoreImage(truth: readonly TruthLine[], regions: readonly TruthRegion[], read: readonly ReadLine[]): EditorImageScore {
-  return { cappedCer: cappedCer(truth, regions, read), code: codeScore(truth, read), lineNumbers: lineNumberScore(truth, read), words: wordScore(truth, read) };
+export function scoreImage(
+  truth: readonly TruthLine[],
+  regions: readonly TruthRegion[],
+  read: readonly ReadLine[],
+): EditorImageScore {
+  return {
+    cappedCer: cappedCer(truth, regions, read),
+    code: codeScore(truth, read),
+    lineNumbers: lineNumberScore(truth, read),
+    words: wordScore(truth, read),
+  };
 }

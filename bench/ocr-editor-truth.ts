@@ -59,7 +59,11 @@ interface PageText {
  * Runs inside the page (serialised by Playwright, so it is self-contained) and returns lines and
  * regions in CSS pixels of that frame's viewport.
  */
-function readPage(args: { regionSelectors: ReadonlyArray<[string, string]>; textEditor: string; notTextEditor: string }): PageText {
+function readPage(args: {
+  regionSelectors: ReadonlyArray<[string, string]>;
+  textEditor: string;
+  notTextEditor: string;
+}): PageText {
   const W = innerWidth;
   const H = innerHeight;
   const styles = new Map<Element, CSSStyleDeclaration>();
@@ -74,7 +78,12 @@ function readPage(args: { regionSelectors: ReadonlyArray<[string, string]>; text
     let v = shownCache.get(e);
     if (v === undefined) {
       const s = style(e);
-      v = s.display !== 'none' && s.visibility !== 'hidden' && s.visibility !== 'collapse' && Number(s.opacity) > 0.05 && shown(e.parentElement);
+      v =
+        s.display !== 'none' &&
+        s.visibility !== 'hidden' &&
+        s.visibility !== 'collapse' &&
+        Number(s.opacity) > 0.05 &&
+        shown(e.parentElement);
       shownCache.set(e, v);
     }
     return v;
@@ -110,7 +119,12 @@ function readPage(args: { regionSelectors: ReadonlyArray<[string, string]>; text
   // (a title bar's drag region, an invisible input area) do not hide it.
   const paints = (e: Element): boolean => {
     const s = style(e);
-    return shown(e) && (/^(IMG|CANVAS|VIDEO|IFRAME|svg)$/.test(e.tagName) || s.backgroundImage !== 'none' || alpha(s.backgroundColor) > 0.05);
+    return (
+      shown(e) &&
+      (/^(IMG|CANVAS|VIDEO|IFRAME|svg)$/.test(e.tagName) ||
+        s.backgroundImage !== 'none' ||
+        alpha(s.backgroundColor) > 0.05)
+    );
   };
   const onTop = (e: Element, x: number, y: number): boolean => {
     for (const hit of document.elementsFromPoint(x, y)) {
@@ -138,7 +152,15 @@ function readPage(args: { regionSelectors: ReadonlyArray<[string, string]>; text
     return ch;
   };
 
-  interface Char { ch: string; l: number; t: number; r: number; b: number; box: Element; visible: boolean }
+  interface Char {
+    ch: string;
+    l: number;
+    t: number;
+    r: number;
+    b: number;
+    box: Element;
+    visible: boolean;
+  }
   const chars: Char[] = [];
   let previous: { ch: string; box: Element } | undefined;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -163,13 +185,24 @@ function readPage(args: { regionSelectors: ReadonlyArray<[string, string]>; text
       // Spaces draw nothing to hide; only their clipping matters.
       const visible = x >= cl && x < cr && y >= ct && y < cb && (!ch.trim() || onTop(parent, x, y));
       // A character cut by its pane's edge counts by its centre; its box ends at the edge.
-      chars.push({ ch: ch === '\u00a0' ? ' ' : ch, l: Math.max(rect.left, cl), t: Math.max(rect.top, ct), r: Math.min(rect.right, cr), b: Math.min(rect.bottom, cb), box, visible });
+      chars.push({
+        ch: ch === '\u00a0' ? ' ' : ch,
+        l: Math.max(rect.left, cl),
+        t: Math.max(rect.top, ct),
+        r: Math.min(rect.right, cr),
+        b: Math.min(rect.bottom, cb),
+        box,
+        visible,
+      });
     }
   }
 
   // Consecutive visible characters of one container on one row form a line; a hidden character, a
   // new row or a wide gap ends it.
-  interface Line { chars: Char[]; box: Element }
+  interface Line {
+    chars: Char[];
+    box: Element;
+  }
   const lines: Line[] = [];
   let current: Line | undefined;
   for (const c of chars) {
@@ -179,7 +212,12 @@ function readPage(args: { regionSelectors: ReadonlyArray<[string, string]>; text
     }
     const last = current?.chars.at(-1);
     const height = c.b - c.t;
-    const sameRow = last && current!.box === c.box && Math.abs((last.t + last.b) / 2 - (c.t + c.b) / 2) < height / 2 && c.l > last.l && c.l - last.r < height * 1.5;
+    const sameRow =
+      last &&
+      current!.box === c.box &&
+      Math.abs((last.t + last.b) / 2 - (c.t + c.b) / 2) < height / 2 &&
+      c.l > last.l &&
+      c.l - last.r < height * 1.5;
     if (!sameRow) lines.push((current = { chars: [], box: c.box }));
     else if (c.l - last!.r > height * 0.15 && last!.ch !== ' ' && c.ch !== ' ') current!.chars.push({ ...c, ch: ' ' });
     current!.chars.push(c);
@@ -194,7 +232,8 @@ function readPage(args: { regionSelectors: ReadonlyArray<[string, string]>; text
       const r = e.getBoundingClientRect();
       const label = name === 'editor' ? `editor-${++n}` : name;
       regionOf.set(e, label);
-      if (shown(e) && r.width > 0 && r.height > 0) regions.push({ name: label, box: [r.left, r.top, r.width, r.height] });
+      if (shown(e) && r.width > 0 && r.height > 0)
+        regions.push({ name: label, box: [r.left, r.top, r.width, r.height] });
     }
   }
   const region = (e: Element): string => {
@@ -212,12 +251,18 @@ function readPage(args: { regionSelectors: ReadonlyArray<[string, string]>; text
   for (const line of lines) {
     const editor = line.box.closest(args.textEditor);
     const inTextEditor = !!editor && !line.box.closest(args.notTextEditor);
-    const kind = inTextEditor && line.box.matches('.view-line') ? 'code' : inTextEditor && line.box.matches('.line-numbers') ? 'lineNumber' : 'ui';
+    const kind =
+      inTextEditor && line.box.matches('.view-line')
+        ? 'code'
+        : inTextEditor && line.box.matches('.line-numbers')
+          ? 'lineNumber'
+          : 'ui';
     const raw = line.chars.map((c) => c.ch).join('');
     // A code row keeps its indentation; a piece of a row that starts after a covered part does not.
     const rowStart = !started.has(line.box);
     started.add(line.box);
-    const text = kind === 'code' ? (rowStart ? raw : raw.trimStart()).replace(/\s+$/, '') : raw.replace(/\s+/g, ' ').trim();
+    const text =
+      kind === 'code' ? (rowStart ? raw : raw.trimStart()).replace(/\s+$/, '') : raw.replace(/\s+/g, ' ').trim();
     if (!text) continue;
     const l = Math.min(...line.chars.map((c) => c.l));
     const t = Math.min(...line.chars.map((c) => c.t));
@@ -235,8 +280,13 @@ function readPage(args: { regionSelectors: ReadonlyArray<[string, string]>; text
   // starts at the content box and is as wide as the field's font makes it.
   const measure = document.createElement('canvas').getContext('2d')!;
   for (const field of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) {
-    if (!shown(field) || /^(hidden|checkbox|radio|range|color|file|image|button|submit|reset)$/.test(field.type)) continue;
-    const text = (field instanceof HTMLSelectElement ? (field.selectedOptions[0]?.text ?? '') : field.value || field.placeholder).replace(/\s+/g, ' ').trim();
+    if (!shown(field) || /^(hidden|checkbox|radio|range|color|file|image|button|submit|reset)$/.test(field.type))
+      continue;
+    const text = (
+      field instanceof HTMLSelectElement ? (field.selectedOptions[0]?.text ?? '') : field.value || field.placeholder
+    )
+      .replace(/\s+/g, ' ')
+      .trim();
     if (!text) continue;
     const r = field.getBoundingClientRect();
     const s = style(field);
@@ -244,11 +294,17 @@ function readPage(args: { regionSelectors: ReadonlyArray<[string, string]>; text
     const left = r.left + parseFloat(s.borderLeftWidth) + parseFloat(s.paddingLeft);
     const right = r.right - parseFloat(s.borderRightWidth) - parseFloat(s.paddingRight);
     const height = parseFloat(s.fontSize) * 1.2;
-    const box: Box = [left, r.top + (r.height - height) / 2, Math.min(measure.measureText(text).width, right - left), height];
+    const box: Box = [
+      left,
+      r.top + (r.height - height) / 2,
+      Math.min(measure.measureText(text).width, right - left),
+      height,
+    ];
     const [cl, ct, cr, cb] = clip(field);
     const x = box[0] + box[2] / 2;
     const y = box[1] + box[3] / 2;
-    if (x >= cl && x < cr && y >= ct && y < cb && onTop(field, x, y)) out.push({ text, box, kind: 'ui', region: region(field) });
+    if (x >= cl && x < cr && y >= ct && y < cb && onTop(field, x, y))
+      out.push({ text, box, kind: 'ui', region: region(field) });
   }
   for (const [row, editor] of codeRows) {
     const middle = row.box[1] + row.box[3] / 2;
@@ -268,7 +324,11 @@ const scaleBox = (b: Box, s: number, dx = 0, dy = 0): Box => [
 async function readFrame(frame: Frame): Promise<PageText> {
   // tsx names functions through a helper that the page lacks.
   await frame.evaluate('globalThis.__name ??= (f) => f');
-  return frame.evaluate(readPage, { regionSelectors: REGION_SELECTORS, textEditor: TEXT_EDITOR, notTextEditor: NOT_TEXT_EDITOR });
+  return frame.evaluate(readPage, {
+    regionSelectors: REGION_SELECTORS,
+    textEditor: TEXT_EDITOR,
+    notTextEditor: NOT_TEXT_EDITOR,
+  });
 }
 
 /** The visible text of the page and of its visible frames (a Markdown preview is a webview's iframe). */

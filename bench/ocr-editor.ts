@@ -36,11 +36,17 @@ export interface EditorRow {
 /** The screenshots captured into `dir` (each `NAME.json` beside its PNG), in the capture's scene order (others last). */
 export async function loadEditorTruth(dir = EDITOR_DATA_DIR, filter?: string): Promise<EditorTruth[]> {
   const order = (name: string): number => SCENES.findIndex((s) => `${s.name}.json` === name) >>> 0;
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.json') && (!filter || f.includes(filter))).sort((a, b) => order(a) - order(b));
+  const files = (await readdir(dir))
+    .filter((f) => f.endsWith('.json') && (!filter || f.includes(filter)))
+    .sort((a, b) => order(a) - order(b));
   return Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as EditorTruth));
 }
 
-export async function benchEditorImages(dir = EDITOR_DATA_DIR, filter?: string, onImage?: (scores: EditorScore[]) => void): Promise<EditorScore[]> {
+export async function benchEditorImages(
+  dir = EDITOR_DATA_DIR,
+  filter?: string,
+  onImage?: (scores: EditorScore[]) => void,
+): Promise<EditorScore[]> {
   const truths = await loadEditorTruth(dir, filter);
   const engine = await OcrEngine.load();
   const pipeline = await libraryPipeline();
@@ -57,7 +63,9 @@ export async function benchEditorImages(dir = EDITOR_DATA_DIR, filter?: string, 
         [
           'this',
           await timed(async () => {
-            const result = await engine.recognize(await decodeImage(bytes, { name: truth.file, maxPixels: 100_000_000 }));
+            const result = await engine.recognize(
+              await decodeImage(bytes, { name: truth.file, maxPixels: 100_000_000 }),
+            );
             return { text: result.text, lines: ourLines(result.lines) };
           }),
         ],
@@ -65,12 +73,23 @@ export async function benchEditorImages(dir = EDITOR_DATA_DIR, filter?: string, 
         [
           'paddleocr',
           await timed(async () => {
-            const read = await pipeline.recognize(await decodeImage(bytes, { name: truth.file, maxPixels: 100_000_000 }));
-            return { text: pipeline.processRecognition(read).text, lines: read.map((r) => ({ text: r.text, box: [r.box.x, r.box.y, r.box.width, r.box.height] })) };
+            const read = await pipeline.recognize(
+              await decodeImage(bytes, { name: truth.file, maxPixels: 100_000_000 }),
+            );
+            return {
+              text: pipeline.processRecognition(read).text,
+              lines: read.map((r) => ({ text: r.text, box: [r.box.x, r.box.y, r.box.width, r.box.height] })),
+            };
           }),
         ],
       ];
-      const image = outputs.map(([name, out]) => ({ file: truth.file, category: truth.category, engine: name, ms: out.ms, ...scoreImage(truth.lines, truth.regions, out.lines) }));
+      const image = outputs.map(([name, out]) => ({
+        file: truth.file,
+        category: truth.category,
+        engine: name,
+        ms: out.ms,
+        ...scoreImage(truth.lines, truth.regions, out.lines),
+      }));
       onImage?.(image);
       scores.push(...image);
     }
@@ -90,8 +109,20 @@ function row(category: string, engine: Engine, group: readonly EditorScore[]): E
     engine,
     images: group.length,
     cappedCer: sum((s) => s.cappedCer) / group.length,
-    ...(rows > 0 ? { codeCer: sum((s) => s.code.edits) / sum((s) => s.code.chars), indentExact: sum((s) => s.code.indentExact) / rows } : {}),
-    ...(rows > 0 ? { lineNumbers: share(sum((s) => s.lineNumbers.correct), sum((s) => s.lineNumbers.rows)) } : {}),
+    ...(rows > 0
+      ? {
+          codeCer: sum((s) => s.code.edits) / sum((s) => s.code.chars),
+          indentExact: sum((s) => s.code.indentExact) / rows,
+        }
+      : {}),
+    ...(rows > 0
+      ? {
+          lineNumbers: share(
+            sum((s) => s.lineNumbers.correct),
+            sum((s) => s.lineNumbers.rows),
+          ),
+        }
+      : {}),
     wordF1: sum((s) => f1(s.words)) / group.length,
     ms: median(group.map((s) => s.ms)),
   };
@@ -102,7 +133,13 @@ export function summarizeEditor(scores: readonly EditorScore[]): EditorRow[] {
   const engines = [...new Set(scores.map((s) => s.engine))];
   const categories = [...new Set(scores.map((s) => s.category))];
   return [...categories, 'all'].flatMap((category) =>
-    engines.map((engine) => row(category, engine, scores.filter((s) => s.engine === engine && (category === 'all' || s.category === category)))),
+    engines.map((engine) =>
+      row(
+        category,
+        engine,
+        scores.filter((s) => s.engine === engine && (category === 'all' || s.category === category)),
+      ),
+    ),
   );
 }
 

@@ -12,7 +12,11 @@ import type { ReadLine } from './ocr-editor-metrics.ts';
 
 export type Engine = 'this' | 'tesseract' | 'paddleocr';
 
-export const ENGINE_NAMES: Record<Engine, string> = { this: 'this OCR', tesseract: 'Tesseract', paddleocr: 'paddleocr pipeline' };
+export const ENGINE_NAMES: Record<Engine, string> = {
+  this: 'this OCR',
+  tesseract: 'Tesseract',
+  paddleocr: 'paddleocr pipeline',
+};
 
 export const TESSERACT = process.env.TESSERACT ?? 'tesseract';
 
@@ -31,12 +35,31 @@ export function tesseract(path: string): EngineOutput {
   const dir = mkdtempSync(join(tmpdir(), 'ocr-bench-'));
   try {
     const started = performance.now();
-    const run = spawnSync(TESSERACT, [path, join(dir, 'out'), '--psm', '3', '--dpi', '96', '-l', 'eng', '-c', 'preserve_interword_spaces=1', 'txt', 'tsv'], {
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      TESSERACT,
+      [
+        path,
+        join(dir, 'out'),
+        '--psm',
+        '3',
+        '--dpi',
+        '96',
+        '-l',
+        'eng',
+        '-c',
+        'preserve_interword_spaces=1',
+        'txt',
+        'tsv',
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
     const ms = performance.now() - started;
     if (run.status !== 0) {
-      throw new Error(`${TESSERACT} failed on ${path} (${run.error?.message ?? run.stderr.trim()}); install Debian's tesseract-ocr or set TESSERACT.`);
+      throw new Error(
+        `${TESSERACT} failed on ${path} (${run.error?.message ?? run.stderr.trim()}); install Debian's tesseract-ocr or set TESSERACT.`,
+      );
     }
     const text = readFileSync(join(dir, 'out.txt'), 'utf8');
     return { text, lines: tesseractLines(text, readFileSync(join(dir, 'out.tsv'), 'utf8')), ms };
@@ -71,7 +94,12 @@ export function ourLines(lines: readonly OcrLine[]): ReadLine[] {
   return lines.map((l) => {
     const xs = l.box.map((p) => p[0]);
     const ys = l.box.map((p) => p[1]);
-    const box: ReadLine['box'] = [Math.min(...xs), Math.min(...ys), Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)];
+    const box: ReadLine['box'] = [
+      Math.min(...xs),
+      Math.min(...ys),
+      Math.max(...xs) - Math.min(...xs),
+      Math.max(...ys) - Math.min(...ys),
+    ];
     const { lineNumber } = l as OcrLine & { lineNumber?: number };
     return { text: ' '.repeat(l.indent ?? 0) + l.text, box, ...(lineNumber === undefined ? {} : { lineNumber }) };
   });
@@ -88,6 +116,10 @@ export async function libraryPipeline(): Promise<PaddleOcrService> {
   return PaddleOcrService.createInstance({
     ort: paddleOrt,
     detection: { modelBuffer: await buffer(files.detection), channelOrder: 'bgr' },
-    recognition: { modelBuffer: await buffer(files.recognition), channelOrder: 'bgr', charactersDictionary: ['', ...dictionary, ' '] },
+    recognition: {
+      modelBuffer: await buffer(files.recognition),
+      channelOrder: 'bgr',
+      charactersDictionary: ['', ...dictionary, ' '],
+    },
   });
 }

@@ -34,21 +34,43 @@ export interface Fixture {
 async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--font-render-hinting=none'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--font-render-hinting=none',
+    ],
   });
 }
 
 /** Renders `html` and returns the PNG and the image-pixel rectangles of every `.line` element. */
-async function render(browser: Browser, html: string, width: number, scale: number, height?: number): Promise<{ png: Buffer; lines: FixtureLine[] }> {
+async function render(
+  browser: Browser,
+  html: string,
+  width: number,
+  scale: number,
+  height?: number,
+): Promise<{ png: Buffer; lines: FixtureLine[] }> {
   const page = await browser.newPage({ viewport: { width, height: height ?? 200 }, deviceScaleFactor: scale });
   try {
     await page.setContent(html, { waitUntil: 'load' });
     await page.evaluate(() => document.fonts.ready);
-    const lines = await page.$$eval('.line', (els, s) =>
-      els.map((el) => {
-        const r = el.getBoundingClientRect();
-        return { text: el.textContent ?? '', rect: { x: r.x * s, y: r.y * s, width: r.width * s, height: r.height * s } };
-      }), scale);
+    const lines = await page.$$eval(
+      '.line',
+      (els, s) =>
+        els.map((el) => {
+          const r = el.getBoundingClientRect();
+          return {
+            text: el.textContent ?? '',
+            rect: { x: r.x * s, y: r.y * s, width: r.width * s, height: r.height * s },
+          };
+        }),
+      scale,
+    );
     const png = await page.screenshot({ fullPage: height === undefined, type: 'png' });
     return { png, lines };
   } finally {
@@ -69,7 +91,8 @@ async function generateSamples(browser: Browser): Promise<void> {
   await writeFile(join(DATA_DIR, 'truth.json'), `${JSON.stringify(truth, null, 1)}\n`);
 }
 
-const line = (text: string, style = ''): string => `<div><span class="line" style="${style}">${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</span></div>`;
+const line = (text: string, style = ''): string =>
+  `<div><span class="line" style="${style}">${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</span></div>`;
 
 /** Fixtures for test/ocr: small images whose text and its position are known. */
 function fixtures(): Array<Omit<Sample, 'category' | 'truth'> & { text?: string }> {
@@ -84,8 +107,18 @@ function fixtures(): Array<Omit<Sample, 'category' | 'truth'> & { text?: string 
   return depth;
 }`;
   const twoColumns = [
-    ['Alpha column begins here with words', 'that keep flowing down the left side', 'until the first column is finished', 'with its final line of text here.'],
-    ['Beta column starts at the top right', 'and carries on below in its turn', 'so a reader finishes alpha first', 'and ends with this closing line.'],
+    [
+      'Alpha column begins here with words',
+      'that keep flowing down the left side',
+      'until the first column is finished',
+      'with its final line of text here.',
+    ],
+    [
+      'Beta column starts at the top right',
+      'and carries on below in its turn',
+      'so a reader finishes alpha first',
+      'and ends with this closing line.',
+    ],
   ];
   const notes = ['Small note near the top', 'Small note across the seam', 'Small note at the bottom'];
   return [
@@ -102,7 +135,9 @@ ${line('Format document on save', "font:13px 'DejaVu Sans'")}${line('Reload wind
       width: 760,
       scale: 1,
       html: `<body style="margin:0;background:#fff;color:#111;font:14px 'DejaVu Sans';display:flex;gap:80px;padding:30px">${twoColumns
-        .map((col) => `<div style="width:300px">${col.map((l) => line(l, 'display:block;margin:4px 0')).join('')}</div>`)
+        .map(
+          (col) => `<div style="width:300px">${col.map((l) => line(l, 'display:block;margin:4px 0')).join('')}</div>`,
+        )
         .join('')}</body>`,
     },
     {
@@ -112,7 +147,9 @@ ${line('Format document on save', "font:13px 'DejaVu Sans'")}${line('Reload wind
       scale: 1,
       html: `<body style="margin:0;background:#1e1e1e"><pre style="margin:0;padding:16px 24px;color:#d4d4d4;font:14px/1.4 'DejaVu Sans Mono'">${code
         .split('\n')
-        .map((l) => (l.trim() ? `${' '.repeat(l.length - l.trimStart().length)}<span class="line">${l.trim()}</span>` : ''))
+        .map((l) =>
+          l.trim() ? `${' '.repeat(l.length - l.trimStart().length)}<span class="line">${l.trim()}</span>` : '',
+        )
         .join('\n')}</pre></body>`,
     },
     {
@@ -148,7 +185,7 @@ ${line('Format document on save', "font:13px 'DejaVu Sans'")}${line('Reload wind
         'שלום עולם וזה טקסט בעברית',
         'გამარჯობა მსოფლიო ქართული ტექსტი',
         'Բարև աշխարհ հայերեն տեքստ',
-        "<span style=\"font-family:'Noto Sans Devanagari'\">नमस्ते दुनिया यह हिंदी पाठ है</span>",
+        '<span style="font-family:\'Noto Sans Devanagari\'">नमस्ते दुनिया यह हिंदी पाठ है</span>',
       ]
         .map((l) => `<div class="line" style="margin:14px 0">${l}</div>`)
         .join('')}</body>`,

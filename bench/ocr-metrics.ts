@@ -42,17 +42,24 @@ export function wer(hyp: string, ref: string): number {
 export function indentationExact(hyp: string, ref: string): { exact: number; lines: number } {
   const h = hyp.split('\n').filter((l) => l.trim() !== '');
   const r = ref.split('\n').filter((l) => l.trim() !== '');
-  const cost = (a: string, b: string): number => distance(a.trim(), b.trim()) / Math.max(a.trim().length, b.trim().length, 1);
+  const cost = (a: string, b: string): number =>
+    distance(a.trim(), b.trim()) / Math.max(a.trim().length, b.trim().length, 1);
   const GAP = 0.6;
   // best[i][j]: cheapest alignment of the first i reference lines with the first j output lines.
-  const best = Array.from({ length: r.length + 1 }, (_, i) => Array.from({ length: h.length + 1 }, (_, j) => (i + j) * GAP));
+  const best = Array.from({ length: r.length + 1 }, (_, i) =>
+    Array.from({ length: h.length + 1 }, (_, j) => (i + j) * GAP),
+  );
   for (let i = 1; i <= r.length; i++) {
     for (let j = 1; j <= h.length; j++) {
-      best[i]![j] = Math.min(best[i - 1]![j]! + GAP, best[i]![j - 1]! + GAP, best[i - 1]![j - 1]! + cost(r[i - 1]!, h[j - 1]!));
+      best[i]![j] = Math.min(
+        best[i - 1]![j]! + GAP,
+        best[i]![j - 1]! + GAP,
+        best[i - 1]![j - 1]! + cost(r[i - 1]!, h[j - 1]!),
+      );
     }
   }
   let exact = 0;
-  for (let i = r.length, j = h.length; i > 0 && j > 0; ) {
+  for (let i = r.length, j = h.length; i > 0 && j > 0;) {
     const c = cost(r[i - 1]!, h[j - 1]!);
     if (best[i]![j] === best[i - 1]![j - 1]! + c) {
       if (c < 0.5 && indent(r[i - 1]!) === indent(h[j - 1]!)) exact++;

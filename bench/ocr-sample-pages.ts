@@ -15,7 +15,14 @@ export interface Theme {
 export const THEMES: Record<'dark' | 'light' | 'monokai', Theme> = {
   dark: { bg: '#1e1e1e', fg: '#d4d4d4', keyword: '#569cd6', string: '#ce9178', comment: '#6a9955', number: '#b5cea8' },
   light: { bg: '#ffffff', fg: '#000000', keyword: '#0000ff', string: '#a31515', comment: '#008000', number: '#098658' },
-  monokai: { bg: '#272822', fg: '#f8f8f2', keyword: '#f92672', string: '#e6db74', comment: '#75715e', number: '#ae81ff' },
+  monokai: {
+    bg: '#272822',
+    fg: '#f8f8f2',
+    keyword: '#f92672',
+    string: '#e6db74',
+    comment: '#75715e',
+    number: '#ae81ff',
+  },
 };
 
 const KEYWORDS =
@@ -61,16 +68,17 @@ export function uiPage(rows: string[][], font: string, size: number, dark: boole
   const bg = dark ? '#252526' : '#f3f3f3';
   const button = dark ? '#0e639c' : '#005fb8';
   const cells = rows
-    .map((row) =>
-      `<div style="display:flex;gap:${size * 2}px;align-items:center;margin:${size * 0.7}px 0">` +
-      row
-        .map((cell) =>
-          cell.startsWith('[')
-            ? `<span style="background:${button};color:#fff;padding:4px 12px;border-radius:2px">${escape(cell.slice(1, -1))}</span>`
-            : `<span>${escape(cell)}</span>`,
-        )
-        .join('') +
-      '</div>',
+    .map(
+      (row) =>
+        `<div style="display:flex;gap:${size * 2}px;align-items:center;margin:${size * 0.7}px 0">` +
+        row
+          .map((cell) =>
+            cell.startsWith('[')
+              ? `<span style="background:${button};color:#fff;padding:4px 12px;border-radius:2px">${escape(cell.slice(1, -1))}</span>`
+              : `<span>${escape(cell)}</span>`,
+          )
+          .join('') +
+        '</div>',
     )
     .join('');
   return `<body style="margin:0;background:${bg}"><div style="padding:20px 28px;color:${fg};font:${size}px '${font}'">
@@ -101,8 +109,10 @@ export function diagramPage(rows: string[][], dark: boolean, size: number): Page
       const y = 30 + r * (boxH + gapY);
       svg += `<rect x="${x}" y="${y}" width="${boxW}" height="${boxH}" rx="8" fill="none" stroke="${stroke}" stroke-width="2"/>`;
       svg += `<text x="${x + boxW / 2}" y="${y + boxH / 2 + size / 3}" text-anchor="middle" font-size="${size}" fill="${fg}">${escape(label)}</text>`;
-      if (c + 1 < row.length) svg += `<path d="M${x + boxW} ${y + boxH / 2} h${gapX - 8}" stroke="${stroke}" stroke-width="2" marker-end="url(#a)"/>`;
-      if (r + 1 < rows.length && c === 0) svg += `<path d="M${x + boxW / 2} ${y + boxH} v${gapY - 8}" stroke="${stroke}" stroke-width="2" marker-end="url(#a)"/>`;
+      if (c + 1 < row.length)
+        svg += `<path d="M${x + boxW} ${y + boxH / 2} h${gapX - 8}" stroke="${stroke}" stroke-width="2" marker-end="url(#a)"/>`;
+      if (r + 1 < rows.length && c === 0)
+        svg += `<path d="M${x + boxW / 2} ${y + boxH} v${gapY - 8}" stroke="${stroke}" stroke-width="2" marker-end="url(#a)"/>`;
     });
   });
   const width = 60 + Math.max(...rows.map((r) => r.length)) * (boxW + gapX);
@@ -145,7 +155,9 @@ export function tallPage(notes: string[]): Page {
 export function fourKPage(paragraphs: string[]): Page {
   const cols = [paragraphs.slice(0, 2), paragraphs.slice(2, 4), paragraphs.slice(4, 6)];
   const html = `<body style="margin:0;background:#fafafa;font:13px/1.5 'Liberation Sans';color:#222;display:flex;gap:240px;padding:120px 160px;height:2160px;box-sizing:border-box">${cols
-    .map((c) => `<div style="width:900px">${c.map((p) => `<p style="margin:0 0 900px">${escape(p)}</p>`).join('')}</div>`)
+    .map(
+      (c) => `<div style="width:900px">${c.map((p) => `<p style="margin:0 0 900px">${escape(p)}</p>`).join('')}</div>`,
+    )
     .join('')}</body>`;
   return { html, truth: cols.flat().join('\n') };
 }

@@ -238,10 +238,31 @@ export const STATUS = [
 ];
 
 /** The editor screen: its file list and the lines of its terminal panel. */
-export const IDE_FILES = ['EXPLORER', 'src', 'cli.ts', 'config.ts', 'index.ts', 'render.ts', 'test', 'index.test.ts', 'package.json', 'README.md'];
-export const IDE_PANEL = ['PROBLEMS', 'OUTPUT', 'TERMINAL', '$ npm run build', '> tsc -p .', 'Found 0 errors. Watching for file changes.'];
+export const IDE_FILES = [
+  'EXPLORER',
+  'src',
+  'cli.ts',
+  'config.ts',
+  'index.ts',
+  'render.ts',
+  'test',
+  'index.test.ts',
+  'package.json',
+  'README.md',
+];
+export const IDE_PANEL = [
+  'PROBLEMS',
+  'OUTPUT',
+  'TERMINAL',
+  '$ npm run build',
+  '> tsc -p .',
+  'Found 0 errors. Watching for file changes.',
+];
 
 /** The web page's navigation bar. */
 export const WEB_NAV = ['Docs', 'Guides', 'API Reference', 'Changelog', 'Search'];
 
-export const TALL_NOTES = Array.from({ length: 12 }, (_, i) => `Note ${i + 1}: checkpoint ${(i * 37) % 100} passed at step ${1000 + i * 250}`);
+export const TALL_NOTES = Array.from(
+  { length: 12 },
+  (_, i) => `Note ${i + 1}: checkpoint ${(i * 37) % 100} passed at step ${1000 + i * 250}`,
+);

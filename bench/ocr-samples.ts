@@ -1,8 +1,33 @@
 // The catalogue of OCR evaluation pages: each is HTML rendered by headless Chromium (ocr-sample-pages.ts) from
 // fixed text (ocr-sample-text.ts), with the text it shows as ground truth. Everything here is deterministic, so
 // the committed PNGs can be made again.
-import { codePage, diagramPage, documentPage, fourKPage, ideScreen, tallPage, terminalPage, THEMES, uiPage, uiTruth, webScreen } from './ocr-sample-pages.ts';
-import { DIALOG, FORM, IDE_FILES, IDE_PANEL, MENU, PARAGRAPHS, SETTINGS, SNIPPETS, STATUS, TALL_NOTES, TERMINAL, WEB_NAV } from './ocr-sample-text.ts';
+import {
+  codePage,
+  diagramPage,
+  documentPage,
+  fourKPage,
+  ideScreen,
+  tallPage,
+  terminalPage,
+  THEMES,
+  uiPage,
+  uiTruth,
+  webScreen,
+} from './ocr-sample-pages.ts';
+import {
+  DIALOG,
+  FORM,
+  IDE_FILES,
+  IDE_PANEL,
+  MENU,
+  PARAGRAPHS,
+  SETTINGS,
+  SNIPPETS,
+  STATUS,
+  TALL_NOTES,
+  TERMINAL,
+  WEB_NAV,
+} from './ocr-sample-text.ts';
 
 export type Category = 'code' | 'code-zoom' | 'terminal' | 'ui' | 'document' | 'diagram' | 'screen' | 'large';
 
@@ -23,7 +48,15 @@ export const CODE_CATEGORIES: ReadonlySet<string> = new Set(['code', 'code-zoom'
 
 export function samples(): Sample[] {
   const out: Sample[] = [];
-  const code = (name: string, src: string, font: string, size: number, theme: keyof typeof THEMES, category: Category = 'code', scale = 1): void => {
+  const code = (
+    name: string,
+    src: string,
+    font: string,
+    size: number,
+    theme: keyof typeof THEMES,
+    category: Category = 'code',
+    scale = 1,
+  ): void => {
     out.push({ category, name, width: 900, scale, html: codePage(src, font, size, THEMES[theme]), truth: src });
   };
   code('ts-dejavu-dark', SNIPPETS.ts, 'DejaVu Sans Mono', 14, 'dark');
@@ -38,12 +71,48 @@ export function samples(): Sample[] {
   code('rust-liberation-light-200', SNIPPETS.rust, 'Liberation Mono', 13, 'light', 'code-zoom', 2);
   code('c-notomono-monokai-125', SNIPPETS.c, 'Noto Mono', 13, 'monokai', 'code-zoom', 1.25);
 
-  out.push({ category: 'terminal', name: 'ls-dejavu', width: 760, scale: 1, html: terminalPage(TERMINAL.ls, 'DejaVu Sans Mono', 14), truth: TERMINAL.ls });
-  out.push({ category: 'terminal', name: 'git-liberation', width: 760, scale: 1, html: terminalPage(TERMINAL.git, 'Liberation Mono', 13), truth: TERMINAL.git });
-  out.push({ category: 'terminal', name: 'test-hack', width: 760, scale: 1, html: terminalPage(TERMINAL.test, 'Hack', 13), truth: TERMINAL.test });
+  out.push({
+    category: 'terminal',
+    name: 'ls-dejavu',
+    width: 760,
+    scale: 1,
+    html: terminalPage(TERMINAL.ls, 'DejaVu Sans Mono', 14),
+    truth: TERMINAL.ls,
+  });
+  out.push({
+    category: 'terminal',
+    name: 'git-liberation',
+    width: 760,
+    scale: 1,
+    html: terminalPage(TERMINAL.git, 'Liberation Mono', 13),
+    truth: TERMINAL.git,
+  });
+  out.push({
+    category: 'terminal',
+    name: 'test-hack',
+    width: 760,
+    scale: 1,
+    html: terminalPage(TERMINAL.test, 'Hack', 13),
+    truth: TERMINAL.test,
+  });
 
-  const ui = (name: string, title: string, rows: string[][], font: string, size: number, dark: boolean, scale: number): void => {
-    out.push({ category: 'ui', name, width: 720, scale, html: uiPage(rows, font, size, dark, title), truth: uiTruth(title, rows) });
+  const ui = (
+    name: string,
+    title: string,
+    rows: string[][],
+    font: string,
+    size: number,
+    dark: boolean,
+    scale: number,
+  ): void => {
+    out.push({
+      category: 'ui',
+      name,
+      width: 720,
+      scale,
+      html: uiPage(rows, font, size, dark, title),
+      truth: uiTruth(title, rows),
+    });
   };
   ui('settings-dejavu-13', 'Settings', SETTINGS, 'DejaVu Sans', 13, true, 1);
   ui('settings-liberation-11', 'Settings', SETTINGS, 'Liberation Sans', 11, false, 1);
@@ -52,8 +121,23 @@ export function samples(): Sample[] {
   ui('form-liberation-16-150', 'Account', FORM, 'Liberation Sans', 16, false, 1.5);
   ui('status-dejavu-12', 'Status', STATUS, 'DejaVu Sans', 12, true, 1);
 
-  const doc = (name: string, paras: string[], font: string, size: number, title: string, columns = 1, width = 820): void => {
-    out.push({ category: 'document', name, width, scale: 1, html: documentPage(paras, font, size, title, columns), truth: [title, ...paras].join('\n') });
+  const doc = (
+    name: string,
+    paras: string[],
+    font: string,
+    size: number,
+    title: string,
+    columns = 1,
+    width = 820,
+  ): void => {
+    out.push({
+      category: 'document',
+      name,
+      width,
+      scale: 1,
+      html: documentPage(paras, font, size, title, columns),
+      truth: [title, ...paras].join('\n'),
+    });
   };
   doc('serif-13', PARAGRAPHS.slice(0, 3), 'Liberation Serif', 13, 'How the reader works');
   doc('sans-12', PARAGRAPHS.slice(3, 6), 'DejaVu Sans', 12, 'Results and limits');
@@ -64,17 +148,66 @@ export function samples(): Sample[] {
     const d = diagramPage(rows, dark, size);
     out.push({ category: 'diagram', name, width: 840, scale: 1, html: d.html, truth: d.truth });
   };
-  diagram('pipeline-light', [['Decode image', 'Detect lines', 'Read lines'], ['Reading order', 'Code layout', 'Result']], false, 15);
-  diagram('services-dark', [['Browser', 'API gateway', 'Auth service'], ['Queue', 'Worker', 'Object store'], ['Metrics', 'Alerts']], true, 13);
-  diagram('states-light', [['Idle', 'Loading', 'Ready'], ['Error', 'Retry in 5 s']], false, 12);
+  diagram(
+    'pipeline-light',
+    [
+      ['Decode image', 'Detect lines', 'Read lines'],
+      ['Reading order', 'Code layout', 'Result'],
+    ],
+    false,
+    15,
+  );
+  diagram(
+    'services-dark',
+    [
+      ['Browser', 'API gateway', 'Auth service'],
+      ['Queue', 'Worker', 'Object store'],
+      ['Metrics', 'Alerts'],
+    ],
+    true,
+    13,
+  );
+  diagram(
+    'states-light',
+    [
+      ['Idle', 'Loading', 'Ready'],
+      ['Error', 'Retry in 5 s'],
+    ],
+    false,
+    12,
+  );
 
   const ide = ideScreen(IDE_FILES, SNIPPETS.ts2, IDE_PANEL);
-  out.push({ category: 'screen', name: 'ide-dark-1080p', width: 1920, height: 1080, scale: 1, html: ide.html, truth: ide.truth });
+  out.push({
+    category: 'screen',
+    name: 'ide-dark-1080p',
+    width: 1920,
+    height: 1080,
+    scale: 1,
+    html: ide.html,
+    truth: ide.truth,
+  });
   const web = webScreen(WEB_NAV, 'Reading text from screenshots', PARAGRAPHS);
-  out.push({ category: 'screen', name: 'web-doc-1080p', width: 1920, height: 1080, scale: 1, html: web.html, truth: web.truth });
+  out.push({
+    category: 'screen',
+    name: 'web-doc-1080p',
+    width: 1920,
+    height: 1080,
+    scale: 1,
+    html: web.html,
+    truth: web.truth,
+  });
   const tall = tallPage(TALL_NOTES);
   out.push({ category: 'large', name: 'tall-6000', width: 900, scale: 1, html: tall.html, truth: tall.truth });
   const fourK = fourKPage(PARAGRAPHS);
-  out.push({ category: 'large', name: '4k-13px', width: 3840, height: 2160, scale: 1, html: fourK.html, truth: fourK.truth });
+  out.push({
+    category: 'large',
+    name: '4k-13px',
+    width: 3840,
+    height: 2160,
+    scale: 1,
+    html: fourK.html,
+    truth: fourK.truth,
+  });
   return out;
 }

@@ -80,11 +80,25 @@ export async function benchOcrSpeed(runs = 5, files = FILES): Promise<SpeedRow[]
 if (import.meta.filename === process.argv[1]) {
   const runs = Number(process.argv[2] ?? 5);
   const rows = await benchOcrSpeed(runs);
-  console.log(`${cpus().length} cores, ${cpus()[0]?.model.trim()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, ${runs} runs each (medians)`);
+  console.log(
+    `${cpus().length} cores, ${cpus()[0]?.model.trim()}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}, ${runs} runs each (medians)`,
+  );
   console.log(
     table(
       ['image', 'size', 'lines', 'ms', 'best ms', 'CPU ms', 'detection ms', 'recognition ms', 'Tesseract ms'],
-      rows.map((r) => [r.file, r.size, String(r.lines), r.medianMs, r.bestMs, r.cpuMs, r.detectMs, r.recognizeMs, r.tesseractMs]),
+      rows.map((r) => [
+        r.file,
+        r.size,
+        String(r.lines),
+        r.medianMs,
+        r.bestMs,
+        r.cpuMs,
+        r.detectMs,
+        r.recognizeMs,
+        r.tesseractMs,
+      ]),
     ),
   );
 }

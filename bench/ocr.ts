@@ -62,7 +62,11 @@ function score(entry: TruthEntry, engine: Engine, text: string, ms: number): Ima
 export async function benchImages(filter?: string, library = false): Promise<ImageScore[]> {
   // Generated pages, then real screenshots (X11 programs) transcribed by hand.
   const truth = (
-    await Promise.all(['truth.json', 'real/truth.json'].map(async (f) => JSON.parse(await readFile(join(DATA_DIR, f), 'utf8')) as TruthEntry[]))
+    await Promise.all(
+      ['truth.json', 'real/truth.json'].map(
+        async (f) => JSON.parse(await readFile(join(DATA_DIR, f), 'utf8')) as TruthEntry[],
+      ),
+    )
   ).flat();
   const engine = await OcrEngine.load();
   const pipeline = library ? await libraryPipeline() : undefined;
@@ -106,7 +110,11 @@ export function summarize(scores: readonly ImageScore[]): BenchRow[] {
       cer: mean((s) => s.cer),
       wer: mean((s) => s.wer),
       ...(indented.length
-        ? { indentation: indented.reduce((a, s) => a + s.indentation!.exact, 0) / indented.reduce((a, s) => a + s.indentation!.lines, 0) }
+        ? {
+            indentation:
+              indented.reduce((a, s) => a + s.indentation!.exact, 0) /
+              indented.reduce((a, s) => a + s.indentation!.lines, 0),
+          }
         : {}),
       ms: mean((s) => s.ms),
     });
@@ -120,9 +128,14 @@ export async function benchOcr(filter?: string, library = false): Promise<BenchR
 
 function table(rows: readonly BenchRow[]): string {
   const pct = (v: number | undefined): string => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
-  const lines = ['| category | engine | images | CER | WER | indentation exact | ms / image |', '|---|---|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| category | engine | images | CER | WER | indentation exact | ms / image |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
   for (const r of rows) {
-    lines.push(`| ${r.category} | ${ENGINE_NAMES[r.engine]} | ${r.images} | ${pct(r.cer)} | ${pct(r.wer)} | ${pct(r.indentation)} | ${Math.round(r.ms)} |`);
+    lines.push(
+      `| ${r.category} | ${ENGINE_NAMES[r.engine]} | ${r.images} | ${pct(r.cer)} | ${pct(r.wer)} | ${pct(r.indentation)} | ${Math.round(r.ms)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -150,7 +163,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const scores = await benchImages(filter, process.argv.includes('--library'));
     if (verbose) {
       for (const s of scores) {
-        console.log(`\n== ${s.file} [${s.engine}] CER ${(s.cer * 100).toFixed(1)}% WER ${(s.wer * 100).toFixed(1)}% ${Math.round(s.ms)} ms`);
+        console.log(
+          `\n== ${s.file} [${s.engine}] CER ${(s.cer * 100).toFixed(1)}% WER ${(s.wer * 100).toFixed(1)}% ${Math.round(s.ms)} ms`,
+        );
         if (s.indentation) console.log(`indentation ${s.indentation.exact}/${s.indentation.lines}`);
         console.log(s.text);
       }

@@ -32,14 +32,18 @@ function replaceSection(doc: string, name: string, body: string): string {
   const block = `${start}\n${body.trim()}\n${end}`;
   const from = doc.indexOf(start);
   const to = doc.indexOf(end);
-  return from >= 0 && to > from ? doc.slice(0, from) + block + doc.slice(to + end.length) : `${doc.trimEnd()}\n\n${block}\n`;
+  return from >= 0 && to > from
+    ? doc.slice(0, from) + block + doc.slice(to + end.length)
+    : `${doc.trimEnd()}\n\n${block}\n`;
 }
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const chosen = SECTIONS.filter((s) => wanted.length === 0 || wanted.includes(s.name));
   if (chosen.length === 0) throw new Error(`unknown section; choose from ${SECTIONS.map((s) => s.name).join(', ')}`);
-  let doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n\nFigures are medians, measured side by side in one run; `npm run bench` rewrites each section.\n';
+  let doc = existsSync(DOC)
+    ? readFileSync(DOC, 'utf8')
+    : '# Benchmarks\n\nFigures are medians, measured side by side in one run; `npm run bench` rewrites each section.\n';
   for (const { load } of chosen) {
     const section = await load();
     console.log(`\n## ${section.title}\n`);

@@ -20,7 +20,15 @@ export interface CaseResult {
   stepMs10Views: number;
   visionMsPerView: number;
   visionGflopPerView: number;
-  screenshot: { grid: string; decodeImageMs: number; tilingMs: number; visionMs: number; memoryMs: number; prefillMs: number; timeToFirstTokenMs: number };
+  screenshot: {
+    grid: string;
+    decodeImageMs: number;
+    tilingMs: number;
+    visionMs: number;
+    memoryMs: number;
+    prefillMs: number;
+    timeToFirstTokenMs: number;
+  };
   decoderWeightBytes: number;
   weightBytes: number;
   peakRssBytes: number;
@@ -95,13 +103,34 @@ async function main(): Promise<void> {
   for (let r = 0; r < 3; r++) {
     // A different tile budget (all above the 36 tiles needed) keys a new image-memory cache entry: a cold image.
     // OCR context off: these are the model's stages (the OCR stage has its own section).
-    await engine.configure({ modelDir: dir!, executionProvider: 'cpu', maxTiles: 64 - r, maxPixels: 1e8, threads, ocrContext: 'off' });
-    const { stats } = await engine.ask({ id: 'b', kind: 'ask', conversationId: `s${r}`, image: { name: 'screenshot.png', bytes }, question: 'What does this screen show?', options: { maxNewTokens: 1 } }, () => {}, () => false);
+    await engine.configure({
+      modelDir: dir!,
+      executionProvider: 'cpu',
+      maxTiles: 64 - r,
+      maxPixels: 1e8,
+      threads,
+      ocrContext: 'off',
+    });
+    const { stats } = await engine.ask(
+      {
+        id: 'b',
+        kind: 'ask',
+        conversationId: `s${r}`,
+        image: { name: 'screenshot.png', bytes },
+        question: 'What does this screen show?',
+        options: { maxNewTokens: 1 },
+      },
+      () => {},
+      () => false,
+    );
     shots.push(stats);
   }
   const pick = (f: (s: AnswerStats) => number | undefined) => median(shots.map((s) => f(s) ?? 0));
   const { manifest } = model;
-  const embedBytes = manifest.architecture.language.vocabSize * manifest.architecture.language.hiddenSize * (manifest.weights.precision === 'fp32' ? 4 : 2);
+  const embedBytes =
+    manifest.architecture.language.vocabSize *
+    manifest.architecture.language.hiddenSize *
+    (manifest.weights.precision === 'fp32' ? 4 : 2);
   const result: CaseResult = {
     ids: rounds[0]!.ids,
     prefillMs: median(rounds.map((r) => r.prefillMs)),
@@ -121,7 +150,9 @@ async function main(): Promise<void> {
     },
     // Per generated token every decoder weight is read once, except the embedding table (one row).
     decoderWeightBytes: manifest.files['decoder.weights']!.bytes - embedBytes,
-    weightBytes: Object.entries(manifest.files).filter(([n]) => n.endsWith('.weights')).reduce((n, [, f]) => n + f.bytes, 0),
+    weightBytes: Object.entries(manifest.files)
+      .filter(([n]) => n.endsWith('.weights'))
+      .reduce((n, [, f]) => n + f.bytes, 0),
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
   console.log(JSON.stringify(result));

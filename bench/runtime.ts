@@ -31,7 +31,8 @@ async function readBandwidth(): Promise<number> {
       parentPort.postMessage(Number(process.hrtime.bigint() - started) / 1e9);
     });`;
   const workers = Array.from({ length: THREADS }, () => new Worker(code, { eval: true }));
-  const once = () => Promise.all(workers.map((w) => new Promise<number>((r) => (w.once('message', r), w.postMessage(4)))));
+  const once = () =>
+    Promise.all(workers.map((w) => new Promise<number>((r) => (w.once('message', r), w.postMessage(4)))));
   await once(); // pages touched, caches warm
   const results: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -48,12 +49,27 @@ async function readBandwidth(): Promise<number> {
  */
 async function matmulGflops(): Promise<number> {
   let best = 0;
-  for (const [M, K, N] of [[1024, 2048, 2048], [514, 768, 3072]] as const) {
+  for (const [M, K, N] of [
+    [1024, 2048, 2048],
+    [514, 768, 3072],
+  ] as const) {
     const dir = mkdtempSync(join(tmpdir(), 'infimm-matmul-'));
     const weights = new WeightFile(dir, 'w.bin');
     const g = new GraphBuilder('matmul', weights);
     const x = g.input('x', DataType.FLOAT, [M, K]);
-    g.output(g.op('MatMul', [x, g.weight('w', Float32Array.from({ length: K * N }, (_, i) => Math.sin(i)), [K, N])]), 'y', DataType.FLOAT, [M, N]);
+    g.output(
+      g.op('MatMul', [
+        x,
+        g.weight(
+          'w',
+          Float32Array.from({ length: K * N }, (_, i) => Math.sin(i)),
+          [K, N],
+        ),
+      ]),
+      'y',
+      DataType.FLOAT,
+      [M, N],
+    );
     weights.close();
     writeFileSync(join(dir, 'm.onnx'), g.toBytes('matmul'));
     const session = await openModel(join(dir, 'm.onnx'), { providers: ['cpu'], intraOpThreads: THREADS });
@@ -71,7 +87,11 @@ async function matmulGflops(): Promise<number> {
 }
 
 function runCase(dir: string, pixelsFile: string): CaseResult {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'runtime-case.ts'), dir, String(THREADS), pixelsFile], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'bench', 'runtime-case.ts'), dir, String(THREADS), pixelsFile],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
   return JSON.parse(out.trim().split('\n').pop()!) as CaseResult;
 }
 
@@ -84,7 +104,26 @@ interface TorchResult {
 function runTorch(checkpoint: string, prompt: number[], pixelsFile: string): TorchResult {
   const out = execFileSync(
     PYTHON,
-    ['-m', 'infimm.bench_decode', '--checkpoint', checkpoint, '--threads', String(THREADS), '--prompt-ids', prompt.join(','), '--new-tokens', String(NEW_TOKENS), '--pixels', pixelsFile, '--views', '2', '--rows', '1', '--cols', '1'],
+    [
+      '-m',
+      'infimm.bench_decode',
+      '--checkpoint',
+      checkpoint,
+      '--threads',
+      String(THREADS),
+      '--prompt-ids',
+      prompt.join(','),
+      '--new-tokens',
+      String(NEW_TOKENS),
+      '--pixels',
+      pixelsFile,
+      '--views',
+      '2',
+      '--rows',
+      '1',
+      '--cols',
+      '1',
+    ],
     { cwd: join(ROOT, 'python'), encoding: 'utf8', maxBuffer: 1 << 26 },
   );
   return JSON.parse(out.trim().split('\n').pop()!) as TorchResult;
@@ -104,7 +143,11 @@ async function run(): Promise<string> {
       const ours = runCase(dir, pixelsFile);
       // The reference runs the checkpoint's weights in fp32 (PyTorch 1.13 has no int4 kernels on the CPU).
       const manifest = readManifest(dir);
-      const torch = runTorch(checkpoint, benchPrompt(manifest.architecture.language.vocabSize, manifest.tokens.image), pixelsFile);
+      const torch = runTorch(
+        checkpoint,
+        benchPrompt(manifest.architecture.language.vocabSize, manifest.tokens.image),
+        pixelsFile,
+      );
       rmSync(join(pixelsFile, '..'), { recursive: true, force: true });
       const same = precision === 'fp32' ? (ours.ids.join() === torch.ids.join() ? 'yes' : 'NO') : 'n/a';
       const roofMs = (ours.decoderWeightBytes / (bandwidth * 1e9)) * 1000;
@@ -118,23 +161,77 @@ async function run(): Promise<string> {
         roofMs / ours.stepMs,
         torch.prefill_ms / ours.prefillMs,
       ]);
-      imageRows.push([`${preset} ${precision}`, ours.stepMsThumbnailOnly, ours.stepMs10Views, ours.stepMs10Views / ours.stepMsThumbnailOnly, ours.visionMsPerView, ours.visionGflopPerView / (ours.visionMsPerView / 1000) / gemm]);
+      imageRows.push([
+        `${preset} ${precision}`,
+        ours.stepMsThumbnailOnly,
+        ours.stepMs10Views,
+        ours.stepMs10Views / ours.stepMsThumbnailOnly,
+        ours.visionMsPerView,
+        ours.visionGflopPerView / (ours.visionMsPerView / 1000) / gemm,
+      ]);
       const s = ours.screenshot;
-      ttftRows.push([`${preset} ${precision}`, s.grid, s.decodeImageMs, s.tilingMs, s.visionMs, s.memoryMs, s.prefillMs, s.timeToFirstTokenMs, `${mib(ours.peakRssBytes).toFixed(0)} MiB`, ours.peakRssBytes / ours.weightBytes]);
+      ttftRows.push([
+        `${preset} ${precision}`,
+        s.grid,
+        s.decodeImageMs,
+        s.tilingMs,
+        s.visionMs,
+        s.memoryMs,
+        s.prefillMs,
+        s.timeToFirstTokenMs,
+        `${mib(ours.peakRssBytes).toFixed(0)} MiB`,
+        ours.peakRssBytes / ours.weightBytes,
+      ]);
     }
   }
   return [
     `${THREADS} threads for both engines. Read bandwidth measured here: **${bandwidth.toFixed(1)} GB/s** (best of 5 rounds of ${THREADS} threads comparing 256 MiB buffers). fp32 MatMul limit: **${gemm.toFixed(0)} GFLOP/s** (best of ONNX Runtime's MatMul at 1024×2048·2048×2048 and 514×768·768×3072). Decode: ${NEW_TOKENS} greedy tokens after a 32-token prompt holding a 1×1-grid image (2 views), median step of 3 rounds. PyTorch: the reference modules with a KV cache and the image keys/values computed once (python/infimm/bench_decode.py), fp32 weights. Fraction of roofline = (weight bytes read per token ÷ read bandwidth) ÷ our step time; above 1 means ONNX Runtime's GEMV threads read faster than the memcmp measure, which is then a conservative bandwidth.`,
     '',
-    table(['package', 'ours tokens/s', 'PyTorch tokens/s', 'ours ÷ PyTorch', 'same tokens', 'weights read per token', 'roofline ÷ ours (fraction of roofline)', 'prefill: PyTorch ms ÷ ours'], decodeRows),
+    table(
+      [
+        'package',
+        'ours tokens/s',
+        'PyTorch tokens/s',
+        'ours ÷ PyTorch',
+        'same tokens',
+        'weights read per token',
+        'roofline ÷ ours (fraction of roofline)',
+        'prefill: PyTorch ms ÷ ours',
+      ],
+      decodeRows,
+    ),
     '',
     'Image size and decode cost (the cross-attention memory design: visual tokens never enter the sequence), and vision throughput:',
     '',
-    table(['package', 'step ms, 1 view', 'step ms, 10 views', '10 ÷ 1', 'vision ms per view', 'vision GFLOP/s ÷ MatMul GFLOP/s'], imageRows),
+    table(
+      [
+        'package',
+        'step ms, 1 view',
+        'step ms, 10 views',
+        '10 ÷ 1',
+        'vision ms per view',
+        'vision GFLOP/s ÷ MatMul GFLOP/s',
+      ],
+      imageRows,
+    ),
     '',
     'Time to first token for a 1344×1344 screenshot (tile size 224 for these packages, so a 6×6 grid + thumbnail = 37 views; one new token), and peak memory of the whole process:',
     '',
-    table(['package', 'grid', 'decode image ms', 'tiling ms', 'vision ms', 'image memory ms', 'prefill ms', 'first token ms', 'peak RSS', 'peak RSS ÷ weights'], ttftRows),
+    table(
+      [
+        'package',
+        'grid',
+        'decode image ms',
+        'tiling ms',
+        'vision ms',
+        'image memory ms',
+        'prefill ms',
+        'first token ms',
+        'peak RSS',
+        'peak RSS ÷ weights',
+      ],
+      ttftRows,
+    ),
   ].join('\n');
 }
 

@@ -13,11 +13,19 @@ const CLIP = {
 } as const;
 
 /** Median wall times in milliseconds of decoding `bytes` and of tiling the decoded image, after one warm-up run. */
-export async function benchTiling(bytes: Uint8Array, tileSize: number): Promise<{ decodeMs: number; tilingMs: number }> {
+export async function benchTiling(
+  bytes: Uint8Array,
+  tileSize: number,
+): Promise<{ decodeMs: number; tilingMs: number }> {
   const decodeTimes: number[] = [];
   const tilingTimes: number[] = [];
   for (let run = 0; run <= RUNS; run++) {
-    const { times } = await imageViews(() => decodeImage(bytes, { name: 'benchmark image', maxPixels: 50_000_000 }), tileSize, 64, CLIP);
+    const { times } = await imageViews(
+      () => decodeImage(bytes, { name: 'benchmark image', maxPixels: 50_000_000 }),
+      tileSize,
+      64,
+      CLIP,
+    );
     if (run === 0) continue;
     decodeTimes.push(times.decodeImageMs);
     tilingTimes.push(times.tilingMs);
@@ -53,5 +61,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const tileSize = Number(process.argv[2] ?? 448);
   const png = await screenshotPng();
   const timings = await benchTiling(png, tileSize);
-  console.log(JSON.stringify({ image: '1344×1344 PNG screenshot', pngBytes: png.length, tileSize, runs: RUNS, ...timings }));
+  console.log(
+    JSON.stringify({ image: '1344×1344 PNG screenshot', pngBytes: png.length, tileSize, runs: RUNS, ...timings }),
+  );
 }

@@ -18,7 +18,10 @@ export function grid(rows: number, cols: number, tileSize: number): TileGrid {
 
 /** Normalised-looking pixels [views, 3, S, S], different for each seed. */
 export function pixels(views: number, size: number, seed: number): Float32Array {
-  return Float32Array.from({ length: views * 3 * size * size }, (_, i) => 1.6 * Math.sin(i * 0.37 + seed * 1.7) * Math.cos(i * 0.011 * (seed + 1)));
+  return Float32Array.from(
+    { length: views * 3 * size * size },
+    (_, i) => 1.6 * Math.sin(i * 0.37 + seed * 1.7) * Math.cos(i * 0.011 * (seed + 1)),
+  );
 }
 
 /** Logits at every position of `ids`, computed in one pass. */
@@ -28,7 +31,12 @@ export async function allLogits(model: LoadedModel, images: ImageMemory[], ids: 
 }
 
 /** Greedy decoding with the KV cache, as the runtime generates: one token per decoder step. */
-export async function greedy(model: LoadedModel, images: ImageMemory[], ids: number[], count: number): Promise<number[]> {
+export async function greedy(
+  model: LoadedModel,
+  images: ImageMemory[],
+  ids: number[],
+  count: number,
+): Promise<number[]> {
   const state = new DecoderState(model.arch, crossContext(model.arch, images));
   return (await greedyTokens(model.decoder, state, ids, model.manifest.tokens.image, count)).ids;
 }
@@ -74,7 +82,12 @@ function logSoftmax(row: ArrayLike<number>): Float64Array {
   return Float64Array.from(row, (v) => v - log);
 }
 
-export function logitAgreement(ours: Float32Array, reference: Float32Array, vocab: number, marginOfStd = 0.1): LogitAgreement {
+export function logitAgreement(
+  ours: Float32Array,
+  reference: Float32Array,
+  vocab: number,
+  marginOfStd = 0.1,
+): LogitAgreement {
   const sigma = std(reference);
   const positions = reference.length / vocab;
   let decisive = 0;
@@ -97,5 +110,12 @@ export function logitAgreement(ours: Float32Array, reference: Float32Array, voca
     klSum += kl;
     klMax = Math.max(klMax, kl);
   }
-  return { positions, decisive, top1: agree / decisive, klMean: klSum / positions, klMax, maxDiffOfStd: maxAbsDiff(ours, reference) / sigma };
+  return {
+    positions,
+    decisive,
+    top1: agree / decisive,
+    klMean: klSum / positions,
+    klMax,
+    maxDiffOfStd: maxAbsDiff(ours, reference) / sigma,
+  };
 }

@@ -9,7 +9,10 @@ import { PYTHON } from './requirements.ts';
 const PYTHON_DIR = resolve(import.meta.dirname, '..', 'python');
 
 export function reference(args: string[]): void {
-  execFileSync(PYTHON, ['-m', 'infimm.reference', ...args], { cwd: PYTHON_DIR, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(PYTHON, ['-m', 'infimm.reference', ...args], {
+    cwd: PYTHON_DIR,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 export interface ReferenceImage {
@@ -41,11 +44,20 @@ export function runReference(checkpointDir: string, request: ReferenceRequest): 
   const requestFile = join(dir, 'request.json');
   writeFileSync(
     requestFile,
-    JSON.stringify({ images, input_ids: request.inputIds, outputs: request.outputs, greedy: request.greedy ?? 0, stop_ids: request.stopIds ?? [] }),
+    JSON.stringify({
+      images,
+      input_ids: request.inputIds,
+      outputs: request.outputs,
+      greedy: request.greedy ?? 0,
+      stop_ids: request.stopIds ?? [],
+    }),
   );
   const out = join(dir, 'out');
   reference(['run', '--checkpoint', checkpointDir, '--request', requestFile, '--out', out]);
-  const index = JSON.parse(readFileSync(join(out, 'outputs.json'), 'utf8')) as Record<string, { file: string; shape: number[] }>;
+  const index = JSON.parse(readFileSync(join(out, 'outputs.json'), 'utf8')) as Record<
+    string,
+    { file: string; shape: number[] }
+  >;
   const result: ReferenceOutputs = new Map();
   for (const [name, { file, shape }] of Object.entries(index)) {
     const bytes = readFileSync(join(out, file));

@@ -70,7 +70,8 @@ function corpusLine(random: () => number): string {
     return words.map((w) => (random() < 0.1 ? w + pick(random, PUNCTUATION) : w)).join(' ') + '.';
   }
   if (kind < 0.65) {
-    const indent = random() < 0.2 ? '\t'.repeat(1 + Math.floor(random() * 2)) : ' '.repeat(2 * Math.floor(random() * 4));
+    const indent =
+      random() < 0.2 ? '\t'.repeat(1 + Math.floor(random() * 2)) : ' '.repeat(2 * Math.floor(random() * 4));
     const name = pick(random, ENGLISH_WORDS) + pick(random, ['Value', 'Count', '_id', 'List', '']);
     const templates = [
       `${pick(random, CODE_WORDS)} ${name} = ${pick(random, CODE_WORDS)}(${name}, ${Math.floor(random() * 512)});`,

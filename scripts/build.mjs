@@ -20,7 +20,13 @@ const importMetaShim = {
   define: { 'import.meta.url': '__importMetaUrl', 'import.meta.resolve': '__importMetaResolve' },
 };
 
-const common = { bundle: true, minify: production, sourcemap: production ? false : 'linked', logLevel: 'info', metafile: true };
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'info',
+  metafile: true,
+};
 
 const builds = [
   {
@@ -75,6 +81,8 @@ if (watch) {
   // An input's package is the folder after its last node_modules/ (a scoped name has two parts).
   const packageDir = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//;
   const inputs = results.flatMap((result) => Object.keys(result.value.metafile.inputs));
-  const dirs = [...new Set(inputs.map((input) => packageDir.exec(input)?.[1]).filter((dir) => dir !== undefined))].sort();
+  const dirs = [
+    ...new Set(inputs.map((input) => packageDir.exec(input)?.[1]).filter((dir) => dir !== undefined)),
+  ].sort();
   writeFileSync('dist/bundled-packages.json', `${JSON.stringify(dirs, null, 2)}\n`);
 }

@@ -82,4 +82,6 @@ if (version !== VERSION) throw new Error(`code-server --version says ${version ?
 const { version: codeVersion } = JSON.parse(
   readFileSync(join(installDir, 'node_modules', 'code-server', 'lib', 'vscode', 'package.json'), 'utf8'),
 );
-console.log(`code-server ${VERSION} (VS Code ${codeVersion}) installed in ${Math.round((Date.now() - started) / 1000)} s`);
+console.log(
+  `code-server ${VERSION} (VS Code ${codeVersion}) installed in ${Math.round((Date.now() - started) / 1000)} s`,
+);

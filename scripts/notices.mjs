@@ -24,7 +24,9 @@ const sorted = [...packages.entries()].sort(([a], [b]) => a.localeCompare(b));
 /** The license text a package carries, or why there is none. */
 function licenseText(dir, license) {
   const file = readdirSync(dir).find((name) => LICENSE_FILE.test(name));
-  return file === undefined ? `The package carries no license file; its package.json declares ${license}.` : readFileSync(join(dir, file), 'utf8').trim();
+  return file === undefined
+    ? `The package carries no license file; its package.json declares ${license}.`
+    : readFileSync(join(dir, file), 'utf8').trim();
 }
 
 const lines = [

@@ -3,7 +3,16 @@
 // A target whose sharp binaries are installed here is packaged from the repository; another from its
 // dependencies staged by targets.mjs, with the extension's own files copied beside them.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createVSIX, listFiles } from '@vscode/vsce';
@@ -79,8 +88,11 @@ async function stage(target, ignoreFile) {
   const dir = dependencyRoot(target);
   if (dir === '.') return dir;
   // Fresh each time: they change without the lockfile.
-  for (const entry of readdirSync(dir)) if (entry !== 'node_modules' && entry !== 'package-lock.json') rmSync(join(dir, entry), { recursive: true });
-  const own = (await listFiles({ cwd: '.', ignoreFile, dependencies: false, readmePath: README })).filter((file) => !file.startsWith('node_modules/'));
+  for (const entry of readdirSync(dir))
+    if (entry !== 'node_modules' && entry !== 'package-lock.json') rmSync(join(dir, entry), { recursive: true });
+  const own = (await listFiles({ cwd: '.', ignoreFile, dependencies: false, readmePath: README })).filter(
+    (file) => !file.startsWith('node_modules/'),
+  );
   for (const file of own) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     copyFileSync(file, join(dir, file));
@@ -105,29 +117,50 @@ async function check(target, dir, path) {
   const { names, headers } = await readVsix(path);
   const problems = [];
   const has = (file) => names.includes(`extension/${file}`);
-  for (const file of ['dist/extension.cjs', 'dist/runtime-host.cjs', 'dist/convert.cjs', 'dist/quantize-worker.cjs', 'dist/webview.js', 'media/panel.css', 'readme.md', 'changelog.md', NOTICES, `${ortDir(target)}/onnxruntime_binding.node`]) {
+  for (const file of [
+    'dist/extension.cjs',
+    'dist/runtime-host.cjs',
+    'dist/convert.cjs',
+    'dist/quantize-worker.cjs',
+    'dist/webview.js',
+    'media/panel.css',
+    'readme.md',
+    'changelog.md',
+    NOTICES,
+    `${ortDir(target)}/onnxruntime_binding.node`,
+  ]) {
     if (!has(file)) problems.push(`missing ${file}`);
   }
   if (!names.some((name) => /^extension\/licen[cs]e(\.(md|txt))?$/i.test(name))) problems.push('missing LICENSE');
-  const sharpBinding = new RegExp(`^extension/node_modules/@img/sharp-${target}/lib/sharp-${target}(-[\\d.]+)?\\.node$`);
+  const sharpBinding = new RegExp(
+    `^extension/node_modules/@img/sharp-${target}/lib/sharp-${target}(-[\\d.]+)?\\.node$`,
+  );
   if (!names.some((name) => sharpBinding.test(name))) problems.push(`missing sharp's ${target} binary`);
   // The files the README names (the model card, the notices) must travel with it; its images are inlined.
-  for (const [, link] of readFileSync(README, 'utf8').replace(/`[^`]*`/g, '').matchAll(/(?<!!)\[[^\]]*\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
+  for (const [, link] of readFileSync(README, 'utf8')
+    .replace(/`[^`]*`/g, '')
+    .matchAll(/(?<!!)\[[^\]]*\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
     if (!/^[a-z]+:/i.test(link) && !has(link)) problems.push(`${README} links to ${link}, which is not in the package`);
   }
   const foreign = names.filter(
     (name) =>
       (name.startsWith(`extension/${ORT_BIN}/`) && !name.startsWith(`extension/${ortDir(target)}/`)) ||
-      (/^extension\/node_modules\/@img\/sharp-/.test(name) && !name.startsWith(`extension/node_modules/@img/sharp-${target}/`) && !name.startsWith(`extension/node_modules/@img/sharp-libvips-${target}/`)),
+      (/^extension\/node_modules\/@img\/sharp-/.test(name) &&
+        !name.startsWith(`extension/node_modules/@img/sharp-${target}/`) &&
+        !name.startsWith(`extension/node_modules/@img/sharp-libvips-${target}/`)),
   );
   for (const name of foreign.slice(0, 10)) problems.push(`another platform's package: ${name}`);
   for (const [name, header] of headers) {
     const built = binaryPlatform(header);
-    if (built?.os !== os || built.cpu !== cpu) problems.push(`${name} is built for ${built === undefined ? 'an unknown platform' : `${built.os}-${built.cpu ?? 'an unknown CPU'}`}, not ${target}`);
+    if (built?.os !== os || built.cpu !== cpu)
+      problems.push(
+        `${name} is built for ${built === undefined ? 'an unknown platform' : `${built.os}-${built.cpu ?? 'an unknown CPU'}`}, not ${target}`,
+      );
   }
   const notices = readFileSync(NOTICES, 'utf8');
   const shipped = [...(await packagedPackages(dir, names)), ...bundledPackages().map((p) => `${p.name}@${p.version}`)];
-  for (const pkg of new Set(shipped)) if (!notices.includes(pkg)) problems.push(`${NOTICES} does not list ${pkg}: run node scripts/notices.mjs`);
+  for (const pkg of new Set(shipped))
+    if (!notices.includes(pkg)) problems.push(`${NOTICES} does not list ${pkg}: run node scripts/notices.mjs`);
   for (const name of names.filter((n) => /^extension\/models\/[^/]+\/manifest\.json$/.test(n))) {
     const model = JSON.parse(readFileSync(join(dir, name.slice('extension/'.length)), 'utf8')).name;
     if (!notices.includes(model)) problems.push(`${NOTICES} does not name the bundled model ${model}`);
@@ -155,17 +188,22 @@ async function packageTarget(target, work) {
   });
   const { problems, files, binaries } = await check(target, dir, packagePath);
   if (problems.length > 0) fail(`${packagePath} is wrong:\n  ${problems.join('\n  ')}`);
-  console.log(`package: ${packagePath}, ${(statSync(packagePath).size / 1e6).toFixed(1)} MB, ${files} files, ${binaries} native binaries, all ${target}`);
+  console.log(
+    `package: ${packagePath}, ${(statSync(packagePath).size / 1e6).toFixed(1)} MB, ${files} files, ${binaries} native binaries, all ${target}`,
+  );
 }
 
 async function main() {
   const all = process.argv.includes('--all');
   const targetArg = process.argv.indexOf('--target');
-  const requested = all ? Object.keys(TARGETS) : [targetArg === -1 ? `${process.platform}-${process.arch}` : process.argv[targetArg + 1]];
+  const requested = all
+    ? Object.keys(TARGETS)
+    : [targetArg === -1 ? `${process.platform}-${process.arch}` : process.argv[targetArg + 1]];
   const ortVersion = JSON.parse(readFileSync('node_modules/onnxruntime-node/package.json', 'utf8')).version;
   const targets = [];
   for (const target of requested) {
-    if (TARGETS[target] === undefined) fail(`unknown target "${target}"; supported: ${Object.keys(TARGETS).join(', ')}`);
+    if (TARGETS[target] === undefined)
+      fail(`unknown target "${target}"; supported: ${Object.keys(TARGETS).join(', ')}`);
     const why = `onnxruntime-node ${ortVersion} ships no ${TARGETS[target].os}/${TARGETS[target].cpu} binaries`;
     if (hasOrtBinaries(target)) targets.push(target);
     else if (all) console.log(`package: ${target} skipped: ${why}`);

@@ -33,8 +33,11 @@ try {
     await session.workbench.page.mouse.move(0, 0);
     const clip = await session.workbench.page.locator('iframe.webview.ready:visible').boundingBox();
     if (clip === null) throw new Error('the panel is not on screen');
-    const png = await sharp(await session.workbench.page.screenshot({ clip })).png({ palette: true, compressionLevel: 9 }).toBuffer();
-    if (png.length > MAX_BYTES) throw new Error(`the ${kind} screenshot has ${png.length} bytes, more than ${MAX_BYTES}`);
+    const png = await sharp(await session.workbench.page.screenshot({ clip }))
+      .png({ palette: true, compressionLevel: 9 })
+      .toBuffer();
+    if (png.length > MAX_BYTES)
+      throw new Error(`the ${kind} screenshot has ${png.length} bytes, more than ${MAX_BYTES}`);
     writeFileSync(join('docs', `panel-${kind}.png`), png);
     console.log(`docs/panel-${kind}.png: ${png.length} bytes`);
   }

@@ -12,7 +12,11 @@ export function packageInfo(dir) {
 
 /** The production dependencies installed under `root` (what vsce's `npm list --production` finds). */
 export function productionPackages(root) {
-  const out = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const out = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   return out
     .split('\n')
     .filter((line) => line.includes('node_modules'))

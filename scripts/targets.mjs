@@ -24,7 +24,10 @@ export const hasOrtBinaries = (target) => existsSync(join(ortDir(target), 'onnxr
 export function ignoreFileFor(target, work) {
   const { os, cpu } = TARGETS[target];
   const file = join(work, `vscodeignore-${target}`);
-  writeFileSync(file, readFileSync('.vscodeignore', 'utf8').replaceAll(DEFAULT.ort, `${os}/${cpu}`).replaceAll(DEFAULT.sharp, target));
+  writeFileSync(
+    file,
+    readFileSync('.vscodeignore', 'utf8').replaceAll(DEFAULT.ort, `${os}/${cpu}`).replaceAll(DEFAULT.sharp, target),
+  );
   return file;
 }
 
@@ -46,10 +49,15 @@ export function dependencyRoot(target) {
   copyFileSync('package-lock.json', lock);
   // No install scripts: onnxruntime-node's would download CUDA libraries; the prebuilt binaries need none.
   const platform = ['--os', os, '--cpu', cpu, ...(libc === undefined ? [] : ['--libc', libc])];
-  const install = spawnSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', ...platform], { cwd: dir, stdio: 'inherit' });
+  const install = spawnSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', ...platform], {
+    cwd: dir,
+    stdio: 'inherit',
+  });
   if (install.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`npm could not install ${target}'s packages into ${dir}: is the npm registry, or a cache holding them, reachable?`);
+    throw new Error(
+      `npm could not install ${target}'s packages into ${dir}: is the npm registry, or a cache holding them, reachable?`,
+    );
   }
   return dir;
 }

@@ -16,7 +16,9 @@ function findTests(dir) {
 
 const filter = process.argv.slice(2);
 const lint = filter.length === 0 ? spawnSync('npm', ['run', 'lint'], { stdio: 'inherit' }).status : 0;
-const files = findTests('test').filter((f) => filter.length === 0 || filter.some((p) => f.includes(p))).sort();
+const files = findTests('test')
+  .filter((f) => filter.length === 0 || filter.some((p) => f.includes(p)))
+  .sort();
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],

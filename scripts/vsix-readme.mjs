@@ -4,7 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 
-const IMAGE_TYPES = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp' };
+const IMAGE_TYPES = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+};
 
 /** `markdown` with its local images inlined and its local links unlinked; `root` is the folder its paths start from. */
 export function readmeForExtensionsView(markdown, root) {
@@ -13,7 +19,8 @@ export function readmeForExtensionsView(markdown, root) {
     if (code !== undefined || /^([a-z][a-z0-9+.-]*:|#)/i.test(target)) return whole;
     if (bang === '') return text === target ? `\`${text}\`` : text;
     const type = IMAGE_TYPES[extname(target).toLowerCase()];
-    if (type === undefined) throw new Error(`${target}: the Extensions view shows no ${extname(target) || 'extension-less'} image inlined`);
+    if (type === undefined)
+      throw new Error(`${target}: the Extensions view shows no ${extname(target) || 'extension-less'} image inlined`);
     return `![${text}](data:${type};base64,${readFileSync(join(root, target)).toString('base64')})`;
   });
 }

@@ -23,7 +23,10 @@ export function scaleFactor(grid: TileGrid, size: { width: number; height: numbe
 
 const tiles = (rows: number, cols: number) => `${rows}×${cols} tile${rows * cols === 1 ? '' : 's'}`;
 
-export function gridNote(grid: TileGrid | undefined, size: { width: number; height: number } | undefined): GridNote | undefined {
+export function gridNote(
+  grid: TileGrid | undefined,
+  size: { width: number; height: number } | undefined,
+): GridNote | undefined {
   if (grid === undefined || size === undefined) return undefined;
   const seen = `The model sees this image as ${tiles(grid.rows, grid.cols)} of ${grid.tileSize} px plus a thumbnail (${grid.views} views).`;
   const note: GridNote = { summary: `${tiles(grid.rows, grid.cols)} + thumbnail`, detail: seen };

@@ -49,12 +49,20 @@ function followConversation(draw: () => void, force = false): void {
 
 // The composer is fixed to the bottom edge: the page keeps room for it so no answer hides under it.
 const composer = byId(document, 'composer');
-new ResizeObserver(() => document.body.style.setProperty('--composer-height', `${composer.offsetHeight}px`)).observe(composer);
+new ResizeObserver(() => document.body.style.setProperty('--composer-height', `${composer.offsetHeight}px`)).observe(
+  composer,
+);
 
 /** Runs OCR when its tab shows an image not read yet; switching to the tab again retries a failure. */
 function maybeRunOcr(retry = false): void {
   const status = state?.ocr.status;
-  if (ui.tab === 'tab-ocr' && state?.ocrEnabled === true && hasImage && (status === 'idle' || (retry && status === 'failed'))) post({ type: 'runOcr' });
+  if (
+    ui.tab === 'tab-ocr' &&
+    state?.ocrEnabled === true &&
+    hasImage &&
+    (status === 'idle' || (retry && status === 'failed'))
+  )
+    post({ type: 'runOcr' });
 }
 
 function ask(text: string, preset?: PresetId): void {
@@ -177,7 +185,8 @@ byId(document, 'ocr-insert').addEventListener('click', () => {
 });
 byId(document, 'ocr-open-document').addEventListener('click', () => {
   const ocr = ocrText();
-  if (ocr !== undefined) post({ type: 'openDocument', text: ocr.text, ...(ocr.layout === 'prose' ? { language: 'plaintext' } : {}) });
+  if (ocr !== undefined)
+    post({ type: 'openDocument', text: ocr.text, ...(ocr.layout === 'prose' ? { language: 'plaintext' } : {}) });
 });
 
 async function accept(picked: Exclude<PickedInput, { kind: 'text' }>, action: 'paste' | 'drop'): Promise<void> {
@@ -186,7 +195,10 @@ async function accept(picked: Exclude<PickedInput, { kind: 'text' }>, action: 'p
   try {
     post({ type: 'imageDropped', name: picked.name, dataUrl: await readAsDataUrl(picked.file) });
   } catch (error) {
-    post({ type: 'inputRejected', message: `The ${action === 'paste' ? 'pasted' : 'dropped'} image could not be read: ${String(error)}` });
+    post({
+      type: 'inputRejected',
+      message: `The ${action === 'paste' ? 'pasted' : 'dropped'} image could not be read: ${String(error)}`,
+    });
   }
 }
 
@@ -197,7 +209,10 @@ document.addEventListener('paste', (event) => {
   event.preventDefault();
   void accept(
     picked.kind === 'text'
-      ? { kind: 'rejected', message: 'The clipboard holds text, not an image. Copy an image or take a screenshot, then paste again.' }
+      ? {
+          kind: 'rejected',
+          message: 'The clipboard holds text, not an image. Copy an image or take a screenshot, then paste again.',
+        }
       : picked,
     'paste',
   );

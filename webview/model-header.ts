@@ -13,12 +13,19 @@ export function parameterCount(count: number): string {
   return unit === undefined ? String(count) : `${(count / unit[0]).toFixed(1)}${unit[1]}`;
 }
 
-const fileSize = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`);
+const fileSize = (bytes: number) =>
+  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
 
 export function modelHeader(model: PanelModel): { text: string; label: string } {
   const size = fileSize(model.bytes);
   return {
-    text: [model.name, `${parameterCount(model.parameters)} parameters`, size, model.precision, `on ${model.provider}`].join(' · '),
+    text: [
+      model.name,
+      `${parameterCount(model.parameters)} parameters`,
+      size,
+      model.precision,
+      `on ${model.provider}`,
+    ].join(' · '),
     label: `The model answering: ${model.name}, ${model.parameters.toLocaleString('en-US')} parameters, ${size} of ${model.precision} weights, running on ${model.provider}.`,
   };
 }

@@ -10,7 +10,10 @@ const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s
  */
 export function compactStats(stats: AnswerStats): string {
   const generatingMs = stats.tokensPerSecond > 0 ? (stats.newTokens / stats.tokensPerSecond) * 1000 : 0;
-  const parts = [`${((stats.timeToFirstTokenMs + generatingMs) / 1000).toFixed(1)} s`, [...new Set(Object.values(stats.providers))].join(' + ')];
+  const parts = [
+    `${((stats.timeToFirstTokenMs + generatingMs) / 1000).toFixed(1)} s`,
+    [...new Set(Object.values(stats.providers))].join(' + '),
+  ];
   if (stats.stopReason === 'length') parts.push('length limit reached');
   if (stats.stopReason === 'cancelled') parts.push('cancelled');
   if (stats.ocrContext?.state === 'failed') parts.push("without the image's text (OCR failed)");
@@ -27,7 +30,8 @@ export function formatStats(stats: AnswerStats): string {
   if (stats.ocrMs !== undefined) parts.push(`OCR ${ms(stats.ocrMs)}`);
   parts.push(`first token ${ms(stats.timeToFirstTokenMs)}`);
   parts.push(`${stats.tokensPerSecond.toFixed(1)} tokens/s`);
-  const stop = stats.stopReason === 'length' ? ' (length limit reached)' : stats.stopReason === 'cancelled' ? ' (cancelled)' : '';
+  const stop =
+    stats.stopReason === 'length' ? ' (length limit reached)' : stats.stopReason === 'cancelled' ? ' (cancelled)' : '';
   parts.push(`${stats.newTokens} tokens${stop}`);
   const note = ocrContextNote(stats);
   if (note !== undefined) parts.push(note);

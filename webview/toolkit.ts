@@ -20,7 +20,8 @@ export interface TabOptions {
   content: string;
 }
 
-const escape = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escape = (value: string) =>
+  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function buttonHtml(options: ButtonOptions): string {
   const attributes = [
@@ -35,14 +36,20 @@ export function buttonHtml(options: ButtonOptions): string {
 
 /** A small button showing only an icon; its label is its accessible name and tooltip. */
 export function iconButtonHtml(options: { label: string; icon: string; data?: Record<string, string> }): string {
-  const data = Object.entries(options.data ?? {}).map(([key, value]) => ` data-${key}="${escape(value)}"`).join('');
+  const data = Object.entries(options.data ?? {})
+    .map(([key, value]) => ` data-${key}="${escape(value)}"`)
+    .join('');
   return `<vscode-button appearance="icon" aria-label="${escape(options.label)}" title="${escape(options.label)}"${data}>${options.icon}</vscode-button>`;
 }
 
 export function tabsHtml(options: { id: string; label: string; tabs: TabOptions[] }): string {
   const first = options.tabs[0]?.id ?? '';
-  const tabs = options.tabs.map((tab) => `<vscode-panel-tab id="${escape(tab.id)}">${escape(tab.label)}</vscode-panel-tab>`).join('');
-  const views = options.tabs.map((tab) => `<vscode-panel-view id="${escape(tab.viewId)}">${tab.content}</vscode-panel-view>`).join('');
+  const tabs = options.tabs
+    .map((tab) => `<vscode-panel-tab id="${escape(tab.id)}">${escape(tab.label)}</vscode-panel-tab>`)
+    .join('');
+  const views = options.tabs
+    .map((tab) => `<vscode-panel-view id="${escape(tab.viewId)}">${tab.content}</vscode-panel-view>`)
+    .join('');
   return `<vscode-panels id="${escape(options.id)}" activeid="${escape(first)}" aria-label="${escape(options.label)}">${tabs}${views}</vscode-panels>`;
 }
 

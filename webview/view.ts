@@ -43,7 +43,14 @@ function drawGrid(doc: Document, svg: SVGSVGElement, width: number, height: numb
     for (let col = 0; col < grid.cols; col++) {
       const tile = doc.createElementNS(SVG, 'rect');
       tile.setAttribute('class', 'tile');
-      for (const [name, value] of Object.entries({ x: col * w, y: row * h, width: w, height: h, 'data-row': row, 'data-col': col })) {
+      for (const [name, value] of Object.entries({
+        x: col * w,
+        y: row * h,
+        width: w,
+        height: h,
+        'data-row': row,
+        'data-col': col,
+      })) {
         tile.setAttribute(name, String(value));
       }
       svg.append(tile);
@@ -113,7 +120,12 @@ function turnActions(turn: Turn, altTextTarget: string | undefined): string {
   const alt =
     altTextTarget === undefined
       ? ''
-      : buttonHtml({ label: 'Insert as Alt Text', secondary: true, title: `Fill the alt text of ${altTextTarget}`, data: { action: 'insert-alt' } });
+      : buttonHtml({
+          label: 'Insert as Alt Text',
+          secondary: true,
+          title: `Fill the alt text of ${altTextTarget}`,
+          data: { action: 'insert-alt' },
+        });
   return copy + alt;
 }
 
@@ -135,20 +147,26 @@ function updateTurn(article: HTMLElement, turn: Turn, altTextTarget: string | un
   renderStatusLine(article.ownerDocument, article.querySelector('.stats')!, turn);
   const error = article.querySelector<HTMLElement>('.turn-error')!;
   error.hidden = turn.error === undefined;
-  error.textContent = turn.error === undefined ? '' : [turn.error.message, turn.error.hint].filter((part) => part !== undefined).join(' ');
+  error.textContent =
+    turn.error === undefined
+      ? ''
+      : [turn.error.message, turn.error.hint].filter((part) => part !== undefined).join(' ');
 }
 
 /** Updates turns in place, keyed by id, so streaming does not re-render the whole conversation. */
 export function renderTurns(doc: Document, state: PanelState): void {
   const container = byId(doc, 'answer');
-  const existing = new Map([...container.querySelectorAll<HTMLElement>('.turn')].map((el) => [el.dataset.turnId ?? '', el]));
+  const existing = new Map(
+    [...container.querySelectorAll<HTMLElement>('.turn')].map((el) => [el.dataset.turnId ?? '', el]),
+  );
   const ordered = state.turns.map((turn) => {
     let article = existing.get(turn.id);
     if (article === undefined) {
       article = doc.createElement('article');
       article.className = 'turn';
       article.dataset.turnId = turn.id;
-      article.innerHTML = '<p class="question"></p><div class="answer-text"></div><p class="turn-error" role="alert" hidden></p><div class="turn-footer"><div class="stats"></div><div class="turn-actions"></div></div>';
+      article.innerHTML =
+        '<p class="question"></p><div class="answer-text"></div><p class="turn-error" role="alert" hidden></p><div class="turn-footer"><div class="stats"></div><div class="turn-actions"></div></div>';
     }
     updateTurn(article, turn, state.altTextTarget);
     return article;
@@ -214,7 +232,8 @@ export function bindOcrHighlight(doc: Document): void {
     }
   };
   // Events here come from elements (text nodes do not receive mouse or focus events).
-  const indexOf = (target: EventTarget | null) => (target as Element | null)?.closest('.ocr-line, .ocr-box')?.getAttribute('data-index') ?? undefined;
+  const indexOf = (target: EventTarget | null) =>
+    (target as Element | null)?.closest('.ocr-line, .ocr-box')?.getAttribute('data-index') ?? undefined;
   for (const root of [byId(doc, 'ocr-lines'), byId(doc, 'ocr-boxes')]) {
     root.addEventListener('mouseover', (event) => highlight(indexOf(event.target)));
     root.addEventListener('mouseleave', () => highlight(undefined));

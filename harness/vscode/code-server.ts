@@ -74,8 +74,12 @@ export async function startCodeServer(options: {
   const userDataDir = join(stateDir, 'user-data');
   const home = join(stateDir, 'home');
   const tmp = join(stateDir, 'tmp');
-  for (const dir of [join(userDataDir, 'User'), join(stateDir, 'extensions'), home, tmp]) mkdirSync(dir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...options.settings }, null, 2));
+  for (const dir of [join(userDataDir, 'User'), join(stateDir, 'extensions'), home, tmp])
+    mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...BASE_SETTINGS, ...options.settings }, null, 2),
+  );
 
   if (!existsSync(CODE_SERVER_BIN)) throw new Error('code-server is not installed: run node scripts/e2e-setup.mjs');
   const port = await freePort();
@@ -85,14 +89,18 @@ export async function startCodeServer(options: {
   const child = spawn(
     CODE_SERVER_BIN,
     [
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', join(stateDir, 'extensions'),
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      join(stateDir, 'extensions'),
     ],
     {
       detached: true,
@@ -122,7 +130,8 @@ export async function startCodeServer(options: {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       killGroup(pid, 'SIGTERM');
-      if ((await Promise.race([exited.then(() => true), sleep(5000).then(() => false)])) === false) killGroup(pid, 'SIGKILL');
+      if ((await Promise.race([exited.then(() => true), sleep(5000).then(() => false)])) === false)
+        killGroup(pid, 'SIGKILL');
     }
     // The extension host and runtime host may outlive the server by a moment; they share its group.
     killGroup(pid, 'SIGKILL');

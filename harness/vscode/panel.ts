@@ -68,7 +68,9 @@ export class Panel {
       Object.assign(window, { [key]: seen });
     }, key);
     return () =>
-      this.frame.locator('#answer').evaluate((_, key) => (window as unknown as Record<string, string[]>)[key] ?? [], key);
+      this.frame
+        .locator('#answer')
+        .evaluate((_, key) => (window as unknown as Record<string, string[]>)[key] ?? [], key);
   }
 
   /**
@@ -81,7 +83,9 @@ export class Panel {
 
   /** Waits for the newest turn to end and returns how it ended. */
   async waitForTurnEnd(timeoutMs = 120_000): Promise<EndStatus> {
-    const ended = this.lastTurn.and(this.frame.locator('[data-status="done"], [data-status="cancelled"], [data-status="failed"]'));
+    const ended = this.lastTurn.and(
+      this.frame.locator('[data-status="done"], [data-status="cancelled"], [data-status="failed"]'),
+    );
     await ended.waitFor({ timeout: timeoutMs });
     return (await ended.getAttribute('data-status')) as EndStatus;
   }

@@ -43,7 +43,10 @@ export interface Session {
   stop(): Promise<void>;
 }
 
-export async function startSession(options: { settings: Record<string, unknown>; globalTimeoutMs: number }): Promise<Session> {
+export async function startSession(options: {
+  settings: Record<string, unknown>;
+  globalTimeoutMs: number;
+}): Promise<Session> {
   rmSync(OUTPUT_DIR, { recursive: true, force: true });
   const screenshotDir = join(OUTPUT_DIR, 'screenshots');
   const stateDir = join(OUTPUT_DIR, 'state');
@@ -61,7 +64,8 @@ export async function startSession(options: { settings: Record<string, unknown>;
     await context?.close().catch(() => undefined);
     await server?.stop();
     // Keep the logs for reading; drop the bulky profile, home and temporary folders.
-    for (const dir of ['chromium', 'home', 'tmp', 'extensions']) rmSync(join(stateDir, dir), { recursive: true, force: true });
+    for (const dir of ['chromium', 'home', 'tmp', 'extensions'])
+      rmSync(join(stateDir, dir), { recursive: true, force: true });
   };
   // A hung browser or server must not hang CI: past the deadline the process exits, and
   // code-server.ts's exit hook and playwright's kill the process groups on the way out.
@@ -101,13 +105,25 @@ export async function startSession(options: { settings: Record<string, unknown>;
         JSON.stringify({ ...changed, 'workbench.colorCustomizations': { [MARKER_COLOR]: marker } }, null, 2),
       );
       await workbench.page.waitForFunction(
-        ([name, value]) => getComputedStyle(document.querySelector('.monaco-workbench') ?? document.body).getPropertyValue(name).trim() === value,
+        ([name, value]) =>
+          getComputedStyle(document.querySelector('.monaco-workbench') ?? document.body)
+            .getPropertyValue(name)
+            .trim() === value,
         [`--vscode-${MARKER_COLOR.replace('.', '-')}`, marker] as const,
         { timeout: 30_000 },
       );
     };
     const panel = new Panel(workbench.panel);
-    return { server, workbench, panel, workspace, images, updateSettings, screenshot: (name) => workbench.screenshot(name), stop };
+    return {
+      server,
+      workbench,
+      panel,
+      workspace,
+      images,
+      updateSettings,
+      screenshot: (name) => workbench.screenshot(name),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

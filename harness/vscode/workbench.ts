@@ -6,7 +6,11 @@ import { chromium, type BrowserContext, type FrameLocator, type Locator, type Pa
 
 export const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
 
-interface CommandContribution { command: string; title: string; category?: string }
+interface CommandContribution {
+  command: string;
+  title: string;
+  category?: string;
+}
 
 interface ExtensionManifest {
   publisher: string;
@@ -75,7 +79,9 @@ export class Workbench {
     // The payload parameter is how the web workbench receives what desktop VS Code takes as
     // --extensionDevelopmentPath: the extension loads straight from its folder, no packaging.
     const authority = new URL(options.origin).host;
-    const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://${authority}${options.extensionPath}`]]);
+    const payload = JSON.stringify([
+      ['extensionDevelopmentPath', `vscode-remote://${authority}${options.extensionPath}`],
+    ]);
     const url = `${options.origin}/?folder=${encodeURIComponent(options.folder)}&payload=${encodeURIComponent(payload)}`;
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -88,7 +94,9 @@ export class Workbench {
    * webviews (a Markdown preview) may show beside it: the outer iframe names the extension that owns it.
    */
   get panel(): FrameLocator {
-    return this.page.frameLocator(`iframe.webview.ready[src*="extensionId=${this.extensionId}"]:visible`).frameLocator('#active-frame');
+    return this.page
+      .frameLocator(`iframe.webview.ready[src*="extensionId=${this.extensionId}"]:visible`)
+      .frameLocator('#active-frame');
   }
 
   commandLabel(id: string): string {
@@ -144,7 +152,11 @@ export class Workbench {
     // The dialog puts its starting folder into the box a moment after it opens; typed before that, the path
     // would be appended to it.
     const deadline = Date.now() + 30_000;
-    await this.page.waitForFunction(() => (document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value ?? '').startsWith('/'), undefined, { timeout: 30_000 });
+    await this.page.waitForFunction(
+      () => (document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value ?? '').startsWith('/'),
+      undefined,
+      { timeout: 30_000 },
+    );
     while ((await input.inputValue()) !== path) {
       if (Date.now() > deadline) throw new Error(`the file dialog's path box does not keep ${path}`);
       await input.fill(path);

@@ -61,7 +61,10 @@ async function renderPng(context: BrowserContext, html: string, width: number, h
 }
 
 /** Writes the workspace folder and returns the bytes of its images for paste and drop. */
-export async function createWorkspace(context: BrowserContext, dir: string): Promise<Record<'screenshot' | 'diagram', Buffer>> {
+export async function createWorkspace(
+  context: BrowserContext,
+  dir: string,
+): Promise<Record<'screenshot' | 'diagram', Buffer>> {
   mkdirSync(dir, { recursive: true });
   const screenshot = await renderPng(context, SCREENSHOT_HTML, 640, 360);
   const diagram = await renderPng(context, DIAGRAM_HTML, 640, 190);
@@ -70,7 +73,10 @@ export async function createWorkspace(context: BrowserContext, dir: string): Pro
   // A PNG signature followed by garbage: looks like an image by name and magic, fails to decode.
   writeFileSync(join(dir, FILES.corrupt), Buffer.concat([screenshot.subarray(0, 16), Buffer.alloc(512, 0x5a)]));
   // "BM" and a BITMAPINFOHEADER size: a BMP by its bytes, which the extension does not offer to read.
-  writeFileSync(join(dir, FILES.bmp), Buffer.concat([Buffer.from('BM'), Buffer.alloc(12), Buffer.from([40, 0, 0, 0]), Buffer.alloc(40)]));
+  writeFileSync(
+    join(dir, FILES.bmp),
+    Buffer.concat([Buffer.from('BM'), Buffer.alloc(12), Buffer.from([40, 0, 0, 0]), Buffer.alloc(40)]),
+  );
   writeFileSync(join(dir, FILES.markdown), MARKDOWN);
   writeFileSync(join(dir, FILES.remoteMarkdown), REMOTE_MARKDOWN);
   return { screenshot, diagram };

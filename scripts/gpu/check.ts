@@ -30,7 +30,9 @@ async function main(): Promise<number> {
   });
   // Decode speed is measured between the first and the last token: it takes two at least.
   if (!values.image || values.package.length === 0 || !(Number(values.tokens) >= 2)) {
-    console.error('usage: check.ts --package NAME=DIR… --image FILE [--ep webgpu,cpu] [--tokens N≥2] [--repeats N] [--max-tiles N] [--threads N] [--bandwidth-gbs N] [--out FILE]');
+    console.error(
+      'usage: check.ts --package NAME=DIR… --image FILE [--ep webgpu,cpu] [--tokens N≥2] [--repeats N] [--max-tiles N] [--threads N] [--bandwidth-gbs N] [--out FILE]',
+    );
     return 2;
   }
   const bandwidthGBs = values['bandwidth-gbs'] ? Number(values['bandwidth-gbs']) : undefined;
@@ -42,9 +44,19 @@ async function main(): Promise<number> {
     maxTiles: Number(values['max-tiles']),
     bandwidthGBs,
   };
-  const result: CheckResult = { node: process.version, image: basename(values.image), tokens: options.tokens, repeats: options.repeats, gpu: nvidiaName(), bandwidthGBs, packages: [] };
+  const result: CheckResult = {
+    node: process.version,
+    image: basename(values.image),
+    tokens: options.tokens,
+    repeats: options.repeats,
+    gpu: nvidiaName(),
+    bandwidthGBs,
+    packages: [],
+  };
   for (const spec of values.package) {
-    const [name, dir] = spec.includes('=') ? [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)] : [basename(spec), spec];
+    const [name, dir] = spec.includes('=')
+      ? [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)]
+      : [basename(spec), spec];
     console.error(`checking ${name}`);
     result.packages.push(await checkPackage(name, dir, values.image, options));
     // Written after each package, so a run stopped at its time limit still leaves what it finished.

@@ -10,7 +10,15 @@ export const fileNamesPlugin = {
       meta: { type: 'suggestion', docs: { description: 'file names are kebab-case' }, schema: [] },
       create(context) {
         const name = basename(context.filename);
-        return KEBAB.test(name) ? {} : { Program: (node) => context.report({ node, message: `${name}: file names are kebab-case (words in lower case joined by "-")` }) };
+        return KEBAB.test(name)
+          ? {}
+          : {
+              Program: (node) =>
+                context.report({
+                  node,
+                  message: `${name}: file names are kebab-case (words in lower case joined by "-")`,
+                }),
+            };
       },
     },
   },

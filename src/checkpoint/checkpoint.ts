@@ -75,7 +75,11 @@ class LoadedCheckpoint implements Checkpoint {
     for (const tensor of source.tensors) {
       for (const name of tensor.entry.names) {
         if (this.#byName.has(name)) {
-          throw new CheckpointError('names two different tensors; the checkpoint is inconsistent, re-export it', path, name);
+          throw new CheckpointError(
+            'names two different tensors; the checkpoint is inconsistent, re-export it',
+            path,
+            name,
+          );
         }
         this.#byName.set(name, tensor);
       }

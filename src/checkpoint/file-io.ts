@@ -36,7 +36,8 @@ export async function openFile(path: string): Promise<OpenedFile> {
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw new CheckpointError('is not a regular file: point at the checkpoint file or its folder', path);
+    if (!info.isFile())
+      throw new CheckpointError('is not a regular file: point at the checkpoint file or its folder', path);
     return { path, handle, size: info.size };
   } catch (error) {
     await handle.close();
@@ -48,7 +49,13 @@ export async function openFile(path: string): Promise<OpenedFile> {
 const CHUNK = 1 << 30;
 
 /** Reads exactly `length` bytes at `position` into a fresh buffer of `capacity` bytes; a short file is a truncation error. */
-export async function readAt(file: OpenedFile, position: number, length: number, tensor?: string, capacity?: number): Promise<Uint8Array> {
+export async function readAt(
+  file: OpenedFile,
+  position: number,
+  length: number,
+  tensor?: string,
+  capacity?: number,
+): Promise<Uint8Array> {
   if (position + length > file.size) {
     throw new CheckpointError(
       `is truncated: needs bytes up to ${position + length} but has ${file.size}; download or save it again`,
@@ -61,7 +68,11 @@ export async function readAt(file: OpenedFile, position: number, length: number,
   while (done < length) {
     const { bytesRead } = await file.handle.read(out, done, Math.min(CHUNK, length - done), position + done);
     if (bytesRead === 0) {
-      throw new CheckpointError(`ended after ${position + done} bytes while reading: the file shrank or is truncated`, file.path, tensor);
+      throw new CheckpointError(
+        `ended after ${position + done} bytes while reading: the file shrank or is truncated`,
+        file.path,
+        tensor,
+      );
     }
     done += bytesRead;
   }

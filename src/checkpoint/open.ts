@@ -8,11 +8,20 @@ import { openSharded } from './sharded.ts';
 import { readTorchZip } from './torch-zip.ts';
 
 /** What a checkpoint folder may hold, in order of preference. */
-const FOLDER_FILES = ['model.safetensors.index.json', 'model.safetensors', 'pytorch_model.bin.index.json', 'pytorch_model.bin'];
+const FOLDER_FILES = [
+  'model.safetensors.index.json',
+  'model.safetensors',
+  'pytorch_model.bin.index.json',
+  'pytorch_model.bin',
+];
 
 /** The format from the first bytes; extensions are not trusted (.bin is used for both). */
 async function sniff(file: OpenedFile): Promise<CheckpointFormat> {
-  if (file.size === 0) throw new CheckpointError('is empty (0 bytes): the download or save was interrupted; fetch or save it again', file.path);
+  if (file.size === 0)
+    throw new CheckpointError(
+      'is empty (0 bytes): the download or save was interrupted; fetch or save it again',
+      file.path,
+    );
   const head = await readAt(file, 0, Math.min(file.size, 9));
   if (head[0] === 0x50 && head[1] === 0x4b) return 'torch-zip'; // "PK"
   if (head[8] === 0x7b) return 'safetensors'; // "{" after the 8-byte header length
@@ -22,7 +31,10 @@ async function sniff(file: OpenedFile): Promise<CheckpointFormat> {
       file.path,
     );
   }
-  throw new CheckpointError('is not a checkpoint: expected a safetensors file or a torch.save zip archive (.bin, .pt, .ckpt)', file.path);
+  throw new CheckpointError(
+    'is not a checkpoint: expected a safetensors file or a torch.save zip archive (.bin, .pt, .ckpt)',
+    file.path,
+  );
 }
 
 async function openWeightsFile(path: string): Promise<OpenedSource> {
@@ -40,7 +52,10 @@ function openSource(path: string): Promise<OpenedSource> {
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /**
@@ -56,5 +71,8 @@ export async function openCheckpoint(path: string): Promise<Checkpoint> {
     const candidate = join(path, name);
     if (await isFile(candidate)) return toCheckpoint(path, await openSource(candidate));
   }
-  throw new CheckpointError(`contains none of ${FOLDER_FILES.join(', ')}: point at the folder that holds the weights, or at the weights file`, path);
+  throw new CheckpointError(
+    `contains none of ${FOLDER_FILES.join(', ')}: point at the folder that holds the weights, or at the weights file`,
+    path,
+  );
 }

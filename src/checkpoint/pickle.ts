@@ -55,7 +55,10 @@ class Machine {
   }
 
   fail(message: string): never {
-    throw new CheckpointError(`${this.what} ${message} (pickle byte ${this.opcodeAt}); the checkpoint is corrupt or was not written by torch.save`, this.file);
+    throw new CheckpointError(
+      `${this.what} ${message} (pickle byte ${this.opcodeAt}); the checkpoint is corrupt or was not written by torch.save`,
+      this.file,
+    );
   }
 
   /** The next opcode; failures from here on name its byte. */
@@ -140,7 +143,9 @@ class Machine {
   }
 
   pop(): PickleValue {
-    return this.stack.length > (this.marks.at(-1) ?? 0) ? this.stack.pop()! : this.fail('pops past a MARK or an empty stack');
+    return this.stack.length > (this.marks.at(-1) ?? 0)
+      ? this.stack.pop()!
+      : this.fail('pops past a MARK or an empty stack');
   }
 
   top(): PickleValue {
@@ -168,7 +173,9 @@ class Machine {
   }
 
   apply(callable: PickleValue, args: PickleValue): PickleValue {
-    return args instanceof PickleTuple ? this.hooks.call(callable, args.items) : this.fail('calls with arguments that are not a tuple');
+    return args instanceof PickleTuple
+      ? this.hooks.call(callable, args.items)
+      : this.fail('calls with arguments that are not a tuple');
   }
 }
 
@@ -182,10 +189,13 @@ const STACK_OPS: [number, Opcode][] = [
   [0x95, (m) => void m.u64()], // FRAME: a hint for streaming readers; all bytes are already here
   [0x28, (m) => void m.marks.push(m.stack.length)], // MARK
   // POP: a MARK at the top goes, else the top item
-  [0x30, (m) => {
-    if (m.marks.at(-1) === m.stack.length) m.marks.pop();
-    else m.pop();
-  }],
+  [
+    0x30,
+    (m) => {
+      if (m.marks.at(-1) === m.stack.length) m.marks.pop();
+      else m.pop();
+    },
+  ],
   [0x31, (m) => void m.popMark()], // POP_MARK
   [0x32, (m) => m.push(m.top())], // DUP
 ];
@@ -218,46 +228,67 @@ const CONTAINER_OPS: [number, Opcode][] = [
   [0x74, (m) => m.push(tuple(m.popMark()))], // TUPLE
   [0x85, (m) => m.push(tuple([m.pop()]))], // TUPLE1
   // TUPLE2
-  [0x86, (m) => {
-    const b = m.pop();
-    m.push(tuple([m.pop(), b]));
-  }],
+  [
+    0x86,
+    (m) => {
+      const b = m.pop();
+      m.push(tuple([m.pop(), b]));
+    },
+  ],
   // TUPLE3
-  [0x87, (m) => {
-    const c = m.pop();
-    const b = m.pop();
-    m.push(tuple([m.pop(), b, c]));
-  }],
+  [
+    0x87,
+    (m) => {
+      const c = m.pop();
+      const b = m.pop();
+      m.push(tuple([m.pop(), b, c]));
+    },
+  ],
   [0x5d, (m) => m.push([])], // EMPTY_LIST
   [0x6c, (m) => m.push(m.popMark())], // LIST
   // APPEND
-  [0x61, (m) => {
-    const item = m.pop();
-    m.append(m.top(), [item]);
-  }],
+  [
+    0x61,
+    (m) => {
+      const item = m.pop();
+      m.append(m.top(), [item]);
+    },
+  ],
   // APPENDS
-  [0x65, (m) => {
-    const items = m.popMark();
-    m.append(m.top(), items);
-  }],
+  [
+    0x65,
+    (m) => {
+      const items = m.popMark();
+      m.append(m.top(), items);
+    },
+  ],
   [0x7d, (m) => m.push(new Map())], // EMPTY_DICT
   // DICT
-  [0x64, (m) => {
-    const dict = new Map<PickleValue, PickleValue>();
-    m.setItems(dict, m.popMark());
-    m.push(dict);
-  }],
+  [
+    0x64,
+    (m) => {
+      const dict = new Map<PickleValue, PickleValue>();
+      m.setItems(dict, m.popMark());
+      m.push(dict);
+    },
+  ],
   // SETITEM
-  [0x73, (m) => {
-    const value = m.pop();
-    const key = m.pop();
-    m.setItems(m.top(), [key, value]);
-  }],
+  [
+    0x73,
+    (m) => {
+      const value = m.pop();
+      const key = m.pop();
+      m.setItems(m.top(), [key, value]);
+    },
+  ],
   // SETITEMS
-  [0x75, (m) => {
-    const items = m.popMark();
-    m.setItems(m.top(), items);
-  }],
+  [
+    0x75,
+    (m) => {
+      const items = m.popMark();
+      m.setItems(m.top(), items);
+    },
+  ],
 ];
 
 /** The memo. */
@@ -277,26 +308,35 @@ const reduce: Opcode = (m) => {
 /** What would run code in Python: every one goes through the hooks. */
 const CODE_OPS: [number, Opcode][] = [
   // GLOBAL
-  [0x63, (m) => {
-    const module = m.line();
-    m.push(m.hooks.global(module, m.line()));
-  }],
+  [
+    0x63,
+    (m) => {
+      const module = m.line();
+      m.push(m.hooks.global(module, m.line()));
+    },
+  ],
   // STACK_GLOBAL
-  [0x93, (m: Machine) => {
-    const name = m.pop();
-    const module = m.pop();
-    if (typeof module !== 'string' || typeof name !== 'string') m.fail('names a global with non-string parts');
-    m.push(m.hooks.global(module, name));
-  }],
+  [
+    0x93,
+    (m: Machine) => {
+      const name = m.pop();
+      const module = m.pop();
+      if (typeof module !== 'string' || typeof name !== 'string') m.fail('names a global with non-string parts');
+      m.push(m.hooks.global(module, name));
+    },
+  ],
   [0x52, reduce], // REDUCE
   [0x81, reduce], // NEWOBJ
   [0x51, (m) => m.push(m.hooks.persistentLoad(m.pop()))], // BINPERSID
   // BUILD
-  [0x62, (m: Machine) => {
-    m.pop();
-    // A dict subclass's attributes (a state dict's `_metadata`) hold no tensors; anything else would need code to build.
-    if (!(m.top() instanceof Map)) m.fail('sets the state of an object, which only code could build');
-  }],
+  [
+    0x62,
+    (m: Machine) => {
+      m.pop();
+      // A dict subclass's attributes (a state dict's `_metadata`) hold no tensors; anything else would need code to build.
+      if (!(m.top() instanceof Map)) m.fail('sets the state of an object, which only code could build');
+    },
+  ],
 ];
 
 const OPCODES = new Map<number, Opcode>([...STACK_OPS, ...SCALAR_OPS, ...CONTAINER_OPS, ...MEMO_OPS, ...CODE_OPS]);
@@ -313,7 +353,8 @@ export function unpickle(data: Uint8Array, hooks: UnpickleHooks, file: string, w
     const op = m.opcode();
     if (op === STOP) return m.pop();
     const run = OPCODES.get(op);
-    if (run === undefined) return m.fail(`uses opcode 0x${op.toString(16).padStart(2, '0')}, which torch.save does not write`);
+    if (run === undefined)
+      return m.fail(`uses opcode 0x${op.toString(16).padStart(2, '0')}, which torch.save does not write`);
     run(m);
   }
 }

@@ -51,19 +51,29 @@ async function readHeader(file: OpenedFile): Promise<StoredTensor[]> {
     const { dtype, shape, data_offsets: offsets } = info;
     if (typeof dtype !== 'string') return fail(`has no dtype; ${CORRUPT}`, name);
     if (!isDType(dtype)) {
-      return fail(`has dtype ${dtype}, which this reader does not support (it reads ${Object.keys(ITEM_SIZE).join(', ')}); convert the tensor to one of those`, name);
+      return fail(
+        `has dtype ${dtype}, which this reader does not support (it reads ${Object.keys(ITEM_SIZE).join(', ')}); convert the tensor to one of those`,
+        name,
+      );
     }
-    if (!Array.isArray(shape) || !shape.every(isCount)) return fail(`has an invalid shape ${JSON.stringify(shape)}; ${CORRUPT}`, name);
+    if (!Array.isArray(shape) || !shape.every(isCount))
+      return fail(`has an invalid shape ${JSON.stringify(shape)}; ${CORRUPT}`, name);
     const [begin, end] = Array.isArray(offsets) && offsets.length === 2 && offsets.every(isCount) ? offsets : [];
     if (begin === undefined || end === undefined || begin > end) {
       return fail(`has invalid data_offsets ${JSON.stringify(offsets)}; ${CORRUPT}`, name);
     }
     const byteLength = elementCount(shape) * ITEM_SIZE[dtype];
     if (end - begin !== byteLength) {
-      return fail(`shape [${shape.join(', ')}] of ${dtype} needs ${byteLength} bytes but data_offsets span ${end - begin}; ${CORRUPT}`, name);
+      return fail(
+        `shape [${shape.join(', ')}] of ${dtype} needs ${byteLength} bytes but data_offsets span ${end - begin}; ${CORRUPT}`,
+        name,
+      );
     }
     if (dataStart + end > file.size) {
-      return fail(`lies past the end of the file (needs byte ${dataStart + end}, file has ${file.size}): the file is truncated; download or export it again`, name);
+      return fail(
+        `lies past the end of the file (needs byte ${dataStart + end}, file has ${file.size}): the file is truncated; download or export it again`,
+        name,
+      );
     }
     ranges.push({ name, begin, end });
     const entry = { names: [name], dtype, shape, byteLength, file: file.path };
@@ -73,7 +83,8 @@ async function readHeader(file: OpenedFile): Promise<StoredTensor[]> {
   for (let i = 1; i < ranges.length; i++) {
     const previous = ranges[i - 1]!;
     const current = ranges[i]!;
-    if (current.begin < previous.end) fail(`overlaps tensor "${previous.name}" in the data section; ${CORRUPT}`, current.name);
+    if (current.begin < previous.end)
+      fail(`overlaps tensor "${previous.name}" in the data section; ${CORRUPT}`, current.name);
   }
   return tensors;
 }

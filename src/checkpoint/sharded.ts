@@ -13,7 +13,9 @@ async function readWeightMap(indexPath: string): Promise<Map<string, string[]>> 
   try {
     index = JSON.parse(await readFile(indexPath, 'utf8'));
   } catch (error) {
-    fail(error instanceof SyntaxError ? `is not valid JSON (${error.message}); download it again` : describeFsError(error));
+    fail(
+      error instanceof SyntaxError ? `is not valid JSON (${error.message}); download it again` : describeFsError(error),
+    );
   }
   const weightMap = typeof index === 'object' && index !== null && 'weight_map' in index ? index.weight_map : undefined;
   if (typeof weightMap !== 'object' || weightMap === null || Array.isArray(weightMap)) {
@@ -31,7 +33,12 @@ async function readWeightMap(indexPath: string): Promise<Map<string, string[]>> 
 }
 
 /** Keeps the names the index assigns to this shard; a listed name the shard lacks is an error naming both files. */
-function selectListed(source: OpenedSource, listed: readonly string[], indexPath: string, shardPath: string): StoredTensor[] {
+function selectListed(
+  source: OpenedSource,
+  listed: readonly string[],
+  indexPath: string,
+  shardPath: string,
+): StoredTensor[] {
   const wanted = new Set(listed);
   const selected: StoredTensor[] = [];
   for (const tensor of source.tensors) {
@@ -40,13 +47,20 @@ function selectListed(source: OpenedSource, listed: readonly string[], indexPath
   }
   const [missing] = wanted;
   if (missing !== undefined) {
-    throw new CheckpointError(`is listed in ${indexPath} but missing from this shard; the download is incomplete or the index is stale`, shardPath, missing);
+    throw new CheckpointError(
+      `is listed in ${indexPath} but missing from this shard; the download is incomplete or the index is stale`,
+      shardPath,
+      missing,
+    );
   }
   return selected;
 }
 
 /** Opens every shard the index lists with `openShard`; tensors are read from their own shard. */
-export async function openSharded(indexPath: string, openShard: (path: string) => Promise<OpenedSource>): Promise<OpenedSource> {
+export async function openSharded(
+  indexPath: string,
+  openShard: (path: string) => Promise<OpenedSource>,
+): Promise<OpenedSource> {
   const shards = await readWeightMap(indexPath);
   const opened: OpenedSource[] = [];
   return closeAllOnError(opened, async () => {
@@ -56,7 +70,10 @@ export async function openSharded(indexPath: string, openShard: (path: string) =
       const source = await openShard(shardPath);
       opened.push(source);
       if (source.format !== opened[0]!.format) {
-        throw new CheckpointError(`is ${source.format} while other shards are ${opened[0]!.format}; one checkpoint needs one format`, shardPath);
+        throw new CheckpointError(
+          `is ${source.format} while other shards are ${opened[0]!.format}; one checkpoint needs one format`,
+          shardPath,
+        );
       }
       tensors.push(...selectListed(source, listed, indexPath, shardPath));
     }

@@ -23,7 +23,9 @@ type Words = Uint8Array | Uint16Array | Uint32Array;
 function words(bytes: Uint8Array, unit: number): Words {
   const b = bytes.byteOffset % unit === 0 ? bytes : bytes.slice();
   if (unit === 1) return b;
-  return unit === 2 ? new Uint16Array(b.buffer, b.byteOffset, b.byteLength / 2) : new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+  return unit === 2
+    ? new Uint16Array(b.buffer, b.byteOffset, b.byteLength / 2)
+    : new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4);
 }
 
 /**
@@ -31,7 +33,13 @@ function words(bytes: Uint8Array, unit: number): Words {
  * contiguous C-order buffer of at least `capacity` bytes. Elements move as whole 1-, 2- or 4-byte words (8-byte ones as two
  * words), so NaN payloads and integers pass bit-exactly.
  */
-export function gather(span: Uint8Array, itemSize: number, shape: readonly number[], strides: readonly number[], capacity?: number): Uint8Array {
+export function gather(
+  span: Uint8Array,
+  itemSize: number,
+  shape: readonly number[],
+  strides: readonly number[],
+  capacity?: number,
+): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   const out = allocate(count * itemSize, capacity);
   if (count === 0) return out;

@@ -41,7 +41,11 @@ class StorageType extends PickleObject {
 /** `archive/data/<key>`: `numel` elements of `dtype`. */
 export class StorageRecord extends PickleObject {
   readonly pickleKind = 'storage';
-  constructor(readonly key: string, readonly dtype: DType, readonly numel: number) {
+  constructor(
+    readonly key: string,
+    readonly dtype: DType,
+    readonly numel: number,
+  ) {
     super();
   }
 }
@@ -79,12 +83,18 @@ function torchHooks(file: string, what: string): UnpickleHooks {
       const storageDType = module === 'torch' ? STORAGE_DTYPES[name] : undefined;
       if (storageDType !== undefined) return new StorageType(storageDType);
       if (module === 'torch' && name.endsWith('Storage')) {
-        return fail(`holds a ${name}, a dtype this reader does not support (it reads float64/32/16, bfloat16, int64/32/16/8, uint8 and bool); convert those tensors before saving`);
+        return fail(
+          `holds a ${name}, a dtype this reader does not support (it reads float64/32/16, bfloat16, int64/32/16/8, uint8 and bool); convert those tensors before saving`,
+        );
       }
       if (qualified === 'torch.storage._load_from_bytes') {
-        return fail('holds a storage pickled as bytes (torch.storage._load_from_bytes), which only torch.load could run: refused. Re-save the weights with torch.save(model.state_dict(), path)');
+        return fail(
+          'holds a storage pickled as bytes (torch.storage._load_from_bytes), which only torch.load could run: refused. Re-save the weights with torch.save(model.state_dict(), path)',
+        );
       }
-      return fail(`asks to call the Python global "${qualified}", which a checkpoint of tensors never needs: refused without running it. Only (nested) dicts of tensors are read: if you made this file, save model.state_dict() instead; otherwise it may be malicious`);
+      return fail(
+        `asks to call the Python global "${qualified}", which a checkpoint of tensors never needs: refused without running it. Only (nested) dicts of tensors are read: if you made this file, save model.state_dict() instead; otherwise it may be malicious`,
+      );
     },
     persistentLoad(pid) {
       if (!(pid instanceof PickleTuple) || pid.items.length !== 5 || pid.items[0] !== 'storage') {
@@ -104,11 +114,15 @@ function torchHooks(file: string, what: string): UnpickleHooks {
     },
     call(callable, args) {
       if (!(callable instanceof AllowedGlobal)) {
-        return fail(`calls a ${callable instanceof PickleObject ? callable.pickleKind : typeof callable} as if it were a function`);
+        return fail(
+          `calls a ${callable instanceof PickleObject ? callable.pickleKind : typeof callable} as if it were a function`,
+        );
       }
       switch (callable.qualifiedName) {
         case 'collections.OrderedDict':
-          return args.length === 0 ? new Map() : fail('builds an OrderedDict from arguments, which torch.save never writes');
+          return args.length === 0
+            ? new Map()
+            : fail('builds an OrderedDict from arguments, which torch.save never writes');
         case 'torch._utils._rebuild_parameter':
           return args[0] instanceof TensorRecord ? args[0] : fail('wraps something other than a tensor in a Parameter');
         case 'torch._utils._rebuild_tensor_v2': {
@@ -116,7 +130,13 @@ function torchHooks(file: string, what: string): UnpickleHooks {
           const [storage, offset] = args;
           const shape = counts(args[2]);
           const strides = counts(args[3]);
-          if (!(storage instanceof StorageRecord) || !isCount(offset) || !shape || !strides || shape.length !== strides.length) {
+          if (
+            !(storage instanceof StorageRecord) ||
+            !isCount(offset) ||
+            !shape ||
+            !strides ||
+            shape.length !== strides.length
+          ) {
             return fail('holds a malformed tensor record (_rebuild_tensor_v2 arguments)');
           }
           return new TensorRecord(storage, offset, shape, strides);
@@ -133,7 +153,10 @@ function torchHooks(file: string, what: string): UnpickleHooks {
 export function tensorsInPickle(data: Uint8Array, file: string, what: string): Array<[string, TensorRecord]> {
   const root = unpickle(data, torchHooks(file, what), file, what);
   if (!(root instanceof Map)) {
-    throw new CheckpointError('holds no dict of tensors (a state dict): save one with torch.save(model.state_dict(), path)', file);
+    throw new CheckpointError(
+      'holds no dict of tensors (a state dict): save one with torch.save(model.state_dict(), path)',
+      file,
+    );
   }
   const found: Array<[string, TensorRecord]> = [];
   const visiting = new Set<Map<PickleValue, PickleValue>>();

@@ -21,7 +21,13 @@ async function streamToBytes(stream: AsyncIterable<Uint8Array>): Promise<Uint8Ar
 }
 
 /** Bytes [start, end) of a deflated entry: inflates from its beginning and keeps only that window. */
-async function inflateRange(zip: ZipFile, entry: Entry, start: number, end: number, capacity: number | undefined): Promise<Uint8Array> {
+async function inflateRange(
+  zip: ZipFile,
+  entry: Entry,
+  start: number,
+  end: number,
+  capacity: number | undefined,
+): Promise<Uint8Array> {
   const out = allocate(end - start, capacity);
   let at = 0;
   for await (const chunk of (await zip.openReadStreamPromise(entry)) as AsyncIterable<Uint8Array>) {
@@ -38,14 +44,23 @@ async function inflateRange(zip: ZipFile, entry: Entry, start: number, end: numb
 type RangeReader = (start: number, length: number, tensor: string, capacity?: number) => Promise<Uint8Array>;
 
 /** How to read byte ranges of one storage entry, after checking it holds what the pickle declares. */
-async function storageReader(zip: ZipFile, file: OpenedFile, entry: Entry | undefined, storage: StorageRecord, tensor: string): Promise<RangeReader> {
+async function storageReader(
+  zip: ZipFile,
+  file: OpenedFile,
+  entry: Entry | undefined,
+  storage: StorageRecord,
+  tensor: string,
+): Promise<RangeReader> {
   const fail = (message: string): never => {
     throw new CheckpointError(message, file.path, tensor);
   };
-  if (entry === undefined) return fail(`its storage data/${storage.key} is missing from the archive: the file is incomplete; ${RESAVE}`);
+  if (entry === undefined)
+    return fail(`its storage data/${storage.key} is missing from the archive: the file is incomplete; ${RESAVE}`);
   const declared = storage.numel * ITEM_SIZE[storage.dtype];
   if (entry.uncompressedSize < declared) {
-    fail(`its storage ${entry.fileName} holds ${entry.uncompressedSize} bytes but ${declared} are declared: the file is truncated or corrupt; ${RESAVE}`);
+    fail(
+      `its storage ${entry.fileName} holds ${entry.uncompressedSize} bytes but ${declared} are declared: the file is truncated or corrupt; ${RESAVE}`,
+    );
   }
   if (entry.isEncrypted()) fail(`its storage ${entry.fileName} is encrypted, which torch.save never does; ${RESAVE}`);
   if (entry.compressionMethod === 8) {
@@ -53,18 +68,26 @@ async function storageReader(zip: ZipFile, file: OpenedFile, entry: Entry | unde
       try {
         return await inflateRange(zip, entry, start, start + length, capacity);
       } catch (error) {
-        throw new CheckpointError(`its storage ${entry.fileName} does not inflate (${reason(error)}); ${RESAVE}`, file.path, name);
+        throw new CheckpointError(
+          `its storage ${entry.fileName} does not inflate (${reason(error)}); ${RESAVE}`,
+          file.path,
+          name,
+        );
       }
     };
   }
   if (entry.compressionMethod !== 0) {
-    fail(`its storage ${entry.fileName} uses zip compression method ${entry.compressionMethod}, which cannot be read; re-save it with torch.save`);
+    fail(
+      `its storage ${entry.fileName} uses zip compression method ${entry.compressionMethod}, which cannot be read; re-save it with torch.save`,
+    );
   }
   let dataStart = 0;
   try {
     dataStart = (await zip.readLocalFileHeaderPromise(entry, { minimal: true })).fileDataStart;
   } catch (error) {
-    fail(`its storage ${entry.fileName} cannot be located (${reason(error)}): the file is truncated or corrupt; ${RESAVE}`);
+    fail(
+      `its storage ${entry.fileName} cannot be located (${reason(error)}): the file is truncated or corrupt; ${RESAVE}`,
+    );
   }
   return (start, length, name, capacity) => readAt(file, dataStart + start, length, name, capacity);
 }
@@ -125,7 +148,11 @@ async function readTensors(zip: ZipFile, file: OpenedFile): Promise<StoredTensor
   const byteOrder = entries.get(`${folder}/byteorder`);
   if (byteOrder !== undefined) {
     const order = new TextDecoder().decode(await streamToBytes(await zip.openReadStreamPromise(byteOrder)));
-    if (order !== 'little') throw new CheckpointError(`was saved with ${order}-endian storages; re-save it on a little-endian machine`, file.path);
+    if (order !== 'little')
+      throw new CheckpointError(
+        `was saved with ${order}-endian storages; re-save it on a little-endian machine`,
+        file.path,
+      );
   }
   const pickle = await streamToBytes(await zip.openReadStreamPromise(entries.get(pickles[0]!)!));
 
@@ -158,7 +185,10 @@ export async function readTorchZip(file: OpenedFile): Promise<OpenedSource> {
     // yauzl reads the central directory (ZIP64 included) through its own descriptor.
     zip = await yauzl.openPromise(file.path, { lazyEntries: true, autoClose: false });
   } catch (error) {
-    throw new CheckpointError(`is not a readable zip archive (${reason(error)}): the file is corrupt or truncated; ${RESAVE}`, file.path);
+    throw new CheckpointError(
+      `is not a readable zip archive (${reason(error)}): the file is corrupt or truncated; ${RESAVE}`,
+      file.path,
+    );
   }
   try {
     const tensors = await readTensors(zip, file);
@@ -172,6 +202,8 @@ export async function readTorchZip(file: OpenedFile): Promise<OpenedSource> {
     };
   } catch (error) {
     zip.close();
-    throw error instanceof CheckpointError ? error : new CheckpointError(`cannot be read as a zip archive (${reason(error)}); ${RESAVE}`, file.path);
+    throw error instanceof CheckpointError
+      ? error
+      : new CheckpointError(`cannot be read as a zip archive (${reason(error)}); ${RESAVE}`, file.path);
   }
 }

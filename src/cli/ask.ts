@@ -46,9 +46,22 @@ async function main(): Promise<number> {
     log: (line) => values.verbose && console.error(line),
   });
   try {
-    await client.configure({ modelDir: resolve(values.model), executionProvider: ep, maxTiles: Number(values['max-tiles']), maxPixels: 100_000_000, threads: Number(values.threads), ocrContext });
+    await client.configure({
+      modelDir: resolve(values.model),
+      executionProvider: ep,
+      maxTiles: Number(values['max-tiles']),
+      maxPixels: 100_000_000,
+      threads: Number(values.threads),
+      ocrContext,
+    });
     const result = await client.request(
-      { kind: 'ask', conversationId: 'cli', image: { name: basename(image), bytes }, question, options: { maxNewTokens: Number(values['max-tokens']) } },
+      {
+        kind: 'ask',
+        conversationId: 'cli',
+        image: { name: basename(image), bytes },
+        question,
+        options: { maxNewTokens: Number(values['max-tokens']) },
+      },
       { onText: (text) => process.stdout.write(text) },
     );
     process.stdout.write('\n');

@@ -53,7 +53,9 @@ async function main(): Promise<number> {
   const ocrContext = values['ocr-context'] as OcrContextMode;
   const modes = values.modes.split(',');
   if (!OCR_CONTEXT.includes(ocrContext) || !modes.every((mode) => Object.hasOwn(MODES, mode))) {
-    console.error(`usage: npm run eval -- [--model DIR] [--samples N] [--keep DIR] [--ocr-context ${OCR_CONTEXT.join('|')}] [--modes ${Object.keys(MODES).join(',')}] [--checkpoint DIR]`);
+    console.error(
+      `usage: npm run eval -- [--model DIR] [--samples N] [--keep DIR] [--ocr-context ${OCR_CONTEXT.join('|')}] [--modes ${Object.keys(MODES).join(',')}] [--checkpoint DIR]`,
+    );
     return 2;
   }
   const dir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), 'infimm-eval-'));
@@ -69,14 +71,28 @@ async function main(): Promise<number> {
     const ocr: Record<string, ContextLine[]> = {};
     for (const mode of modes) {
       const { maxTiles, ocrContext: modeContext = ocrContext } = MODES[mode]!;
-      await client.configure({ modelDir: resolve(values.model), executionProvider: 'cpu', maxTiles, maxPixels: 10_000_000, threads: 1, ocrContext: modeContext });
+      await client.configure({
+        modelDir: resolve(values.model),
+        executionProvider: 'cpu',
+        maxTiles,
+        maxPixels: 10_000_000,
+        threads: 1,
+        ocrContext: modeContext,
+      });
       answers[mode] = [];
       for (const [n, q] of questions.entries()) {
         const image = { name: q.image, bytes: readFileSync(join(dir, q.image)) };
         // One conversation per question: no answer sees another question.
-        const result = await client.request({ kind: 'ask', conversationId: `eval-${mode}-${n}`, image, question: q.question, options: { maxNewTokens: q.max_tokens } });
+        const result = await client.request({
+          kind: 'ask',
+          conversationId: `eval-${mode}-${n}`,
+          image,
+          question: q.question,
+          options: { maxNewTokens: q.max_tokens },
+        });
         // A score of answers that silently went without their OCR context would mislead.
-        if (result.stats.ocrContext?.state === 'failed') throw new Error(`OCR failed on ${q.image}: ${result.stats.ocrContext.error}`);
+        if (result.stats.ocrContext?.state === 'failed')
+          throw new Error(`OCR failed on ${q.image}: ${result.stats.ocrContext.error}`);
         answers[mode].push({ output: result.answer, ended: result.stats.stopReason === 'end' });
         await client.request({ kind: 'endConversation', conversationId: `eval-${mode}-${n}` });
         if (!Object.hasOwn(ocr, q.image)) {
@@ -89,7 +105,9 @@ async function main(): Promise<number> {
     writeFileSync(join(dir, 'answers.json'), JSON.stringify(answers));
     writeFileSync(join(dir, 'ocr.json'), JSON.stringify(ocr));
     const ablations = values.checkpoint ? ['--checkpoint', resolve(values.checkpoint)] : [];
-    process.stdout.write(python(['score', '--set', dir, ...ablations, ...(values.keep ? ['--json', join(dir, 'scored.json')] : [])]));
+    process.stdout.write(
+      python(['score', '--set', dir, ...ablations, ...(values.keep ? ['--json', join(dir, 'scored.json')] : [])]),
+    );
     return 0;
   } finally {
     await client.dispose();

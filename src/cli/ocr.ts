@@ -34,7 +34,9 @@ async function main(): Promise<number> {
       try {
         bytes = await readFile(path);
       } catch (error) {
-        console.error(`Cannot read "${path}": ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)}.\nCheck the path and retry.`);
+        console.error(
+          `Cannot read "${path}": ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)}.\nCheck the path and retry.`,
+        );
         return 1;
       }
       const image = await decodeImage(bytes, { name: path, maxPixels: MAX_PIXELS });

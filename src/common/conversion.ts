@@ -33,7 +33,11 @@ export function progressFigures(p: ConvertProgress): ProgressFigures {
   const fraction = p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : 0;
   if (p.elapsedMs < 500 || p.bytesDone === 0) return { fraction };
   const bytesPerMs = p.bytesDone / p.elapsedMs;
-  return { fraction, mbPerSecond: bytesPerMs / 1e3, etaSeconds: Math.max(0, p.bytesTotal - p.bytesDone) / bytesPerMs / 1e3 };
+  return {
+    fraction,
+    mbPerSecond: bytesPerMs / 1e3,
+    etaSeconds: Math.max(0, p.bytesTotal - p.bytesDone) / bytesPerMs / 1e3,
+  };
 }
 
 /** 0:42, 12:05, 1:02:03 */

@@ -15,7 +15,9 @@ export class RuntimeFailure<Code extends RuntimeErrorInfo['code'] = RuntimeError
   }
 
   get info(): RuntimeErrorInfo {
-    return this.hint ? { code: this.code, message: this.message, hint: this.hint } : { code: this.code, message: this.message };
+    return this.hint
+      ? { code: this.code, message: this.message, hint: this.hint }
+      : { code: this.code, message: this.message };
   }
 }
 

@@ -7,7 +7,8 @@ export const PRESETS = {
   describe: { label: 'Describe', question: 'Describe this image in detail.' },
   'explain-ui': {
     label: 'Explain this UI',
-    question: 'This is a screenshot of a user interface. Explain what it shows, what each part is for and what the user can do next.',
+    question:
+      'This is a screenshot of a user interface. Explain what it shows, what each part is for and what the user can do next.',
   },
   'describe-diagram': {
     label: 'Describe this diagram',
@@ -16,7 +17,8 @@ export const PRESETS = {
   'extract-text': { label: 'Extract text', question: 'Write out all the text in this image, keeping its layout.' },
   'alt-text': {
     label: 'Write alt text',
-    question: 'Write concise alt text for this image, one sentence of at most 25 words, for a reader who cannot see it.',
+    question:
+      'Write concise alt text for this image, one sentence of at most 25 words, for a reader who cannot see it.',
   },
 } as const;
 
@@ -51,10 +53,7 @@ export interface PanelError {
 }
 
 export type OcrView =
-  | { status: 'idle' }
-  | { status: 'running' }
-  | { status: 'done'; result: OcrResult }
-  | { status: 'failed' };
+  { status: 'idle' } | { status: 'running' } | { status: 'done'; result: OcrResult } | { status: 'failed' };
 
 /** The model that answers, for the panel's header. */
 export interface PanelModel {

@@ -42,7 +42,12 @@ export interface RuntimeConfig {
 }
 
 /** A rectangle in image pixels. */
-export interface Rect { x: number; y: number; width: number; height: number }
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 /**
  * Every request the host answers, by kind: what the caller sends and what the request's `done` event carries. The
@@ -80,7 +85,8 @@ export type RequestOf<K extends RequestKind> = { kind: K } & Calls[K]['request']
 export type ResultOf<K extends RequestKind> = { kind: K } & Calls[K]['result'];
 
 /** What travels to the host: a call with its id, or the cancel of one in flight (answered by that call's end). */
-export type Request = { [K in RequestKind]: { id: string } & RequestOf<K> }[RequestKind] | { id: string; kind: 'cancel'; target: string };
+export type Request =
+  { [K in RequestKind]: { id: string } & RequestOf<K> }[RequestKind] | { id: string; kind: 'cancel'; target: string };
 
 export type DoneResult = { [K in RequestKind]: ResultOf<K> }[RequestKind];
 

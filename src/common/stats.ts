@@ -16,7 +16,9 @@ export function statsLine(stats: AnswerStats): string {
   const providers = [...new Set(Object.values(stats.providers))].join('+');
   const parts = [providers];
   if (stats.grid) {
-    const limited = stats.grid.limitedFrom ? ` (needed ${stats.grid.limitedFrom.rows}×${stats.grid.limitedFrom.cols})` : '';
+    const limited = stats.grid.limitedFrom
+      ? ` (needed ${stats.grid.limitedFrom.rows}×${stats.grid.limitedFrom.cols})`
+      : '';
     parts.push(`grid ${stats.grid.rows}×${stats.grid.cols}${limited}, ${stats.grid.views} views`);
   }
   if (stats.imageMemoryReused) parts.push('image memory reused');

@@ -22,7 +22,8 @@ class Fields {
 
   num(sec: Json, names: string[], fallback?: number): number {
     for (const n of names) if (typeof sec[n] === 'number') return sec[n] as number;
-    if (fallback === undefined) throw new ConvertError(`config.json has no "${names[0]}"; it is needed to convert this checkpoint`, this.file);
+    if (fallback === undefined)
+      throw new ConvertError(`config.json has no "${names[0]}"; it is needed to convert this checkpoint`, this.file);
     return fallback;
   }
 
@@ -45,7 +46,8 @@ class Fields {
   /** A config value that is not a whole positive number cannot size a graph. */
   checkCounts(counts: Record<string, number>): void {
     for (const [what, value] of Object.entries(counts)) {
-      if (!Number.isInteger(value) || value <= 0) throw new ConvertError(`config.json gives a non-integer ${what} (${value})`, this.file);
+      if (!Number.isInteger(value) || value <= 0)
+        throw new ConvertError(`config.json gives a non-integer ${what} (${value})`, this.file);
     }
   }
 }
@@ -61,9 +63,17 @@ function visionArchitecture(f: Fields): VisionArch {
     imageSize,
     patchSize,
     width,
-    layers: f.num(vc, ['layers', 'num_hidden_layers'], f.countIndexed((i) => `vision_encoder.blocks.${i}.attn.qkv.weight`)),
-    heads: typeof vc['head_width'] === 'number' ? width / (vc['head_width'] as number) : f.num(vc, ['heads', 'num_attention_heads']),
-    mlpHidden: mlpRatio !== undefined ? Math.floor(width * mlpRatio) : f.need('vision_encoder.blocks.0.mlp.fc1.weight')[0]!,
+    layers: f.num(
+      vc,
+      ['layers', 'num_hidden_layers'],
+      f.countIndexed((i) => `vision_encoder.blocks.${i}.attn.qkv.weight`),
+    ),
+    heads:
+      typeof vc['head_width'] === 'number'
+        ? width / (vc['head_width'] as number)
+        : f.num(vc, ['heads', 'num_attention_heads']),
+    mlpHidden:
+      mlpRatio !== undefined ? Math.floor(width * mlpRatio) : f.need('vision_encoder.blocks.0.mlp.fc1.weight')[0]!,
     layerNormEps: f.num(vc, ['layer_norm_eps'], 1e-6),
     tokensPerView: 1 + (imageSize / patchSize) ** 2,
   };
@@ -77,7 +87,11 @@ function languageArchitecture(f: Fields, lc: Json): LanguageArch {
     vocabSize: f.num(lc, ['vocab_size'], embed[0]),
     hiddenSize,
     intermediateSize: f.num(lc, ['intermediate_size'], f.need(decoderKey(0, 'mlp.gate_proj.weight'))[0]),
-    layers: f.num(lc, ['num_hidden_layers'], f.countIndexed((i) => decoderKey(i, 'self_attn.q_proj.weight'))),
+    layers: f.num(
+      lc,
+      ['num_hidden_layers'],
+      f.countIndexed((i) => decoderKey(i, 'self_attn.q_proj.weight')),
+    ),
     heads,
     kvHeads: f.num(lc, ['num_key_value_heads'], heads),
     headDim: hiddenSize / heads,
@@ -114,18 +128,30 @@ function crossAttentionArchitecture(f: Fields, layers: number, hiddenSize: numbe
     decoderLayers,
     heads: f.num(own, ['heads'], inner / dimHead),
     dimHead,
-    ffMult: f.num(own, ['ff_mult'], firstCross === undefined ? 1 : f.need(crossKey(firstCross, 'ff.1.weight'))[0]! / hiddenSize),
+    ffMult: f.num(
+      own,
+      ['ff_mult'],
+      firstCross === undefined ? 1 : f.need(crossKey(firstCross, 'ff.1.weight'))[0]! / hiddenSize,
+    ),
     layerNormEps: 1e-5,
   };
 }
 
-export function deriveArchitecture(config: Json, shapeOf: ShapeOf, configFile: string): { arch: Architecture; tokens: TokenIds } {
+export function deriveArchitecture(
+  config: Json,
+  shapeOf: ShapeOf,
+  configFile: string,
+): { arch: Architecture; tokens: TokenIds } {
   const f = new Fields(config, shapeOf, configFile);
   const vision = visionArchitecture(f);
   const lc = section(config, ['language', 'text_config', 'lm_config', 'llm_config']);
   const language = languageArchitecture(f, lc);
   const crossAttention = crossAttentionArchitecture(f, language.layers, language.hiddenSize);
-  f.checkCounts({ 'vision heads': vision.heads, 'head dim': language.headDim, 'cross-attention heads': crossAttention.heads });
+  f.checkCounts({
+    'vision heads': vision.heads,
+    'head dim': language.headDim,
+    'cross-attention heads': crossAttention.heads,
+  });
   const tokens: TokenIds = {
     bos: f.num(lc, ['bos_token_id'], 1),
     eos: f.num(lc, ['eos_token_id'], 2),

@@ -11,7 +11,8 @@ import { ProgressOutput } from './progress-output.ts';
 
 const PRECISIONS: readonly WeightPrecision[] = ['fp32', 'fp16', 'int8', 'int4'];
 const ACTIVATIONS: readonly ActivationPrecision[] = ['int8', 'fp32'];
-const USAGE = 'usage: npm run convert -- <checkpoint file or folder> <out-dir> [--weights fp32|fp16|int8|int4] [--activations int8|fp32] [--name NAME] [--card URL|PATH] [--force] [--threads N] [--json]';
+const USAGE =
+  'usage: npm run convert -- <checkpoint file or folder> <out-dir> [--weights fp32|fp16|int8|int4] [--activations int8|fp32] [--name NAME] [--card URL|PATH] [--force] [--threads N] [--json]';
 
 process.title = 'infimm-convert';
 
@@ -33,13 +34,19 @@ async function main(): Promise<number> {
   const activations = values.activations as ActivationPrecision;
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (
-    !source || !outDir || positionals.length > 2 || !PRECISIONS.includes(precision) || !ACTIVATIONS.includes(activations) ||
+    !source ||
+    !outDir ||
+    positionals.length > 2 ||
+    !PRECISIONS.includes(precision) ||
+    !ACTIVATIONS.includes(activations) ||
     (threads !== undefined && !(Number.isInteger(threads) && threads >= 1))
   ) {
     console.error(USAGE);
     return 2;
   }
-  const output = new ProgressOutput(values.json ? 'json' : process.stdout.isTTY ? 'tty' : 'lines', (text) => process.stdout.write(text));
+  const output = new ProgressOutput(values.json ? 'json' : process.stdout.isTTY ? 'tty' : 'lines', (text) =>
+    process.stdout.write(text),
+  );
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop).once('SIGTERM', stop);

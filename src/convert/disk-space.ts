@@ -24,9 +24,13 @@ function bytesPerWeight(name: string, shape: readonly number[], precision: Weigh
   return { fp16: 2, int8: 1 + 5 / 32, int4: 0.5 + 5 / 32 }[precision];
 }
 
-export function estimatePackageBytes(tensors: ReadonlyMap<string, { entry: TensorEntry }>, precision: WeightPrecision): number {
+export function estimatePackageBytes(
+  tensors: ReadonlyMap<string, { entry: TensorEntry }>,
+  precision: WeightPrecision,
+): number {
   let bytes = FIXED_BYTES;
-  for (const [name, { entry }] of tensors) bytes += elementCount(entry.shape) * bytesPerWeight(name, entry.shape, precision) + ALIGNMENT_PER_TENSOR;
+  for (const [name, { entry }] of tensors)
+    bytes += elementCount(entry.shape) * bytesPerWeight(name, entry.shape, precision) + ALIGNMENT_PER_TENSOR;
   return Math.ceil(bytes);
 }
 

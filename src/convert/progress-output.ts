@@ -25,7 +25,10 @@ export class ProgressOutput {
     }
     if (this.mode === 'json') return this.write(`${JSON.stringify(event)}\n`);
     if (event.type === 'progress') return this.progress(event);
-    if (event.type === 'start') return this.line(`converting on ${event.threads} thread(s); the package will take about ${(event.estimatedBytes / 1e9).toFixed(2)} GB`);
+    if (event.type === 'start')
+      return this.line(
+        `converting on ${event.threads} thread(s); the package will take about ${(event.estimatedBytes / 1e9).toFixed(2)} GB`,
+      );
   }
 
   /** A line of text (a log line or the summary), kept clear of the line being rewritten. */

@@ -83,7 +83,10 @@ export class DecoderState {
   /** The cache of `layer` as the graph's past inputs. */
   past(layer: number): [Tensor, Tensor] {
     const dims = [1, this.kvHeads, this.capacity, this.headDim];
-    return [{ data: this.keys[layer]!, dims }, { data: this.values[layer]!, dims }];
+    return [
+      { data: this.keys[layer]!, dims },
+      { data: this.values[layer]!, dims },
+    ];
   }
 
   /** Appends the new positions' rows, [T, kvHeads·headDim] per layer, growing the buffers when full. */
@@ -93,7 +96,8 @@ export class DecoderState {
       const capacity = Math.ceil((L + T) / CHUNK) * CHUNK;
       const grow = (old: Float32Array) => {
         const out = new Float32Array(H * capacity * hd);
-        for (let h = 0; h < H; h++) out.set(old.subarray(h * this.capacity * hd, (h * this.capacity + L) * hd), h * capacity * hd);
+        for (let h = 0; h < H; h++)
+          out.set(old.subarray(h * this.capacity * hd, (h * this.capacity + L) * hd), h * capacity * hd);
         return out;
       };
       this.keys = this.keys.map(grow);
@@ -103,7 +107,8 @@ export class DecoderState {
     const cap = this.capacity;
     const scatter = (into: Float32Array, rows: Float32Array) => {
       for (let t = 0; t < T; t++) {
-        for (let h = 0; h < H; h++) into.set(rows.subarray((t * H + h) * hd, (t * H + h + 1) * hd), (h * cap + L + t) * hd);
+        for (let h = 0; h < H; h++)
+          into.set(rows.subarray((t * H + h) * hd, (t * H + h + 1) * hd), (h * cap + L + t) * hd);
       }
     };
     for (let l = 0; l < this.keys.length; l++) {
@@ -136,14 +141,18 @@ export class Decoder {
     for (let t = 0; t < T; t++) {
       if (ids[t] === this.tokens.image) seen++; // the <image> token attends to its own image
       if (!hasImage) continue;
-      if (seen > cross.spans.length) throw new Error(`the prompt has more <image> tokens than images (${cross.spans.length})`);
+      if (seen > cross.spans.length)
+        throw new Error(`the prompt has more <image> tokens than images (${cross.spans.length})`);
       rows[t] = seen > 0 ? 1 : 0;
       const span = cross.spans[Math.max(seen, 1) - 1]!;
       for (let m = 0; m < M; m++) bias[t * M + m] = m >= span.start && m < span.end ? 0 : MASKED;
     }
     const feeds: Tensors = {
       [DecoderIO.inputIds]: { data: BigInt64Array.from(ids, BigInt), dims: [1, T] },
-      [DecoderIO.positionIds]: { data: BigInt64Array.from({ length: T }, (_, t) => BigInt(state.length + t)), dims: [1, T] },
+      [DecoderIO.positionIds]: {
+        data: BigInt64Array.from({ length: T }, (_, t) => BigInt(state.length + t)),
+        dims: [1, T],
+      },
       [DecoderIO.logitsFrom]: { data: BigInt64Array.of(BigInt(allLogits ? 0 : T - 1)), dims: [1] },
       [DecoderIO.crossBias]: { data: bias, dims: [1, 1, T, M] },
       [DecoderIO.crossRows]: { data: rows, dims: [1, T, 1] },
@@ -158,7 +167,8 @@ export class Decoder {
       feeds[DecoderIO.memoryValue(b)] = cross.values[b]!;
     }
     const out = await this.session.run(feeds);
-    const newRows = (name: (l: number) => string) => Array.from({ length: layers }, (_, l) => floatOutput(out, name(l)).data);
+    const newRows = (name: (l: number) => string) =>
+      Array.from({ length: layers }, (_, l) => floatOutput(out, name(l)).data);
     state.append(newRows(DecoderIO.newKey), newRows(DecoderIO.newValue), T);
     state.imagesSeen = seen;
     return floatOutput(out, DecoderIO.logits).data;

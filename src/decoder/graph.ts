@@ -34,11 +34,20 @@ export async function buildDecoderGraph(ctx: Context): Promise<void> {
   const totalLength = g.input(DecoderIO.totalLength, DataType.INT32, [1]);
 
   let x = await g.scope('embed_tokens', async () =>
-    ctx.embedding({ name: 'weight', table: await load(`${LM}model.embed_tokens.weight`), shape: [lm.vocabSize, D], ids }),
+    ctx.embedding({
+      name: 'weight',
+      table: await load(`${LM}model.embed_tokens.weight`),
+      shape: [lm.vocabSize, D],
+      ids,
+    }),
   );
 
   const { cos, sin } = ropeCache(lm.maxPositions, hd, lm.ropeTheta);
-  const rope = { positions, cos: g.weight('rope.cos', cos, [lm.maxPositions, hd / 2]), sin: g.weight('rope.sin', sin, [lm.maxPositions, hd / 2]) };
+  const rope = {
+    positions,
+    cos: g.weight('rope.cos', cos, [lm.maxPositions, hd / 2]),
+    sin: g.weight('rope.sin', sin, [lm.maxPositions, hd / 2]),
+  };
 
   // A conversation without an image skips the gated blocks (an If on cross_flag): they would add exactly zero.
   const hasImage = g.op('Cast', [crossFlag], { to: DataType.BOOL });
@@ -51,7 +60,9 @@ export async function buildDecoderGraph(ctx: Context): Promise<void> {
       };
       const before = x;
       const output = { elemType: DataType.FLOAT, dims: [1, 'seq', D] };
-      const withImage = await ctx.subgraph(`layers.${i}.gated_cross_attn`, output, (sub) => crossBlock(sub, before, i, { crossBias, crossRows, memory }));
+      const withImage = await ctx.subgraph(`layers.${i}.gated_cross_attn`, output, (sub) =>
+        crossBlock(sub, before, i, { crossBias, crossRows, memory }),
+      );
       const withoutImage = await g.subgraph(`layers.${i}.no_image`, output, (b) => b.op('Identity', [before]));
       x = g.op('If', [hasImage], { then_branch: { graph: withImage }, else_branch: { graph: withoutImage } });
     }
@@ -60,7 +71,12 @@ export async function buildDecoderGraph(ctx: Context): Promise<void> {
 
   const normed = rmsNorm(g, { name: 'norm', x, weight: await load(`${LM}model.norm.weight`), eps: lm.rmsNormEps });
   const last = g.op('Slice', [normed, logitsFrom, int64(g, 'end', [Number.MAX_SAFE_INTEGER]), int64(g, 'axis', [1])]);
-  const logits = linear({ name: 'lm_head', x: last, weight: await load(`${LM}lm_head.weight`), shape: [lm.vocabSize, D] });
+  const logits = linear({
+    name: 'lm_head',
+    x: last,
+    weight: await load(`${LM}lm_head.weight`),
+    shape: [lm.vocabSize, D],
+  });
   g.output(logits, DecoderIO.logits, DataType.FLOAT, [1, 'logits_len', lm.vocabSize]);
 }
 
@@ -88,26 +104,43 @@ async function crossBlock(
   const { heads: H, dimHead: dh, ffMult, layerNormEps: eps } = arch.crossAttention;
   const inner = H * dh;
   const key = (name: string) => crossKey(layer, name);
-  const norm = async (name: string, y: string) => layerNorm(g, { name, x: y, weight: await load(key(`${name}.weight`)), bias: await load(key(`${name}.bias`)), eps });
+  const norm = async (name: string, y: string) =>
+    layerNorm(g, { name, x: y, weight: await load(key(`${name}.weight`)), bias: await load(key(`${name}.bias`)), eps });
 
-  const q = linear({ name: 'attn.to_q', x: await norm('attn.norm', x), weight: await load(key('attn.to_q.weight')), shape: [inner, D] });
+  const q = linear({
+    name: 'attn.to_q',
+    x: await norm('attn.norm', x),
+    weight: await load(key('attn.to_q.weight')),
+    shape: [inner, D],
+  });
   const attn = mha(g, { q, k: io.memory.keys, v: io.memory.values, heads: H, bias: io.crossBias }); // [1, T, inner]
-  const out = linear({ name: 'attn.to_out', x: attn, weight: await load(key('attn.to_out.weight')), shape: [D, inner] });
+  const out = linear({
+    name: 'attn.to_out',
+    x: attn,
+    weight: await load(key('attn.to_out.weight')),
+    shape: [D, inner],
+  });
   const attnGate = g.weight('attn_gate.tanh', mapFloat32(await load(key('attn_gate')), Math.tanh), [D]);
   x = g.op('Add', [x, g.op('Mul', [g.op('Mul', [out, attnGate]), io.crossRows])]);
 
-  const ff1 = linear({ name: 'ff.1', x: await norm('ff.0', x), weight: await load(key('ff.1.weight')), shape: [D * ffMult, D] });
+  const ff1 = linear({
+    name: 'ff.1',
+    x: await norm('ff.0', x),
+    weight: await load(key('ff.1.weight')),
+    shape: [D * ffMult, D],
+  });
   const ff3 = linear({ name: 'ff.3', x: gelu(g, ff1), weight: await load(key('ff.3.weight')), shape: [D, D * ffMult] });
   const ffGate = g.weight('ff_gate.tanh', mapFloat32(await load(key('ff_gate')), Math.tanh), [D]);
   return g.op('Add', [x, g.op('Mul', [ff3, ffGate])]);
 }
 
 async function decoderLayer(
-  { g, arch, load, linear }: Context,
+  ctx: Context,
   x: string,
   layer: number,
   io: { rope: { positions: string; cos: string; sin: string }; seqlensK: string; totalLength: string },
 ): Promise<string> {
+  const { g, arch, load, linear } = ctx;
   const lm = arch.language;
   const D = lm.hiddenSize;
   const hd = lm.headDim;
@@ -117,10 +150,18 @@ async function decoderLayer(
   const kvDim = lm.kvHeads * hd;
 
   const h = rmsNorm(g, { name: 'input_layernorm', x, weight: await load(key('input_layernorm.weight')), eps });
-  const wqkv = concatFloat32([await load(key('self_attn.q_proj.weight')), await load(key('self_attn.k_proj.weight')), await load(key('self_attn.v_proj.weight'))]);
+  const wqkv = concatFloat32([
+    await load(key('self_attn.q_proj.weight')),
+    await load(key('self_attn.k_proj.weight')),
+    await load(key('self_attn.v_proj.weight')),
+  ]);
   const qkv = linear({ name: 'self_attn.qkv_proj', x: h, weight: wqkv, shape: [qDim + 2 * kvDim, D] });
   // The new rows are named as the graph outputs they are: an output under another name costs an Identity node.
-  const [q0, k0, v] = split(g, { x: qkv, sizes: [qDim, kvDim, kvDim], outputs: [`${layer}.q`, `${layer}.k`, DecoderIO.newValue(layer)] });
+  const [q0, k0, v] = split(g, {
+    x: qkv,
+    sizes: [qDim, kvDim, kvDim],
+    outputs: [`${layer}.q`, `${layer}.k`, DecoderIO.newValue(layer)],
+  });
   const q = rotary(g, { x: q0!, ...io.rope, heads: lm.heads, output: `${layer}.q_rope` });
   const k = rotary(g, { x: k0!, ...io.rope, heads: lm.kvHeads, output: DecoderIO.newKey(layer) });
   // The cache stays in the runner's buffers: the graph reads them as inputs and returns only the new rows, since
@@ -130,16 +171,28 @@ async function decoderLayer(
     q,
     k,
     v: v!,
-    past: { key: g.input(DecoderIO.pastKey(layer), DataType.FLOAT, [1, lm.kvHeads, 'capacity', hd]), value: g.input(DecoderIO.pastValue(layer), DataType.FLOAT, [1, lm.kvHeads, 'capacity', hd]) },
+    past: {
+      key: g.input(DecoderIO.pastKey(layer), DataType.FLOAT, [1, lm.kvHeads, 'capacity', hd]),
+      value: g.input(DecoderIO.pastValue(layer), DataType.FLOAT, [1, lm.kvHeads, 'capacity', hd]),
+    },
     seqlensK: io.seqlensK,
     totalLength: io.totalLength,
     heads: lm.heads,
     kvHeads: lm.kvHeads,
-    outputs: { attention: `${layer}.attn_out`, presentKey: `${layer}.present_key`, presentValue: `${layer}.present_value` },
+    outputs: {
+      attention: `${layer}.attn_out`,
+      presentKey: `${layer}.present_key`,
+      presentValue: `${layer}.present_value`,
+    },
   });
   g.output(k, DecoderIO.newKey(layer), DataType.FLOAT, [1, 'seq', kvDim]);
   g.output(v!, DecoderIO.newValue(layer), DataType.FLOAT, [1, 'seq', kvDim]);
-  const o = linear({ name: 'self_attn.o_proj', x: attn, weight: await load(key('self_attn.o_proj.weight')), shape: [D, qDim] });
+  const o = linear({
+    name: 'self_attn.o_proj',
+    x: attn,
+    weight: await load(key('self_attn.o_proj.weight')),
+    shape: [D, qDim],
+  });
   // x + o and the norm after it in one node.
   const m = skipRmsNorm(g, {
     name: 'post_attention_layernorm',
@@ -149,9 +202,21 @@ async function decoderLayer(
     eps,
     outputs: { normed: `${layer}.post_attention_norm`, sum: `${layer}.attention_residual` },
   });
-  const I = lm.intermediateSize;
-  const gateUp = linear({ name: 'mlp.gate_up_proj', x: m.normed, weight: concatFloat32([await load(key('mlp.gate_proj.weight')), await load(key('mlp.up_proj.weight'))]), shape: [2 * I, D] });
+  return g.op('Add', [m.sum, await mlp(ctx, m.normed, layer)]);
+}
+
+/** The layer's SwiGLU MLP: down(silu(gate(x)) · up(x)), gate and up as one projection. */
+async function mlp({ g, arch, load, linear }: Context, x: string, layer: number): Promise<string> {
+  const key = (name: string) => decoderKey(layer, name);
+  const D = arch.language.hiddenSize;
+  const I = arch.language.intermediateSize;
+  const gateUp = linear({
+    name: 'mlp.gate_up_proj',
+    x,
+    weight: concatFloat32([await load(key('mlp.gate_proj.weight')), await load(key('mlp.up_proj.weight'))]),
+    shape: [2 * I, D],
+  });
   const [gate, up] = split(g, { x: gateUp, sizes: [I, I] });
   const act = g.op('Mul', [silu(g, gate!), up!]);
-  return g.op('Add', [m.sum, linear({ name: 'mlp.down_proj', x: act, weight: await load(key('mlp.down_proj.weight')), shape: [D, I] })]);
+  return linear({ name: 'mlp.down_proj', x: act, weight: await load(key('mlp.down_proj.weight')), shape: [D, I] });
 }

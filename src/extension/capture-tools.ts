@@ -7,7 +7,8 @@ export type CaptureMode = 'region' | 'screen';
  * In a remote window the extension runs on the remote machine, which cannot see the user's screen.
  * Short, so the notification shows it whole; the remote's name (often a host:port) means nothing here.
  */
-export const REMOTE_CAPTURE_MESSAGE = 'InfiMM-HD: in a remote window, take the screenshot on your computer and paste it into the panel (Ctrl+V or ⌘V).';
+export const REMOTE_CAPTURE_MESSAGE =
+  'InfiMM-HD: in a remote window, take the screenshot on your computer and paste it into the panel (Ctrl+V or ⌘V).';
 
 export interface CaptureEnvironment {
   platform: NodeJS.Platform;
@@ -43,7 +44,10 @@ const LINUX_TOOLS: LinuxTool[] = [
     tool: 'gnome-screenshot',
     needs: ['gnome-screenshot'],
     nativeOn: ['gnome', 'unity', 'cinnamon', 'budgie', 'pantheon'],
-    command: (mode, out) => ({ program: 'gnome-screenshot', args: mode === 'region' ? ['-a', '-f', out] : ['-f', out] }),
+    command: (mode, out) => ({
+      program: 'gnome-screenshot',
+      args: mode === 'region' ? ['-a', '-f', out] : ['-f', out],
+    }),
   },
   {
     tool: 'spectacle',
@@ -134,11 +138,18 @@ function pickLinuxTool(env: CaptureEnvironment): LinuxTool | undefined {
 export function planCapture(env: CaptureEnvironment, mode: CaptureMode, outFile: string): CaptureChoice {
   if (env.platform === 'darwin') {
     // -i: interactive selection (Space switches to a window); without it the whole screen.
-    return { ok: true, plan: { tool: 'screencapture', program: 'screencapture', args: mode === 'region' ? ['-i', outFile] : [outFile] } };
+    return {
+      ok: true,
+      plan: { tool: 'screencapture', program: 'screencapture', args: mode === 'region' ? ['-i', outFile] : [outFile] },
+    };
   }
   if (env.platform === 'win32') {
     if (!env.has('powershell.exe')) {
-      return { ok: false, message: 'Windows PowerShell (powershell.exe) was not found on PATH; it ships with Windows. Restore it to PATH, or paste (Ctrl+V) a screenshot into the panel.' };
+      return {
+        ok: false,
+        message:
+          'Windows PowerShell (powershell.exe) was not found on PATH; it ships with Windows. Restore it to PATH, or paste (Ctrl+V) a screenshot into the panel.',
+      };
     }
     const script = mode === 'region' ? WINDOWS_REGION : WINDOWS_SCREEN;
     return {
@@ -147,7 +158,13 @@ export function planCapture(env: CaptureEnvironment, mode: CaptureMode, outFile:
         tool: mode === 'region' ? 'Snipping Tool' : 'PowerShell',
         program: 'powershell.exe',
         // -EncodedCommand takes UTF-16LE base64, which sidesteps every quoting rule.
-        args: ['-NoProfile', '-NonInteractive', '-STA', '-EncodedCommand', Buffer.from(script, 'utf16le').toString('base64')],
+        args: [
+          '-NoProfile',
+          '-NonInteractive',
+          '-STA',
+          '-EncodedCommand',
+          Buffer.from(script, 'utf16le').toString('base64'),
+        ],
         env: { INFIMM_CAPTURE_FILE: outFile },
       },
     };

@@ -16,20 +16,36 @@ export type CaptureOutcome =
 const CAPTURE_TIMEOUT_MS = 180_000;
 
 async function availablePrograms(): Promise<Set<string>> {
-  const found = await Promise.all(CAPTURE_PROGRAMS.map(async (p) => ((await which(p, { nothrow: true })) === null ? undefined : p)));
+  const found = await Promise.all(
+    CAPTURE_PROGRAMS.map(async (p) => ((await which(p, { nothrow: true })) === null ? undefined : p)),
+  );
   return new Set(found.filter((p) => p !== undefined));
 }
 
-function run(program: string, args: string[], env: Record<string, string> | undefined, signal: AbortSignal): Promise<{ code: number; stderr: string }> {
+function run(
+  program: string,
+  args: string[],
+  env: Record<string, string> | undefined,
+  signal: AbortSignal,
+): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(program, args, { env: { ...process.env, ...env }, signal, timeout: CAPTURE_TIMEOUT_MS, windowsHide: true }, (error, _stdout, stderr) => {
-      if (error !== null && (error.name === 'AbortError' || typeof error.code === 'string')) return reject(error);
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stderr: String(stderr) });
-    });
+    execFile(
+      program,
+      args,
+      { env: { ...process.env, ...env }, signal, timeout: CAPTURE_TIMEOUT_MS, windowsHide: true },
+      (error, _stdout, stderr) => {
+        if (error !== null && (error.name === 'AbortError' || typeof error.code === 'string')) return reject(error);
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stderr: String(stderr) });
+      },
+    );
   });
 }
 
-export async function captureScreenshot(mode: CaptureMode, signal: AbortSignal, log: (line: string) => void): Promise<CaptureOutcome> {
+export async function captureScreenshot(
+  mode: CaptureMode,
+  signal: AbortSignal,
+  log: (line: string) => void,
+): Promise<CaptureOutcome> {
   const programs = await availablePrograms();
   const dir = await mkdtemp(join(tmpdir(), 'infimm-capture-'));
   try {
@@ -49,7 +65,9 @@ export async function captureScreenshot(mode: CaptureMode, signal: AbortSignal, 
     log(`capture: running ${plan.tool} (${plan.program})`);
     const { code, stderr } = await run(plan.program, plan.args, plan.env, signal);
     const bytes = await readFile(outFile).catch(() => undefined);
-    log(`capture: ${plan.tool} exited with ${code}${bytes === undefined ? ', no image written' : `, ${bytes.byteLength} bytes`}`);
+    log(
+      `capture: ${plan.tool} exited with ${code}${bytes === undefined ? ', no image written' : `, ${bytes.byteLength} bytes`}`,
+    );
     if (bytes === undefined || bytes.byteLength === 0) {
       const detail = stderr.trim().split('\n')[0];
       return detail ? { kind: 'none', tool: plan.tool, detail } : { kind: 'none', tool: plan.tool };

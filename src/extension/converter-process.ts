@@ -60,7 +60,9 @@ export async function runConversion(request: ConversionRequest): Promise<Convers
     }
     if (event.type === 'start') {
       partial = event.partial;
-      log(`converter: writing ${partial} on ${event.threads} thread(s), about ${(event.estimatedBytes / 1e9).toFixed(2)} GB`);
+      log(
+        `converter: writing ${partial} on ${event.threads} thread(s), about ${(event.estimatedBytes / 1e9).toFixed(2)} GB`,
+      );
     } else if (event.type === 'progress') request.onProgress?.(event);
     else if (event.type === 'done') done = event;
     else failed = new ConversionFailedError(event.failure, event.message);
@@ -80,7 +82,10 @@ export async function runConversion(request: ConversionRequest): Promise<Convers
     });
     if (code === 0 && done !== undefined) return done;
     if (signal?.aborted) throw new ConversionCancelledError();
-    throw failed ?? new ConversionFailedError('crashed', `The converter stopped unexpectedly (${exitSignal ?? `exit code ${code}`}).`);
+    throw (
+      failed ??
+      new ConversionFailedError('crashed', `The converter stopped unexpectedly (${exitSignal ?? `exit code ${code}`}).`)
+    );
   } catch (error) {
     // The converter removes its partial folder itself unless it was killed: make sure.
     if (partial !== undefined) await rm(partial, { recursive: true, force: true });

@@ -40,7 +40,9 @@ export class EditorActions implements vscode.Disposable {
   }
 
   async openUntitled(text: string, language?: string): Promise<void> {
-    const document = await vscode.workspace.openTextDocument(language === undefined ? { content: text } : { content: text, language });
+    const document = await vscode.workspace.openTextDocument(
+      language === undefined ? { content: text } : { content: text, language },
+    );
     await vscode.window.showTextDocument(document);
   }
 
@@ -55,12 +57,19 @@ export class EditorActions implements vscode.Disposable {
    * case the document changed meanwhile.
    */
   async fillAltText(origin: MarkdownOrigin, alt: string): Promise<void> {
-    if (alt === '') throw new UserError('The answer is empty, so there is no alt text to write.', 'Ask again, or write the alt text yourself.');
+    if (alt === '')
+      throw new UserError(
+        'The answer is empty, so there is no alt text to write.',
+        'Ask again, or write the alt text yourself.',
+      );
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(origin.documentUri));
     const altRange = () => {
       const link = findLinkAgain(document.getText(), origin.url, origin.offset);
       if (link === undefined) {
-        throw new UserError(`The image link to ${origin.url} is no longer in ${document.fileName}.`, 'Add the link again and rerun "Write Alt Text".');
+        throw new UserError(
+          `The image link to ${origin.url} is no longer in ${document.fileName}.`,
+          'Add the link again and rerun "Write Alt Text".',
+        );
       }
       return new vscode.Range(document.positionAt(link.altStart), document.positionAt(link.altEnd));
     };
@@ -74,7 +83,8 @@ export class EditorActions implements vscode.Disposable {
     }
     const edit = new vscode.WorkspaceEdit();
     edit.replace(document.uri, altRange(), alt);
-    if (!(await vscode.workspace.applyEdit(edit))) throw new UserError(`${document.fileName} could not be edited.`, 'Check that it is not read-only.');
+    if (!(await vscode.workspace.applyEdit(edit)))
+      throw new UserError(`${document.fileName} could not be edited.`, 'Check that it is not read-only.');
     this.log(`alt text: ${change === 'fill' ? 'filled' : 'replaced'} for ${origin.url} in ${document.uri.toString()}`);
   }
 

@@ -16,7 +16,8 @@ export async function readImageFile(uri: vscode.Uri): Promise<SessionImage> {
   const kind = imageKind(uri.path);
   if (!kind.ok) throw new UserError(kind.message, 'Pick an image file.');
   const stat = await vscode.workspace.fs.stat(uri);
-  if ((stat.type & vscode.FileType.Directory) !== 0) throw new UserError(`${name} is a folder, not an image file.`, 'Pick an image file inside it.');
+  if ((stat.type & vscode.FileType.Directory) !== 0)
+    throw new UserError(`${name} is a folder, not an image file.`, 'Pick an image file inside it.');
   const sizeProblem = checkImageSize(name, stat.size);
   if (sizeProblem !== undefined) throw new UserError(sizeProblem);
   return { name, mimeType: kind.mimeType, bytes: await vscode.workspace.fs.readFile(uri) };
@@ -25,7 +26,9 @@ export async function readImageFile(uri: vscode.Uri): Promise<SessionImage> {
 /** The image shown in VS Code's built-in image preview, if that is the active editor. */
 export function activeImagePreview(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  return input instanceof vscode.TabInputCustom && input.viewType === 'imagePreview.previewEditor' ? input.uri : undefined;
+  return input instanceof vscode.TabInputCustom && input.viewType === 'imagePreview.previewEditor'
+    ? input.uri
+    : undefined;
 }
 
 export async function pickImageFile(): Promise<vscode.Uri | undefined> {
@@ -33,7 +36,9 @@ export async function pickImageFile(): Promise<vscode.Uri | undefined> {
     canSelectMany: false,
     openLabel: 'Ask About Image',
     filters: { Images: [...IMAGE_EXTENSIONS] },
-    ...(vscode.workspace.workspaceFolders?.[0] === undefined ? {} : { defaultUri: vscode.workspace.workspaceFolders[0].uri }),
+    ...(vscode.workspace.workspaceFolders?.[0] === undefined
+      ? {}
+      : { defaultUri: vscode.workspace.workspaceFolders[0].uri }),
   });
   return picked?.[0];
 }
@@ -67,7 +72,10 @@ export async function readLinkedImage(document: vscode.TextDocument, link: Markd
         return { ...(await readImageFile(uri)), markdown };
       } catch (error) {
         if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') {
-          throw new UserError(`${link.url}, linked from ${where}, was not found.`, 'Fix the link or add the image at that path.');
+          throw new UserError(
+            `${link.url}, linked from ${where}, was not found.`,
+            'Fix the link or add the image at that path.',
+          );
         }
         throw error;
       }

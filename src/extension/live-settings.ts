@@ -22,7 +22,9 @@ export class LiveSettings {
   reload(): void {
     this.settings = readSettings(this.extensionPath);
     const { runtime, modelSource } = this.settings;
-    this.log(`settings: model ${runtime.modelDir} (${modelSource}), provider ${runtime.executionProvider}, max tiles ${runtime.maxTiles}`);
+    this.log(
+      `settings: model ${runtime.modelDir} (${modelSource}), provider ${runtime.executionProvider}, max tiles ${runtime.maxTiles}`,
+    );
     this.showNotes();
   }
 

@@ -15,7 +15,9 @@ let runtime: RuntimeManager | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('InfiMM-HD', { log: true });
   const log = (line: string) => output.info(line);
-  log(`activated (VS Code ${vscode.version}, ${process.platform}-${process.arch}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
+  log(
+    `activated (VS Code ${vscode.version}, ${process.platform}-${process.arch}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`,
+  );
 
   const settings = new LiveSettings(context.extensionPath, log);
   const manager = new RuntimeManager({ hostScript: context.asAbsolutePath('dist/runtime-host.cjs'), log });

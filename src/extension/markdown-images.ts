@@ -46,12 +46,25 @@ export function findImageLinks(markdown: string): MarkdownImageLink[] {
   for (const node of found.images) {
     const position = node.position;
     if (position?.start.offset === undefined || position.end.offset === undefined) continue;
-    const url = node.type === 'image' ? node.url : node.type === 'imageReference' ? found.definitions.get(node.identifier) : undefined;
+    const url =
+      node.type === 'image'
+        ? node.url
+        : node.type === 'imageReference'
+          ? found.definitions.get(node.identifier)
+          : undefined;
     if (url === undefined || !('alt' in node)) continue;
     const start = position.start.offset;
     const end = position.end.offset;
     const altStart = start + 2;
-    links.push({ start, end, altStart, altEnd: labelEnd(markdown, altStart, end), alt: node.alt ?? '', url, line: position.start.line - 1 });
+    links.push({
+      start,
+      end,
+      altStart,
+      altEnd: labelEnd(markdown, altStart, end),
+      alt: node.alt ?? '',
+      url,
+      line: position.start.line - 1,
+    });
   }
   return links;
 }
@@ -111,9 +124,14 @@ export function resolveImageTarget(url: string, documentUri: string, workspaceFo
   const rootRelative = trimmed.startsWith('/') && workspaceFolderUri !== undefined;
   let resolved: URL;
   try {
-    resolved = rootRelative ? new URL(trimmed.slice(1), workspaceFolderUri.replace(/\/?$/, '/')) : new URL(trimmed, documentUri);
+    resolved = rootRelative
+      ? new URL(trimmed.slice(1), workspaceFolderUri.replace(/\/?$/, '/'))
+      : new URL(trimmed, documentUri);
   } catch {
-    return { kind: 'unsupported', reason: `"${trimmed}" cannot be resolved against the document (save an untitled document first)` };
+    return {
+      kind: 'unsupported',
+      reason: `"${trimmed}" cannot be resolved against the document (save an untitled document first)`,
+    };
   }
   const scheme = resolved.protocol.slice(0, -1);
   if (scheme !== new URL(documentUri).protocol.slice(0, -1) && scheme !== 'file') {
@@ -134,7 +152,10 @@ export function altTextChange(current: string, proposed: string): AltTextChange 
 
 /** The question shown before existing alt text is replaced: both texts, so nothing is lost unseen. */
 export function altTextPreview(url: string, current: string, proposed: string): { message: string; detail: string } {
-  return { message: `Replace the alt text of the image link to ${url}?`, detail: `Now: ${current.trim()}\nNew: ${proposed.trim()}` };
+  return {
+    message: `Replace the alt text of the image link to ${url}?`,
+    detail: `Now: ${current.trim()}\nNew: ${proposed.trim()}`,
+  };
 }
 
 /** The model's answer as alt text: one line, no Markdown that would end the label early. */

@@ -9,8 +9,16 @@ export class ImageLinkLenses implements vscode.CodeLensProvider {
       const range = new vscode.Range(document.positionAt(link.start), document.positionAt(link.end));
       const { title, preset } = LINK_QUESTIONS[imageLinkKind(link)];
       return [
-        new vscode.CodeLens(range, { title: `$(comment-discussion) ${title}`, command: 'infimmHd.askAboutImage', arguments: [document.uri, link.start, preset] }),
-        new vscode.CodeLens(range, { title: '$(edit) Write alt text', command: 'infimmHd.insertAltText', arguments: [document.uri, link.start] }),
+        new vscode.CodeLens(range, {
+          title: `$(comment-discussion) ${title}`,
+          command: 'infimmHd.askAboutImage',
+          arguments: [document.uri, link.start, preset],
+        }),
+        new vscode.CodeLens(range, {
+          title: '$(edit) Write alt text',
+          command: 'infimmHd.insertAltText',
+          arguments: [document.uri, link.start],
+        }),
       ];
     });
   }

@@ -46,6 +46,9 @@ export class ModelLoading {
 
   /** Loads the model now, so a bad model folder is reported right after it was chosen. */
   async loadNow(what: string): Promise<void> {
-    if ((await this.ensure()) !== undefined) void vscode.window.showInformationMessage(`InfiMM-HD: ${what}; model ${this.runtime.status.model ?? ''} ready (${this.runtime.status.provider ?? ''}).`);
+    if ((await this.ensure()) !== undefined)
+      void vscode.window.showInformationMessage(
+        `InfiMM-HD: ${what}; model ${this.runtime.status.model ?? ''} ready (${this.runtime.status.provider ?? ''}).`,
+      );
   }
 }

@@ -79,14 +79,22 @@ export class PanelMessages {
       await vscode.env.openExternal(vscode.Uri.parse(card));
       return;
     }
-    await vscode.commands.executeCommand(/\.md$/i.test(card) ? 'markdown.showPreview' : 'vscode.open', vscode.Uri.file(card));
+    await vscode.commands.executeCommand(
+      /\.md$/i.test(card) ? 'markdown.showPreview' : 'vscode.open',
+      vscode.Uri.file(card),
+    );
   }
 
   private async acceptDroppedImage(name: string, dataUrl: string): Promise<void> {
     const decoded = fromDataUrl(dataUrl);
     const hint = `Paste or drop a ${IMAGE_FORMATS_IN_WORDS} image.`;
     if (decoded === undefined || !isImageMimeType(decoded.mimeType)) {
-      this.view.showError(new UserError(`${name} is ${decoded === undefined ? 'not an image' : `a ${decoded.mimeType} image, which is not supported`}.`, hint));
+      this.view.showError(
+        new UserError(
+          `${name} is ${decoded === undefined ? 'not an image' : `a ${decoded.mimeType} image, which is not supported`}.`,
+          hint,
+        ),
+      );
       return;
     }
     const problem = checkImageSize(name, decoded.bytes.byteLength);

@@ -48,7 +48,8 @@ export class PanelView implements vscode.Disposable {
   /** The user's words for an error; the log also gets the stack of anything unexpected. */
   describe(error: unknown, subject?: string): PanelError {
     const described = describeError(error, subject);
-    const unexpected = error instanceof Error && !(error instanceof UserError) && !(error instanceof RuntimeRequestError);
+    const unexpected =
+      error instanceof Error && !(error instanceof UserError) && !(error instanceof RuntimeRequestError);
     this.log(`error: ${described.message}${unexpected ? `\n${error.stack ?? ''}` : ''}`);
     return described;
   }
@@ -61,7 +62,10 @@ export class PanelView implements vscode.Disposable {
 
   postImage(): void {
     const image = this.session.image;
-    this.post({ type: 'image', image: image === undefined ? null : { name: image.name, dataUrl: toDataUrl(image.bytes, image.mimeType) } });
+    this.post({
+      type: 'image',
+      image: image === undefined ? null : { name: image.name, dataUrl: toDataUrl(image.bytes, image.mimeType) },
+    });
   }
 
   postState(): void {

@@ -24,7 +24,10 @@ export class Preparer {
       this.log(`prepare: ${image.name} ready${result.ocr ? ', with its OCR context' : ''}`);
     } catch (error) {
       if (error instanceof CancelledError || abort.signal.aborted) this.log(`prepare: ${image.name} cancelled`);
-      else this.log(`prepare: ${image.name} failed (the question will say why): ${error instanceof Error ? error.message : String(error)}`);
+      else
+        this.log(
+          `prepare: ${image.name} failed (the question will say why): ${error instanceof Error ? error.message : String(error)}`,
+        );
     } finally {
       if (this.current === abort) this.current = undefined;
     }

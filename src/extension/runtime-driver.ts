@@ -63,7 +63,9 @@ export class RuntimeDriver implements vscode.Disposable {
       if (this.session.image !== image) return false;
       this.session.info = result.info;
       const { grid } = result.info;
-      this.log(`image: ${result.info.width}×${result.info.height} ${result.info.format}, grid ${grid.rows}×${grid.cols}${grid.limitedFrom ? ` (needed ${grid.limitedFrom.rows}×${grid.limitedFrom.cols})` : ''}`);
+      this.log(
+        `image: ${result.info.width}×${result.info.height} ${result.info.format}, grid ${grid.rows}×${grid.cols}${grid.limitedFrom ? ` (needed ${grid.limitedFrom.rows}×${grid.limitedFrom.cols})` : ''}`,
+      );
       this.view.postState();
       void this.preparer.prepare({ name: image.name, bytes: image.bytes });
       return true;
@@ -79,7 +81,9 @@ export class RuntimeDriver implements vscode.Disposable {
   private endRuntimeConversation(conversationIds: string[]): void {
     if (this.runtime.status.state === 'stopped') return;
     for (const conversationId of conversationIds) {
-      this.runtime.request({ kind: 'endConversation', conversationId }).catch((error: unknown) => this.log(`endConversation: ${String(error)}`));
+      this.runtime
+        .request({ kind: 'endConversation', conversationId })
+        .catch((error: unknown) => this.log(`endConversation: ${String(error)}`));
     }
   }
 
@@ -101,7 +105,12 @@ export class RuntimeDriver implements vscode.Disposable {
   async ask(question: string): Promise<string | undefined> {
     const image = this.session.image;
     if (image === undefined) {
-      this.view.showError(new UserError('There is no image to ask about.', 'Paste or drop an image into the panel, or run "InfiMM-HD: Ask About Image".'));
+      this.view.showError(
+        new UserError(
+          'There is no image to ask about.',
+          'Paste or drop an image into the panel, or run "InfiMM-HD: Ask About Image".',
+        ),
+      );
       return undefined;
     }
     if (this.session.busy || this.session.unreadable) return undefined;
@@ -118,7 +127,10 @@ export class RuntimeDriver implements vscode.Disposable {
       }
       const conversation = this.session.nextConversation(this.runtime.generation);
       firstTurn = conversation.sendImage;
-      if (conversation.restarted) this.log('ask: the runtime restarted since the last question; sending the image again (earlier turns are not remembered)');
+      if (conversation.restarted)
+        this.log(
+          'ask: the runtime restarted since the last question; sending the image again (earlier turns are not remembered)',
+        );
       const result = await this.runtime.request(
         {
           kind: 'ask',
@@ -143,7 +155,9 @@ export class RuntimeDriver implements vscode.Disposable {
       );
       this.session.finishTurn(turn.id, result.answer, result.stats);
       const note = ocrContextNote(result.stats);
-      this.log(`ask: done, ${result.stats.newTokens} tokens, ${result.stats.tokensPerSecond.toFixed(1)} tokens/s, stop: ${result.stats.stopReason}${note === undefined ? '' : `; ${note}`}`);
+      this.log(
+        `ask: done, ${result.stats.newTokens} tokens, ${result.stats.tokensPerSecond.toFixed(1)} tokens/s, stop: ${result.stats.stopReason}${note === undefined ? '' : `; ${note}`}`,
+      );
       return result.answer;
     } catch (error) {
       if (error instanceof CancelledError || abort.signal.aborted) {
@@ -179,10 +193,16 @@ export class RuntimeDriver implements vscode.Disposable {
         this.session.ocr = { status: 'idle' };
         return this.view.postState();
       }
-      const result = await this.runtime.request({ kind: 'ocr', image: { name: image.name, bytes: image.bytes }, layout: 'auto' });
+      const result = await this.runtime.request({
+        kind: 'ocr',
+        image: { name: image.name, bytes: image.bytes },
+        layout: 'auto',
+      });
       if (this.session.image !== image) return;
       this.session.setOcr(result.ocr);
-      this.log(`ocr: ${result.ocr.lines.length} lines, ${result.ocr.layout} layout, ${Math.round(result.ocr.stats.totalMs)} ms`);
+      this.log(
+        `ocr: ${result.ocr.lines.length} lines, ${result.ocr.layout} layout, ${Math.round(result.ocr.stats.totalMs)} ms`,
+      );
     } catch (error) {
       if (this.session.image !== image) return;
       this.session.ocr = { status: 'failed' };

@@ -78,7 +78,9 @@ export class RuntimeManager {
     if (this.isLoaded(config) && this.loaded !== undefined) return this.loaded.result;
     if (this.loading?.key === key) return this.loading.promise;
     const client = this.ensureClient();
-    this.options.log(`runtime: loading model from ${config.modelDir} (provider ${config.executionProvider}, max ${config.maxTiles} tiles)`);
+    this.options.log(
+      `runtime: loading model from ${config.modelDir} (provider ${config.executionProvider}, max ${config.maxTiles} tiles)`,
+    );
     const promise = client.configure(config);
     this.loading = { key, promise };
     this.emit();
@@ -95,7 +97,11 @@ export class RuntimeManager {
     }
   }
 
-  async request<K extends RequestKind>(request: RequestOf<K>, handlers?: RequestHandlers, signal?: AbortSignal): Promise<ResultOf<K>> {
+  async request<K extends RequestKind>(
+    request: RequestOf<K>,
+    handlers?: RequestHandlers,
+    signal?: AbortSignal,
+  ): Promise<ResultOf<K>> {
     const client = this.ensureClient();
     this.inFlight++;
     clearTimeout(this.idleTimer);
@@ -134,7 +140,11 @@ export class RuntimeManager {
   private ensureClient(): RuntimeClient {
     if (this.client !== undefined) return this.client;
     const { hostScript, execArgv } = this.options;
-    const client = new RuntimeClient({ hostScript, ...(execArgv === undefined ? {} : { execArgv }), log: (line) => this.options.log(`host: ${line}`) });
+    const client = new RuntimeClient({
+      hostScript,
+      ...(execArgv === undefined ? {} : { execArgv }),
+      log: (line) => this.options.log(`host: ${line}`),
+    });
     this.unsubscribe = client.onStateChange((state) => {
       // A host that stopped by itself (a crash) lost its model and memories too.
       if (state === 'stopped' && this.client === client) {

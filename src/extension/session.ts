@@ -61,7 +61,9 @@ export class Session {
     const keepPrevious = previous !== undefined && this.key !== undefined && this.turns.length > 0;
     if (keepPrevious) {
       // An answer or OCR cut short by the switch stays as far as it got.
-      const turns = this.turns.map((turn): Turn => (turn.status === 'waiting' || turn.status === 'streaming' ? { ...turn, status: 'cancelled' } : turn));
+      const turns = this.turns.map((turn): Turn =>
+        turn.status === 'waiting' || turn.status === 'streaming' ? { ...turn, status: 'cancelled' } : turn,
+      );
       const ocr: OcrView = this.ocr.status === 'running' ? { status: 'idle' } : this.ocr;
       this.kept.delete(this.key!);
       this.kept.set(this.key!, { name: previous.name, turns, ocr, conversation: this.conversation });
@@ -128,7 +130,8 @@ export class Session {
 
   finishTurn(turnId: string, answer: string, stats: AnswerStats): void {
     const turn = this.turn(turnId);
-    if (turn !== undefined) Object.assign(turn, { answer, stats, status: stats.stopReason === 'cancelled' ? 'cancelled' : 'done' });
+    if (turn !== undefined)
+      Object.assign(turn, { answer, stats, status: stats.stopReason === 'cancelled' ? 'cancelled' : 'done' });
     this.settle();
   }
 

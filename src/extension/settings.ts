@@ -2,7 +2,13 @@
 // configuration. Pure, so Workspace Trust and validation are testable without VS Code.
 import { isAbsolute, join, resolve } from 'node:path';
 import * as v from 'valibot';
-import { MAX_TILES_LIMIT, type ExecutionProviderName, type GenerationOptions, type OcrContextMode, type RuntimeConfig } from '../common/protocol.ts';
+import {
+  MAX_TILES_LIMIT,
+  type ExecutionProviderName,
+  type GenerationOptions,
+  type OcrContextMode,
+  type RuntimeConfig,
+} from '../common/protocol.ts';
 
 /** One setting as `WorkspaceConfiguration.inspect` reports it; values are unchecked user input. */
 export interface ScopedValue {
@@ -46,7 +52,14 @@ export interface ResolvedSettings {
   notes: string[];
 }
 
-const EXECUTION_PROVIDERS = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const satisfies readonly ExecutionProviderName[];
+const EXECUTION_PROVIDERS = [
+  'auto',
+  'cpu',
+  'webgpu',
+  'cuda',
+  'dml',
+  'coreml',
+] as const satisfies readonly ExecutionProviderName[];
 const OCR_CONTEXT_MODES = ['auto', 'on', 'off'] as const satisfies readonly OcrContextMode[];
 
 /** Decoded pixels an image may have; larger images are refused by the runtime with a clear message. */
@@ -56,12 +69,24 @@ const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minV
 
 // Each entry: the schema a value must pass, its default, and how to say what is allowed.
 const RULES = {
-  executionProvider: { schema: v.picklist(EXECUTION_PROVIDERS), fallback: 'auto', allowed: `one of ${EXECUTION_PROVIDERS.join(', ')}` },
+  executionProvider: {
+    schema: v.picklist(EXECUTION_PROVIDERS),
+    fallback: 'auto',
+    allowed: `one of ${EXECUTION_PROVIDERS.join(', ')}`,
+  },
   maxTiles: { schema: int(1, MAX_TILES_LIMIT), fallback: 16, allowed: `a whole number from 1 to ${MAX_TILES_LIMIT}` },
   maxNewTokens: { schema: int(1, 4096), fallback: 256, allowed: 'a whole number from 1 to 4096' },
-  temperature: { schema: v.pipe(v.number(), v.minValue(0), v.maxValue(2)), fallback: 0, allowed: 'a number from 0 to 2' },
+  temperature: {
+    schema: v.pipe(v.number(), v.minValue(0), v.maxValue(2)),
+    fallback: 0,
+    allowed: 'a number from 0 to 2',
+  },
   'ocr.enabled': { schema: v.boolean(), fallback: true, allowed: 'true or false' },
-  ocrContext: { schema: v.picklist(OCR_CONTEXT_MODES), fallback: 'auto', allowed: `one of ${OCR_CONTEXT_MODES.join(', ')}` },
+  ocrContext: {
+    schema: v.picklist(OCR_CONTEXT_MODES),
+    fallback: 'auto',
+    allowed: `one of ${OCR_CONTEXT_MODES.join(', ')}`,
+  },
   idleTimeoutSeconds: { schema: int(0, 86_400), fallback: 300, allowed: 'a whole number of seconds from 0 to 86400' },
   threads: { schema: int(0, 256), fallback: 0, allowed: 'a whole number from 0 (automatic) to 256' },
 } as const;
@@ -80,7 +105,9 @@ function checked<K extends RuleKey>(snapshot: SettingsSnapshot, key: K, notes: s
   if (raw === undefined) return rule.fallback as RuleValue<K>;
   const result = v.safeParse(rule.schema, raw);
   if (result.success) return result.output as RuleValue<K>;
-  notes.push(`infimmHd.${key} is ${JSON.stringify(raw)}, but it must be ${rule.allowed}; using ${JSON.stringify(rule.fallback)}.`);
+  notes.push(
+    `infimmHd.${key} is ${JSON.stringify(raw)}, but it must be ${rule.allowed}; using ${JSON.stringify(rule.fallback)}.`,
+  );
   return rule.fallback as RuleValue<K>;
 }
 
@@ -97,8 +124,10 @@ function resolveModelDir(
 ): { modelDir: string; modelSource: ResolvedSettings['modelSource'] } {
   const bundled = { modelDir: join(context.extensionPath, 'models', 'default'), modelSource: 'bundled' as const };
   const fromWorkspace = value?.workspaceFolderValue ?? value?.workspaceValue;
-  const workspacePath = typeof fromWorkspace === 'string' && fromWorkspace.trim() !== '' ? fromWorkspace.trim() : undefined;
-  const userPath = typeof value?.globalValue === 'string' && value.globalValue.trim() !== '' ? value.globalValue.trim() : undefined;
+  const workspacePath =
+    typeof fromWorkspace === 'string' && fromWorkspace.trim() !== '' ? fromWorkspace.trim() : undefined;
+  const userPath =
+    typeof value?.globalValue === 'string' && value.globalValue.trim() !== '' ? value.globalValue.trim() : undefined;
 
   if (workspacePath !== undefined && !context.trusted) {
     // A model folder runs code-like content (graphs, tokenizer) from disk: an untrusted workspace may not choose it.
@@ -116,7 +145,9 @@ function resolveModelDir(
   if (chosen === undefined) return bundled;
   const modelDir = expandPath(chosen.path, chosen.base, context.homeDir);
   if (modelDir === undefined) {
-    notes.push(`infimmHd.modelPath "${chosen.path}" in ${chosen.source} is not an absolute path; using the bundled model. Set a full path, for example with "InfiMM-HD: Select Model Folder".`);
+    notes.push(
+      `infimmHd.modelPath "${chosen.path}" in ${chosen.source} is not an absolute path; using the bundled model. Set a full path, for example with "InfiMM-HD: Select Model Folder".`,
+    );
     return bundled;
   }
   return { modelDir, modelSource: chosen.source };
@@ -135,7 +166,10 @@ export function resolveSettings(snapshot: SettingsSnapshot, context: SettingsCon
   };
   return {
     runtime,
-    generation: { maxNewTokens: checked(snapshot, 'maxNewTokens', notes), temperature: checked(snapshot, 'temperature', notes) },
+    generation: {
+      maxNewTokens: checked(snapshot, 'maxNewTokens', notes),
+      temperature: checked(snapshot, 'temperature', notes),
+    },
     ocrEnabled: checked(snapshot, 'ocr.enabled', notes),
     idleTimeoutMs: checked(snapshot, 'idleTimeoutSeconds', notes) * 1000,
     modelSource,

@@ -25,7 +25,10 @@ export class StatusItem implements vscode.Disposable {
 
   update(): void {
     const settings = this.settings();
-    const { text, tooltip, label } = statusText(this.runtime.status, { dir: settings.runtime.modelDir, source: settings.modelSource });
+    const { text, tooltip, label } = statusText(this.runtime.status, {
+      dir: settings.runtime.modelDir,
+      source: settings.modelSource,
+    });
     this.item.text = text;
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label, role: 'button' };

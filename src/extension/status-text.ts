@@ -17,10 +17,15 @@ const STATES: Record<RuntimeStatus['state'], { icon: string; short: string; long
 };
 
 // The host runs but its model failed to load: not "ready" for questions.
-const NO_MODEL = { icon: '$(warning)', short: 'no model', long: 'running, but no model is loaded (see the last error)' };
+const NO_MODEL = {
+  icon: '$(warning)',
+  short: 'no model',
+  long: 'running, but no model is loaded (see the last error)',
+};
 
 export function statusText(status: RuntimeStatus, model: { dir: string; source: string }): StatusText {
-  const { icon, short, long } = status.state === 'ready' && status.model === undefined ? NO_MODEL : STATES[status.state];
+  const { icon, short, long } =
+    status.state === 'ready' && status.model === undefined ? NO_MODEL : STATES[status.state];
   const parts = [`${icon} InfiMM-HD`, ...(status.provider === undefined ? [] : [status.provider]), short];
   return {
     text: parts.join(' · '),

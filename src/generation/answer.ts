@@ -53,7 +53,11 @@ export async function generateAnswer(
   const generated = await generateTokens(model.decoder, state, prompt, {
     processors: answerProcessors(tokenizer.image, options),
     pick: tokenPicker(options, mulberry32(options.seed ?? 0)),
-    stopping: [endTokens([tokenizer.endOfChunk, tokenizer.eos]), cancellation(shouldCancel), maxNewTokens(Math.min(options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS, room))],
+    stopping: [
+      endTokens([tokenizer.endOfChunk, tokenizer.eos]),
+      cancellation(shouldCancel),
+      maxNewTokens(Math.min(options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS, room)),
+    ],
     history,
     onToken: (id) => {
       const text = streamer.push(id);

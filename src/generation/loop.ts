@@ -33,7 +33,12 @@ export interface Generation {
 }
 
 /** Feeds `prompt` after what `state` holds, then generates until a stopping rule gives its reason. */
-export async function generateTokens<State>(decoder: StepDecoder<State>, state: State, prompt: readonly number[], steps: Steps): Promise<Generation> {
+export async function generateTokens<State>(
+  decoder: StepDecoder<State>,
+  state: State,
+  prompt: readonly number[],
+  steps: Steps,
+): Promise<Generation> {
   const started = performance.now();
   const sequence = [...(steps.history ?? []), ...prompt];
   const ids: number[] = [];
@@ -63,6 +68,18 @@ export async function generateTokens<State>(decoder: StepDecoder<State>, state: 
  * `count` greedy tokens with <image> banned and no end token (the PyTorch reference's greedy decoding with no
  * stop ids), as the parity tests, the benchmarks and the GPU check compare them.
  */
-export function greedy<State>(decoder: StepDecoder<State>, state: State, prompt: readonly number[], image: number, count: number, onToken?: (id: number) => void): Promise<Generation> {
-  return generateTokens(decoder, state, prompt, { processors: [banTokens([image])], pick: argmax, stopping: [maxNewTokens(count)], onToken });
+export function greedy<State>(
+  decoder: StepDecoder<State>,
+  state: State,
+  prompt: readonly number[],
+  image: number,
+  count: number,
+  onToken?: (id: number) => void,
+): Promise<Generation> {
+  return generateTokens(decoder, state, prompt, {
+    processors: [banTokens([image])],
+    pick: argmax,
+    stopping: [maxNewTokens(count)],
+    onToken,
+  });
 }

@@ -29,6 +29,10 @@ export function repetitionPenalty(penalty: number): LogitsProcessor {
 }
 
 /** `processors` one after the other. */
-export function processLogits(processors: readonly LogitsProcessor[], logits: Float32Array, sequence: readonly number[]): Float32Array {
+export function processLogits(
+  processors: readonly LogitsProcessor[],
+  logits: Float32Array,
+  sequence: readonly number[],
+): Float32Array {
   return processors.reduce((scores, process) => process(scores, sequence), logits);
 }

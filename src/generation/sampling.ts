@@ -26,10 +26,16 @@ export function argmax(logits: ArrayLike<number>): number {
 export function checkSamplingOptions(options: SamplingOptions): void {
   const { temperature, topK, topP, repetitionPenalty } = options;
   const fail = (what: string): never => {
-    throw new GenerationError('bad-request', `Invalid generation option: ${what}.`, 'Change the setting and ask again.');
+    throw new GenerationError(
+      'bad-request',
+      `Invalid generation option: ${what}.`,
+      'Change the setting and ask again.',
+    );
   };
-  if (temperature !== undefined && !(temperature >= 0 && Number.isFinite(temperature))) fail(`temperature ${temperature} (0 or more; 0 is greedy)`);
-  if (topK !== undefined && !(Number.isInteger(topK) && topK >= 0)) fail(`topK ${topK} (a whole number; 0 turns it off)`);
+  if (temperature !== undefined && !(temperature >= 0 && Number.isFinite(temperature)))
+    fail(`temperature ${temperature} (0 or more; 0 is greedy)`);
+  if (topK !== undefined && !(Number.isInteger(topK) && topK >= 0))
+    fail(`topK ${topK} (a whole number; 0 turns it off)`);
   if (topP !== undefined && !(topP > 0 && topP <= 1)) fail(`topP ${topP} (more than 0, at most 1)`);
   if (repetitionPenalty !== undefined && !(repetitionPenalty > 0 && Number.isFinite(repetitionPenalty))) {
     fail(`repetitionPenalty ${repetitionPenalty} (more than 0; 1 turns it off)`);
@@ -86,7 +92,10 @@ export function topK(k: number): Warper {
   return (candidates) => {
     const ids: number[] = [];
     let total = 0;
-    while (candidates.peek() !== undefined && (ids.length < k || candidates.logit(candidates.peek()!) === candidates.logit(ids[k - 1]!))) {
+    while (
+      candidates.peek() !== undefined &&
+      (ids.length < k || candidates.logit(candidates.peek()!) === candidates.logit(ids[k - 1]!))
+    ) {
       ids.push(candidates.pop()!);
       total += candidates.weight(ids[ids.length - 1]!);
     }

@@ -4,7 +4,17 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { CancelledError } from '../common/errors.ts';
-import { isResultOf, type DoneResult, type HostEvent, type Request, type RequestKind, type RequestOf, type ResultOf, type RuntimeConfig, type RuntimeErrorInfo } from '../common/protocol.ts';
+import {
+  isResultOf,
+  type DoneResult,
+  type HostEvent,
+  type Request,
+  type RequestKind,
+  type RequestOf,
+  type ResultOf,
+  type RuntimeConfig,
+  type RuntimeErrorInfo,
+} from '../common/protocol.ts';
 
 export type RuntimeState = 'stopped' | 'starting' | 'ready' | 'busy';
 
@@ -69,14 +79,22 @@ export class RuntimeClient {
   }
 
   /** Sends a request once the model is loaded; resolves with its result, rejects with a CancelledError or a RuntimeRequestError. */
-  async request<K extends RequestKind>(request: RequestOf<K>, handlers: RequestHandlers = {}, signal?: AbortSignal): Promise<ResultOf<K>> {
+  async request<K extends RequestKind>(
+    request: RequestOf<K>,
+    handlers: RequestHandlers = {},
+    signal?: AbortSignal,
+  ): Promise<ResultOf<K>> {
     if (signal?.aborted) throw new CancelledError();
     if (!this.child && this.config) this.configure(this.config); // a fresh host after a crash or an idle stop
     if (this.configured) await this.configured;
     return this.send(request, handlers, signal);
   }
 
-  private send<K extends RequestKind>(request: RequestOf<K>, handlers: RequestHandlers = {}, signal?: AbortSignal): Promise<ResultOf<K>> {
+  private send<K extends RequestKind>(
+    request: RequestOf<K>,
+    handlers: RequestHandlers = {},
+    signal?: AbortSignal,
+  ): Promise<ResultOf<K>> {
     const child = this.ensureChild();
     const id = randomUUID();
     return new Promise<ResultOf<K>>((resolve, reject) => {
@@ -84,7 +102,9 @@ export class RuntimeClient {
         child.send({ id: randomUUID(), kind: 'cancel', target: id } satisfies Request);
         const grace = setTimeout(() => {
           if (!this.pending.has(id)) return;
-          this.options.log(`the runtime host did not stop within ${this.options.cancelGraceMs ?? 5000} ms of a cancel: restarting it`);
+          this.options.log(
+            `the runtime host did not stop within ${this.options.cancelGraceMs ?? 5000} ms of a cancel: restarting it`,
+          );
           this.kill();
         }, this.options.cancelGraceMs ?? 5000);
         grace.unref();
@@ -96,14 +116,23 @@ export class RuntimeClient {
         if (this.pending.size === 0 && this.child === child) this.setState('ready');
       };
       // Events already on their way when the caller cancelled are dropped: nothing reaches the caller after its cancel.
-      const live = <A extends unknown[]>(handler?: (...args: A) => void) => (...args: A) => (signal?.aborted ? undefined : handler?.(...args));
+      const live =
+        <A extends unknown[]>(handler?: (...args: A) => void) =>
+        (...args: A) =>
+          signal?.aborted ? undefined : handler?.(...args);
       this.pending.set(id, {
         onText: live(handlers.onText),
         onProgress: live(handlers.onProgress),
         resolve: (result) => {
           settle();
           if (isResultOf(request.kind, result)) resolve(result);
-          else reject(new RuntimeRequestError({ code: 'internal', message: `The runtime answered a request of kind ${request.kind} with a result of kind ${result.kind}.` }));
+          else
+            reject(
+              new RuntimeRequestError({
+                code: 'internal',
+                message: `The runtime answered a request of kind ${request.kind} with a result of kind ${result.kind}.`,
+              }),
+            );
         },
         reject: (error) => {
           settle();
@@ -137,7 +166,10 @@ export class RuntimeClient {
       this.setState('stopped');
       const failed = [...this.pending.values()];
       this.pending.clear();
-      if (failed.length > 0) this.options.log(`the runtime host stopped (${signal ?? `exit code ${code}`}) with ${failed.length} request(s) in flight`);
+      if (failed.length > 0)
+        this.options.log(
+          `the runtime host stopped (${signal ?? `exit code ${code}`}) with ${failed.length} request(s) in flight`,
+        );
       const info: RuntimeErrorInfo = {
         code: 'host-crashed',
         message: `The runtime process stopped unexpectedly (${signal ?? `exit code ${code}`}).`,

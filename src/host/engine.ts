@@ -89,16 +89,29 @@ export class Engine {
   ) {}
 
   async configure(config: RuntimeConfig): Promise<ResultOf<'configure'>> {
-    if (this.model && this.config?.modelDir === config.modelDir && this.config.executionProvider === config.executionProvider && this.config.threads === config.threads) {
+    if (
+      this.model &&
+      this.config?.modelDir === config.modelDir &&
+      this.config.executionProvider === config.executionProvider &&
+      this.config.threads === config.threads
+    ) {
       this.config = config;
-      return { kind: 'configure', model: summarize(this.model.manifest, this.model.dir), providers: this.model.providers };
+      return {
+        kind: 'configure',
+        model: summarize(this.model.manifest, this.model.dir),
+        providers: this.model.providers,
+      };
     }
     await this.model?.release();
     this.model = undefined;
     this.images.clear();
     this.conversations.clear();
     const started = performance.now();
-    const model = await LoadedModel.load(config.modelDir, { executionProvider: config.executionProvider, threads: config.threads, log: this.log });
+    const model = await LoadedModel.load(config.modelDir, {
+      executionProvider: config.executionProvider,
+      threads: config.threads,
+      log: this.log,
+    });
     const tokenizer = await InfimmTokenizer.fromFile(join(config.modelDir, model.manifest.tokenizer));
     const { tokens } = model.manifest;
     if (tokenizer.endOfChunk !== tokens.endOfChunk || tokenizer.image !== tokens.image) {
@@ -112,13 +125,19 @@ export class Engine {
     this.tokenizer = tokenizer;
     this.model = model;
     this.config = config;
-    this.log(`loaded ${model.manifest.name} (${model.manifest.weights.precision}) from ${config.modelDir} in ${Math.round(performance.now() - started)} ms on ${JSON.stringify(model.providers)}`);
+    this.log(
+      `loaded ${model.manifest.name} (${model.manifest.weights.precision}) from ${config.modelDir} in ${Math.round(performance.now() - started)} ms on ${JSON.stringify(model.providers)}`,
+    );
     return { kind: 'configure', model: summarize(model.manifest, model.dir), providers: model.providers };
   }
 
   private loaded(): { model: LoadedModel; tokenizer: InfimmTokenizer; config: RuntimeConfig } {
     if (!this.model || !this.tokenizer || !this.config) {
-      throw new RuntimeFailure('not-configured', 'No model is loaded yet.', 'Select a model folder, or restart the runtime.');
+      throw new RuntimeFailure(
+        'not-configured',
+        'No model is loaded yet.',
+        'Select a model folder, or restart the runtime.',
+      );
     }
     return { model: this.model, tokenizer: this.tokenizer, config: this.config };
   }
@@ -171,13 +190,31 @@ export class Engine {
         image = await this.encode(input, timings, shouldCancel);
         context = await this.ocrContextOf(input, image, timings, shouldCancel);
       }
-      conversation = { state: new DecoderState(model.arch, crossContext(model.arch, image ? [image.memory] : [])), ids: [], image, ocrContext: context?.stats };
-      prompt = promptIds(tokenizer, { image: image !== undefined, turns: [], context: context?.text }, request.question);
+      conversation = {
+        state: new DecoderState(model.arch, crossContext(model.arch, image ? [image.memory] : [])),
+        ids: [],
+        image,
+        ocrContext: context?.stats,
+      };
+      prompt = promptIds(
+        tokenizer,
+        { image: image !== undefined, turns: [], context: context?.text },
+        request.question,
+      );
       history = [];
       conversation.ids = [...prompt];
       this.remember(request.conversationId, conversation);
     }
-    const generated = await generateAnswer(model, tokenizer, conversation.state, history, prompt, request.options ?? {}, onText, shouldCancel);
+    const generated = await generateAnswer(
+      model,
+      tokenizer,
+      conversation.state,
+      history,
+      prompt,
+      request.options ?? {},
+      onText,
+      shouldCancel,
+    );
     conversation.ids.push(...generated.ids);
     const image = conversation.image;
     const stats: AnswerStats = {
@@ -187,7 +224,13 @@ export class Engine {
       ...(conversation.ocrContext ? { ocrContext: conversation.ocrContext } : {}),
       prefillMs: generated.prefillMs,
       timeToFirstTokenMs:
-        generated.timeToFirstTokenMs + (timings.queuedMs ?? 0) + (timings.decodeImageMs ?? 0) + (timings.tilingMs ?? 0) + (timings.visionMs ?? 0) + (timings.memoryMs ?? 0) + (timings.ocrMs ?? 0),
+        generated.timeToFirstTokenMs +
+        (timings.queuedMs ?? 0) +
+        (timings.decodeImageMs ?? 0) +
+        (timings.tilingMs ?? 0) +
+        (timings.visionMs ?? 0) +
+        (timings.memoryMs ?? 0) +
+        (timings.ocrMs ?? 0),
       newTokens: generated.ids.length,
       tokensPerSecond: generated.tokensPerSecond,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
@@ -197,7 +240,11 @@ export class Engine {
   }
 
   /** Decode → tiles → vision → image memory, or the cached memory of the same bytes. */
-  private async encode(input: RequestImage, timings: Partial<AnswerStats>, shouldCancel: ShouldCancel): Promise<CachedImage> {
+  private async encode(
+    input: RequestImage,
+    timings: Partial<AnswerStats>,
+    shouldCancel: ShouldCancel,
+  ): Promise<CachedImage> {
     const { model, config } = this.loaded();
     const key = `${input.key}:${config.maxTiles}`;
     const cached = this.images.get(key);
@@ -216,7 +263,12 @@ export class Engine {
    * The OCR context of a new conversation's image, or why it has none. An OCR failure (models missing or
    * broken, a recognition error) is not the answer's failure: the model answers without the image's text.
    */
-  private async ocrContextOf(input: RequestImage, image: CachedImage, timings: Partial<AnswerStats>, shouldCancel: ShouldCancel): Promise<{ text?: string; stats: OcrContextStats }> {
+  private async ocrContextOf(
+    input: RequestImage,
+    image: CachedImage,
+    timings: Partial<AnswerStats>,
+    shouldCancel: ShouldCancel,
+  ): Promise<{ text?: string; stats: OcrContextStats }> {
     const { model, tokenizer, config } = this.loaded();
     const maxTokens = ocrContextTokens(config.ocrContext, model.manifest.prompt.ocrContext);
     if (maxTokens === undefined) return { stats: { state: 'off' } };
@@ -233,8 +285,17 @@ export class Engine {
       this.log(`OCR failed, so the model answers without the image's text: ${message}`);
       return { stats: { state: 'failed', error: message } };
     }
-    const context = ocrContext(contextLines(result.lines), image.width, image.height, (text) => tokenizer.sentencePiece.encode(text).length, maxTokens);
-    return { text: context.text, stats: { state: 'used', lines: context.lines, keptLines: context.kept, tokens: context.tokens } };
+    const context = ocrContext(
+      contextLines(result.lines),
+      image.width,
+      image.height,
+      (text) => tokenizer.sentencePiece.encode(text).length,
+      maxTokens,
+    );
+    return {
+      text: context.text,
+      stats: { state: 'used', lines: context.lines, keptLines: context.kept, tokens: context.tokens },
+    };
   }
 
   private remember(id: string, conversation: Conversation): void {
@@ -252,12 +313,16 @@ export class Engine {
 
   async ocr(request: Extract<Request, { kind: 'ocr' }>, shouldCancel: ShouldCancel): Promise<OcrResult> {
     const input = this.image(request.image);
-    if (request.rect === undefined && (request.layout ?? 'auto') === 'auto') return (await this.wholeImageOcr(input, shouldCancel)).result;
+    if (request.rect === undefined && (request.layout ?? 'auto') === 'auto')
+      return (await this.wholeImageOcr(input, shouldCancel)).result;
     return this.recognize(await input.decoded(), { rect: request.rect, layout: request.layout, shouldCancel });
   }
 
   /** The whole image read with layout auto, or the cached reading of the same bytes (`ran` false). */
-  private async wholeImageOcr(input: RequestImage, shouldCancel: ShouldCancel): Promise<{ result: OcrResult; ran: boolean }> {
+  private async wholeImageOcr(
+    input: RequestImage,
+    shouldCancel: ShouldCancel,
+  ): Promise<{ result: OcrResult; ran: boolean }> {
     const cached = this.ocrResults.get(input.key);
     if (cached) return { result: cached, ran: false };
     const result = await this.recognize(await input.decoded(), { shouldCancel });

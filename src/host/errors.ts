@@ -9,5 +9,9 @@ export function isCancellation(error: unknown): boolean {
 export function toErrorInfo(error: unknown): RuntimeErrorInfo {
   if (error instanceof RuntimeFailure) return error.info;
   const message = error instanceof Error ? error.message : String(error);
-  return { code: 'internal', message: `The runtime failed: ${message}`, hint: 'Show Logs has the details; Restart Runtime starts it afresh.' };
+  return {
+    code: 'internal',
+    message: `The runtime failed: ${message}`,
+    hint: 'Show Logs has the details; Restart Runtime starts it afresh.',
+  };
 }

@@ -41,14 +41,26 @@ async function handle(request: Request, received: number): Promise<void> {
     case 'ask': {
       const onText = (text: string) => send({ id: request.id, kind: 'text', text });
       const result = await engine.ask(request, onText, shouldCancel, performance.now() - received);
-      return send(result.stats.stopReason === 'cancelled' ? { id: request.id, kind: 'cancelled' } : { id: request.id, kind: 'done', result });
+      return send(
+        result.stats.stopReason === 'cancelled'
+          ? { id: request.id, kind: 'cancelled' }
+          : { id: request.id, kind: 'done', result },
+      );
     }
     case 'ocr':
-      return send({ id: request.id, kind: 'done', result: { kind: 'ocr', ocr: await engine.ocr(request, shouldCancel) } });
+      return send({
+        id: request.id,
+        kind: 'done',
+        result: { kind: 'ocr', ocr: await engine.ocr(request, shouldCancel) },
+      });
     case 'prepare':
       return send({ id: request.id, kind: 'done', result: await engine.prepare(request.image, shouldCancel) });
     case 'inspect':
-      return send({ id: request.id, kind: 'done', result: { kind: 'inspect', info: await engine.inspect(request.image) } });
+      return send({
+        id: request.id,
+        kind: 'done',
+        result: { kind: 'inspect', info: await engine.inspect(request.image) },
+      });
     case 'endConversation':
       engine.endConversation(request.conversationId);
       return send({ id: request.id, kind: 'done', result: { kind: 'endConversation' } });

@@ -43,7 +43,11 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions): Pr
     throw new RangeError(`The maximum pixels per image must be a positive integer, got ${maxPixels}.`);
   }
   if (bytes.length === 0) {
-    throw new ImageError('bad-image', `"${name}" is empty (0 bytes).`, 'Choose the image again; the file may not have been saved completely.');
+    throw new ImageError(
+      'bad-image',
+      `"${name}" is empty (0 bytes).`,
+      'Choose the image again; the file may not have been saved completely.',
+    );
   }
   if (isBmp(bytes)) {
     throw new ImageError(
@@ -55,7 +59,8 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions): Pr
   const meta = await readHeader(bytes, name);
   const format = formatName(meta);
   const density = format === 'svg' ? svgDensity(meta.width, meta.height, maxPixels) : undefined;
-  if (format !== 'svg' && meta.width * meta.height > maxPixels) throw tooLarge(name, meta.width, meta.height, maxPixels);
+  if (format !== 'svg' && meta.width * meta.height > maxPixels)
+    throw tooLarge(name, meta.width, meta.height, maxPixels);
 
   try {
     const { data, info } = await sharp(bytes, {

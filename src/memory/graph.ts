@@ -23,9 +23,17 @@ export async function buildMemoryGraph({ g, arch, load, linear }: GraphContext<A
   const kvSizes = int64(g, 'split', [inner, inner]);
   for (const [b, layer] of decoderLayers.entries()) {
     await g.scope(`cross.${b}`, async () => {
-      const kv = linear({ name: 'to_kv', x: media, weight: await load(crossKey(layer, 'attn.to_kv.weight')), shape: [2 * inner, Dv] }); // [1, n, 2·inner]
+      const kv = linear({
+        name: 'to_kv',
+        x: media,
+        weight: await load(crossKey(layer, 'attn.to_kv.weight')),
+        shape: [2 * inner, Dv],
+      }); // [1, n, 2·inner]
       const [k, v] = split(g, { x: kv, sizes: kvSizes, outputs: 2 });
-      for (const [name, t] of [[MemoryIO.key(b), k!], [MemoryIO.value(b), v!]] as const) {
+      for (const [name, t] of [
+        [MemoryIO.key(b), k!],
+        [MemoryIO.value(b), v!],
+      ] as const) {
         const bnsh = g.op('Transpose', [g.op('Reshape', [t, headsShape])], { perm: [0, 2, 1, 3] }); // [1, H, n, dh]
         g.output(bnsh, name, DataType.FLOAT, [1, H, 'memory', dh]);
       }

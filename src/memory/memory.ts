@@ -12,7 +12,13 @@ export interface ImageMemory {
   bytes: number;
 }
 
-export async function computeMemory(session: ModelSession, arch: Architecture, features: Float32Array, positions: Float32Array, views: number): Promise<ImageMemory> {
+export async function computeMemory(
+  session: ModelSession,
+  arch: Architecture,
+  features: Float32Array,
+  positions: Float32Array,
+  views: number,
+): Promise<ImageMemory> {
   const { tokensPerView: L, width: Dv } = arch.vision;
   const outputs = await session.run({
     features: { data: features, dims: [views, L, Dv] },

@@ -5,7 +5,17 @@
 // function costs no passes of its own (where zero padding forbids folding an offset into the next
 // convolution, one cheap 1×1 depthwise convolution adds it).
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import { AttributeProtoSchema, AttributeProto_AttributeType as AttrType, ModelProtoSchema, NodeProtoSchema, TensorProto_DataType, TensorProtoSchema, type GraphProto, type NodeProto, type TensorProto } from 'onnx-buf';
+import {
+  AttributeProtoSchema,
+  AttributeProto_AttributeType as AttrType,
+  ModelProtoSchema,
+  NodeProtoSchema,
+  TensorProto_DataType,
+  TensorProtoSchema,
+  type GraphProto,
+  type NodeProto,
+  type TensorProto,
+} from 'onnx-buf';
 
 /** The model with the scalar affines next to convolutions folded in; other nodes untouched. */
 export function foldAffines(bytes: Uint8Array): { bytes: Uint8Array; folded: number } {
@@ -15,7 +25,8 @@ export function foldAffines(bytes: Uint8Array): { bytes: Uint8Array; folded: num
   const edit = new GraphEdit(graph);
   let folded = 0;
   for (const node of graph.node) if (node.opType === 'Conv' && edit.foldAfter(node)) folded++;
-  for (const node of graph.node) if (node.opType === 'Conv' && !edit.removed.has(node) && edit.foldBefore(node)) folded++;
+  for (const node of graph.node)
+    if (node.opType === 'Conv' && !edit.removed.has(node) && edit.foldBefore(node)) folded++;
   if (folded === 0) return { bytes, folded: 0 };
   const kept = [...graph.node.filter((n) => !edit.removed.has(n)), ...edit.added];
   graph.node = topological(graph, kept);
@@ -53,8 +64,16 @@ class GraphEdit {
     const conv = after && this.parameters(node);
     if (!after || !conv) return false;
     const [a, b, add] = after;
-    setFloats(conv.weights, conv.w.map((v) => v * a));
-    node.input[2] = this.initializer(`${node.output[0]}/folded_bias`, [conv.bias.length], conv.bias.map((v) => v * a + b), node);
+    setFloats(
+      conv.weights,
+      conv.w.map((v) => v * a),
+    );
+    node.input[2] = this.initializer(
+      `${node.output[0]}/folded_bias`,
+      [conv.bias.length],
+      conv.bias.map((v) => v * a + b),
+      node,
+    );
     this.removed.add(this.sole(node.output[0]!)!);
     this.removed.add(add);
     // The Add's readers now read the convolution's output under the Add's name.
@@ -69,21 +88,45 @@ class GraphEdit {
   foldBefore(node: NodeProto): boolean {
     const input = node.input[0]!;
     const add = this.producer.get(input);
-    const mul = add?.opType === 'Add' ? add.input.map((i) => this.producer.get(i)).find((p) => p?.opType === 'Mul') : undefined;
+    const mul =
+      add?.opType === 'Add' ? add.input.map((i) => this.producer.get(i)).find((p) => p?.opType === 'Mul') : undefined;
     const source = mul?.input.find((i) => this.scalarOf(i) === undefined);
-    if (!add || !mul || source === undefined || this.removed.has(mul) || this.affineAfter(source)?.[2] !== add || this.sole(input) !== node) return false;
+    if (
+      !add ||
+      !mul ||
+      source === undefined ||
+      this.removed.has(mul) ||
+      this.affineAfter(source)?.[2] !== add ||
+      this.sole(input) !== node
+    )
+      return false;
     const [c, d] = this.affineAfter(source)!;
     const conv = this.parameters(node);
     if (!conv || c === 0) return false;
     const { weights, w, bias } = conv;
     if (zeroPadded(node)) {
-      this.added.push(this.offsetConv(source, input, Number(weights.dims[1]) * Number(node.attribute.find((a) => a.name === 'group')?.i ?? 1n), d / c));
+      this.added.push(
+        this.offsetConv(
+          source,
+          input,
+          Number(weights.dims[1]) * Number(node.attribute.find((a) => a.name === 'group')?.i ?? 1n),
+          d / c,
+        ),
+      );
     } else {
       const perChannel = w.length / bias.length;
-      node.input[2] = this.initializer(`${input}/folded_bias`, [bias.length], bias.map((v, o) => v + d * sum(w.subarray(o * perChannel, (o + 1) * perChannel))), node);
+      node.input[2] = this.initializer(
+        `${input}/folded_bias`,
+        [bias.length],
+        bias.map((v, o) => v + d * sum(w.subarray(o * perChannel, (o + 1) * perChannel))),
+        node,
+      );
       node.input[0] = source;
     }
-    setFloats(weights, w.map((v) => v * c));
+    setFloats(
+      weights,
+      w.map((v) => v * c),
+    );
     this.removed.add(mul);
     this.removed.add(add);
     return true;
@@ -102,7 +145,9 @@ class GraphEdit {
       output: [output],
       attribute: [create(AttributeProtoSchema, { name: 'group', type: AttrType.INT, i: BigInt(channels) })],
     });
-    offset.input.push(this.initializer(`${name}/ones`, [channels, 1, 1, 1], new Float32Array(channels).fill(1), offset));
+    offset.input.push(
+      this.initializer(`${name}/ones`, [channels, 1, 1, 1], new Float32Array(channels).fill(1), offset),
+    );
     offset.input.push(this.initializer(`${name}/value`, [channels], new Float32Array(channels).fill(value), offset));
     return offset;
   }
@@ -139,7 +184,9 @@ class GraphEdit {
   }
 
   /** The convolution's weights and bias as floats, when no other node reads them. */
-  private parameters(conv: NodeProto): { weights: TensorProto; w: Float32Array<ArrayBuffer>; bias: Float32Array } | undefined {
+  private parameters(
+    conv: NodeProto,
+  ): { weights: TensorProto; w: Float32Array<ArrayBuffer>; bias: Float32Array } | undefined {
     const weights = this.tensors.get(conv.input[1]!);
     const w = weights && floats(weights);
     if (!weights || !w || this.sole(conv.input[1]!) !== conv) return undefined;
@@ -151,7 +198,11 @@ class GraphEdit {
 }
 
 function zeroPadded(conv: NodeProto): boolean {
-  return conv.attribute.some((a) => (a.name === 'pads' && a.ints.some((p) => p !== 0n)) || (a.name === 'auto_pad' && /^SAME/.test(new TextDecoder().decode(a.s))));
+  return conv.attribute.some(
+    (a) =>
+      (a.name === 'pads' && a.ints.some((p) => p !== 0n)) ||
+      (a.name === 'auto_pad' && /^SAME/.test(new TextDecoder().decode(a.s))),
+  );
 }
 
 function sum(values: Float32Array): number {

@@ -4,7 +4,16 @@
 // indentation and line number), everything else as read.
 import type { OcrLine, OcrWord } from '../common/protocol.ts';
 import type { DecodedImage } from '../image/decode.ts';
-import { type CharGrid, classifyGrid, layoutCode, measureGrid, median, rowPitch, type GridRow, type GridRun } from './code-layout.ts';
+import {
+  type CharGrid,
+  classifyGrid,
+  layoutCode,
+  measureGrid,
+  median,
+  rowPitch,
+  type GridRow,
+  type GridRun,
+} from './code-layout.ts';
 import { type Bounds, boundsQuad, inside, overlap1d, type Quad, quadBounds, unionBounds } from './geometry.ts';
 import { lineNumbers, numberBeside } from './gutter.ts';
 import { iconReads, treeIcons } from './icons.ts';
@@ -73,7 +82,12 @@ export function assemble(read: readonly PlacedLine[], mode: LayoutMode, screen?:
   const members = regionMembers(areas, reading, upsideDown);
   if (upsideDown) members.reverse();
   const regions = members.flatMap((ids) => gutterRegions(ids, reading, mode));
-  return writeOut(regions, reading, areas.filter((a) => a.floating), mode);
+  return writeOut(
+    regions,
+    reading,
+    areas.filter((a) => a.floating),
+    mode,
+  );
 }
 
 /** The lines being assembled: their boxes, as read and as oriented for reading order, and the gutter numbers among them. */
@@ -88,9 +102,20 @@ interface Reading {
  * The lines of each screen region (a centre on no region's side of a cut goes with the first), without icons
  * read as characters. A tree's icons are cut off the lines they start (`lines` and `bounds` change there).
  */
-function regionMembers(areas: ReadonlyArray<Bounds>, { lines, bounds, oriented, numbers }: Reading, upsideDown: boolean): number[][] {
+function regionMembers(
+  areas: ReadonlyArray<Bounds>,
+  { lines, bounds, oriented, numbers }: Reading,
+  upsideDown: boolean,
+): number[][] {
   const members: number[][] = areas.length > 0 ? areas.map(() => []) : [[]];
-  lines.forEach((_, k) => members[Math.max(0, areas.findIndex((a) => inside(bounds[k]!, a)))]!.push(k));
+  lines.forEach((_, k) =>
+    members[
+      Math.max(
+        0,
+        areas.findIndex((a) => inside(bounds[k]!, a)),
+      )
+    ]!.push(k),
+  );
   // Icons read as characters in a region of icons only (the activity bar) are no text; nor are a tree's twisties and file icons.
   if (members.length > 1) {
     members.forEach((ids, r) => {
@@ -98,9 +123,15 @@ function regionMembers(areas: ReadonlyArray<Bounds>, { lines, bounds, oriented, 
       members[r] = ids.filter((_, i) => !icons.has(i));
       // Code has short first words at one indentation too ("if x", "# note"): not beside a gutter, nor on a character grid.
       if (upsideDown || members[r].some((k) => numbers.has(k))) return;
-      if (classifyGrid(measureGrid(textRows(members[r], oriented).map((row) => gridRow(row, lines, bounds)))) === 'mono') return;
+      if (
+        classifyGrid(measureGrid(textRows(members[r], oriented).map((row) => gridRow(row, lines, bounds)))) === 'mono'
+      )
+        return;
       const height = median(members[r].map((k) => bounds[k]!.y1 - bounds[k]!.y0)) ?? 0;
-      for (const i of treeIcons(members[r].map((k) => lines[k]!), height)) {
+      for (const i of treeIcons(
+        members[r].map((k) => lines[k]!),
+        height,
+      )) {
         const k = members[r][i]!;
         lines[k] = withoutIcon(lines[k]!);
         bounds[k] = quadBounds(lines[k].box);
@@ -112,7 +143,8 @@ function regionMembers(areas: ReadonlyArray<Bounds>, { lines, bounds, oriented, 
 
 /** A region's lines in blocks: beside a line-number gutter, its numbered rows as code and what lies above and below it as read. */
 function gutterRegions(ids: number[], { lines, bounds, oriented, numbers }: Reading, mode: LayoutMode): Region[] {
-  const order = (of: number[]): Blocks => readingOrder(of.map((k) => oriented[k]!)).map((b) => b.map((row) => row.map((i) => of[i]!)));
+  const order = (of: number[]): Blocks =>
+    readingOrder(of.map((k) => oriented[k]!)).map((b) => b.map((row) => row.map((i) => of[i]!)));
   const gutter = ids.filter((k) => numbers.has(k));
   if (gutter.length === 0) return joinCodeBlocks(order(ids), lines, bounds, mode, []);
   // The gutter spans the code: a tab strip or breadcrumbs above it, on the editor's background,
@@ -123,7 +155,8 @@ function gutterRegions(ids: number[], { lines, bounds, oriented, numbers }: Read
   const right = median(gutter.map((k) => bounds[k]!.x1))!;
   const [top, bottom] = [centres[0]! - pitch / 2, centres.at(-1)! + pitch / 2];
   const inCode = (k: number): boolean =>
-    (centre(k) >= top && centre(k) <= bottom) || (bounds[k]!.x0 > right && centre(k) >= top - pitch && centre(k) <= bottom + pitch);
+    (centre(k) >= top && centre(k) <= bottom) ||
+    (bounds[k]!.x0 > right && centre(k) >= top - pitch && centre(k) <= bottom + pitch);
   const code = ids.filter((k) => !numbers.has(k) && inCode(k));
   // Each numbered row is one line of the file: no columns are looked for in it (aligned comments, tables in docstrings).
   const found = code.length > 0 ? joinCodeBlocks([textRows(code, oriented)], lines, bounds, mode, gutter) : [];
@@ -132,11 +165,20 @@ function gutterRegions(ids: number[], { lines, bounds, oriented, numbers }: Read
   const above = joinCodeBlocks(order(ids.filter((k) => !inCode(k) && centre(k) < top)), lines, bounds, mode, []);
   const below = joinCodeBlocks(order(ids.filter((k) => !inCode(k) && centre(k) > bottom)), lines, bounds, mode, []);
   // Beside a gutter, a block too short to tell is code all the same.
-  return [...above, ...found.map((r) => (r.kind === 'small' && r.cellWidth > 0 ? { ...r, kind: 'code' as const } : r)), ...below];
+  return [
+    ...above,
+    ...found.map((r) => (r.kind === 'small' && r.cellWidth > 0 ? { ...r, kind: 'code' as const } : r)),
+    ...below,
+  ];
 }
 
 /** The result: code regions one line per row with indentation and line numbers, other blocks as read; the code rows where nothing was read. */
-function writeOut(regions: readonly Region[], { lines, bounds, numbers }: Reading, overlays: readonly Bounds[], mode: LayoutMode): Assembled {
+function writeOut(
+  regions: readonly Region[],
+  { lines, bounds, numbers }: Reading,
+  overlays: readonly Bounds[],
+  mode: LayoutMode,
+): Assembled {
   const out: OcrLine[] = [];
   const text: string[] = [];
   const codeGaps: Bounds[] = [];
@@ -147,12 +189,22 @@ function writeOut(regions: readonly Region[], { lines, bounds, numbers }: Readin
       const { rows, tails } = splitAtOverlays(region.blocks.flat(), bounds, overlays);
       const grid = rows.map((row) => gridRow(row, lines, bounds));
       const height = [...grid.map((r) => r.height)].sort((p, q) => p - q)[Math.floor(grid.length / 2)]!;
-      const gap = (y: number): Bounds => ({ x0: region.bounds.x0, x1: region.bounds.x1, y0: y - height / 2, y1: y + height / 2 });
+      const gap = (y: number): Bounds => ({
+        x0: region.bounds.x0,
+        x1: region.bounds.x1,
+        y0: y - height / 2,
+        y1: y + height / 2,
+      });
       const pitch = rowPitch(grid);
-      const gutter = region.gutter.map((k) => ({ y: (bounds[k]!.y0 + bounds[k]!.y1) / 2, value: numbers.get(k)! })).sort((a, b) => a.y - b.y);
+      const gutter = region.gutter
+        .map((k) => ({ y: (bounds[k]!.y0 + bounds[k]!.y1) / 2, value: numbers.get(k)! }))
+        .sort((a, b) => a.y - b.y);
       if (pitch) codeGaps.push(gap(grid[0]!.y - pitch), gap(grid.at(-1)!.y + pitch), gap(grid.at(-1)!.y + 2 * pitch));
       // Column 0 begins a little right of the line numbers (line decorations, folding controls).
-      const codeLeft = region.gutter.length > 0 ? median(region.gutter.map((k) => bounds[k]!.x1))! + CODE_COLUMN * region.cellWidth : undefined;
+      const codeLeft =
+        region.gutter.length > 0
+          ? median(region.gutter.map((k) => bounds[k]!.x1))! + CODE_COLUMN * region.cellWidth
+          : undefined;
       const emit = (ids: number[], line: string, indent: number, lineNumber?: number): void => {
         const members = ids.map((k) => lines[k]!);
         text.push(' '.repeat(indent) + line);
@@ -174,7 +226,12 @@ function writeOut(regions: readonly Region[], { lines, bounds, numbers }: Readin
           codeGaps.push(gap(code.y));
           continue;
         }
-        emit(rows[code.row]!, code.text, code.indent, gutter.length > 0 ? numberBeside(gutter, code.y, pitch ?? height) : undefined);
+        emit(
+          rows[code.row]!,
+          code.text,
+          code.indent,
+          gutter.length > 0 ? numberBeside(gutter, code.y, pitch ?? height) : undefined,
+        );
         // What shows right of a floating box is a line of its own: the box hides how far it is from the row's start.
         const tail = tails.get(code.row);
         const laid = tail && layoutCode([gridRow(tail, lines, bounds)], region.cellWidth)[0];
@@ -200,7 +257,13 @@ function writeOut(regions: readonly Region[], { lines, bounds, numbers }: Readin
  * code into blocks, but its indentation is measured from one left edge). Blocks too short to
  * tell ("}", "import (") join the code next to them.
  */
-function joinCodeBlocks(blocks: Blocks, lines: readonly PlacedLine[], bounds: readonly Bounds[], mode: LayoutMode, gutter: number[]): Region[] {
+function joinCodeBlocks(
+  blocks: Blocks,
+  lines: readonly PlacedLine[],
+  bounds: readonly Bounds[],
+  mode: LayoutMode,
+  gutter: number[],
+): Region[] {
   const grid = (rows: number[][]): CharGrid | undefined => measureGrid(rows.map((row) => gridRow(row, lines, bounds)));
   const kind = (g: CharGrid | undefined): Kind => {
     if (g === undefined) return 'prose';
@@ -210,7 +273,10 @@ function joinCodeBlocks(blocks: Blocks, lines: readonly PlacedLine[], bounds: re
   };
   const regions: Region[] = [];
   for (const block of blocks) {
-    const box = block.flat().map((k) => bounds[k]!).reduce(unionBounds);
+    const box = block
+      .flat()
+      .map((k) => bounds[k]!)
+      .reduce(unionBounds);
     const gridable = mode !== 'prose' && block.flat().every((k) => lines[k]!.runs);
     const own = gridable ? grid(block) : undefined;
     const current: Region = { blocks: [block], kind: kind(own), cellWidth: own?.cellWidth ?? 0, bounds: box, gutter };
@@ -229,7 +295,9 @@ function joinCodeBlocks(blocks: Blocks, lines: readonly PlacedLine[], bounds: re
       (current.kind === 'prose'
         ? last.kind === 'code' && kind(joined) === 'code'
         : last.kind !== 'prose' &&
-          (last.kind !== 'code' || current.kind !== 'code' || Math.abs(current.cellWidth / last.cellWidth - 1) < SAME_CELL));
+          (last.kind !== 'code' ||
+            current.kind !== 'code' ||
+            Math.abs(current.cellWidth / last.cellWidth - 1) < SAME_CELL));
     if (!joins || !last) {
       regions.push(current);
       continue;
@@ -247,7 +315,11 @@ function joinCodeBlocks(blocks: Blocks, lines: readonly PlacedLine[], bounds: re
  * Rows of code with what lies right of a floating box over them taken out: the tail of each row
  * (by the row's index) whose start shows left of the box.
  */
-function splitAtOverlays(rows: number[][], bounds: readonly Bounds[], overlays: readonly Bounds[]): { rows: number[][]; tails: Map<number, number[]> } {
+function splitAtOverlays(
+  rows: number[][],
+  bounds: readonly Bounds[],
+  overlays: readonly Bounds[],
+): { rows: number[][]; tails: Map<number, number[]> } {
   const tails = new Map<number, number[]>();
   const split = rows.map((row, i) => {
     const y = (Math.min(...row.map((k) => bounds[k]!.y0)) + Math.max(...row.map((k) => bounds[k]!.y1))) / 2;

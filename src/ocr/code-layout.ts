@@ -120,7 +120,10 @@ export function layoutCode(rows: readonly GridRow[], cellWidth: number, codeLeft
   const placed = rows.map((row) => row.runs.map((run) => ({ run, col: column(run) })).sort((p, q) => p.col - q.col));
   const leftmost = Math.min(...placed.flatMap((r) => r.map((p) => p.col)));
   // Cells between column 0 and the leftmost text: the centre of its first cell is at origin + (leftmost + phase)·cell.
-  const shift = codeLeft === undefined ? 0 : Math.max(0, Math.round((origin + (leftmost + phase - 0.5) * cellWidth - codeLeft) / cellWidth));
+  const shift =
+    codeLeft === undefined
+      ? 0
+      : Math.max(0, Math.round((origin + (leftmost + phase - 0.5) * cellWidth - codeLeft) / cellWidth));
   const minCol = leftmost - shift;
   const pitch = rowPitch(rows);
 
@@ -128,7 +131,8 @@ export function layoutCode(rows: readonly GridRow[], cellWidth: number, codeLeft
   placed.forEach((runs, i) => {
     if (i > 0 && pitch) {
       const blank = Math.round((rows[i]!.y - rows[i - 1]!.y) / pitch) - 1;
-      for (let k = 1; k <= Math.min(MAX_BLANK_LINES, blank); k++) lines.push({ text: '', indent: 0, y: rows[i - 1]!.y + k * pitch });
+      for (let k = 1; k <= Math.min(MAX_BLANK_LINES, blank); k++)
+        lines.push({ text: '', indent: 0, y: rows[i - 1]!.y + k * pitch });
     }
     let text = '';
     let end = runs[0]!.col;

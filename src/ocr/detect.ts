@@ -90,7 +90,10 @@ export class TextDetector {
     return boxes.flatMap((b) => {
       if (!b.points) return [];
       const quad = straighten(
-        b.points.map((p): [number, number] => [window.x0 + Math.min(width, p.x * sx), window.y0 + Math.min(height, p.y * sy)]) as Quad,
+        b.points.map((p): [number, number] => [
+          window.x0 + Math.min(width, p.x * sx),
+          window.y0 + Math.min(height, p.y * sy),
+        ]) as Quad,
       );
       // Boxes lying wholly in the replicated padding are echoes of the border, not text.
       return quad.every(([x, y]) => x >= window.x1 || y >= window.y1) ? [] : [quad];
@@ -127,7 +130,11 @@ function cropRgb(image: DecodedImage, w: Bounds): Uint8Array {
  * Pads RGB pixels right and bottom to multiples of STRIDE by repeating the last column and row:
  * unlike black padding, this draws no edge that the detector could take for a stroke.
  */
-function padToStride(data: Uint8Array, width: number, height: number): { data: Uint8Array; width: number; height: number } {
+function padToStride(
+  data: Uint8Array,
+  width: number,
+  height: number,
+): { data: Uint8Array; width: number; height: number } {
   const pw = Math.ceil(width / STRIDE) * STRIDE;
   const ph = Math.ceil(height / STRIDE) * STRIDE;
   if (pw === width && ph === height) return { data, width, height };

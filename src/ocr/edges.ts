@@ -24,7 +24,8 @@ export interface EdgeSums {
 export function edgeSums(image: DecodedImage): EdgeSums {
   const { width, height, data } = image;
   const [rows, cols] = [Math.ceil(height / STRIDE), Math.ceil(width / STRIDE)];
-  const counts = (n: number, max: number): Uint16Array | Uint32Array => (max < 0xffff ? new Uint16Array(n) : new Uint32Array(n));
+  const counts = (n: number, max: number): Uint16Array | Uint32Array =>
+    max < 0xffff ? new Uint16Array(n) : new Uint32Array(n);
   const edge = (p: number, q: number): number => {
     const [r, g, b] = [data[p]! - data[q]!, data[p + 1]! - data[q + 1]!, data[p + 2]! - data[q + 2]!];
     return r >= EDGE || r <= -EDGE || g >= EDGE || g <= -EDGE || b >= EDGE || b <= -EDGE ? 1 : 0;
@@ -37,7 +38,9 @@ export function edgeSums(image: DecodedImage): EdgeSums {
   const across = counts(height * (cols + 1), cols);
   for (let y = 1; y < height; y++) {
     const p = y * width * 3;
-    for (let c = 0; c < cols; c++) across[y * (cols + 1) + c + 1] = across[y * (cols + 1) + c]! + edge(p + 3 * c * STRIDE, p + 3 * (c * STRIDE - width));
+    for (let c = 0; c < cols; c++)
+      across[y * (cols + 1) + c + 1] =
+        across[y * (cols + 1) + c]! + edge(p + 3 * c * STRIDE, p + 3 * (c * STRIDE - width));
   }
   return { width, height, down, across };
 }

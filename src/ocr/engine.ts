@@ -50,7 +50,8 @@ export class OcrEngine {
     const threads = options.threads ?? 0;
     const detection = await loadSession(files.detection, 'text detection', threads);
     const recognition = await loadSession(files.recognition, 'text recognition', threads);
-    const orientation = options.orientation === false ? undefined : await loadSession(files.orientation, 'text orientation', threads);
+    const orientation =
+      options.orientation === false ? undefined : await loadSession(files.orientation, 'text orientation', threads);
     const characters = await loadCharacters(files.dictionary);
     const outputClasses = recognition.outputShapes[0]?.at(-1);
     if (typeof outputClasses === 'number' && outputClasses !== characters.length) {
@@ -61,7 +62,11 @@ export class OcrEngine {
       );
     }
     const sessions = [detection, recognition, ...(orientation ? [orientation] : [])];
-    return new OcrEngine(new TextDetector(detection), new TextRecognizer(recognition, characters, orientation), sessions);
+    return new OcrEngine(
+      new TextDetector(detection),
+      new TextRecognizer(recognition, characters, orientation),
+      sessions,
+    );
   }
 
   async recognize(image: DecodedImage, options: RecognizeOptions = {}): Promise<OcrResult> {
@@ -102,7 +107,12 @@ export class OcrEngine {
     };
   }
 
-  private async readBoxes(image: DecodedImage, boxes: readonly Quad[], checkpoint: () => void, script?: Script): Promise<{ lines: PlacedLine[]; script?: Script }> {
+  private async readBoxes(
+    image: DecodedImage,
+    boxes: readonly Quad[],
+    checkpoint: () => void,
+    script?: Script,
+  ): Promise<{ lines: PlacedLine[]; script?: Script }> {
     if (boxes.length === 0) return { lines: [] };
     const read = await this.recognizer.read(image, boxes, checkpoint, script);
     return { lines: read.lines.map(place), script: read.script };
@@ -137,13 +147,24 @@ function place(line: ReadLine): PlacedLine {
   if (line.flipped) return { ...base, words, flipped: true };
   const [tl, tr] = line.box;
   const imageX = (x: number): number => tl[0] + fraction(x) * (tr[0] - tl[0]);
-  const runs = composed.groups.map((g) => ({ x0: imageX(g.x0), x1: imageX(g.x1), text: g.text, centers: g.centers.map(imageX) }));
+  const runs = composed.groups.map((g) => ({
+    x0: imageX(g.x0),
+    x1: imageX(g.x1),
+    text: g.text,
+    centers: g.centers.map(imageX),
+  }));
   return { ...base, words, runs };
 }
 
 function checkImage(image: DecodedImage): void {
   const { width, height, data } = image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || data.length !== width * height * 3) {
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width < 1 ||
+    height < 1 ||
+    data.length !== width * height * 3
+  ) {
     throw new OcrError(
       'bad-request',
       `OCR was given a ${width}×${height} image with ${data.length} bytes of pixels; it needs width·height·3 bytes of RGB.`,
@@ -161,7 +182,11 @@ function clampRect(image: DecodedImage, rect: Rect | undefined): Bounds {
     x1: Math.min(image.width, Math.ceil(r.x1)),
     y1: Math.min(image.height, Math.ceil(r.y1)),
   };
-  if (![rect.x, rect.y, rect.width, rect.height].every(Number.isFinite) || clamped.x1 <= clamped.x0 || clamped.y1 <= clamped.y0) {
+  if (
+    ![rect.x, rect.y, rect.width, rect.height].every(Number.isFinite) ||
+    clamped.x1 <= clamped.x0 ||
+    clamped.y1 <= clamped.y0
+  ) {
     throw new OcrError(
       'bad-request',
       `The OCR rectangle x=${rect.x} y=${rect.y} ${rect.width}×${rect.height} does not overlap the ${image.width}×${image.height} image.`,

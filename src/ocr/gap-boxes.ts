@@ -4,7 +4,11 @@ import { type Bounds, boundsQuad, overlap1d, type Quad, quadBounds } from './geo
 import { inkBounds, type RgbImage } from './ink.ts';
 
 /** Margins around a missed row's ink (left, right) in row heights: the recognizer's confidence in a lone "}" swings with them. */
-const GAP_MARGINS = [[0.5, 1], [1, 1], [0.5, 2]] as const;
+const GAP_MARGINS = [
+  [0.5, 1],
+  [1, 1],
+  [0.5, 2],
+] as const;
 /** Blank columns, in row heights, that end a missed row's ink (about six characters: code has no wider gap at its start). */
 const GAP_CLUSTER = 3;
 
@@ -14,7 +18,12 @@ const GAP_CLUSTER = 3;
  * row height left of the code, but only a line read within the code's own columns means the row
  * was read: the line number beside it may reach that far.
  */
-export function gapBoxes(image: RgbImage, region: Bounds, gaps: readonly Bounds[], lines: readonly PlacedLine[]): Quad[][] {
+export function gapBoxes(
+  image: RgbImage,
+  region: Bounds,
+  gaps: readonly Bounds[],
+  lines: readonly PlacedLine[],
+): Quad[][] {
   const taken = lines.map((l) => quadBounds(l.box));
   const boxes: Quad[][] = [];
   for (const gap of gaps) {
@@ -25,7 +34,13 @@ export function gapBoxes(image: RgbImage, region: Bounds, gaps: readonly Bounds[
       y0: Math.max(region.y0, Math.round(gap.y0 + 0.2 * height)),
       y1: Math.min(region.y1, Math.round(gap.y1 - 0.2 * height)),
     };
-    if (g.y1 - g.y0 < 2 || taken.some((t) => overlap1d(t.y0, t.y1, g.y0, g.y1) > 0.5 * (g.y1 - g.y0) && overlap1d(t.x0, t.x1, gap.x0, gap.x1) > 0)) continue;
+    if (
+      g.y1 - g.y0 < 2 ||
+      taken.some(
+        (t) => overlap1d(t.y0, t.y1, g.y0, g.y1) > 0.5 * (g.y1 - g.y0) && overlap1d(t.x0, t.x1, gap.x0, gap.x1) > 0,
+      )
+    )
+      continue;
     // The row's first cluster of ink: a minimap or an overview ruler far right of it is no part of the line.
     const ink = inkBounds(image, g, GAP_CLUSTER * height);
     if (!ink || ink.y1 - ink.y0 < 0.25 * height) continue;
@@ -49,8 +64,15 @@ export function gapBoxes(image: RgbImage, region: Bounds, gaps: readonly Bounds[
  * with the most characters (a tight cropping drops the glyph at its edge, "," for "},", and none makes one up
  * on a blank background), then the most confident.
  */
-export function fullestReading<T extends { text: string; confidence: number }>(readings: readonly T[], minConfidence: number): T {
-  const score = (r: T): [number, number, number] => [Number(r.confidence >= minConfidence), r.text.trim().length, r.confidence];
+export function fullestReading<T extends { text: string; confidence: number }>(
+  readings: readonly T[],
+  minConfidence: number,
+): T {
+  const score = (r: T): [number, number, number] => [
+    Number(r.confidence >= minConfidence),
+    r.text.trim().length,
+    r.confidence,
+  ];
   return readings.reduce((best, r) => {
     const [a, b] = [score(best), score(r)];
     return (b[0] - a[0] || b[1] - a[1] || b[2] - a[2]) > 0 ? r : best;

@@ -6,7 +6,12 @@ export type Point = [number, number];
 export type Quad = OcrLine['box'];
 
 /** Axis-aligned bounds (x0, y0 inclusive edges; x1, y1 exclusive). */
-export interface Bounds { x0: number; y0: number; x1: number; y1: number }
+export interface Bounds {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 
 export function quadBounds(q: Quad): Bounds {
   const xs = q.map((p) => p[0]);
@@ -15,7 +20,12 @@ export function quadBounds(q: Quad): Bounds {
 }
 
 export function boundsQuad(b: Bounds): Quad {
-  return [[b.x0, b.y0], [b.x1, b.y0], [b.x1, b.y1], [b.x0, b.y1]];
+  return [
+    [b.x0, b.y0],
+    [b.x1, b.y0],
+    [b.x1, b.y1],
+    [b.x0, b.y1],
+  ];
 }
 
 export function rectBounds(r: Rect): Bounds {
@@ -46,7 +56,10 @@ export function isUpright([tl, tr, br, bl]: Quad): boolean {
 export function quadSize(q: Quad): { width: number; height: number } {
   return {
     width: Math.max(Math.hypot(q[1][0] - q[0][0], q[1][1] - q[0][1]), Math.hypot(q[2][0] - q[3][0], q[2][1] - q[3][1])),
-    height: Math.max(Math.hypot(q[3][0] - q[0][0], q[3][1] - q[0][1]), Math.hypot(q[2][0] - q[1][0], q[2][1] - q[1][1])),
+    height: Math.max(
+      Math.hypot(q[3][0] - q[0][0], q[3][1] - q[0][1]),
+      Math.hypot(q[2][0] - q[1][0], q[2][1] - q[1][1]),
+    ),
   };
 }
 

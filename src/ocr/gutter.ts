@@ -27,7 +27,9 @@ const MAX_DIGITS = 6;
 export function lineNumbers(lines: readonly GutterCandidate[]): Map<number, number> {
   const labels = lines.flatMap((line, index) => {
     const digits = line.text.replace(/\D/g, '').length;
-    return line.text.length <= MAX_DIGITS && !/\s/.test(line.text) && digits * 2 > line.text.length ? [{ index, ...line }] : [];
+    return line.text.length <= MAX_DIGITS && !/\s/.test(line.text) && digits * 2 > line.text.length
+      ? [{ index, ...line }]
+      : [];
   });
   const found = new Map<number, number>();
   for (const column of alignedColumns(labels)) {
@@ -89,6 +91,7 @@ export function numberBeside(gutter: readonly GutterRow[], y: number, pitch: num
   const fromAbove = above && above.value + Math.round((y - above.y) / pitch);
   const fromBelow = below && below.value - Math.round((below.y - y) / pitch);
   if (fromAbove !== undefined && fromBelow !== undefined) return fromAbove === fromBelow ? fromAbove : undefined;
-  const beyond = above && y - above.y < 1.5 * pitch ? fromAbove : below && below.y - y < 1.5 * pitch ? fromBelow : undefined;
+  const beyond =
+    above && y - above.y < 1.5 * pitch ? fromAbove : below && below.y - y < 1.5 * pitch ? fromBelow : undefined;
   return beyond !== undefined && beyond >= 1 ? beyond : undefined;
 }

@@ -3,7 +3,14 @@
 // activations. Rewritten as x · HardSigmoid(x) (α = 1/6, β = 1/2, the same function), each is two
 // passes: the models run about a tenth faster, with outputs equal to rounding.
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import { AttributeProtoSchema, AttributeProto_AttributeType as AttrType, ModelProtoSchema, NodeProtoSchema, type NodeProto, type TensorProto } from 'onnx-buf';
+import {
+  AttributeProtoSchema,
+  AttributeProto_AttributeType as AttrType,
+  ModelProtoSchema,
+  NodeProtoSchema,
+  type NodeProto,
+  type TensorProto,
+} from 'onnx-buf';
 
 /** The model with each spelled-out hard-swish replaced by HardSigmoid and Mul; other nodes untouched. */
 export function fuseHardSwish(bytes: Uint8Array): { bytes: Uint8Array; fused: number } {
@@ -33,13 +40,20 @@ export function fuseHardSwish(bytes: Uint8Array): { bytes: Uint8Array; fused: nu
       const x = mul.input[1 - side]!;
       const clip = producer.get(mul.input[side]!);
       const add = clip && producer.get(clip.input[0]!);
-      if (clip?.opType !== 'Clip' || !only(clip) || bound(clip, 1, 'min') !== 0 || bound(clip, 2, 'max') !== 6) continue;
+      if (clip?.opType !== 'Clip' || !only(clip) || bound(clip, 1, 'min') !== 0 || bound(clip, 2, 'max') !== 6)
+        continue;
       if (add?.opType !== 'Add' || !only(add) || add.input[0] !== x || constants.get(add.input[1]!) !== 3) continue;
       const out = div.output[0]!;
       const gate = `${out}/hard_sigmoid`;
       const float = (name: string, f: number) => create(AttributeProtoSchema, { name, type: AttrType.FLOAT, f });
       replaced.set(div, [
-        create(NodeProtoSchema, { opType: 'HardSigmoid', name: gate, input: [x], output: [gate], attribute: [float('alpha', 1 / 6), float('beta', 0.5)] }),
+        create(NodeProtoSchema, {
+          opType: 'HardSigmoid',
+          name: gate,
+          input: [x],
+          output: [gate],
+          attribute: [float('alpha', 1 / 6), float('beta', 0.5)],
+        }),
         create(NodeProtoSchema, { opType: 'Mul', name: `${out}/hard_swish`, input: [x, gate], output: [out] }),
       ]);
       for (const node of [add, clip, mul]) removed.add(node);
@@ -58,6 +72,7 @@ export function fuseHardSwish(bytes: Uint8Array): { bytes: Uint8Array; fused: nu
 function scalar(tensor: TensorProto | undefined): number | undefined {
   if (!tensor || tensor.dataType !== 1) return undefined;
   if (tensor.floatData.length === 1) return tensor.floatData[0];
-  if (tensor.rawData.length === 4) return new DataView(tensor.rawData.buffer, tensor.rawData.byteOffset, 4).getFloat32(0, true);
+  if (tensor.rawData.length === 4)
+    return new DataView(tensor.rawData.buffer, tensor.rawData.byteOffset, 4).getFloat32(0, true);
   return undefined;
 }

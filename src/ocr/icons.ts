@@ -26,7 +26,8 @@ export interface IconCandidate {
  */
 export function iconReads(region: readonly IconCandidate[]): Set<number> {
   const short = (c: IconCandidate): boolean =>
-    [...c.text.replace(/\s/g, '')].length <= MAX_CHARS && c.bounds.x1 - c.bounds.x0 <= SQUARE * (c.bounds.y1 - c.bounds.y0);
+    [...c.text.replace(/\s/g, '')].length <= MAX_CHARS &&
+    c.bounds.x1 - c.bounds.x0 <= SQUARE * (c.bounds.y1 - c.bounds.y0);
   if (region.length === 0 || !region.every(short)) return new Set();
   return new Set(region.flatMap((c, i) => (c.confidence < CLEAR ? [i] : [])));
 }
@@ -55,6 +56,8 @@ export function treeIcons(region: ReadonlyArray<{ words?: OcrWord[] }>, textHeig
   });
   const near = (a: number, b: number): boolean => Math.abs(a - b) <= ALIGNED * textHeight;
   return new Set(
-    leads.filter((l) => leads.filter((m) => near(m.end, l.end) && near(m.label, l.label)).length >= TREE_ROWS).map((l) => l.i),
+    leads
+      .filter((l) => leads.filter((m) => near(m.end, l.end) && near(m.label, l.label)).length >= TREE_ROWS)
+      .map((l) => l.i),
   );
 }

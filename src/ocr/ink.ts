@@ -100,7 +100,10 @@ export interface RgbImage {
  * background (its border's median colour) by a clear margin of the region's strongest contrast.
  * The test applies anywhere in the image (beside the region too); undefined when the region is blank.
  */
-export function inkTest(image: RgbImage, region: { x0: number; y0: number; x1: number; y1: number }): ((x: number, y: number) => boolean) | undefined {
+export function inkTest(
+  image: RgbImage,
+  region: { x0: number; y0: number; x1: number; y1: number },
+): ((x: number, y: number) => boolean) | undefined {
   const width = region.x1 - region.x0;
   const height = region.y1 - region.y0;
   if (width < 2 || height < 2) return undefined;
@@ -111,7 +114,11 @@ export function inkTest(image: RgbImage, region: { x0: number; y0: number; x1: n
   }
   const background = [0, 1, 2].map((c) => borderMedian(data, 3, c, width, height));
   const contrast = (d: Uint8Array, i: number): number =>
-    Math.max(Math.abs(d[i]! - background[0]!), Math.abs(d[i + 1]! - background[1]!), Math.abs(d[i + 2]! - background[2]!));
+    Math.max(
+      Math.abs(d[i]! - background[0]!),
+      Math.abs(d[i + 1]! - background[1]!),
+      Math.abs(d[i + 2]! - background[2]!),
+    );
   let strongest = 0;
   for (let i = 0; i < width * height; i++) strongest = Math.max(strongest, contrast(data, i * 3));
   if (strongest < MIN_INK_CONTRAST) return undefined;
@@ -124,14 +131,20 @@ export function inkTest(image: RgbImage, region: { x0: number; y0: number; x1: n
  * background is the region's border, ink what differs from it by a clear margin. With `maxGap`,
  * only the leftmost cluster of ink counts: it ends at the first run of `maxGap` blank columns.
  */
-export function inkBounds(image: RgbImage, region: { x0: number; y0: number; x1: number; y1: number }, maxGap = Infinity): { x0: number; y0: number; x1: number; y1: number } | undefined {
+export function inkBounds(
+  image: RgbImage,
+  region: { x0: number; y0: number; x1: number; y1: number },
+  maxGap = Infinity,
+): { x0: number; y0: number; x1: number; y1: number } | undefined {
   const ink = inkTest(image, region);
   if (!ink) return undefined;
   let b: { x0: number; y0: number; x1: number; y1: number } | undefined;
   for (let x = region.x0; x < region.x1 && !(b && x - b.x1 >= maxGap); x++) {
     for (let y = region.y0; y < region.y1; y++) {
       if (!ink(x, y)) continue;
-      b = b ? { x0: Math.min(b.x0, x), y0: Math.min(b.y0, y), x1: Math.max(b.x1, x + 1), y1: Math.max(b.y1, y + 1) } : { x0: x, y0: y, x1: x + 1, y1: y + 1 };
+      b = b
+        ? { x0: Math.min(b.x0, x), y0: Math.min(b.y0, y), x1: Math.max(b.x1, x + 1), y1: Math.max(b.y1, y + 1) }
+        : { x0: x, y0: y, x1: x + 1, y1: y + 1 };
     }
   }
   return b;

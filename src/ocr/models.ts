@@ -40,7 +40,8 @@ async function readModelFile(path: string, what: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${String(error)})`;
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${String(error)})`;
     throw new OcrError('model-missing', `The OCR ${what} model file "${path}" ${reason}.`, REINSTALL);
   }
 }
@@ -71,7 +72,11 @@ export async function loadCharacters(path: string): Promise<string[]> {
   const chars = text.split(/\r?\n/);
   if (chars.at(-1) === '') chars.pop();
   if (chars.length === 0 || chars.some((c) => [...c].length !== 1)) {
-    throw new OcrError('model-invalid', `The OCR character dictionary "${path}" is not one character per line.`, REINSTALL);
+    throw new OcrError(
+      'model-invalid',
+      `The OCR character dictionary "${path}" is not one character per line.`,
+      REINSTALL,
+    );
   }
   return ['', ...chars, ' '];
 }

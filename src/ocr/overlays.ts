@@ -26,7 +26,12 @@ interface Side {
  * top and a bottom edge, holding some of the text boxes and crossed by few. `hidden` are floating
  * boxes found before, whose pixels and text are left out.
  */
-export function findOverlay(edges: EdgeSums, part: Bounds, boxes: readonly Bounds[], hidden: readonly Bounds[]): Bounds | undefined {
+export function findOverlay(
+  edges: EdgeSums,
+  part: Bounds,
+  boxes: readonly Bounds[],
+  hidden: readonly Bounds[],
+): Bounds | undefined {
   const shown = boxes.filter((b) => inside(b, part) && !hidden.some((h) => inside(b, h)));
   const heights = shown.map((b) => b.y1 - b.y0).sort((a, b) => a - b);
   const text = heights[Math.floor(heights.length / 2)];
@@ -36,7 +41,8 @@ export function findOverlay(edges: EdgeSums, part: Bounds, boxes: readonly Bound
   let best: Bounds | undefined;
   for (const left of sides) {
     for (const right of sides) {
-      if (right.x - left.x < minSide || Math.abs(right.y0 - left.y0) > STRIDE || Math.abs(right.y1 - left.y1) > STRIDE) continue;
+      if (right.x - left.x < minSide || Math.abs(right.y0 - left.y0) > STRIDE || Math.abs(right.y1 - left.y1) > STRIDE)
+        continue;
       const top = horizontalSide(edges, part, left.x, right.x, Math.min(left.y0, right.y0));
       const bottom = horizontalSide(edges, part, left.x, right.x, Math.max(left.y1, right.y1));
       if (top === undefined || bottom === undefined || bottom - top < minSide) continue;
@@ -54,7 +60,9 @@ const area = (b: Bounds): number => (b.x1 - b.x0) * (b.y1 - b.y0);
 
 /** Away from the part's edges on at least three sides: a box flush with them is a pane, which the borders cut. */
 function floating(box: Bounds, part: Bounds): boolean {
-  const flush = [box.x0 - part.x0, part.x1 - box.x1, box.y0 - part.y0, part.y1 - box.y1].filter((d) => d <= MARGIN).length;
+  const flush = [box.x0 - part.x0, part.x1 - box.x1, box.y0 - part.y0, part.y1 - box.y1].filter(
+    (d) => d <= MARGIN,
+  ).length;
   return flush <= 1;
 }
 
@@ -80,7 +88,8 @@ function verticalSides(edges: EdgeSums, part: Bounds, hidden: readonly Bounds[],
     let count = 0;
     const close = (): void => {
       const [y0, y1] = [start! * STRIDE, (last + 1) * STRIDE];
-      if (y1 - y0 >= minLength && count >= SIDE * (last + 1 - start!) && (start! > k0 || last + 1 < k1)) sides.push({ x, y0, y1 });
+      if (y1 - y0 >= minLength && count >= SIDE * (last + 1 - start!) && (start! > k0 || last + 1 < k1))
+        sides.push({ x, y0, y1 });
     };
     for (let k = k0; k < k1; k++) {
       const y = k * STRIDE;
@@ -103,7 +112,11 @@ function horizontalSide(edges: EdgeSums, part: Bounds, x0: number, x1: number, n
   const needed = SIDE * samples(x0, x1);
   let found: number | undefined;
   for (let y = Math.max(part.y0 + 1, near - 2 * STRIDE); y < Math.min(part.y1, near + 2 * STRIDE); y++) {
-    if (edgeCount(edges, 'y', y, x0, x1) >= needed && (found === undefined || Math.abs(y - near) < Math.abs(found - near))) found = y;
+    if (
+      edgeCount(edges, 'y', y, x0, x1) >= needed &&
+      (found === undefined || Math.abs(y - near) < Math.abs(found - near))
+    )
+      found = y;
   }
   return found;
 }

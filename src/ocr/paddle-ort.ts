@@ -35,5 +35,8 @@ export function paddleSession(session: ModelSession): OrtInferenceSession {
 export const paddleOrt: OrtModule = {
   Tensor: FloatFeed,
   // The engine creates its own sessions; the benchmark runs paddleocr's whole pipeline through this.
-  InferenceSession: { create: async (buffer: ArrayBuffer) => paddleSession(await openModel(new Uint8Array(buffer), { providers: ['cpu'] })) },
+  InferenceSession: {
+    create: async (buffer: ArrayBuffer) =>
+      paddleSession(await openModel(new Uint8Array(buffer), { providers: ['cpu'] })),
+  },
 };

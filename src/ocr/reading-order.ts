@@ -23,7 +23,10 @@ const FLOW_FILL = 0.75;
 const BLOCK_GAP = 0.6;
 
 export function readingOrder(bounds: readonly Bounds[]): Blocks {
-  const leaves = cut(bounds.map((_, i) => i), bounds);
+  const leaves = cut(
+    bounds.map((_, i) => i),
+    bounds,
+  );
   const blocks: Blocks = [];
   let last: { ids: number[]; box: Bounds } | undefined;
   for (const leaf of leaves) {
@@ -51,7 +54,8 @@ function cut(ids: number[], b: readonly Bounds[]): number[][][] {
   const columns = columnSplit(ids, b);
   if (columns) return columns.flatMap((c) => cut(c, b));
   const strips = gaps(ids, b, 'y', 0);
-  if (strips.length > 1) return mergeStrips(strips, b).flatMap((s) => (s.length > 1 ? cut(s.flat(), b) : cut(s[0]!, b)));
+  if (strips.length > 1)
+    return mergeStrips(strips, b).flatMap((s) => (s.length > 1 ? cut(s.flat(), b) : cut(s[0]!, b)));
   return [rows(ids, b)];
 }
 
@@ -64,7 +68,11 @@ function mergeStrips(strips: number[][], b: readonly Bounds[]): number[][][] {
   const groups: number[][][] = [];
   for (const strip of strips) {
     const group = groups.at(-1);
-    if (group && columnSplit([...group.flat(), ...strip], b) && (isParagraph(strip, b) || group.some((s) => isParagraph(s, b)))) {
+    if (
+      group &&
+      columnSplit([...group.flat(), ...strip], b) &&
+      (isParagraph(strip, b) || group.some((s) => isParagraph(s, b)))
+    ) {
       group.push(strip);
     } else {
       groups.push([strip]);
@@ -116,7 +124,8 @@ function flows(ids: number[], b: readonly Bounds[]): boolean {
   const rowBoxes = rows(ids, b).map((row) => enclose(row, b));
   const isFlowing = (p: Bounds[]): boolean =>
     p.length >= 3 &&
-    p.filter((r) => r.x1 - r.x0 >= FLOW_WIDTH * (r.y1 - r.y0) && r.x1 - r.x0 >= FLOW_FILL * (box.x1 - box.x0)).length >= 0.6 * p.length;
+    p.filter((r) => r.x1 - r.x0 >= FLOW_WIDTH * (r.y1 - r.y0) && r.x1 - r.x0 >= FLOW_FILL * (box.x1 - box.x0)).length >=
+      0.6 * p.length;
   let paragraph: Bounds[] = [];
   for (const row of rowBoxes) {
     const last = paragraph.at(-1);

@@ -76,7 +76,12 @@ export class TextRecognizer {
    * Reads every box; `checkpoint` runs before each model call and throws to stop. The script is
    * decided from what was read unless given (a second look at part of a page keeps the page's).
    */
-  async read(image: DecodedImage, boxes: readonly Quad[], checkpoint: () => void, script?: Script): Promise<{ lines: ReadLine[]; script: Script }> {
+  async read(
+    image: DecodedImage,
+    boxes: readonly Quad[],
+    checkpoint: () => void,
+    script?: Script,
+  ): Promise<{ lines: ReadLine[]; script: Script }> {
     const source = new Image(image.width, image.height, 3, image.data);
     const cuts = boxes.map((box) => ({ box, ...cutOut(source, box) }));
     const readings: Reading[] = [];
@@ -88,7 +93,8 @@ export class TextRecognizer {
         const [top] = await this.orientation.run(crop);
         // The classifier alone turns too many upright screenshot lines; a line it wants turned is
         // read both ways, and the more confident reading wins.
-        if (top?.label === '180' && top.score > 0.9) readings.push({ index, crop: crop.rotate180(), flipped: true, glyphs: [], latin: [] });
+        if (top?.label === '180' && top.score > 0.9)
+          readings.push({ index, crop: crop.rotate180(), flipped: true, glyphs: [], latin: [] });
       }
     }
     const order = readings.map((_, i) => i).sort((a, b) => ratio(readings[a]!.crop) - ratio(readings[b]!.crop));

@@ -32,7 +32,11 @@ const MAX_DEPTH = 8;
  * groups), then bands (tab strips), each with the share of a box's height that may lie across it.
  * A band's edge may not touch a box at all: the tops of a row of dense text line up as well.
  */
-const ATTEMPTS: ReadonlyArray<[Axis, number, number]> = [['y', SPAN, CROSSING], ['x', SPAN, CROSSING], ['y', SPAN_BAND, 0]];
+const ATTEMPTS: ReadonlyArray<[Axis, number, number]> = [
+  ['y', SPAN, CROSSING],
+  ['x', SPAN, CROSSING],
+  ['y', SPAN_BAND, 0],
+];
 
 /** A region of the screen; `floating` for a box drawn over others (the command palette), which holds the text under its centre. */
 export type ScreenRegion = Bounds & { floating?: true };
@@ -44,7 +48,12 @@ export type ScreenRegion = Bounds & { floating?: true };
  * overlaps the regions beneath it and comes before them: a box's region is the first that holds
  * its centre.
  */
-export function findRegions(image: DecodedImage, area: Bounds, boxes: readonly Bounds[], lineNumbers: ReadonlySet<number>): ScreenRegion[] {
+export function findRegions(
+  image: DecodedImage,
+  area: Bounds,
+  boxes: readonly Bounds[],
+  lineNumbers: ReadonlySet<number>,
+): ScreenRegion[] {
   const edges = edgeSums(image);
   const split = (part: Bounds, depth: number, hidden: readonly Bounds[]): ScreenRegion[] => {
     if (depth >= MAX_DEPTH) return [part];
@@ -53,13 +62,23 @@ export function findRegions(image: DecodedImage, area: Bounds, boxes: readonly B
     const shown = ids.map((k) => boxes[k]!);
     const numbers = new Set(ids.flatMap((k, i) => (lineNumbers.has(k) ? [i] : [])));
     for (const [axis, span, crossing] of ATTEMPTS) {
-      let cuts = dropHighlights(borders(edges, part, axis, span, hidden).filter((c) => !crossed(c, axis, part, shown, crossing)), axis, part, shown);
+      let cuts = dropHighlights(
+        borders(edges, part, axis, span, hidden).filter((c) => !crossed(c, axis, part, shown, crossing)),
+        axis,
+        part,
+        shown,
+      );
       if (axis === 'x') cuts = keepGutters(cuts, part, shown, numbers);
       if (cuts.length > 0) return slice(part, axis, cuts).flatMap((p) => split(p, depth + 1, hidden));
     }
     const overlay = findOverlay(edges, part, shown, hidden);
     if (!overlay) return [part];
-    const margin = { x0: overlay.x0 - OVERLAY_MARGIN, y0: overlay.y0 - OVERLAY_MARGIN, x1: overlay.x1 + OVERLAY_MARGIN, y1: overlay.y1 + OVERLAY_MARGIN };
+    const margin = {
+      x0: overlay.x0 - OVERLAY_MARGIN,
+      y0: overlay.y0 - OVERLAY_MARGIN,
+      x1: overlay.x1 + OVERLAY_MARGIN,
+      y1: overlay.y1 + OVERLAY_MARGIN,
+    };
     return [{ ...overlay, floating: true }, ...split(part, depth + 1, [...hidden, margin])];
   };
   return split(area, 0, []);
@@ -77,7 +96,9 @@ function borders(edges: EdgeSums, part: Bounds, axis: Axis, span: number, hidden
   const length = samples(alongLo, alongHi);
   // Where floating boxes hide it, a border is measured along what shows.
   const covers = hidden.map((h): [number, number, number, number] =>
-    axis === 'x' ? [h.x0, h.x1, Math.max(alongLo, h.y0), Math.min(alongHi, h.y1)] : [h.y0, h.y1, Math.max(alongLo, h.x0), Math.min(alongHi, h.x1)],
+    axis === 'x'
+      ? [h.x0, h.x1, Math.max(alongLo, h.y0), Math.min(alongHi, h.y1)]
+      : [h.y0, h.y1, Math.max(alongLo, h.x0), Math.min(alongHi, h.x1)],
   );
   const present = (s: number): boolean => {
     let [count, shown] = [edgeCount(edges, axis, s, alongLo, alongHi), length];
@@ -124,7 +145,9 @@ function dropHighlights(cuts: number[], axis: Axis, part: Bounds, boxes: readonl
   const dropped = new Set<number>();
   for (let i = 1; i < cuts.length; i++) {
     const [a, b] = [cuts[i - 1]!, cuts[i]!];
-    const heights = boxes.filter((box) => inside(box, part) && (box.y0 + box.y1) / 2 > a && (box.y0 + box.y1) / 2 < b).map((box) => box.y1 - box.y0);
+    const heights = boxes
+      .filter((box) => inside(box, part) && (box.y0 + box.y1) / 2 > a && (box.y0 + box.y1) / 2 < b)
+      .map((box) => box.y1 - box.y0);
     if (heights.length > 0 && b - a < MIN_BAND * Math.max(...heights)) dropped.add(a).add(b);
   }
   return cuts.filter((c) => !dropped.has(c));
@@ -134,7 +157,12 @@ function dropHighlights(cuts: number[], axis: Axis, part: Bounds, boxes: readonl
  * Drops the cuts right of a part that holds nothing but line numbers (and of the empty strips
  * after it): indent guides run down the code like borders, and the gutter belongs to its code.
  */
-function keepGutters(cuts: number[], part: Bounds, boxes: readonly Bounds[], lineNumbers: ReadonlySet<number>): number[] {
+function keepGutters(
+  cuts: number[],
+  part: Bounds,
+  boxes: readonly Bounds[],
+  lineNumbers: ReadonlySet<number>,
+): number[] {
   const kept: number[] = [];
   let gutterOnly = false;
   slice(part, 'x', cuts).forEach((piece, i) => {
@@ -147,5 +175,7 @@ function keepGutters(cuts: number[], part: Bounds, boxes: readonly Bounds[], lin
 
 function slice(part: Bounds, axis: Axis, cuts: number[]): Bounds[] {
   const edges = [axis === 'x' ? part.x0 : part.y0, ...cuts, axis === 'x' ? part.x1 : part.y1];
-  return edges.slice(1).map((end, i) => (axis === 'x' ? { ...part, x0: edges[i]!, x1: end } : { ...part, y0: edges[i]!, y1: end }));
+  return edges
+    .slice(1)
+    .map((end, i) => (axis === 'x' ? { ...part, x0: edges[i]!, x1: end } : { ...part, y0: edges[i]!, y1: end }));
 }

@@ -23,15 +23,26 @@ export function widenToInk(image: RgbImage, boxes: readonly Quad[], area: Bounds
     return isUpright(box) && height < VERTICAL * width;
   };
   const upright = boxes.flatMap((box, i) => (horizontal(box) ? [i] : []));
-  const bounds = part(image, upright.map((i) => quadBounds(boxes[i]!)));
+  const bounds = part(
+    image,
+    upright.map((i) => quadBounds(boxes[i]!)),
+  );
   const out = [...boxes];
   upright.forEach((i, k) => {
-    out[i] = boundsQuad(widen(image, bounds[k]!, bounds.filter((_, j) => j !== k), area));
+    out[i] = boundsQuad(
+      widen(
+        image,
+        bounds[k]!,
+        bounds.filter((_, j) => j !== k),
+        area,
+      ),
+    );
   });
   return out;
 }
 
-const onSameRow = (a: Bounds, b: Bounds): boolean => overlap1d(a.y0, a.y1, b.y0, b.y1) >= 0.5 * Math.min(a.y1 - a.y0, b.y1 - b.y0);
+const onSameRow = (a: Bounds, b: Bounds): boolean =>
+  overlap1d(a.y0, a.y1, b.y0, b.y1) >= 0.5 * Math.min(a.y1 - a.y0, b.y1 - b.y0);
 
 /** Whether column x holds ink in rows [y0, y1) but does not run through all of them (a border or a frame's edge does). */
 function inkedColumn(ink: Ink, x: number, y0: number, y1: number): boolean {
@@ -51,7 +62,12 @@ function part(image: RgbImage, boxes: Bounds[]): Bounds[] {
     for (const j of order.slice(n + 1)) {
       const [a, b] = [out[i]!, out[j]!];
       if (!onSameRow(a, b) || !(b.x0 < a.x1 && a.x1 < b.x1)) continue;
-      const rows = { x0: Math.floor(a.x0), x1: Math.ceil(b.x1), y0: Math.floor(Math.max(a.y0, b.y0)), y1: Math.ceil(Math.min(a.y1, b.y1)) };
+      const rows = {
+        x0: Math.floor(a.x0),
+        x1: Math.ceil(b.x1),
+        y0: Math.floor(Math.max(a.y0, b.y0)),
+        y1: Math.ceil(Math.min(a.y1, b.y1)),
+      };
       const ink = inkTest(image, rows);
       if (!ink) continue;
       let best: [number, number] | undefined;
@@ -89,8 +105,16 @@ function widen(image: RgbImage, b: Bounds, others: readonly Bounds[], area: Boun
   while (right > left && !inked(right)) right--;
   if (!inked(left)) return b;
   const row = others.filter((o) => onSameRow(o, b));
-  const leftLimit = Math.max(area.x0, Math.ceil(b.x0 - MAX_REACH * height), ...row.filter((o) => o.x1 <= b.x1).map((o) => Math.ceil(o.x1)));
-  const rightLimit = Math.min(area.x1 - 1, Math.floor(b.x1 + MAX_REACH * height), ...row.filter((o) => o.x0 >= b.x0).map((o) => Math.floor(o.x0) - 1));
+  const leftLimit = Math.max(
+    area.x0,
+    Math.ceil(b.x0 - MAX_REACH * height),
+    ...row.filter((o) => o.x1 <= b.x1).map((o) => Math.ceil(o.x1)),
+  );
+  const rightLimit = Math.min(
+    area.x1 - 1,
+    Math.floor(b.x1 + MAX_REACH * height),
+    ...row.filter((o) => o.x0 >= b.x0).map((o) => Math.floor(o.x0) - 1),
+  );
   const newLeft = reach(inked, left, -1, leftLimit, MAX_GAP * height);
   const newRight = reach(inked, right, 1, rightLimit, MAX_GAP * height);
   return { ...b, x0: Math.min(b.x0, b.x0 - (left - newLeft)), x1: Math.max(b.x1, b.x1 + (newRight - right)) };

@@ -54,7 +54,11 @@ export function composeLine(line: ReadLine): ComposedLine {
     glyphs.push({ char: g.char, x: g.x, prob: g.prob, spaceBefore: pendingSpace });
     pendingSpace = false;
   }
-  const assigned = assignRuns(glyphs.map((g) => g.x), runs, EMPTY_RUN * line.ink.textHeight);
+  const assigned = assignRuns(
+    glyphs.map((g) => g.x),
+    runs,
+    EMPTY_RUN * line.ink.textHeight,
+  );
   const tokens = glyphs.map((g, i) => ({ ...g, run: assigned[i]! }));
   // The gap of ink before each token that starts a new run.
   const gapBefore = (i: number): number | undefined => {
@@ -119,7 +123,11 @@ export function composeLine(line: ReadLine): ComposedLine {
  * cost for each run left empty: the recognizer's positions are coarse enough that the nearest
  * run is often the neighbour of the right one, which would leave a glyph without its character.
  */
-function assignRuns(xs: readonly number[], runs: ReadonlyArray<readonly [number, number]>, emptyCost: number): number[] {
+function assignRuns(
+  xs: readonly number[],
+  runs: ReadonlyArray<readonly [number, number]>,
+  emptyCost: number,
+): number[] {
   const n = xs.length;
   const m = runs.length;
   if (n === 0) return [];
@@ -152,7 +160,8 @@ function assignRuns(xs: readonly number[], runs: ReadonlyArray<readonly [number,
     }
   }
   let j = 0;
-  for (let k = 1; k < m; k++) if (cost[n - 1]![k]! + (m - 1 - k) * emptyCost < cost[n - 1]![j]! + (m - 1 - j) * emptyCost) j = k;
+  for (let k = 1; k < m; k++)
+    if (cost[n - 1]![k]! + (m - 1 - k) * emptyCost < cost[n - 1]![j]! + (m - 1 - j) * emptyCost) j = k;
   const out = new Array<number>(n);
   for (let i = n - 1; i >= 0; i--) {
     out[i] = j;

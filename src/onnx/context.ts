@@ -18,7 +18,11 @@ export interface GraphContext<Arch> {
   /** The rows of an embedding table at `ids`. */
   embedding(args: EmbeddingArgs): string;
   /** A nested graph (an If branch, src/onnx/graph.ts) built with a context of its own. */
-  subgraph(name: string, output: { elemType: DataType; dims: Dim[] }, build: (ctx: GraphContext<Arch>) => string | Promise<string>): Promise<GraphProto>;
+  subgraph(
+    name: string,
+    output: { elemType: DataType; dims: Dim[] },
+    build: (ctx: GraphContext<Arch>) => string | Promise<string>,
+  ): Promise<GraphProto>;
 }
 
 export interface GraphSetup<Arch> {
@@ -29,17 +33,27 @@ export interface GraphSetup<Arch> {
   quantize?: Quantize;
 }
 
-export function graphContext<Arch>(g: GraphBuilder, { arch, load, format, quantize }: GraphSetup<Arch>): GraphContext<Arch> {
+export function graphContext<Arch>(
+  g: GraphBuilder,
+  { arch, load, format, quantize }: GraphSetup<Arch>,
+): GraphContext<Arch> {
   return bind(g, arch, load, weightPass(format.precision, quantize), format.activations ?? 'int8');
 }
 
-function bind<Arch>(g: GraphBuilder, arch: Arch, load: LoadTensor, pass: WeightPass, activations: ActivationPrecision): GraphContext<Arch> {
+function bind<Arch>(
+  g: GraphBuilder,
+  arch: Arch,
+  load: LoadTensor,
+  pass: WeightPass,
+  activations: ActivationPrecision,
+): GraphContext<Arch> {
   return {
     g,
     arch,
     load,
     linear: (args) => linear(g, pass, activations, args),
     embedding: (args) => embedding(g, pass, args),
-    subgraph: (name, output, build) => g.subgraph(name, output, (sub) => build(bind(sub, arch, load, pass, activations))),
+    subgraph: (name, output, build) =>
+      g.subgraph(name, output, (sub) => build(bind(sub, arch, load, pass, activations))),
   };
 }

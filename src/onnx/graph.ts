@@ -64,7 +64,10 @@ function valueInfo(name: string, elemType: DataType, dims: Dim[]): ValueInfoProt
     ),
   });
   const tensorType = create(TypeProto_TensorSchema, { elemType, shape });
-  return create(ValueInfoProtoSchema, { name, type: create(TypeProtoSchema, { value: { case: 'tensorType', value: tensorType } }) });
+  return create(ValueInfoProtoSchema, {
+    name,
+    type: create(TypeProtoSchema, { value: { case: 'tensorType', value: tensorType } }),
+  });
 }
 
 /**
@@ -131,7 +134,9 @@ export class GraphBuilder {
   ): string[] {
     const nodeName = this.path(opType);
     const outputs =
-      typeof options.outputs === 'object' ? options.outputs : Array.from({ length: options.outputs ?? 1 }, (_, i) => `${nodeName}:${i}`);
+      typeof options.outputs === 'object'
+        ? options.outputs
+        : Array.from({ length: options.outputs ?? 1 }, (_, i) => `${nodeName}:${i}`);
     this.nodes.push(
       create(NodeProtoSchema, {
         name: nodeName,
@@ -188,10 +193,19 @@ export class GraphBuilder {
    * A graph for a control-flow node's attribute (an If branch), named under the current scope. It reads values of
    * this graph by name, keeps its weights in the same file, and has one output: the value `build` returns.
    */
-  async subgraph(name: string, output: { elemType: DataType; dims: Dim[] }, build: (g: GraphBuilder) => string | Promise<string>): Promise<GraphProto> {
+  async subgraph(
+    name: string,
+    output: { elemType: DataType; dims: Dim[] },
+    build: (g: GraphBuilder) => string | Promise<string>,
+  ): Promise<GraphProto> {
     const sub = new GraphBuilder([this.name, ...this.scopes, name].join('/'), this.weights, this.used);
     const value = await build(sub);
-    return create(GraphProtoSchema, { name: sub.name, node: sub.nodes, initializer: sub.initializers, output: [valueInfo(value, output.elemType, output.dims)] });
+    return create(GraphProtoSchema, {
+      name: sub.name,
+      node: sub.nodes,
+      initializer: sub.initializers,
+      output: [valueInfo(value, output.elemType, output.dims)],
+    });
   }
 
   /** The serialised ModelProto (IR 10, opset 17 plus the com.microsoft contrib ops). */

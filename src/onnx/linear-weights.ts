@@ -31,7 +31,8 @@ export function weightPass(precision: WeightPrecision, quantize: Quantize = quan
   const half = precision !== 'fp32';
   return {
     linear(w, n, k) {
-      if (precision === 'int4' || precision === 'int8') return { kind: 'blocks', quantized: quantize(w, n, k, precision === 'int4' ? 4 : 8, QUANT_BLOCK) };
+      if (precision === 'int4' || precision === 'int8')
+        return { kind: 'blocks', quantized: quantize(w, n, k, precision === 'int4' ? 4 : 8, QUANT_BLOCK) };
       const transposed = transpose(w, n, k);
       return { kind: 'matmul', transposed: precision === 'fp16' ? toHalf(transposed) : transposed };
     },

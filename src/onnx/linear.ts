@@ -31,7 +31,12 @@ function floatWeight(g: GraphBuilder, name: string, data: StoredFloat, dims: num
 }
 
 /** y = x·Wᵀ (+ b). `activations` is what MatMulNBits multiplies quantised weights with (src/common/precision.ts). */
-export function linear(g: GraphBuilder, pass: WeightPass, activations: ActivationPrecision, { name, x, weight, shape: [n, k], bias }: LinearArgs): string {
+export function linear(
+  g: GraphBuilder,
+  pass: WeightPass,
+  activations: ActivationPrecision,
+  { name, x, weight, shape: [n, k], bias }: LinearArgs,
+): string {
   return g.scope(name, () => {
     const stored = pass.linear(weight, n, k);
     let y: string;

@@ -12,25 +12,60 @@ export function int64(g: GraphBuilder, name: string, values: number[]): string {
  * `x` cut along its last axis into parts of `sizes`, or of an int64 constant holding them (shared by several
  * Splits; then `outputs` says how many parts). `outputs` names the parts when they must keep a name.
  */
-export function split(g: GraphBuilder, { x, sizes, outputs }: { x: string; sizes: number[]; outputs?: string[] } | { x: string; sizes: string; outputs: number | string[] }): string[] {
+export function split(
+  g: GraphBuilder,
+  {
+    x,
+    sizes,
+    outputs,
+  }: { x: string; sizes: number[]; outputs?: string[] } | { x: string; sizes: string; outputs: number | string[] },
+): string[] {
   const sizesValue = typeof sizes === 'string' ? sizes : int64(g, 'split', sizes);
   return g.node('Split', [x, sizesValue], { outputs: outputs ?? sizes.length, attrs: { axis: -1 } });
 }
 
-export function layerNorm(g: GraphBuilder, { name, x, weight, bias, eps }: { name: string; x: string; weight: Float32Array; bias: Float32Array; eps: number }): string {
+export function layerNorm(
+  g: GraphBuilder,
+  { name, x, weight, bias, eps }: { name: string; x: string; weight: Float32Array; bias: Float32Array; eps: number },
+): string {
   const dims = [weight.length];
-  return g.op('LayerNormalization', [x, g.weight(`${name}.weight`, weight, dims), g.weight(`${name}.bias`, bias, dims)], { axis: -1, epsilon: { float: eps } });
+  return g.op(
+    'LayerNormalization',
+    [x, g.weight(`${name}.weight`, weight, dims), g.weight(`${name}.bias`, bias, dims)],
+    { axis: -1, epsilon: { float: eps } },
+  );
 }
 
 /** x / RMS(x) · weight (LLaMA's RMSNorm), with fp32 statistics. */
-export function rmsNorm(g: GraphBuilder, { name, x, weight, eps }: { name: string; x: string; weight: Float32Array; eps: number }): string {
-  return g.op('SimplifiedLayerNormalization', [x, g.weight(`${name}.weight`, weight, [weight.length])], { axis: -1, epsilon: { float: eps }, stash_type: 1 });
+export function rmsNorm(
+  g: GraphBuilder,
+  { name, x, weight, eps }: { name: string; x: string; weight: Float32Array; eps: number },
+): string {
+  return g.op('SimplifiedLayerNormalization', [x, g.weight(`${name}.weight`, weight, [weight.length])], {
+    axis: -1,
+    epsilon: { float: eps },
+    stash_type: 1,
+  });
 }
 
 /** The residual add x + skip and the RMSNorm after it, in one node: both results, under the names given. */
 export function skipRmsNorm(
   g: GraphBuilder,
-  { name, x, skip, weight, eps, outputs }: { name: string; x: string; skip: string; weight: Float32Array; eps: number; outputs: { normed: string; sum: string } },
+  {
+    name,
+    x,
+    skip,
+    weight,
+    eps,
+    outputs,
+  }: {
+    name: string;
+    x: string;
+    skip: string;
+    weight: Float32Array;
+    eps: number;
+    outputs: { normed: string; sum: string };
+  },
 ): { normed: string; sum: string } {
   g.node('SkipSimplifiedLayerNormalization', [x, skip, g.weight(`${name}.weight`, weight, [weight.length])], {
     outputs: [outputs.normed, '', '', outputs.sum],
@@ -54,16 +89,35 @@ export function silu(g: GraphBuilder, x: string): string {
  * softmax(q·kᵀ/√d + bias)·v over `heads` heads; q [B, T, H·d], k and v as q or already split into heads
  * [B, H, S, d]; `bias` broadcasts to [B, H, T, S].
  */
-export function mha(g: GraphBuilder, { q, k, v, heads, bias }: { q: string; k: string; v: string; heads: number; bias?: string }): string {
-  return g.op('MultiHeadAttention', bias === undefined ? [q, k, v] : [q, k, v, '', '', bias], { num_heads: heads }, 'ms');
+export function mha(
+  g: GraphBuilder,
+  { q, k, v, heads, bias }: { q: string; k: string; v: string; heads: number; bias?: string },
+): string {
+  return g.op(
+    'MultiHeadAttention',
+    bias === undefined ? [q, k, v] : [q, k, v, '', '', bias],
+    { num_heads: heads },
+    'ms',
+  );
 }
 
 /** RoPE (rotate-half, not interleaved) on x [B, T, heads·d] at `positions`, from cos/sin caches [maxPositions, d/2]. */
 export function rotary(
   g: GraphBuilder,
-  { x, positions, cos, sin, heads, output }: { x: string; positions: string; cos: string; sin: string; heads: number; output: string },
+  {
+    x,
+    positions,
+    cos,
+    sin,
+    heads,
+    output,
+  }: { x: string; positions: string; cos: string; sin: string; heads: number; output: string },
 ): string {
-  return g.node('RotaryEmbedding', [x, positions, cos, sin], { outputs: [output], attrs: { interleaved: 0, num_heads: heads }, domain: 'ms' })[0]!;
+  return g.node('RotaryEmbedding', [x, positions, cos, sin], {
+    outputs: [output],
+    attrs: { interleaved: 0, num_heads: heads },
+    domain: 'ms',
+  })[0]!;
 }
 
 /**
@@ -99,9 +153,32 @@ export function gqa(
  */
 export function matMulNBits(
   g: GraphBuilder,
-  { x, packed, scales, n, k, bits, blockSize, accuracyLevel }: { x: string; packed: string; scales: string; n: number; k: number; bits: number; blockSize: number; accuracyLevel: 0 | 4 },
+  {
+    x,
+    packed,
+    scales,
+    n,
+    k,
+    bits,
+    blockSize,
+    accuracyLevel,
+  }: {
+    x: string;
+    packed: string;
+    scales: string;
+    n: number;
+    k: number;
+    bits: number;
+    blockSize: number;
+    accuracyLevel: 0 | 4;
+  },
 ): string {
-  return g.op('MatMulNBits', [x, packed, scales], { K: k, N: n, bits, block_size: blockSize, accuracy_level: accuracyLevel }, 'ms');
+  return g.op(
+    'MatMulNBits',
+    [x, packed, scales],
+    { K: k, N: n, bits, block_size: blockSize, accuracy_level: accuracyLevel },
+    'ms',
+  );
 }
 
 /** A float weight stored as fp16 (a Uint16Array of its bits) is cast back to fp32 for compute. */

@@ -21,7 +21,10 @@ function outputData(name: string, tensor: ort.Tensor): TensorData {
 
 export const openModel: OpenModel = async (model, options) => {
   // One overload per kind of model argument: a path or bytes.
-  const session = typeof model === 'string' ? await ort.InferenceSession.create(model, ortOptions(options)) : await ort.InferenceSession.create(model, ortOptions(options));
+  const session =
+    typeof model === 'string'
+      ? await ort.InferenceSession.create(model, ortOptions(options))
+      : await ort.InferenceSession.create(model, ortOptions(options));
   return wrap(session);
 };
 
@@ -34,9 +37,16 @@ function wrap(session: ort.InferenceSession): ModelSession {
     inputShapes: session.inputMetadata.map(shape),
     outputShapes: session.outputMetadata.map(shape),
     async run(feeds) {
-      const tensors = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.data, t.dims)]));
+      const tensors = Object.fromEntries(
+        Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.data, t.dims)]),
+      );
       const outputs = await session.run(tensors);
-      return Object.fromEntries(Object.entries(outputs).map(([name, t]): [string, Tensors[string]] => [name, { data: outputData(name, t), dims: t.dims }]));
+      return Object.fromEntries(
+        Object.entries(outputs).map(([name, t]): [string, Tensors[string]] => [
+          name,
+          { data: outputData(name, t), dims: t.dims },
+        ]),
+      );
     },
     release: () => session.release(),
   };

@@ -8,7 +8,10 @@ const { port, signal } = workerData as { port: MessagePort; signal: Int32Array }
 port.on('message', (args: Parameters<typeof quantize>) => {
   try {
     const result = quantize(...args);
-    port.postMessage({ result }, Object.values(result).flatMap((v) => (ArrayBuffer.isView(v) ? [v.buffer as ArrayBuffer] : [])));
+    port.postMessage(
+      { result },
+      Object.values(result).flatMap((v) => (ArrayBuffer.isView(v) ? [v.buffer as ArrayBuffer] : [])),
+    );
   } catch (error) {
     port.postMessage({ error: error instanceof Error ? error.message : String(error) });
   }

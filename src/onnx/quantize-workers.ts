@@ -59,7 +59,10 @@ export class QuantizeWorkers {
       }
     } catch (error) {
       await pool.close();
-      throw new Error(`a quantisation worker thread did not start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(
+        `a quantisation worker thread did not start: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     return pool;
   }
@@ -79,7 +82,8 @@ export class QuantizeWorkers {
     // Every reply is taken, even after a failure, so that none is left for the next weight.
     const replies = this.workers.map(({ port }) => this.receive(port));
     const failed = replies.find((r) => 'error' in r);
-    if (failed !== undefined && 'error' in failed) throw new Error(`quantisation failed in a worker thread: ${failed.error}`);
+    if (failed !== undefined && 'error' in failed)
+      throw new Error(`quantisation failed in a worker thread: ${failed.error}`);
     this.splitWeights += 1;
     return joinRows([...replies.map((r) => (r as { result: QuantizedWeight }).result), own], n);
   };
@@ -105,7 +109,9 @@ function joinRows(parts: QuantizedWeight[], n: number): QuantizedWeight {
   for (const [key, value] of Object.entries(parts[0]!)) {
     if (!ArrayBuffer.isView(value)) continue;
     const arrays = parts.map((p) => (p as unknown as Record<string, TypedArray>)[key]!);
-    const out = new (value.constructor as new (length: number) => TypedArray)(arrays.reduce((sum, a) => sum + a.length, 0));
+    const out = new (value.constructor as new (length: number) => TypedArray)(
+      arrays.reduce((sum, a) => sum + a.length, 0),
+    );
     let offset = 0;
     for (const a of arrays) {
       out.set(a, offset);

@@ -28,7 +28,11 @@ export interface OpenedSession {
 /** The provider the user chose cannot run a graph. */
 export class ProviderUnavailableError extends RuntimeFailure<'provider-unavailable'> {
   constructor(message: string) {
-    super('provider-unavailable', message, 'Set infimmHd.executionProvider to "auto" to fall back to the CPU, or to "cpu".');
+    super(
+      'provider-unavailable',
+      message,
+      'Set infimmHd.executionProvider to "auto" to fall back to the CPU, or to "cpu".',
+    );
   }
 }
 
@@ -42,7 +46,12 @@ export interface Platform {
 }
 
 export function currentPlatform(): Platform {
-  return { os: process.platform, arch: process.arch, cudaLibraries: cudaLibrariesPresent(), gpu: process.platform === 'linux' ? linuxGpuPresent() : undefined };
+  return {
+    os: process.platform,
+    arch: process.arch,
+    cudaLibraries: cudaLibrariesPresent(),
+    gpu: process.platform === 'linux' ? linuxGpuPresent() : undefined,
+  };
 }
 
 /** The providers `auto` tries, in order, on this platform. */
@@ -63,7 +72,9 @@ export function autoProviders(platform: Platform = currentPlatform()): ProviderN
 /** The CUDA provider is a separate download that onnxruntime-node's installer puts beside the binding. */
 function cudaLibrariesPresent(): boolean {
   const binding = dirname(createRequire(import.meta.url).resolve('onnxruntime-node'));
-  return existsSync(join(binding, '..', 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so'));
+  return existsSync(
+    join(binding, '..', 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so'),
+  );
 }
 
 /** A PCI display controller (class 0x03xxxx): a GPU, passed through to a VM too. Undefined without sysfs. */
@@ -93,14 +104,19 @@ export function sessionOptions(provider: ProviderName, threads: number): ModelOp
 /** ONNX Runtime's first message line without its source location and failed condition. */
 export function failureReason(error: unknown): string {
   const line = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
-  if (/fallback to CPU EP has been explicitly disabled/.test(line)) return 'some of its operators have no kernel on this provider';
+  if (/fallback to CPU EP has been explicitly disabled/.test(line))
+    return 'some of its operators have no kernel on this provider';
   return line.replace(/^\S+\.(?:cc|h|cpp):\d+ .*? was false\. /, '');
 }
 
 // WebGPU sessions created at the same moment crash the process: create every session one at a time.
 let queue: Promise<unknown> = Promise.resolve();
 
-export function openSession(path: string, settings: SessionSettings, platform: Platform = currentPlatform()): Promise<OpenedSession> {
+export function openSession(
+  path: string,
+  settings: SessionSettings,
+  platform: Platform = currentPlatform(),
+): Promise<OpenedSession> {
   const attempt = queue.then(() => openNow(path, settings, platform));
   queue = attempt.catch(() => undefined);
   return attempt;
@@ -113,11 +129,14 @@ async function openNow(path: string, settings: SessionSettings, platform: Platfo
     try {
       return { session: await openModel(path, sessionOptions(provider, settings.threads)), provider };
     } catch (error) {
-      throw new ProviderUnavailableError(`The ${provider} execution provider cannot run ${graph}: ${failureReason(error)}.`);
+      throw new ProviderUnavailableError(
+        `The ${provider} execution provider cannot run ${graph}: ${failureReason(error)}.`,
+      );
     }
   }
   const providers = autoProviders(platform);
-  if (platform.gpu === false) tell(settings, 'no GPU found on this machine (no PCI display controller): the model runs on the CPU');
+  if (platform.gpu === false)
+    tell(settings, 'no GPU found on this machine (no PCI display controller): the model runs on the CPU');
   const failures: string[] = [];
   for (const [n, provider] of providers.entries()) {
     try {
@@ -125,7 +144,11 @@ async function openNow(path: string, settings: SessionSettings, platform: Platfo
     } catch (error) {
       const reason = failureReason(error);
       failures.push(`${provider}: ${reason}`);
-      tell(settings, `${provider} cannot run ${graph} (${reason}): using ${providers[n + 1] ?? 'nothing'} instead`, `${provider}: ${reason}`);
+      tell(
+        settings,
+        `${provider} cannot run ${graph} (${reason}): using ${providers[n + 1] ?? 'nothing'} instead`,
+        `${provider}: ${reason}`,
+      );
     }
   }
   throw new Error(`no execution provider could run ${graph}: ${failures.join('; ')}`);

@@ -28,7 +28,7 @@ export class WeightFile {
   }
 
   private write(bytes: Uint8Array): void {
-    for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    for (let done = 0; done < bytes.length;) done += writeSync(this.fd, bytes, done, bytes.length - done);
     this.hash.update(bytes);
     this.size += bytes.length;
   }

@@ -12,15 +12,34 @@ const RECONVERT = 'Convert the checkpoint again with `npm run convert`, or selec
 
 export function readManifest(dir: string): Manifest {
   const file = join(dir, 'manifest.json');
-  if (!existsSync(dir)) throw new PackageError('model-missing', `The model folder ${dir} does not exist.`, 'Select a model folder that holds a manifest.json.');
-  if (!existsSync(file)) throw new PackageError('model-missing', `${dir} is not a model package: it has no manifest.json.`, 'Select a folder written by `npm run convert`.');
+  if (!existsSync(dir))
+    throw new PackageError(
+      'model-missing',
+      `The model folder ${dir} does not exist.`,
+      'Select a model folder that holds a manifest.json.',
+    );
+  if (!existsSync(file))
+    throw new PackageError(
+      'model-missing',
+      `${dir} is not a model package: it has no manifest.json.`,
+      'Select a folder written by `npm run convert`.',
+    );
   let manifest: Manifest;
   try {
     manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
   } catch (error) {
-    throw new PackageError('model-invalid', `manifest.json in ${dir} is not valid JSON (${(error as Error).message}).`, RECONVERT);
+    throw new PackageError(
+      'model-invalid',
+      `manifest.json in ${dir} is not valid JSON (${(error as Error).message}).`,
+      RECONVERT,
+    );
   }
-  if (manifest.format !== PACKAGE_FORMAT) throw new PackageError('model-invalid', `${dir} is not an InfiMM-HD model package (format "${String(manifest.format)}").`, RECONVERT);
+  if (manifest.format !== PACKAGE_FORMAT)
+    throw new PackageError(
+      'model-invalid',
+      `${dir} is not an InfiMM-HD model package (format "${String(manifest.format)}").`,
+      RECONVERT,
+    );
   if (manifest.version !== PACKAGE_VERSION) {
     throw new PackageError(
       'model-incompatible',
@@ -32,7 +51,11 @@ export function readManifest(dir: string): Manifest {
   const ocrContext = manifest.prompt?.ocrContext as { maxTokens?: unknown } | null | undefined;
   const maxTokens = ocrContext?.maxTokens;
   if (ocrContext !== undefined && !(typeof maxTokens === 'number' && Number.isInteger(maxTokens) && maxTokens > 0)) {
-    throw new PackageError('model-invalid', `manifest.json in ${dir} declares an OCR context without a positive whole number of maxTokens.`, RECONVERT);
+    throw new PackageError(
+      'model-invalid',
+      `manifest.json in ${dir} declares an OCR context without a positive whole number of maxTokens.`,
+      RECONVERT,
+    );
   }
   return manifest;
 }
@@ -43,13 +66,23 @@ export async function verifyPackage(dir: string, manifest: Manifest): Promise<vo
     const path = join(dir, name);
     if (!existsSync(path)) throw new PackageError('model-invalid', `The model package is missing ${name}.`, RECONVERT);
     const bytes = statSync(path).size;
-    if (bytes !== expected.bytes) throw new PackageError('model-invalid', `${name} in the model package has ${bytes} bytes; the manifest says ${expected.bytes}.`, RECONVERT);
+    if (bytes !== expected.bytes)
+      throw new PackageError(
+        'model-invalid',
+        `${name} in the model package has ${bytes} bytes; the manifest says ${expected.bytes}.`,
+        RECONVERT,
+      );
   }
   for (const [name, expected] of Object.entries(manifest.files)) {
     const hash = createHash('sha256');
-    for await (const chunk of createReadStream(join(dir, name), { highWaterMark: 1 << 22 })) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(join(dir, name), { highWaterMark: 1 << 22 }))
+      hash.update(chunk as Buffer);
     if (hash.digest('hex') !== expected.sha256) {
-      throw new PackageError('model-invalid', `${name} in the model package does not match its sha256 in the manifest: the file was changed or corrupted.`, RECONVERT);
+      throw new PackageError(
+        'model-invalid',
+        `${name} in the model package does not match its sha256 in the manifest: the file was changed or corrupted.`,
+        RECONVERT,
+      );
     }
   }
 }

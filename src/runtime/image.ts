@@ -23,18 +23,34 @@ export interface EncodedImage extends Omit<ImageViews, 'times'> {
 }
 
 /** `decode` gives the decoded image: a caller that decodes once for several stages (OCR) passes its own. */
-export async function imageViews(decode: () => Promise<DecodedImage>, tileSize: number, maxTiles: number, norm: Normalisation): Promise<ImageViews> {
+export async function imageViews(
+  decode: () => Promise<DecodedImage>,
+  tileSize: number,
+  maxTiles: number,
+  norm: Normalisation,
+): Promise<ImageViews> {
   let started = performance.now();
   const decoded = await decode();
   const decodeImageMs = performance.now() - started;
   started = performance.now();
   const grid = planGrid(decoded.width, decoded.height, tileSize, maxTiles);
   const pixels = await makeViews(decoded, grid, norm);
-  return { width: decoded.width, height: decoded.height, grid, pixels, times: { decodeImageMs, tilingMs: performance.now() - started } };
+  return {
+    width: decoded.width,
+    height: decoded.height,
+    grid,
+    pixels,
+    times: { decodeImageMs, tilingMs: performance.now() - started },
+  };
 }
 
 /** The image's views at the model's tile size and normalisation, then its memory. */
-export async function encodeImage(model: LoadedModel, decode: () => Promise<DecodedImage>, maxTiles: number, shouldCancel?: ShouldCancel): Promise<EncodedImage> {
+export async function encodeImage(
+  model: LoadedModel,
+  decode: () => Promise<DecodedImage>,
+  maxTiles: number,
+  shouldCancel?: ShouldCancel,
+): Promise<EncodedImage> {
   const views = await imageViews(decode, model.manifest.tiling.tileSize, maxTiles, model.manifest.image);
   const { memory, visionMs, memoryMs } = await model.imageMemory(views.pixels, views.grid, shouldCancel);
   return { ...views, memory, times: { ...views.times, visionMs, memoryMs } };

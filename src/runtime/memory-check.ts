@@ -49,10 +49,16 @@ export function availableMemory(): number {
 const gib = (bytes: number) => `${(bytes / GIB).toFixed(1)} GiB`;
 
 /** Throws a MemoryError naming both sizes when the package needs more than `available` bytes. */
-export function checkMemory(manifest: Pick<Manifest, 'name' | 'files' | 'weights'>, available = availableMemory()): void {
+export function checkMemory(
+  manifest: Pick<Manifest, 'name' | 'files' | 'weights'>,
+  available = availableMemory(),
+): void {
   const needed = memoryNeeded(manifest);
   if (needed <= available) return;
-  const smaller = manifest.weights.precision === 'int4' ? 'a smaller model' : 'an int4 conversion of this checkpoint (about a quarter of fp16)';
+  const smaller =
+    manifest.weights.precision === 'int4'
+      ? 'a smaller model'
+      : 'an int4 conversion of this checkpoint (about a quarter of fp16)';
   throw new MemoryError(
     'not-enough-memory',
     `The model ${manifest.name} needs about ${gib(needed)} of memory and ${gib(available)} is free.`,

@@ -44,5 +44,6 @@ function closestAspectGrid(aspect: number, maxTiles: number): { rows: number; co
 }
 
 function requirePositiveInteger(what: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`The ${what} must be a positive integer, got ${value}.`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`The ${what} must be a positive integer, got ${value}.`);
 }

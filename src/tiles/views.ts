@@ -18,7 +18,9 @@ export interface Normalisation {
 export async function makeViews(image: DecodedImage, grid: TileGrid, norm: Normalisation): Promise<Float32Array> {
   const { rows, cols, tileSize: size } = grid;
   if (grid.views !== 1 + rows * cols) {
-    throw new RangeError(`A ${rows}×${cols} grid has ${1 + rows * cols} views (thumbnail included), not ${grid.views}.`);
+    throw new RangeError(
+      `A ${rows}×${cols} grid has ${1 + rows * cols} views (thumbnail included), not ${grid.views}.`,
+    );
   }
   const [tiled, thumbnail] = await Promise.all([
     resizeRgb(image, cols * size, rows * size),

@@ -54,10 +54,16 @@ export function linePosition([left, top, , bottom]: Box, width: number, height: 
 }
 
 /** Each line as it appears in the context ("[row,col] text", whitespace runs made one space), with its box's top and height. */
-export function contextEntries(lines: readonly ContextLine[], width: number, height: number): Array<{ entry: string; top: number; height: number }> {
+export function contextEntries(
+  lines: readonly ContextLine[],
+  width: number,
+  height: number,
+): Array<{ entry: string; top: number; height: number }> {
   return lines.flatMap(({ text, box }) => {
     const words = text.split(WHITESPACE).filter(Boolean).join(' ');
-    return words === '' ? [] : [{ entry: `${linePosition(box, width, height)} ${words}`, top: box[1], height: box[3] - box[1] }];
+    return words === ''
+      ? []
+      : [{ entry: `${linePosition(box, width, height)} ${words}`, top: box[1], height: box[3] - box[1] }];
   });
 }
 
@@ -93,6 +99,9 @@ export function ocrContext(
     kept.add(index);
     budget -= cost;
   }
-  const text = kept.size === 0 ? `${OCR_CONTEXT_HEADER} none\n` : `${OCR_CONTEXT_HEADER}${entries.map(({ entry }, i) => (kept.has(i) ? `\n${entry}` : '')).join('')}\n`;
+  const text =
+    kept.size === 0
+      ? `${OCR_CONTEXT_HEADER} none\n`
+      : `${OCR_CONTEXT_HEADER}${entries.map(({ entry }, i) => (kept.has(i) ? `\n${entry}` : '')).join('')}\n`;
   return { text, lines: entries.length, kept: kept.size, tokens: countTokens(text) };
 }

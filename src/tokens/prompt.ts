@@ -27,7 +27,11 @@ export interface Conversation {
 }
 
 /** The segments of a conversation's finished turns and a new question, ready for `encodeSegments`. */
-function promptSegments(tokenizer: InfimmTokenizer, { image, turns, context = '' }: Conversation, question: string): Segment[] {
+function promptSegments(
+  tokenizer: InfimmTokenizer,
+  { image, turns, context = '' }: Conversation,
+  question: string,
+): Segment[] {
   const segments: Segment[] = [`${SYSTEM_PROMPT} USER: `];
   if (image) segments.push(tokenizer.image);
   const opening = (index: number) => (index === 0 ? context : ' USER: ');

@@ -97,15 +97,24 @@ function readTrainerSpec(bytes: Uint8Array): TrainerSpec {
         spec.modelType = name;
         return true;
       }
-      case 24: spec.treatWhitespaceAsSuffix = varint('treat_whitespace_as_suffix') !== 0; return true;
-      case 35: spec.byteFallback = varint('byte_fallback') !== 0; return true;
-      case 41: spec.bosId = varint('bos_id'); return true;
-      case 42: spec.eosId = varint('eos_id'); return true;
+      case 24:
+        spec.treatWhitespaceAsSuffix = varint('treat_whitespace_as_suffix') !== 0;
+        return true;
+      case 35:
+        spec.byteFallback = varint('byte_fallback') !== 0;
+        return true;
+      case 41:
+        spec.bosId = varint('bos_id');
+        return true;
+      case 42:
+        spec.eosId = varint('eos_id');
+        return true;
       case 44:
         expect(wireType, WireType.LengthDelimited, 'unk_surface');
         spec.unkSurface = reader.string();
         return true;
-      default: return false;
+      default:
+        return false;
     }
   });
   return spec;

@@ -133,7 +133,7 @@ export class SentencePiece {
     let output = addDummyPrefix ? space : '';
     let previousSpace = true;
     let any = false;
-    for (let i = 0; i < input.length; ) {
+    for (let i = 0; i < input.length;) {
       const length = this.matchUserSymbol(input, i) || charLength(input, i);
       let unit = input.slice(i, i + length);
       i += length;
@@ -185,7 +185,8 @@ export class SentencePiece {
     if (type === PieceType.CONTROL) return '';
     if (type === PieceType.UNKNOWN) return this.model.trainerSpec.unkSurface;
     const { addDummyPrefix, removeExtraWhitespaces } = this.model.normalizerSpec;
-    const text = atStart && (addDummyPrefix || removeExtraWhitespaces) && piece.startsWith(SPACE_SYMBOL) ? piece.slice(1) : piece;
+    const text =
+      atStart && (addDummyPrefix || removeExtraWhitespaces) && piece.startsWith(SPACE_SYMBOL) ? piece.slice(1) : piece;
     return text.replaceAll(SPACE_SYMBOL, ' ');
   }
 
@@ -199,7 +200,7 @@ export class SentencePiece {
   private mergePieces(normalized: string): string[] {
     const symbols: string[] = [];
     const frozen: boolean[] = [];
-    for (let i = 0; i < normalized.length; ) {
+    for (let i = 0; i < normalized.length;) {
       const user = this.matchUserSymbol(normalized, i);
       const length = user || charLength(normalized, i);
       symbols.push(normalized.slice(i, i + length));

@@ -39,7 +39,10 @@ export class InfimmTokenizer {
     return new InfimmTokenizer(await SentencePiece.fromFile(path), path);
   }
 
-  constructor(readonly sentencePiece: SentencePiece, source: string) {
+  constructor(
+    readonly sentencePiece: SentencePiece,
+    source: string,
+  ) {
     if (sentencePiece.bosId < 0 || sentencePiece.eosId < 0) {
       throw new TokenizerError(
         'model-incompatible',

@@ -20,7 +20,11 @@ function sequenceLength(lead: number): number {
  * Decodes one character at `start`: the code point and its length, or `undefined` when the bytes there are not
  * valid UTF-8 (overlong forms, surrogates and values past U+10FFFF included).
  */
-export function decodeChar(bytes: ArrayLike<number>, start: number, end: number): { codePoint: number; length: number } | undefined {
+export function decodeChar(
+  bytes: ArrayLike<number>,
+  start: number,
+  end: number,
+): { codePoint: number; length: number } | undefined {
   const lead = bytes[start]!;
   const length = sequenceLength(lead);
   if (length === 1) return lead < 0x80 ? { codePoint: lead, length } : undefined;

@@ -11,15 +11,28 @@ import type { Architecture } from '../package/manifest.ts';
 
 const P = 'vision_encoder.';
 
-export async function buildVisionGraph({ g, arch: { vision: arch }, load, linear }: GraphContext<Architecture>): Promise<void> {
+export async function buildVisionGraph({
+  g,
+  arch: { vision: arch },
+  load,
+  linear,
+}: GraphContext<Architecture>): Promise<void> {
   const { imageSize: S, patchSize: p, width: D, tokensPerView: L, layerNormEps: eps } = arch;
   const pixels = g.input('pixel_values', DataType.FLOAT, ['views', 3, S, S]);
 
   let x = await g.scope('embeddings', async () => {
-    const conv = g.op('Conv', [pixels, g.weight('patch.weight', await load(`${P}patch_embed.proj.weight`), [D, 3, p, p]), g.weight('patch.bias', await load(`${P}patch_embed.proj.bias`), [D])], {
-      kernel_shape: [p, p],
-      strides: [p, p],
-    }); // [N, D, S/p, S/p]
+    const conv = g.op(
+      'Conv',
+      [
+        pixels,
+        g.weight('patch.weight', await load(`${P}patch_embed.proj.weight`), [D, 3, p, p]),
+        g.weight('patch.bias', await load(`${P}patch_embed.proj.bias`), [D]),
+      ],
+      {
+        kernel_shape: [p, p],
+        strides: [p, p],
+      },
+    ); // [N, D, S/p, S/p]
     const patches = g.op('Transpose', [g.op('Reshape', [conv, int64(g, 'shape', [0, D, -1])])], { perm: [0, 2, 1] }); // [N, P, D]
     const pos = await load(`${P}pos_embed`); // [1, 1+P, D]
     const cls = await load(`${P}cls_token`); // [1, 1, D]
@@ -33,16 +46,45 @@ export async function buildVisionGraph({ g, arch: { vision: arch }, load, linear
 
   for (let i = 0; i < arch.layers; i++) {
     const b = `${P}blocks.${i}.`;
-    const norm = async (name: string, y: string) => layerNorm(g, { name, x: y, weight: await load(`${b}${name}.weight`), bias: await load(`${b}${name}.bias`), eps });
+    const norm = async (name: string, y: string) =>
+      layerNorm(g, { name, x: y, weight: await load(`${b}${name}.weight`), bias: await load(`${b}${name}.bias`), eps });
     x = await g.scope(`blocks.${i}`, async () => {
-      const qkvBias = concatFloat32([await load(`${b}attn.q_bias`), new Float32Array(D), await load(`${b}attn.v_bias`)]); // k has no bias
-      const qkv = linear({ name: 'attn.qkv', x, weight: await load(`${b}attn.qkv.weight`), shape: [3 * D, D], bias: qkvBias }); // [N, L, 3D]
+      const qkvBias = concatFloat32([
+        await load(`${b}attn.q_bias`),
+        new Float32Array(D),
+        await load(`${b}attn.v_bias`),
+      ]); // k has no bias
+      const qkv = linear({
+        name: 'attn.qkv',
+        x,
+        weight: await load(`${b}attn.qkv.weight`),
+        shape: [3 * D, D],
+        bias: qkvBias,
+      }); // [N, L, 3D]
       const [q, k, v] = split(g, { x: qkv, sizes: [D, D, D] });
       const attn = mha(g, { q: q!, k: k!, v: v!, heads: arch.heads }); // [N, L, D]
-      const proj = linear({ name: 'attn.proj', x: attn, weight: await load(`${b}attn.proj.weight`), shape: [D, D], bias: await load(`${b}attn.proj.bias`) });
+      const proj = linear({
+        name: 'attn.proj',
+        x: attn,
+        weight: await load(`${b}attn.proj.weight`),
+        shape: [D, D],
+        bias: await load(`${b}attn.proj.bias`),
+      });
       const h = g.op('Add', [x, await norm('norm1', proj)]);
-      const fc1 = linear({ name: 'mlp.fc1', x: h, weight: await load(`${b}mlp.fc1.weight`), shape: [arch.mlpHidden, D], bias: await load(`${b}mlp.fc1.bias`) });
-      const fc2 = linear({ name: 'mlp.fc2', x: gelu(g, fc1), weight: await load(`${b}mlp.fc2.weight`), shape: [D, arch.mlpHidden], bias: await load(`${b}mlp.fc2.bias`) });
+      const fc1 = linear({
+        name: 'mlp.fc1',
+        x: h,
+        weight: await load(`${b}mlp.fc1.weight`),
+        shape: [arch.mlpHidden, D],
+        bias: await load(`${b}mlp.fc1.bias`),
+      });
+      const fc2 = linear({
+        name: 'mlp.fc2',
+        x: gelu(g, fc1),
+        weight: await load(`${b}mlp.fc2.weight`),
+        shape: [D, arch.mlpHidden],
+        bias: await load(`${b}mlp.fc2.bias`),
+      });
       return g.op('Add', [h, await norm('norm2', fc2)]);
     });
   }

@@ -7,7 +7,13 @@ import type { VisionArch } from '../package/manifest.ts';
 const BATCH = 2;
 
 /** pixels [V, 3, S, S] → features [V, 1+P, D]. */
-export async function encodeViews(session: ModelSession, arch: VisionArch, pixels: Float32Array, views: number, shouldCancel?: ShouldCancel): Promise<Float32Array> {
+export async function encodeViews(
+  session: ModelSession,
+  arch: VisionArch,
+  pixels: Float32Array,
+  views: number,
+  shouldCancel?: ShouldCancel,
+): Promise<Float32Array> {
   const S = arch.imageSize;
   const viewPixels = 3 * S * S;
   const viewFeatures = arch.tokensPerView * arch.width;

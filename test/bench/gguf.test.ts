@@ -27,11 +27,14 @@ function llamaAvailable(): Promise<boolean> {
 }
 
 async function needsLlama(t: TestContext): Promise<boolean> {
-  return requireOrSkip(t, hasPythonModule('torch'), 'python3-torch') && requireOrSkip(t, await llamaAvailable(), "node-llama-cpp's prebuilt binary");
+  return (
+    requireOrSkip(t, hasPythonModule('torch'), 'python3-torch') &&
+    requireOrSkip(t, await llamaAvailable(), "node-llama-cpp's prebuilt binary")
+  );
 }
 
 describe('Q4_0', () => {
-  test('a block of multiples of its scale is stored exactly, with ggml\'s scale sign and nibble order', () => {
+  test("a block of multiples of its scale is stored exactly, with ggml's scale sign and nibble order", () => {
     const q = (j: number) => (j * 5 + (j < 16 ? 0 : 3)) % 16; // every level in each half, the halves different
     const x = Float32Array.from({ length: 32 }, (_, j) => (q(j) - 8) * 0.25); // -2 (q = 0) is the largest magnitude
     const bytes = quantizeQ4_0(x);
@@ -42,7 +45,7 @@ describe('Q4_0', () => {
   });
 
   test('random rows round-trip within half a step (a step past +7 steps, which ggml clamps), the largest magnitude exactly', () => {
-    const x = Float32Array.from({ length: 32 * 64 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+    const x = Float32Array.from({ length: 32 * 64 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
     const y = dequantizeQ4_0(quantizeQ4_0(x), x.length);
     for (let b = 0; b < 64; b++) {
       const block = x.subarray(32 * b, 32 * b + 32);
@@ -64,7 +67,12 @@ test('a GGUF file reads back with node-llama-cpp: metadata of each type, tensor 
   const tensors: GgufTensor[] = [
     { name: 'a.weight', shape: [6, 5], type: GgmlType.F32, data: async () => f32 },
     { name: 'b.weight', shape: [3, 64], type: GgmlType.Q4_0, data: async () => q4 },
-    { name: 'c.weight', shape: [7], type: GgmlType.F16, data: async () => Float32Array.of(1, -2, 0.5, 65504, 0, -0.25, 3) },
+    {
+      name: 'c.weight',
+      shape: [7],
+      type: GgmlType.F16,
+      data: async () => Float32Array.of(1, -2, 0.5, 65504, 0, -0.25, 3),
+    },
   ];
   const metadata = {
     'general.architecture': { type: 'string', value: 'llama' },
@@ -93,12 +101,16 @@ test('a GGUF file reads back with node-llama-cpp: metadata of each type, tensor 
   assert.deepEqual(test.kinds, [1, 6, -3]);
 
   const infos = info.fullTensorInfo!;
-  assert.deepEqual(infos.map((t) => [t.name, t.dimensions.map(Number), t.ggmlType]), [
-    ['a.weight', [5, 6], GgmlType.F32],
-    ['b.weight', [64, 3], GgmlType.Q4_0],
-    ['c.weight', [7], GgmlType.F16],
-  ]);
-  const at = (n: number, length: number) => new Uint8Array(bytes.subarray(Number(infos[n]!.fileOffset), Number(infos[n]!.fileOffset) + length)); // a copy, aligned
+  assert.deepEqual(
+    infos.map((t) => [t.name, t.dimensions.map(Number), t.ggmlType]),
+    [
+      ['a.weight', [5, 6], GgmlType.F32],
+      ['b.weight', [64, 3], GgmlType.Q4_0],
+      ['c.weight', [7], GgmlType.F16],
+    ],
+  );
+  const at = (n: number, length: number) =>
+    new Uint8Array(bytes.subarray(Number(infos[n]!.fileOffset), Number(infos[n]!.fileOffset) + length)); // a copy, aligned
   for (const t of infos) assert.equal(Number(t.fileOffset) % 32, 0);
   assert.deepEqual(new Float32Array(at(0, 120).buffer), f32);
   assert.deepEqual(at(1, 3 * 2 * 18), quantizeQ4_0(q4));
@@ -115,7 +127,10 @@ describe('llama.cpp on the language model of a tiny checkpoint', () => {
       const file = join(scratch(), 'model.gguf');
       const gguf = await llamaGguf(checkpoint, architecture, tokens, 'F32');
       await writeGguf(file, gguf.metadata, gguf.tensors).finally(() => gguf.close());
-      const prompt = [1, ...Array.from({ length: 19 }, (_, i) => 3 + ((i * 811) % (architecture.language.vocabSize - 3)))];
+      const prompt = [
+        1,
+        ...Array.from({ length: 19 }, (_, i) => 3 + ((i * 811) % (architecture.language.vocabSize - 3))),
+      ];
       const count = 140;
       const engines = [await ours(dir, 1), await llamaCpp(file, 1, prompt.length + count)];
       const [mine, theirs] = [await engines[0]!.generate(prompt, count), await engines[1]!.generate(prompt, count)];
@@ -134,7 +149,10 @@ describe('llama.cpp on the language model of a tiny checkpoint', () => {
     // The same values as float32: Q4_0 blocks dequantised, F16 rounded.
     const widened = gguf.tensors.map((x): GgufTensor => {
       if (x.type === GgmlType.F32) return x;
-      const round = async (data: Float32Array) => (x.type === GgmlType.Q4_0 ? dequantizeQ4_0(quantizeQ4_0(data), data.length) : Float32Array.from(new Float16Array(data)));
+      const round = async (data: Float32Array) =>
+        x.type === GgmlType.Q4_0
+          ? dequantizeQ4_0(quantizeQ4_0(data), data.length)
+          : Float32Array.from(new Float16Array(data));
       return { ...x, type: GgmlType.F32, data: async () => round(await x.data()) };
     });
     await writeGguf(join(dir, 'q4.gguf'), gguf.metadata, gguf.tensors);

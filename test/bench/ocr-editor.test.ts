@@ -43,7 +43,8 @@ const PAGE = `<!doctype html><body style="margin:0;font:16px/20px monospace;back
 describe('DOM truth', () => {
   let browser: Browser | undefined;
   before(async () => {
-    if (hasProgram(CHROMIUM)) browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    if (hasProgram(CHROMIUM))
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
   });
   after(async () => {
     await browser?.close();
@@ -57,7 +58,10 @@ describe('DOM truth', () => {
     const texts = truth.lines.map((l) => [l.kind, l.region, l.text, l.lineNumber]);
     // The side bar clips the long name at 150 px: the characters past it are not in the picture.
     const clipped = texts[1]![2] as string;
-    assert.ok('a_file_name_far_too_long_for_the_side_bar.ts'.startsWith(clipped) && clipped.length > 5 && clipped.length < 20, clipped);
+    assert.ok(
+      'a_file_name_far_too_long_for_the_side_bar.ts'.startsWith(clipped) && clipped.length > 5 && clipped.length < 20,
+      clipped,
+    );
     assert.deepEqual(texts, [
       ['ui', 'sidebar', 'engine.ts', undefined],
       ['ui', 'sidebar', clipped, undefined],
@@ -89,7 +93,13 @@ describe('DOM truth', () => {
   });
 });
 
-const truthLine = (text: string, box: TruthLine['box'], kind: TruthLine['kind'], region: string, lineNumber?: number): TruthLine => ({
+const truthLine = (
+  text: string,
+  box: TruthLine['box'],
+  kind: TruthLine['kind'],
+  region: string,
+  lineNumber?: number,
+): TruthLine => ({
   text,
   box,
   kind,

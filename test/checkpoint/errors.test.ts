@@ -40,39 +40,92 @@ test('a missing file, an empty file, a folder without weights and a file that is
   const folder = join(dir, 'folder');
   mkdirSync(folder);
   write('folder/notes.txt', 'hello');
-  await assertRefused(folder, /contains none of model\.safetensors\.index\.json, model\.safetensors, pytorch_model\.bin\.index\.json, pytorch_model\.bin/);
+  await assertRefused(
+    folder,
+    /contains none of model\.safetensors\.index\.json, model\.safetensors, pytorch_model\.bin\.index\.json, pytorch_model\.bin/,
+  );
   await assertRefused(write('readme.bin', 'This is a text file, not weights.\n'), /is not a checkpoint/);
   await assertRefused(write('image.pt', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')), /is not a checkpoint/);
 });
 
 test('safetensors headers are validated before any tensor is read', async () => {
-  await assertRefused(safetensors('short.safetensors', {}, new Uint8Array(0), 1n << 40n), /declares a \d+-byte header in a \d+-byte file/);
+  await assertRefused(
+    safetensors('short.safetensors', {}, new Uint8Array(0), 1n << 40n),
+    /declares a \d+-byte header in a \d+-byte file/,
+  );
   await assertRefused(safetensors('json.safetensors', '{"a": {"dtype": "F32",'), /header is not valid JSON/);
   await assertRefused(safetensors('array.safetensors', '[1, 2]'), /is not a checkpoint/);
-  await assertRefused(safetensors('dtype.safetensors', { w: { dtype: 'F8_E4M3', shape: [4], data_offsets: [0, 4] } }), /dtype F8_E4M3, which this reader does not support/, 'w');
-  await assertRefused(safetensors('shape.safetensors', { w: f32([2, 3], 0, 16) }), /needs 24 bytes but data_offsets span 16/, 'w');
-  await assertRefused(safetensors('badshape.safetensors', { w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }), /invalid shape/, 'w');
-  await assertRefused(safetensors('offsets.safetensors', { w: { dtype: 'F32', shape: [1], data_offsets: [8, 4] } }), /invalid data_offsets/, 'w');
-  await assertRefused(safetensors('overlap.safetensors', { a: f32([3], 0, 12), b: f32([2], 8, 16) }), /overlaps tensor "a"/, 'b');
-  await assertRefused(safetensors('beyond.safetensors', { a: f32([8], 0, 32) }), /lies past the end of the file .*truncated/, 'a');
+  await assertRefused(
+    safetensors('dtype.safetensors', { w: { dtype: 'F8_E4M3', shape: [4], data_offsets: [0, 4] } }),
+    /dtype F8_E4M3, which this reader does not support/,
+    'w',
+  );
+  await assertRefused(
+    safetensors('shape.safetensors', { w: f32([2, 3], 0, 16) }),
+    /needs 24 bytes but data_offsets span 16/,
+    'w',
+  );
+  await assertRefused(
+    safetensors('badshape.safetensors', { w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }),
+    /invalid shape/,
+    'w',
+  );
+  await assertRefused(
+    safetensors('offsets.safetensors', { w: { dtype: 'F32', shape: [1], data_offsets: [8, 4] } }),
+    /invalid data_offsets/,
+    'w',
+  );
+  await assertRefused(
+    safetensors('overlap.safetensors', { a: f32([3], 0, 12), b: f32([2], 8, 16) }),
+    /overlaps tensor "a"/,
+    'b',
+  );
+  await assertRefused(
+    safetensors('beyond.safetensors', { a: f32([8], 0, 32) }),
+    /lies past the end of the file .*truncated/,
+    'a',
+  );
   // The same file whole reads fine, so the checks above are what refused them.
-  const good = await openCheckpoint(safetensors('good.safetensors', { __metadata__: { a: 'b' }, a: f32([2], 0, 8), b: f32([2], 8, 16) }));
-  assert.deepEqual(good.entries.map((e) => e.names), [['a'], ['b']]);
+  const good = await openCheckpoint(
+    safetensors('good.safetensors', { __metadata__: { a: 'b' }, a: f32([2], 0, 8), b: f32([2], 8, 16) }),
+  );
+  assert.deepEqual(
+    good.entries.map((e) => e.names),
+    [['a'], ['b']],
+  );
   await good.close();
 });
 
 test('a truncated or corrupt torch archive, a short or missing storage and a view past its storage are refused', async (t) => {
-  await assertRefused(write('corrupt.pt', Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(200, 7)])), /is not a readable zip archive .*corrupt or truncated/);
+  await assertRefused(
+    write('corrupt.pt', Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(200, 7)])),
+    /is not a readable zip archive .*corrupt or truncated/,
+  );
   const fx = fixtures(t);
   if (!fx) return;
   const plain = readFileSync(join(fx.dir, 'torch/plain.pt'));
-  await assertRefused(write('half.pt', plain.subarray(0, plain.length >> 1)), /is not a readable zip archive .*corrupt or truncated/);
-  await assertRefused(join(fx.dir, 'bad/short_storage.pt'), /holds 16 bytes but 32 are declared: the file is truncated/, 'w');
+  await assertRefused(
+    write('half.pt', plain.subarray(0, plain.length >> 1)),
+    /is not a readable zip archive .*corrupt or truncated/,
+  );
+  await assertRefused(
+    join(fx.dir, 'bad/short_storage.pt'),
+    /holds 16 bytes but 32 are declared: the file is truncated/,
+    'w',
+  );
   await assertRefused(join(fx.dir, 'bad/missing_storage.pt'), /its storage data\/0 is missing from the archive/, 'w');
-  await assertRefused(join(fx.dir, 'bad/view_overflow.pt'), /its view reaches element 6 of storage 0, which holds 4/, 'w');
+  await assertRefused(
+    join(fx.dir, 'bad/view_overflow.pt'),
+    /its view reaches element 6 of storage 0, which holds 4/,
+    'w',
+  );
   // A truncated safetensors file: the last tensor's bytes are missing.
   const safe = readFileSync(join(fx.dir, 'safetensors/model.safetensors'));
-  await assertRefused(write('cut.safetensors', safe.subarray(0, safe.length - 1)), /lies past the end of the file/, 'u8');
+  await assertRefused(
+    write('cut.safetensors', safe.subarray(0, safe.length - 1)),
+    /lies past the end of the file/,
+    'u8',
+  );
 });
 
 test('sharded indexes: a key missing from its shard, a missing shard and a shard outside the folder are refused', async (t) => {
@@ -83,7 +136,8 @@ test('sharded indexes: a key missing from its shard, a missing shard and a shard
   const indexPath = join(folder, 'model.safetensors.index.json');
   const index = JSON.parse(readFileSync(indexPath, 'utf8')) as { weight_map: Record<string, string> };
   const shard = index.weight_map.f32!;
-  const edit = (weightMap: Record<string, string>) => writeFileSync(indexPath, JSON.stringify({ weight_map: weightMap }));
+  const edit = (weightMap: Record<string, string>) =>
+    writeFileSync(indexPath, JSON.stringify({ weight_map: weightMap }));
 
   edit({ ...index.weight_map, ghost: shard });
   await assert.rejects(openCheckpoint(folder), (error: unknown) => {
@@ -104,7 +158,13 @@ test('sharded indexes: a key missing from its shard, a missing shard and a shard
 
 test('reading a name the checkpoint lacks, or after close, is an error naming the tensor', async () => {
   const checkpoint = await openCheckpoint(safetensors('one.safetensors', { a: f32([4], 0, 16) }));
-  await assert.rejects(checkpoint.readBytes('b'), (e: unknown) => e instanceof CheckpointError && e.tensor === 'b' && /is not in this checkpoint/.test(e.message));
+  await assert.rejects(
+    checkpoint.readBytes('b'),
+    (e: unknown) => e instanceof CheckpointError && e.tensor === 'b' && /is not in this checkpoint/.test(e.message),
+  );
   await checkpoint.close();
-  await assert.rejects(checkpoint.readFloat32('a'), (e: unknown) => e instanceof CheckpointError && /was closed/.test(e.message));
+  await assert.rejects(
+    checkpoint.readFloat32('a'),
+    (e: unknown) => e instanceof CheckpointError && /was closed/.test(e.message),
+  );
 });

@@ -60,7 +60,12 @@ export function fixtures(t: TestContext): Fixtures | undefined {
 }
 
 /** Asserts that every tensor of a fixture group reads back as torch holds it: dtype, shape, bytes and float32 values, bit for bit. */
-export async function assertGroupMatches(checkpoint: Checkpoint, fx: Fixtures, group: string, prefix = ''): Promise<void> {
+export async function assertGroupMatches(
+  checkpoint: Checkpoint,
+  fx: Fixtures,
+  group: string,
+  prefix = '',
+): Promise<void> {
   const infos = fx.manifest.groups[group];
   assert.ok(infos, `fixture group ${group}`);
   for (const [name, info] of Object.entries(infos)) {
@@ -72,6 +77,9 @@ export async function assertGroupMatches(checkpoint: Checkpoint, fx: Fixtures, g
     assert.equal(entry.byteLength, bytes.byteLength, name);
     assert.ok(Buffer.from(await checkpoint.readBytes(prefix + name)).equals(bytes), `${name}: bytes differ`);
     const f32 = await checkpoint.readFloat32(prefix + name);
-    assert.ok(Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength).equals(fx.expected(group, name, 'f32')), `${name}: float32 values differ`);
+    assert.ok(
+      Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength).equals(fx.expected(group, name, 'f32')),
+      `${name}: float32 values differ`,
+    );
   }
 }

@@ -36,16 +36,25 @@ test('reading every tensor keeps memory near one tensor, far below the file size
   for (const file of [files.torch, files.safetensors]) {
     const size = statSync(file).size;
     assert.ok(size > 128 * MiB);
-    const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(repo, 'test/checkpoint/read-memory.ts'), file], {
-      cwd: repo,
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', join(repo, 'test/checkpoint/read-memory.ts'), file],
+      {
+        cwd: repo,
+        encoding: 'utf8',
+      },
+    );
     assert.equal(run.status, 0, run.stderr);
     const { rssGrowth, arrayBufferGrowth } = JSON.parse(run.stdout) as { rssGrowth: number; arrayBufferGrowth: number };
     const tensor = 16 * MiB;
     const held = file === files.torch ? tensor : 2 * tensor; // bf16 widens to float32 inside its own read buffer
-    t.diagnostic(`${file.endsWith('.pt') ? 'torch fp32' : 'safetensors bf16'}: file ${size / MiB} MiB, peak growth: ArrayBuffers ${(arrayBufferGrowth / MiB).toFixed(1)} MiB, RSS ${(rssGrowth / MiB).toFixed(1)} MiB`);
-    assert.ok(arrayBufferGrowth <= held + MiB, `the reader held ${arrayBufferGrowth} bytes at once; one tensor needs ${held}`);
+    t.diagnostic(
+      `${file.endsWith('.pt') ? 'torch fp32' : 'safetensors bf16'}: file ${size / MiB} MiB, peak growth: ArrayBuffers ${(arrayBufferGrowth / MiB).toFixed(1)} MiB, RSS ${(rssGrowth / MiB).toFixed(1)} MiB`,
+    );
+    assert.ok(
+      arrayBufferGrowth <= held + MiB,
+      `the reader held ${arrayBufferGrowth} bytes at once; one tensor needs ${held}`,
+    );
     assert.ok(rssGrowth < size / 2, `RSS grew by ${rssGrowth} bytes`);
   }
 });

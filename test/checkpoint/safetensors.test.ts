@@ -11,7 +11,10 @@ test('reads a single safetensors file as torch wrote it, ignoring __metadata__',
   const checkpoint = await openCheckpoint(join(fx.dir, 'safetensors/model.safetensors'));
   try {
     assert.equal(checkpoint.format, 'safetensors');
-    assert.deepEqual(checkpoint.entries.flatMap((e) => e.names).sort(), Object.keys(fx.manifest.groups.tensors!).sort());
+    assert.deepEqual(
+      checkpoint.entries.flatMap((e) => e.names).sort(),
+      Object.keys(fx.manifest.groups.tensors!).sort(),
+    );
     assert.equal(checkpoint.entry('__metadata__'), undefined);
     await assertGroupMatches(checkpoint, fx, 'tensors');
   } finally {
@@ -23,7 +26,9 @@ test('reads a sharded safetensors folder, each tensor from the shard its index n
   const fx = fixtures(t);
   if (!fx) return;
   const folder = join(fx.dir, 'safetensors/sharded');
-  const index = JSON.parse(readFileSync(join(folder, 'model.safetensors.index.json'), 'utf8')) as { weight_map: Record<string, string> };
+  const index = JSON.parse(readFileSync(join(folder, 'model.safetensors.index.json'), 'utf8')) as {
+    weight_map: Record<string, string>;
+  };
   const checkpoint = await openCheckpoint(folder);
   try {
     for (const entry of checkpoint.entries) assert.equal(basename(entry.file), index.weight_map[entry.names[0]!]);

@@ -11,7 +11,10 @@ test('reads every dtype, special value and strided view of a torch.save archive 
   const checkpoint = await openCheckpoint(join(fx.dir, 'torch/plain.pt'));
   try {
     assert.equal(checkpoint.format, 'torch-zip');
-    assert.deepEqual(checkpoint.entries.flatMap((e) => e.names).sort(), Object.keys(fx.manifest.groups.tensors!).sort());
+    assert.deepEqual(
+      checkpoint.entries.flatMap((e) => e.names).sort(),
+      Object.keys(fx.manifest.groups.tensors!).sort(),
+    );
     await assertGroupMatches(checkpoint, fx, 'tensors');
     // Views of one storage with different offsets or strides are different tensors.
     for (const name of ['big', 'big_rows', 'big_window']) assert.deepEqual(checkpoint.entry(name)?.names, [name]);
@@ -43,7 +46,10 @@ test('groups the aliased keys of a Flamingo-style state dict into one entry per 
     try {
       const groups = checkpoint.entries.map((e) => e.names).sort((a, b) => a[0]!.localeCompare(b[0]!));
       assert.deepEqual(groups, fx.manifest.aliases[label]);
-      assert.ok(groups.some((names) => names.length === 2), 'the fixture has aliases');
+      assert.ok(
+        groups.some((names) => names.length === 2),
+        'the fixture has aliases',
+      );
       const alias = checkpoint.entry('lang_encoder.old_decoder_blocks.1.self_attn.q_proj.weight');
       assert.equal(alias, checkpoint.entry('lang_encoder.model.layers.1.decoder_layer.self_attn.q_proj.weight'));
       await assertGroupMatches(checkpoint, fx, `model_${label}`);

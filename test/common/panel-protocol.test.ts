@@ -40,7 +40,10 @@ test('rejects malformed messages instead of acting on them', () => {
 });
 
 test('questions are trimmed and unknown keys dropped', () => {
-  assert.deepEqual(parseFromWebview({ type: 'ask', question: '  Why?  ', extra: 1 }), { type: 'ask', question: 'Why?' });
+  assert.deepEqual(parseFromWebview({ type: 'ask', question: '  Why?  ', extra: 1 }), {
+    type: 'ask',
+    question: 'Why?',
+  });
 });
 
 test('there are exactly the five presets the panel shows, each with a question', () => {

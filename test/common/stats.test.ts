@@ -17,14 +17,23 @@ const stats: AnswerStats = {
 };
 
 test('the CLI stats line shows the OCR time and the lines given to the model', () => {
-  assert.equal(statsLine(stats), 'cpu · grid 1×2, 3 views · vision 50 ms · OCR 311 ms · first token 420 ms · 80.0 tokens/s (5 tokens) · peak 300 MiB · OCR context: 9 of 9 lines, 120 tokens');
+  assert.equal(
+    statsLine(stats),
+    'cpu · grid 1×2, 3 views · vision 50 ms · OCR 311 ms · first token 420 ms · 80.0 tokens/s (5 tokens) · peak 300 MiB · OCR context: 9 of 9 lines, 120 tokens',
+  );
 });
 
 test('a follow-up reuses the OCR: no OCR time', () => {
   const { ocrMs: _ocrMs, visionMs: _visionMs, ...followUp } = stats;
-  assert.equal(statsLine({ ...followUp, imageMemoryReused: true }), 'cpu · grid 1×2, 3 views · image memory reused · first token 420 ms · 80.0 tokens/s (5 tokens) · peak 300 MiB · OCR context: 9 of 9 lines, 120 tokens');
+  assert.equal(
+    statsLine({ ...followUp, imageMemoryReused: true }),
+    'cpu · grid 1×2, 3 views · image memory reused · first token 420 ms · 80.0 tokens/s (5 tokens) · peak 300 MiB · OCR context: 9 of 9 lines, 120 tokens',
+  );
 });
 
 test('an OCR failure is named', () => {
-  assert.match(statsLine({ ...stats, ocrContext: { state: 'failed', error: 'OCR was given a 0×0 image.' } }), /· Answered without the image's text: OCR failed: OCR was given a 0×0 image\.$/);
+  assert.match(
+    statsLine({ ...stats, ocrContext: { state: 'failed', error: 'OCR was given a 0×0 image.' } }),
+    /· Answered without the image's text: OCR failed: OCR was given a 0×0 image\.$/,
+  );
 });

@@ -2,7 +2,18 @@
 // leaves nothing behind.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
@@ -28,15 +39,22 @@ async function convertTo(spec: CheckpointSpec, precision: 'fp32' | 'int4' = 'fp3
 }
 
 function filesOf(dir: string): Map<string, Buffer> {
-  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
+  return new Map(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f))]),
+  );
 }
 
 /** A safetensors copy of a tiny checkpoint whose tensors `edit` may change, with its config.json and tokenizer. */
-async function editedCheckpoint(edit: (tensors: Map<string, F32Tensor>, config: Record<string, unknown>) => void): Promise<string> {
+async function editedCheckpoint(
+  edit: (tensors: Map<string, F32Tensor>, config: Record<string, unknown>) => void,
+): Promise<string> {
   const source = await tinyCheckpoint({ format: 'safetensors', dtype: 'f32' });
   const checkpoint = await openCheckpoint(source);
   const tensors = new Map<string, F32Tensor>();
-  for (const entry of checkpoint.entries) tensors.set(entry.names[0]!, { shape: entry.shape, data: await checkpoint.readFloat32(entry.names[0]!) });
+  for (const entry of checkpoint.entries)
+    tensors.set(entry.names[0]!, { shape: entry.shape, data: await checkpoint.readFloat32(entry.names[0]!) });
   await checkpoint.close();
   const config = JSON.parse(readFileSync(join(source, 'config.json'), 'utf8')) as Record<string, unknown>;
   edit(tensors, config);
@@ -63,22 +81,34 @@ async function editedIntCheckpoint(name: string): Promise<string> {
 
 /** Runs the CLI; returns its exit code and stderr. */
 function cli(args: string[]): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/convert/cli.ts'), ...args], { encoding: 'utf8', cwd: ROOT });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/convert/cli.ts'), ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
   return { status: r.status, stderr: r.stderr };
 }
 
 function assertNothingLeft(parent: string): void {
-  assert.deepEqual(readdirSync(parent).filter((f) => f !== 'checkpoint'), [], 'no partial output');
+  assert.deepEqual(
+    readdirSync(parent).filter((f) => f !== 'checkpoint'),
+    [],
+    'no partial output',
+  );
 }
 
 describe('convert', () => {
   test('the same tensors in every format, with or without a wrapper prefix, give byte-identical packages', async (t) => {
     if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
     const reference = filesOf(await convertTo({ format: 'torch' }));
-    for (const spec of [{ format: 'safetensors' }, { format: 'sharded' }, { format: 'torch', prefix: 'model.' }] as const) {
+    for (const spec of [
+      { format: 'safetensors' },
+      { format: 'sharded' },
+      { format: 'torch', prefix: 'model.' },
+    ] as const) {
       const files = filesOf(await convertTo(spec));
       assert.deepEqual([...files.keys()], [...reference.keys()]);
-      for (const [name, bytes] of files) assert.ok(bytes.equals(reference.get(name)!), `${name} differs for ${JSON.stringify(spec)}`);
+      for (const [name, bytes] of files)
+        assert.ok(bytes.equals(reference.get(name)!), `${name} differs for ${JSON.stringify(spec)}`);
     }
   });
 
@@ -91,7 +121,11 @@ describe('convert', () => {
       const out = join(scratch(), 'package');
       const log: string[] = [];
       await convert(source, out, { precision: 'int4', threads, log: (line) => log.push(line) });
-      assert.equal(log.some((line) => /weights quantised on 3 threads/.test(line)), threads === 3, log.join('\n'));
+      assert.equal(
+        log.some((line) => /weights quantised on 3 threads/.test(line)),
+        threads === 3,
+        log.join('\n'),
+      );
       packages.push(filesOf(out));
     }
     const [one, three] = packages as [Map<string, Buffer>, Map<string, Buffer>];
@@ -103,13 +137,23 @@ describe('convert', () => {
     if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
     const source = await tinyCheckpoint({ format: 'torch' });
     const checkpoint = await openCheckpoint(source);
-    assert.ok(checkpoint.entries.some((e) => e.names.some((n) => n.includes('old_decoder_blocks')) && e.names.some((n) => n.includes('.decoder_layer.'))));
+    assert.ok(
+      checkpoint.entries.some(
+        (e) =>
+          e.names.some((n) => n.includes('old_decoder_blocks')) && e.names.some((n) => n.includes('.decoder_layer.')),
+      ),
+    );
     await checkpoint.close();
     const dir = await convertTo({ format: 'torch' }, 'int4');
     const manifest = readManifest(dir);
     assert.equal(manifest.weights.precision, 'int4');
     assert.equal(manifest.prompt.ocrContext, undefined, 'a checkpoint trained without OCR context declares none');
-    assert.deepEqual(Object.keys(manifest.files).sort(), readdirSync(dir).filter((f) => f !== 'manifest.json').sort());
+    assert.deepEqual(
+      Object.keys(manifest.files).sort(),
+      readdirSync(dir)
+        .filter((f) => f !== 'manifest.json')
+        .sort(),
+    );
     await verifyPackage(dir, manifest);
   });
 
@@ -122,14 +166,50 @@ describe('convert', () => {
   });
 
   const bad: Array<[string, () => Promise<string>, RegExp]> = [
-    ['an integer tensor where weights are expected', () => editedIntCheckpoint('lang_encoder.model.norm.weight'), /lang_encoder\.model\.norm\.weight|dtype I32 where a floating-point tensor is expected/],
-    ['a missing key', () => editedCheckpoint((t) => t.delete('lang_encoder.model.layers.3.gated_cross_attn_layer.ff_gate')), /missing tensors: lang_encoder\.model\.layers\.3\.gated_cross_attn_layer\.ff_gate/],
-    ['an unknown key', () => editedCheckpoint((t) => t.set('lang_encoder.model.layers.2.extra.weight', { shape: [2], data: new Float32Array(2) })), /unmapped keys in the checkpoint.*lang_encoder\.model\.layers\.2\.extra\.weight/],
-    ['a key outside the model', () => editedCheckpoint((t) => t.set('optimizer.step', { shape: [1], data: new Float32Array(1) })), /unmapped keys in the checkpoint: optimizer\.step/],
-    ['a shape mismatch', () => editedCheckpoint((t) => t.set('lang_encoder.model.norm.weight', { shape: [32], data: new Float32Array(32) })), /lang_encoder\.model\.norm\.weight|shape 32 does not match/],
-    ['a config that does not match the tensors', () => editedCheckpoint((_, c) => ((c['language'] as Record<string, number>)['intermediate_size'] = 100)), /does not match config\.json/],
-    ['a config with the wrong cross-attention period', () => editedCheckpoint((_, c) => (c['cross_attn_every_n_layers'] = 2)), /every 2 layers/],
-    ['an OCR context without a token budget', () => editedCheckpoint((_, c) => (c['ocr_context'] = { max_tokens: 0 })), /"ocr_context" without a positive whole number "max_tokens"/],
+    [
+      'an integer tensor where weights are expected',
+      () => editedIntCheckpoint('lang_encoder.model.norm.weight'),
+      /lang_encoder\.model\.norm\.weight|dtype I32 where a floating-point tensor is expected/,
+    ],
+    [
+      'a missing key',
+      () => editedCheckpoint((t) => t.delete('lang_encoder.model.layers.3.gated_cross_attn_layer.ff_gate')),
+      /missing tensors: lang_encoder\.model\.layers\.3\.gated_cross_attn_layer\.ff_gate/,
+    ],
+    [
+      'an unknown key',
+      () =>
+        editedCheckpoint((t) =>
+          t.set('lang_encoder.model.layers.2.extra.weight', { shape: [2], data: new Float32Array(2) }),
+        ),
+      /unmapped keys in the checkpoint.*lang_encoder\.model\.layers\.2\.extra\.weight/,
+    ],
+    [
+      'a key outside the model',
+      () => editedCheckpoint((t) => t.set('optimizer.step', { shape: [1], data: new Float32Array(1) })),
+      /unmapped keys in the checkpoint: optimizer\.step/,
+    ],
+    [
+      'a shape mismatch',
+      () =>
+        editedCheckpoint((t) => t.set('lang_encoder.model.norm.weight', { shape: [32], data: new Float32Array(32) })),
+      /lang_encoder\.model\.norm\.weight|shape 32 does not match/,
+    ],
+    [
+      'a config that does not match the tensors',
+      () => editedCheckpoint((_, c) => ((c['language'] as Record<string, number>)['intermediate_size'] = 100)),
+      /does not match config\.json/,
+    ],
+    [
+      'a config with the wrong cross-attention period',
+      () => editedCheckpoint((_, c) => (c['cross_attn_every_n_layers'] = 2)),
+      /every 2 layers/,
+    ],
+    [
+      'an OCR context without a token budget',
+      () => editedCheckpoint((_, c) => (c['ocr_context'] = { max_tokens: 0 })),
+      /"ocr_context" without a positive whole number "max_tokens"/,
+    ],
   ];
   for (const [what, make, message] of bad) {
     test(`${what} gives one clear error and no output`, async (t) => {
@@ -180,12 +260,24 @@ describe('convert', () => {
     const bytes = readFileSync(weights);
     bytes[100] = bytes[100]! ^ 1;
     writeFileSync(weights, bytes);
-    await assert.rejects(verifyPackage(dir, manifest), (e: unknown) => e instanceof PackageError && /decoder\.weights.*sha256/.test(e.message));
+    await assert.rejects(
+      verifyPackage(dir, manifest),
+      (e: unknown) => e instanceof PackageError && /decoder\.weights.*sha256/.test(e.message),
+    );
     truncateSync(weights, 10);
     await assert.rejects(verifyPackage(dir, manifest), /decoder\.weights.*10 bytes/);
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, prompt: { ...manifest.prompt, ocrContext: { maxTokens: '256' } } }));
-    assert.throws(() => readManifest(dir), (e: unknown) => e instanceof PackageError && e.code === 'model-invalid' && /OCR context/.test(e.message));
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify({ ...manifest, prompt: { ...manifest.prompt, ocrContext: { maxTokens: '256' } } }),
+    );
+    assert.throws(
+      () => readManifest(dir),
+      (e: unknown) => e instanceof PackageError && e.code === 'model-invalid' && /OCR context/.test(e.message),
+    );
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, version: 99 }));
-    assert.throws(() => readManifest(dir), (e: unknown) => e instanceof PackageError && e.code === 'model-incompatible');
+    assert.throws(
+      () => readManifest(dir),
+      (e: unknown) => e instanceof PackageError && e.code === 'model-incompatible',
+    );
   });
 });

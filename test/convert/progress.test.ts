@@ -40,9 +40,28 @@ describe('conversion progress', () => {
   test('a terminal gets one line rewritten in place, a log plain lines now and then, a program JSON lines', () => {
     let now = 0;
     const outputs = { tty: [] as string[], lines: [] as string[], json: [] as string[] };
-    const shown = (Object.keys(outputs) as Array<keyof typeof outputs>).map((mode) => [mode, new ProgressOutput(mode, (t) => outputs[mode].push(t), () => now)] as const);
-    const events: ConvertEvent[] = [{ type: 'start', partial: '/x/.p.partial-1', estimatedBytes: 2e9, freeBytes: 9e9, threads: 2 }];
-    for (let i = 0; i <= 100; i++) events.push({ type: 'progress', tensor: `layer.${i}`, bytesDone: i * 1e6, bytesTotal: 100e6, elapsedMs: i * 100 });
+    const shown = (Object.keys(outputs) as Array<keyof typeof outputs>).map(
+      (mode) =>
+        [
+          mode,
+          new ProgressOutput(
+            mode,
+            (t) => outputs[mode].push(t),
+            () => now,
+          ),
+        ] as const,
+    );
+    const events: ConvertEvent[] = [
+      { type: 'start', partial: '/x/.p.partial-1', estimatedBytes: 2e9, freeBytes: 9e9, threads: 2 },
+    ];
+    for (let i = 0; i <= 100; i++)
+      events.push({
+        type: 'progress',
+        tensor: `layer.${i}`,
+        bytesDone: i * 1e6,
+        bytesTotal: 100e6,
+        elapsedMs: i * 100,
+      });
     for (const event of events) {
       now += 100;
       for (const [, output] of shown) output.event(event);
@@ -58,14 +77,16 @@ describe('conversion progress', () => {
     assert.equal(parsed[0]!.type, 'start');
     assert.equal(parsed.length, 1 + 34);
     assert.ok(parsed.slice(1).every((e) => e.type === 'progress'));
-    assert.ok(!outputs.json.some((t) => t.includes('wrote it')), 'only JSON on a program\'s stdout');
+    assert.ok(!outputs.json.some((t) => t.includes('wrote it')), "only JSON on a program's stdout");
   });
 
-  test('a conversion reports every tensor before reading it, the bytes adding up to the checkpoint\'s', async (t) => {
+  test("a conversion reports every tensor before reading it, the bytes adding up to the checkpoint's", async (t) => {
     if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
     const source = await tinyCheckpoint({ format: 'torch' });
     const checkpoint = await openCheckpoint(source);
-    const used = checkpoint.entries.filter((e) => e.names.some((n) => !['unused', undefined].includes(canonicalName(n, ''))));
+    const used = checkpoint.entries.filter((e) =>
+      e.names.some((n) => !['unused', undefined].includes(canonicalName(n, ''))),
+    );
     const total = used.reduce((sum, e) => sum + e.byteLength, 0);
     await checkpoint.close();
     const events: ConvertEvent[] = [];
@@ -75,7 +96,10 @@ describe('conversion progress', () => {
     assert.equal(start?.type, 'start');
     assert.equal(start.threads, 2);
     assert.match(start.partial, /\.package\.partial-\d+$/);
-    assert.ok(start.estimatedBytes >= folderBytes(out), `estimated ${start.estimatedBytes} bytes for a package of ${folderBytes(out)}`);
+    assert.ok(
+      start.estimatedBytes >= folderBytes(out),
+      `estimated ${start.estimatedBytes} bytes for a package of ${folderBytes(out)}`,
+    );
     const reports = progress.filter((e) => e.type === 'progress');
     assert.equal(reports.length, progress.length);
     assert.equal(new Set(reports.map((e) => e.tensor)).size, used.length, 'one report per tensor');
@@ -107,8 +131,18 @@ describe('conversion progress', () => {
     if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
     const parent = scratch();
     const run = (args: string[]) => {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/convert/cli.ts'), ...args, '--json'], { encoding: 'utf8', cwd: ROOT });
-      return { status: r.status, events: r.stdout.trim().split('\n').map((line) => JSON.parse(line) as ConvertEvent), stderr: r.stderr };
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/convert/cli.ts'), ...args, '--json'], {
+        encoding: 'utf8',
+        cwd: ROOT,
+      });
+      return {
+        status: r.status,
+        events: r.stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as ConvertEvent),
+        stderr: r.stderr,
+      };
     };
     const source = await tinyCheckpoint({ format: 'torch' });
     const ok = run([source, join(parent, 'package'), '--weights', 'int8']);
@@ -117,11 +151,17 @@ describe('conversion progress', () => {
     assert.ok(ok.events.some((e) => e.type === 'progress'));
     const done = ok.events.at(-1)!;
     const manifestBytes = statSync(join(parent, 'package', 'manifest.json')).size;
-    assert.ok(done.type === 'done' && done.bytes === folderBytes(join(parent, 'package')) - manifestBytes, JSON.stringify(done));
+    assert.ok(
+      done.type === 'done' && done.bytes === folderBytes(join(parent, 'package')) - manifestBytes,
+      JSON.stringify(done),
+    );
 
     const notEmpty = run([source, join(parent, 'package')]);
     assert.equal(notEmpty.status, 1);
-    assert.deepEqual(notEmpty.events.map((e) => e.type === 'error' && e.failure), ['output']);
+    assert.deepEqual(
+      notEmpty.events.map((e) => e.type === 'error' && e.failure),
+      ['output'],
+    );
     const notCheckpoint = run([join(source, 'config.json'), join(parent, 'other')]);
     assert.equal(notCheckpoint.status, 1);
     const error = notCheckpoint.events[0]!;
@@ -131,15 +171,17 @@ describe('conversion progress', () => {
 });
 
 describe('disk space', () => {
-  test('the estimate bounds every precision\'s package from above, int4 below fp32', async (t) => {
+  test("the estimate bounds every precision's package from above, int4 below fp32", async (t) => {
     if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
     const source = await tinyCheckpoint({ format: 'torch' });
     const parent = scratch();
     const checkpoint = await openCheckpoint(source);
-    const tensors = new Map(checkpoint.entries.flatMap((entry) => {
-      const name = entry.names.map((n) => canonicalName(n, '')).find((n) => n !== undefined && n !== 'unused');
-      return name === undefined ? [] : [[name, { entry }] as const];
-    }));
+    const tensors = new Map(
+      checkpoint.entries.flatMap((entry) => {
+        const name = entry.names.map((n) => canonicalName(n, '')).find((n) => n !== undefined && n !== 'unused');
+        return name === undefined ? [] : [[name, { entry }] as const];
+      }),
+    );
     await checkpoint.close();
     const estimates = new Map<string, number>();
     for (const precision of ['fp32', 'fp16', 'int8', 'int4'] as const) {
@@ -149,7 +191,10 @@ describe('disk space', () => {
       estimates.set(precision, estimate);
       // The fixed allowance dwarfs a tiny package; past it, the estimate follows the weights.
       assert.ok(estimate >= folderBytes(out), `${precision}: estimated ${estimate}, wrote ${folderBytes(out)}`);
-      assert.ok(estimate - 64 * 2 ** 20 <= 2 * folderBytes(out), `${precision}: estimated ${estimate}, wrote ${folderBytes(out)}`);
+      assert.ok(
+        estimate - 64 * 2 ** 20 <= 2 * folderBytes(out),
+        `${precision}: estimated ${estimate}, wrote ${folderBytes(out)}`,
+      );
     }
     assert.ok(estimates.get('int4')! < estimates.get('int8')! && estimates.get('int8')! < estimates.get('fp32')!);
   });

@@ -19,7 +19,12 @@ function weights(n: number, k: number, seed: number): Float32Array {
 
 test('quantising over 1, 2 and 3 threads gives byte-identical results', async () => {
   // Rows that split unevenly across threads; K that ends in a partial block; one weight below the split threshold.
-  const shapes: Array<[number, number]> = [[515, 512], [300, 1000], [3, 90_000], [64, 64]];
+  const shapes: Array<[number, number]> = [
+    [515, 512],
+    [300, 1000],
+    [3, 90_000],
+    [64, 64],
+  ];
   const pools = await Promise.all([2, 3].map((threads) => QuantizeWorkers.start(threads)));
   try {
     for (const [n, k] of shapes) {
@@ -32,7 +37,17 @@ test('quantising over 1, 2 and 3 threads gives byte-identical results', async ()
           assert.equal(got.n, n);
           for (const [key, value] of Object.entries(expected)) {
             const actual = (got as unknown as Record<string, unknown>)[key];
-            if (ArrayBuffer.isView(value)) assert.ok(Buffer.from(value.buffer, value.byteOffset, value.byteLength).equals(Buffer.from((actual as Uint8Array).buffer, (actual as Uint8Array).byteOffset, (actual as Uint8Array).byteLength)), `${key} differs for ${n}×${k} int${bits} on ${pool.threads} threads`);
+            if (ArrayBuffer.isView(value))
+              assert.ok(
+                Buffer.from(value.buffer, value.byteOffset, value.byteLength).equals(
+                  Buffer.from(
+                    (actual as Uint8Array).buffer,
+                    (actual as Uint8Array).byteOffset,
+                    (actual as Uint8Array).byteLength,
+                  ),
+                ),
+                `${key} differs for ${n}×${k} int${bits} on ${pool.threads} threads`,
+              );
             else assert.equal(actual, value, key);
           }
         }

@@ -12,7 +12,13 @@ import { textContrast } from '../../harness/vscode/panel.ts';
 import { processesInSession } from './support/processes.ts';
 import type { Session } from '../../harness/vscode/session.ts';
 import { e2eSuite } from './support/suite.ts';
-import { FILES, MARKDOWN, MARKDOWN_IMAGE_LINK, REMOTE_IMAGE_URL, SCREENSHOT_LINES } from '../../harness/vscode/workspace.ts';
+import {
+  FILES,
+  MARKDOWN,
+  MARKDOWN_IMAGE_LINK,
+  REMOTE_IMAGE_URL,
+  SCREENSHOT_LINES,
+} from '../../harness/vscode/workspace.ts';
 
 /**
  * The model is random, so its answers are gibberish, but every stage runs for real. "nano" has
@@ -65,7 +71,10 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
     const note = /(\d+)×(\d+) tile/.exec(await gridNote.innerText());
     assert.ok(note, 'the grid note names no grid');
     const tiles = Number(note[1]) * Number(note[2]);
-    await s.panel.frame.locator('#tile-grid .tile').nth(tiles - 1).waitFor({ state: 'attached' });
+    await s.panel.frame
+      .locator('#tile-grid .tile')
+      .nth(tiles - 1)
+      .waitFor({ state: 'attached' });
     assert.equal(await s.panel.frame.locator('#tile-grid .tile').count(), tiles);
 
     const texts = await s.panel.recordAnswerTexts();
@@ -75,10 +84,17 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
     assert.ok(seen.length >= 2, `the answer arrived in ${seen.length} piece(s); it should stream`);
     assert.match(await s.panel.lastTurn.locator('.stats').innerText(), STATS);
     assert.match((await s.panel.lastTurn.locator('.stats .stats-detail').textContent()) ?? '', /tokens\/s/);
-    assert.equal(await s.panel.frame.locator('#grid-warning').isVisible(), false, 'a 640×190 diagram is no cause for a warning');
+    assert.equal(
+      await s.panel.frame.locator('#grid-warning').isVisible(),
+      false,
+      'a 640×190 diagram is no cause for a warning',
+    );
     assert.notEqual((await s.panel.lastTurn.locator('.answer-text').innerText()).trim(), '');
     // The header names the model from its package: the tiny test model's manifest names no card.
-    assert.match(await s.panel.frame.locator('#model-summary').innerText(), /^InfiMM-HD · [\d.]+[KM]? parameters · [\d.]+ MB · fp32 · on cpu$/);
+    assert.match(
+      await s.panel.frame.locator('#model-summary').innerText(),
+      /^InfiMM-HD · [\d.]+[KM]? parameters · [\d.]+ MB · fp32 · on cpu$/,
+    );
     assert.equal(await s.panel.frame.locator('#model-card').isVisible(), false);
     await s.screenshot('01-explorer-ask-answer');
   });
@@ -91,13 +107,19 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
     await lines.first().waitFor({ timeout: 120_000 });
     const read = (await lines.allInnerTexts()).map(squash);
     for (const expected of SCREENSHOT_LINES) {
-      assert.ok(read.some((line) => line.includes(squash(expected))), `OCR missed "${expected}"; it read ${JSON.stringify(read)}`);
+      assert.ok(
+        read.some((line) => line.includes(squash(expected))),
+        `OCR missed "${expected}"; it read ${JSON.stringify(read)}`,
+      );
     }
     const boxes = s.panel.frame.locator('#ocr-boxes .ocr-box');
     assert.equal(await boxes.count(), read.length);
     for (const box of await boxes.all()) {
       const rect = await box.boundingBox();
-      assert.ok(rect !== null && rect.width > 10 && rect.height > 5, `an OCR box is not drawn: ${JSON.stringify(rect)}`);
+      assert.ok(
+        rect !== null && rect.width > 10 && rect.height > 5,
+        `an OCR box is not drawn: ${JSON.stringify(rect)}`,
+      );
     }
     await s.screenshot('02-ocr-lines-and-boxes');
     await s.panel.frame.locator('#tab-answer').click();
@@ -105,7 +127,9 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
 
   scenario('paste an image into the panel, then drop one in', async (s) => {
     // Paste: the image goes onto the browser's clipboard and Ctrl+V is pressed inside the panel.
-    await s.workbench.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.server.origin });
+    await s.workbench.page
+      .context()
+      .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.server.origin });
     await s.workbench.page.evaluate(async (base64) => {
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
       await navigator.clipboard.write([new ClipboardItem({ 'image/png': new Blob([bytes], { type: 'image/png' }) })]);
@@ -183,7 +207,11 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
     assert.equal(await s.panel.waitForTurnEnd(30_000), 'cancelled');
     const stopped = await s.panel.lastTurn.locator('.answer-text').innerText();
     await sleep(1000);
-    assert.equal(await s.panel.lastTurn.locator('.answer-text').innerText(), stopped, 'the answer kept growing after Cancel');
+    assert.equal(
+      await s.panel.lastTurn.locator('.answer-text').innerText(),
+      stopped,
+      'the answer kept growing after Cancel',
+    );
     await s.screenshot('08-cancelled');
 
     await s.updateSettings({ 'infimmHd.maxNewTokens': SHORT_ANSWER_TOKENS });
@@ -240,30 +268,33 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
     await s.screenshot('13-answer-after-corrupt-image');
   });
 
-  scenario('"Write alt text" on a link with alt text: a preview of both, Cancel keeps it, Replace is one undoable edit', async (s) => {
-    const authorAlt = 'settings-screen';
-    const authored = `![${authorAlt}](${FILES.diagram})`;
-    writeFileSync(join(s.workspace, FILES.markdown), MARKDOWN.replace(MARKDOWN_IMAGE_LINK, authored));
-    await s.workbench.openFile(FILES.markdown);
-    const editorText = s.workbench.page.locator('.monaco-editor .view-lines');
-    await editorText.filter({ hasText: authored }).waitFor();
-    const dialog = s.workbench.page.locator('.monaco-dialog-box');
-    for (const choice of ['Cancel', 'Replace']) {
-      await s.workbench.codeLens('Write alt text').click();
-      await dialog.waitFor({ timeout: 120_000 });
-      const text = await dialog.innerText();
-      assert.match(text, new RegExp(`Now: ${authorAlt}`), text);
-      assert.match(text, /New: \S/, text);
-      if (choice === 'Cancel') await s.screenshot('15-alt-text-preview');
-      await dialog.getByRole('button', { name: choice }).click();
-      await dialog.waitFor({ state: 'hidden' });
-    }
-    await editorText.filter({ hasText: authored }).waitFor({ state: 'detached', timeout: 30_000 });
-    // One Ctrl+Z in the editor brings the author's words back.
-    await editorText.click();
-    await s.workbench.page.keyboard.press('Control+Z');
-    await editorText.filter({ hasText: authored }).waitFor({ timeout: 30_000 });
-  });
+  scenario(
+    '"Write alt text" on a link with alt text: a preview of both, Cancel keeps it, Replace is one undoable edit',
+    async (s) => {
+      const authorAlt = 'settings-screen';
+      const authored = `![${authorAlt}](${FILES.diagram})`;
+      writeFileSync(join(s.workspace, FILES.markdown), MARKDOWN.replace(MARKDOWN_IMAGE_LINK, authored));
+      await s.workbench.openFile(FILES.markdown);
+      const editorText = s.workbench.page.locator('.monaco-editor .view-lines');
+      await editorText.filter({ hasText: authored }).waitFor();
+      const dialog = s.workbench.page.locator('.monaco-dialog-box');
+      for (const choice of ['Cancel', 'Replace']) {
+        await s.workbench.codeLens('Write alt text').click();
+        await dialog.waitFor({ timeout: 120_000 });
+        const text = await dialog.innerText();
+        assert.match(text, new RegExp(`Now: ${authorAlt}`), text);
+        assert.match(text, /New: \S/, text);
+        if (choice === 'Cancel') await s.screenshot('15-alt-text-preview');
+        await dialog.getByRole('button', { name: choice }).click();
+        await dialog.waitFor({ state: 'hidden' });
+      }
+      await editorText.filter({ hasText: authored }).waitFor({ state: 'detached', timeout: 30_000 });
+      // One Ctrl+Z in the editor brings the author's words back.
+      await editorText.click();
+      await s.workbench.page.keyboard.press('Control+Z');
+      await editorText.filter({ hasText: authored }).waitFor({ timeout: 30_000 });
+    },
+  );
 
   scenario('after 10 turns the question box is still at the bottom and the image at the top', async (s) => {
     await s.workbench.explorerContextCommand(FILES.diagram, 'infimmHd.askAboutImage');
@@ -291,12 +322,19 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
     await s.workbench.openFile(FILES.remoteMarkdown);
     await s.workbench.codeLens('Write alt text').waitFor();
     // Two image links, one remote: only the local one has lenses.
-    assert.equal(await s.workbench.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Write alt text' }).count(), 1);
+    assert.equal(
+      await s.workbench.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Write alt text' }).count(),
+      1,
+    );
     await s.workbench.page.locator('.monaco-editor .view-line', { hasText: 'example.org' }).click();
     await s.workbench.runCommand('infimmHd.describeDiagram');
     const error = s.panel.error.filter({ hasText: REMOTE_IMAGE_URL });
     await error.waitFor({ state: 'visible', timeout: 30_000 });
-    assert.equal(await s.panel.frame.locator('#image-details').isVisible(), false, 'the error sits under an unrelated image');
+    assert.equal(
+      await s.panel.frame.locator('#image-details').isVisible(),
+      false,
+      'the error sits under an unrelated image',
+    );
     await s.screenshot('17-remote-link-error');
     await s.workbench.explorerContextCommand(FILES.diagram, 'infimmHd.askAboutImage');
     await s.panel.waitForImage(FILES.diagram);
@@ -305,7 +343,12 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
 
   scenario('each image keeps its conversation: a new image starts one, switching back resumes it', async (s) => {
     // An image no earlier scenario has seen, so its conversation is surely new.
-    writeFileSync(join(s.workspace, 'fresh.png'), await sharp({ create: { width: 320, height: 200, channels: 3, background: '#3a7' } }).png().toBuffer());
+    writeFileSync(
+      join(s.workspace, 'fresh.png'),
+      await sharp({ create: { width: 320, height: 200, channels: 3, background: '#3a7' } })
+        .png()
+        .toBuffer(),
+    );
     await s.workbench.explorerItem('fresh.png').waitFor();
     await s.workbench.explorerContextCommand(FILES.screenshot, 'infimmHd.askAboutImage');
     await s.panel.waitForImage(FILES.screenshot);
@@ -345,7 +388,10 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
     const lines = readFileSync(path, 'utf8').split('\n');
     const at = lines.indexOf(target);
     assert.ok(at > 0, `"${target}" is no longer a line of its own:\n${lines.join('\n')}`);
-    assert.ok(lines.slice(0, at).some((line) => squash(line).includes(squash(SCREENSHOT_LINES[2]!))), `the OCR lines are not above it:\n${lines.join('\n')}`);
+    assert.ok(
+      lines.slice(0, at).some((line) => squash(line).includes(squash(SCREENSHOT_LINES[2]!))),
+      `the OCR lines are not above it:\n${lines.join('\n')}`,
+    );
     await s.screenshot('19-insert-at-cursor');
   });
 
@@ -357,39 +403,51 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
     await s.workbench.page.keyboard.press('Escape');
   });
 
-  scenario('"Convert a Checkpoint…" converts a tiny checkpoint, "Use This Model" loads the package and it answers', async (s) => {
-    // Only the user setting the command writes may name the model: the workspace's must not override it.
-    await s.updateSettings({ 'infimmHd.modelPath': undefined });
-    const checkpoint = await tinyCheckpoint();
-    const output = join(s.workspace, '..', 'converted');
-    rmSync(output, { recursive: true, force: true });
-    mkdirSync(output);
-    await s.workbench.runCommand('infimmHd.convertCheckpoint');
-    await s.workbench.chooseInFileDialog(`${checkpoint}/`, 'Convert This Checkpoint');
-    const precision = s.workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'int4' });
-    await precision.click({ timeout: 30_000 });
-    await s.workbench.chooseInFileDialog(`${output}/`, 'Write the Package Here');
-    const toasts = s.workbench.page.locator('.notifications-toasts .notification-toast');
-    const converted = toasts.filter({ hasText: /converted .* \(int4, / });
-    await converted.waitFor({ timeout: 100_000 }).catch(async (error: unknown) => {
-      throw new Error(`no "converted" notification; the toasts say: ${JSON.stringify(await toasts.allInnerTexts())}`, { cause: error });
-    });
-    await s.screenshot('21-checkpoint-converted');
-    // The picked folder was empty: the package is written into it, and nothing else is left beside it.
-    assert.ok(readdirSync(output).includes('manifest.json'), `no package in ${output}: ${readdirSync(output).join(', ')}`);
-    assert.deepEqual(readdirSync(join(output, '..')).filter((name) => name.includes('.partial-')), []);
-    await converted.locator('.monaco-button', { hasText: 'Use This Model' }).click();
-    await toasts.filter({ hasText: 'model folder set to' }).waitFor({ timeout: 60_000 });
+  scenario(
+    '"Convert a Checkpoint…" converts a tiny checkpoint, "Use This Model" loads the package and it answers',
+    async (s) => {
+      // Only the user setting the command writes may name the model: the workspace's must not override it.
+      await s.updateSettings({ 'infimmHd.modelPath': undefined });
+      const checkpoint = await tinyCheckpoint();
+      const output = join(s.workspace, '..', 'converted');
+      rmSync(output, { recursive: true, force: true });
+      mkdirSync(output);
+      await s.workbench.runCommand('infimmHd.convertCheckpoint');
+      await s.workbench.chooseInFileDialog(`${checkpoint}/`, 'Convert This Checkpoint');
+      const precision = s.workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'int4' });
+      await precision.click({ timeout: 30_000 });
+      await s.workbench.chooseInFileDialog(`${output}/`, 'Write the Package Here');
+      const toasts = s.workbench.page.locator('.notifications-toasts .notification-toast');
+      const converted = toasts.filter({ hasText: /converted .* \(int4, / });
+      await converted.waitFor({ timeout: 100_000 }).catch(async (error: unknown) => {
+        throw new Error(
+          `no "converted" notification; the toasts say: ${JSON.stringify(await toasts.allInnerTexts())}`,
+          { cause: error },
+        );
+      });
+      await s.screenshot('21-checkpoint-converted');
+      // The picked folder was empty: the package is written into it, and nothing else is left beside it.
+      assert.ok(
+        readdirSync(output).includes('manifest.json'),
+        `no package in ${output}: ${readdirSync(output).join(', ')}`,
+      );
+      assert.deepEqual(
+        readdirSync(join(output, '..')).filter((name) => name.includes('.partial-')),
+        [],
+      );
+      await converted.locator('.monaco-button', { hasText: 'Use This Model' }).click();
+      await toasts.filter({ hasText: 'model folder set to' }).waitFor({ timeout: 60_000 });
 
-    await s.workbench.explorerContextCommand(FILES.diagram, 'infimmHd.askAboutImage');
-    await s.panel.waitForImage(FILES.diagram);
-    await s.panel.frame.locator('#model-summary', { hasText: '· int4 ·' }).waitFor({ timeout: 60_000 });
-    await s.panel.askPreset('describe');
-    assert.equal(await s.panel.waitForTurnEnd(), 'done');
-    assert.notEqual((await s.panel.lastTurn.locator('.answer-text').innerText()).trim(), '');
-    await s.screenshot('22-converted-model-answers');
-    await s.updateSettings({ 'infimmHd.modelPath': await tinyPackage(MODEL) });
-  });
+      await s.workbench.explorerContextCommand(FILES.diagram, 'infimmHd.askAboutImage');
+      await s.panel.waitForImage(FILES.diagram);
+      await s.panel.frame.locator('#model-summary', { hasText: '· int4 ·' }).waitFor({ timeout: 60_000 });
+      await s.panel.askPreset('describe');
+      assert.equal(await s.panel.waitForTurnEnd(), 'done');
+      assert.notEqual((await s.panel.lastTurn.locator('.answer-text').innerText()).trim(), '');
+      await s.screenshot('22-converted-model-answers');
+      await s.updateSettings({ 'infimmHd.modelPath': await tinyPackage(MODEL) });
+    },
+  );
 
   scenario('the bundled model: the header names it and its "Model card" link opens docs/model.md', async (s) => {
     // An empty workspace value would fall back to the user setting (the tiny model): name the folder.
@@ -415,7 +473,14 @@ describe('InfiMM-HD in VS Code (code-server, headless Chromium)', () => {
     await s.panel.waitForImage(FILES.diagram);
     await s.panel.askPreset('describe');
     assert.equal(await s.panel.waitForTurnEnd(), 'done');
-    const legible = ['#model-summary', '.turn .question', '.turn .answer-text', '.turn .stats summary', '#question-input', '#grid-summary'];
+    const legible = [
+      '#model-summary',
+      '.turn .question',
+      '.turn .answer-text',
+      '.turn .stats summary',
+      '#question-input',
+      '#grid-summary',
+    ];
     for (const theme of ['Default Light Modern', 'Default Dark Modern']) {
       await s.updateSettings({ 'workbench.colorTheme': theme });
       const kind = theme.includes('Dark') ? 'vscode-dark' : 'vscode-light';

@@ -1,8 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CAPTURE_PROGRAMS, planCapture, REMOTE_CAPTURE_MESSAGE, type CaptureEnvironment } from '../../src/extension/capture-tools.ts';
+import {
+  CAPTURE_PROGRAMS,
+  planCapture,
+  REMOTE_CAPTURE_MESSAGE,
+  type CaptureEnvironment,
+} from '../../src/extension/capture-tools.ts';
 
-const env = (platform: NodeJS.Platform, programs: string[], extra: Partial<CaptureEnvironment> = {}): CaptureEnvironment => ({
+const env = (
+  platform: NodeJS.Platform,
+  programs: string[],
+  extra: Partial<CaptureEnvironment> = {},
+): CaptureEnvironment => ({
   platform,
   has: (p) => programs.includes(p),
   wayland: false,
@@ -17,7 +26,11 @@ function plan(e: CaptureEnvironment, mode: 'region' | 'screen' = 'region') {
 }
 
 test('macOS uses screencapture, interactive for a region', () => {
-  assert.deepEqual(plan(env('darwin', [])), { tool: 'screencapture', program: 'screencapture', args: ['-i', '/tmp/out.png'] });
+  assert.deepEqual(plan(env('darwin', [])), {
+    tool: 'screencapture',
+    program: 'screencapture',
+    args: ['-i', '/tmp/out.png'],
+  });
   assert.deepEqual(plan(env('darwin', []), 'screen').args, ['/tmp/out.png']);
 });
 
@@ -28,7 +41,9 @@ test('Windows uses PowerShell, passing the output path through the environment',
   const script = Buffer.from(region.args.at(-1)!, 'base64').toString('utf16le');
   assert.match(script, /ms-screenclip:/);
   assert.match(script, /\$env:INFIMM_CAPTURE_FILE/);
-  const screen = Buffer.from(plan(env('win32', ['powershell.exe']), 'screen').args.at(-1)!, 'base64').toString('utf16le');
+  const screen = Buffer.from(plan(env('win32', ['powershell.exe']), 'screen').args.at(-1)!, 'base64').toString(
+    'utf16le',
+  );
   assert.match(screen, /CopyFromScreen/);
   const missing = planCapture(env('win32', []), 'region', 'x');
   assert.ok(!missing.ok && /powershell\.exe/.test(missing.message));
@@ -55,7 +70,11 @@ test('Linux: grim needs slurp to select a region, and gets the geometry from it'
   assert.equal(region.program, 'sh');
   assert.match(region.args[1]!, /slurp.*grim -g/);
   assert.equal(region.args.at(-1), '/tmp/out.png');
-  assert.deepEqual(plan(env('linux', ['grim', 'slurp'], { wayland: true }), 'screen'), { tool: 'grim and slurp', program: 'grim', args: ['/tmp/out.png'] });
+  assert.deepEqual(plan(env('linux', ['grim', 'slurp'], { wayland: true }), 'screen'), {
+    tool: 'grim and slurp',
+    program: 'grim',
+    args: ['/tmp/out.png'],
+  });
   assert.equal(planCapture(env('linux', ['grim'], { wayland: true }), 'region', 'x').ok, false);
 });
 
@@ -96,7 +115,10 @@ test('every program the planner may ask about is listed for the lookup', () => {
 });
 
 test('in a remote window the message is short and says what to do, not which machine it is', () => {
-  assert.ok(REMOTE_CAPTURE_MESSAGE.length <= 120, `${REMOTE_CAPTURE_MESSAGE.length} characters: a notification would cut it off`);
+  assert.ok(
+    REMOTE_CAPTURE_MESSAGE.length <= 120,
+    `${REMOTE_CAPTURE_MESSAGE.length} characters: a notification would cut it off`,
+  );
   assert.match(REMOTE_CAPTURE_MESSAGE, /paste it into the panel/);
   assert.doesNotMatch(REMOTE_CAPTURE_MESSAGE, /machine|\d+\.\d+\.\d+/);
 });

@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import type { ConvertProgress } from '../../src/common/conversion.ts';
-import { ConversionCancelledError, ConversionFailedError, runConversion } from '../../src/extension/converter-process.ts';
+import {
+  ConversionCancelledError,
+  ConversionFailedError,
+  runConversion,
+} from '../../src/extension/converter-process.ts';
 import { packageFolder } from '../../src/extension/package-folder.ts';
 import { readManifest, verifyPackage } from '../../src/package/verify.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
@@ -21,7 +25,14 @@ function scratch(): string {
   return dir;
 }
 
-const request = (source: string, outDir: string, log: string[] = []) => ({ script: SCRIPT, execArgv: TSX, source, outDir, precision: 'int4' as const, log: (line: string) => log.push(line) });
+const request = (source: string, outDir: string, log: string[] = []) => ({
+  script: SCRIPT,
+  execArgv: TSX,
+  source,
+  outDir,
+  precision: 'int4' as const,
+  log: (line: string) => log.push(line),
+});
 
 describe('converter process', () => {
   test('converts in a child process, reporting progress, into a package that verifies', async (t) => {
@@ -29,10 +40,16 @@ describe('converter process', () => {
     const outDir = join(scratch(), 'package');
     const progress: ConvertProgress[] = [];
     const log: string[] = [];
-    const result = await runConversion({ ...request(await tinyCheckpoint(), outDir, log), onProgress: (p) => progress.push(p) });
+    const result = await runConversion({
+      ...request(await tinyCheckpoint(), outDir, log),
+      onProgress: (p) => progress.push(p),
+    });
     assert.equal(result.outDir, outDir);
     assert.ok(progress.length > 0 && progress.every((p) => p.bytesTotal > 0 && p.tensor !== ''));
-    assert.ok(log.some((line) => /writing .*\.package\.partial-\d+ on \d+ thread/.test(line)), log.join('\n'));
+    assert.ok(
+      log.some((line) => /writing .*\.package\.partial-\d+ on \d+ thread/.test(line)),
+      log.join('\n'),
+    );
     const manifest = readManifest(outDir);
     assert.equal(manifest.weights.precision, 'int4');
     await verifyPackage(outDir, manifest);
@@ -42,7 +59,11 @@ describe('converter process', () => {
     if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
     const parent = scratch();
     const abort = new AbortController();
-    const converting = runConversion({ ...request(await tinyCheckpoint(), join(parent, 'package')), signal: abort.signal, onProgress: () => abort.abort() });
+    const converting = runConversion({
+      ...request(await tinyCheckpoint(), join(parent, 'package')),
+      signal: abort.signal,
+      onProgress: () => abort.abort(),
+    });
     await assert.rejects(converting, ConversionCancelledError);
     assert.deepEqual(readdirSync(parent), []);
   });
@@ -54,11 +75,22 @@ describe('converter process', () => {
     cpSync(await tinyCheckpoint(), checkpoint, { recursive: true });
     const empty = join(parent, 'empty');
     mkdirSync(empty);
-    await assert.rejects(runConversion(request(empty, join(parent, 'a'))), (e: unknown) => e instanceof ConversionFailedError && e.failure === 'checkpoint' && /config\.json/.test(e.message));
+    await assert.rejects(
+      runConversion(request(empty, join(parent, 'a'))),
+      (e: unknown) =>
+        e instanceof ConversionFailedError && e.failure === 'checkpoint' && /config\.json/.test(e.message),
+    );
     const weights = join(checkpoint, 'pytorch_model.bin');
     truncateSync(weights, Math.floor(statSync(weights).size / 2));
-    await assert.rejects(runConversion(request(checkpoint, join(parent, 'b'))), (e: unknown) => e instanceof ConversionFailedError && e.failure === 'checkpoint' && /pytorch_model\.bin/.test(e.message));
-    await assert.rejects(runConversion(request(await tinyCheckpoint(), join(weights, 'package'))), (e: unknown) => e instanceof ConversionFailedError && e.failure === 'output');
+    await assert.rejects(
+      runConversion(request(checkpoint, join(parent, 'b'))),
+      (e: unknown) =>
+        e instanceof ConversionFailedError && e.failure === 'checkpoint' && /pytorch_model\.bin/.test(e.message),
+    );
+    await assert.rejects(
+      runConversion(request(await tinyCheckpoint(), join(weights, 'package'))),
+      (e: unknown) => e instanceof ConversionFailedError && e.failure === 'output',
+    );
     assert.deepEqual(readdirSync(parent).sort(), ['checkpoint', 'empty']);
   });
 });

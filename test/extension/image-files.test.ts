@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { decodeImage } from '../../src/image/decode.ts';
-import { checkImageSize, fromDataUrl, IMAGE_EXTENSIONS, imageKind, isImageMimeType, MAX_IMAGE_BYTES, toDataUrl } from '../../src/extension/image-files.ts';
+import {
+  checkImageSize,
+  fromDataUrl,
+  IMAGE_EXTENSIONS,
+  imageKind,
+  isImageMimeType,
+  MAX_IMAGE_BYTES,
+  toDataUrl,
+} from '../../src/extension/image-files.ts';
 
 test('image files are recognised by name, draw.io exports included', () => {
   const expected: Record<string, string> = {
@@ -18,7 +26,8 @@ test('image files are recognised by name, draw.io exports included', () => {
     'flow.drawio.png': 'image/png',
     '/some/dir.with.dots/x.png': 'image/png',
   };
-  for (const [name, mimeType] of Object.entries(expected)) assert.deepEqual(imageKind(name), { ok: true, mimeType }, name);
+  for (const [name, mimeType] of Object.entries(expected))
+    assert.deepEqual(imageKind(name), { ok: true, mimeType }, name);
 });
 
 test('non-images and draw.io sources get a message saying what to do', () => {
@@ -56,7 +65,10 @@ test('every format offered is one the runtime decodes; BMP, which it cannot, is 
     webp: () => pixel().webp().toBuffer(),
     tiff: () => pixel().tiff().toBuffer(),
     tif: () => pixel().tiff().toBuffer(),
-    svg: async () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"><rect width="4" height="3" fill="#c03"/></svg>'),
+    svg: async () =>
+      Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"><rect width="4" height="3" fill="#c03"/></svg>',
+      ),
   };
   for (const ext of IMAGE_EXTENSIONS) {
     const image = await decodeImage(await encoders[ext](), { name: `a.${ext}`, maxPixels: 1_000_000 });

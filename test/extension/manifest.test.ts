@@ -23,20 +23,17 @@ interface Manifest {
 const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as Manifest;
 
 test('the nine commands exist with exactly these ids, all under one category', () => {
-  assert.deepEqual(
-    manifest.contributes.commands.map((c) => c.command).sort(),
-    [
-      'infimmHd.askAboutImage',
-      'infimmHd.convertCheckpoint',
-      'infimmHd.describeDiagram',
-      'infimmHd.explainScreenshot',
-      'infimmHd.insertAltText',
-      'infimmHd.openPanel',
-      'infimmHd.restartRuntime',
-      'infimmHd.selectModelFolder',
-      'infimmHd.showLogs',
-    ],
-  );
+  assert.deepEqual(manifest.contributes.commands.map((c) => c.command).sort(), [
+    'infimmHd.askAboutImage',
+    'infimmHd.convertCheckpoint',
+    'infimmHd.describeDiagram',
+    'infimmHd.explainScreenshot',
+    'infimmHd.insertAltText',
+    'infimmHd.openPanel',
+    'infimmHd.restartRuntime',
+    'infimmHd.selectModelFolder',
+    'infimmHd.showLogs',
+  ]);
   for (const c of manifest.contributes.commands) assert.equal(c.category, 'InfiMM-HD');
 });
 
@@ -47,7 +44,8 @@ test('images are reachable from the Explorer and from the image preview', () => 
   // The menus offer exactly the formats the extension accepts, and no format the runtime cannot read (BMP).
   for (const ext of [...IMAGE_EXTENSIONS, 'PNG']) assert.ok(pattern.test(`.${ext}`), ext);
   for (const ext of ['.txt', '.drawio', '.pngx', '.bmp']) assert.ok(!pattern.test(ext), ext);
-  for (const menu of manifest.contributes.menus['explorer/context']!) assert.equal(menu.when, when, `${menu.command} offers the same formats`);
+  for (const menu of manifest.contributes.menus['explorer/context']!)
+    assert.equal(menu.when, when, `${menu.command} offers the same formats`);
   const title = manifest.contributes.menus['editor/title']!.find((m) => m.command === 'infimmHd.askAboutImage');
   assert.equal(title?.when, 'activeCustomEditorId == imagePreview.previewEditor');
 });
@@ -98,8 +96,10 @@ test('settings show as "Model Path" under the "InfiMM-HD" section, not as "Infim
   }
 });
 
-test('no project .npmrc: npm would warn on every command about an unknown config; allowScripts skips onnxruntime-node\'s GPU download', () => {
+test("no project .npmrc: npm would warn on every command about an unknown config; allowScripts skips onnxruntime-node's GPU download", () => {
   assert.equal(existsSync('.npmrc'), false);
-  const { allowScripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { allowScripts: Record<string, boolean> };
+  const { allowScripts } = JSON.parse(readFileSync('package.json', 'utf8')) as {
+    allowScripts: Record<string, boolean>;
+  };
   assert.equal(allowScripts['onnxruntime-node'], false);
 });

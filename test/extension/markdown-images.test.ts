@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { altTextChange, altTextPreview, findImageLinks, findLinkAgain, formatAltText, imageLinkKind, LINK_QUESTIONS, linksWithLenses, resolveImageTarget } from '../../src/extension/markdown-images.ts';
+import {
+  altTextChange,
+  altTextPreview,
+  findImageLinks,
+  findLinkAgain,
+  formatAltText,
+  imageLinkKind,
+  LINK_QUESTIONS,
+  linksWithLenses,
+  resolveImageTarget,
+} from '../../src/extension/markdown-images.ts';
 
 const doc = [
   '# Title',
@@ -68,16 +78,34 @@ test('alt text: one line, label-safe, without a leading "Alt text:"', () => {
 test('resolves local links relative to the document, like the Markdown preview', () => {
   const docUri = 'file:///home/ada/project/docs/guide.md';
   const folder = 'file:///home/ada/project';
-  assert.deepEqual(resolveImageTarget('img/arch.png', docUri, folder), { kind: 'local', uri: 'file:///home/ada/project/docs/img/arch.png' });
-  assert.deepEqual(resolveImageTarget('../media/a.png?raw=1#top', docUri, folder), { kind: 'local', uri: 'file:///home/ada/project/media/a.png' });
-  assert.deepEqual(resolveImageTarget('/media/a.png', docUri, folder), { kind: 'local', uri: 'file:///home/ada/project/media/a.png' });
-  assert.deepEqual(resolveImageTarget('my diagram.drawio.svg', docUri, folder), { kind: 'local', uri: 'file:///home/ada/project/docs/my%20diagram.drawio.svg' });
-  assert.deepEqual(resolveImageTarget('my%20diagram.png', docUri, folder), { kind: 'local', uri: 'file:///home/ada/project/docs/my%20diagram.png' });
+  assert.deepEqual(resolveImageTarget('img/arch.png', docUri, folder), {
+    kind: 'local',
+    uri: 'file:///home/ada/project/docs/img/arch.png',
+  });
+  assert.deepEqual(resolveImageTarget('../media/a.png?raw=1#top', docUri, folder), {
+    kind: 'local',
+    uri: 'file:///home/ada/project/media/a.png',
+  });
+  assert.deepEqual(resolveImageTarget('/media/a.png', docUri, folder), {
+    kind: 'local',
+    uri: 'file:///home/ada/project/media/a.png',
+  });
+  assert.deepEqual(resolveImageTarget('my diagram.drawio.svg', docUri, folder), {
+    kind: 'local',
+    uri: 'file:///home/ada/project/docs/my%20diagram.drawio.svg',
+  });
+  assert.deepEqual(resolveImageTarget('my%20diagram.png', docUri, folder), {
+    kind: 'local',
+    uri: 'file:///home/ada/project/docs/my%20diagram.png',
+  });
 });
 
 test('remote workspaces keep their scheme', () => {
   const docUri = 'vscode-remote://ssh-remote%2Bbox/home/ada/README.md';
-  assert.deepEqual(resolveImageTarget('docs/a.png', docUri), { kind: 'local', uri: 'vscode-remote://ssh-remote%2Bbox/home/ada/docs/a.png' });
+  assert.deepEqual(resolveImageTarget('docs/a.png', docUri), {
+    kind: 'local',
+    uri: 'vscode-remote://ssh-remote%2Bbox/home/ada/docs/a.png',
+  });
 });
 
 test('remote URLs are not fetched; other schemes are refused', () => {
@@ -102,8 +130,14 @@ test('alt text: an empty label is filled, existing alt text is replaced only thr
 });
 
 test('remote image links get no CodeLens: they are never read', () => {
-  assert.deepEqual(linksWithLenses(doc).map((l) => l.url), ['img/arch.png', 'my diagram.drawio.svg', 'b.png', './logo.png']);
-  assert.deepEqual(linksWithLenses('![a](//cdn.example.org/a.png) ![b](HTTP://x/b.png) ![c](c.png)').map((l) => l.url), ['c.png']);
+  assert.deepEqual(
+    linksWithLenses(doc).map((l) => l.url),
+    ['img/arch.png', 'my diagram.drawio.svg', 'b.png', './logo.png'],
+  );
+  assert.deepEqual(
+    linksWithLenses('![a](//cdn.example.org/a.png) ![b](HTTP://x/b.png) ![c](c.png)').map((l) => l.url),
+    ['c.png'],
+  );
 });
 
 test('each CodeLens asks the question that fits what the link likely shows', () => {

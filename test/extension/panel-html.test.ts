@@ -2,10 +2,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { contentSecurityPolicy, panelHtml } from '../../src/extension/panel-html.ts';
 
-const options = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', scriptUri: 'https://x/dist/webview.js', styleUri: 'https://x/media/panel.css' };
+const options = {
+  cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+  scriptUri: 'https://x/dist/webview.js',
+  styleUri: 'https://x/media/panel.css',
+};
 
 function directives(csp: string): Map<string, string[]> {
-  return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+  return new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name = '', ...values]) => [name, values]),
+  );
 }
 
 test('the Content-Security-Policy allows only our nonce-tagged script and local or data: images', () => {
@@ -14,7 +23,8 @@ test('the Content-Security-Policy allows only our nonce-tagged script and local 
   assert.deepEqual(csp.get('script-src'), ["'nonce-abc123'"]);
   assert.deepEqual(csp.get('img-src'), [options.cspSource, 'data:']);
   for (const [name, values] of csp) {
-    for (const banned of ["'unsafe-inline'", "'unsafe-eval'", 'https:', 'http:', '*']) assert.ok(!values.includes(banned), `${name} allows ${banned}`);
+    for (const banned of ["'unsafe-inline'", "'unsafe-eval'", 'https:', 'http:', '*'])
+      assert.ok(!values.includes(banned), `${name} allows ${banned}`);
   }
 });
 

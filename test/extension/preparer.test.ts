@@ -18,7 +18,8 @@ function fakeRuntime() {
   const sent: Sent[] = [];
   const send = (request: RequestOf<'prepare'>, signal: AbortSignal) =>
     new Promise<ResultOf<'prepare'>>((resolve, reject) => {
-      const settle = (outcome: ResultOf<'prepare'> | Error) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
+      const settle = (outcome: ResultOf<'prepare'> | Error) =>
+        outcome instanceof Error ? reject(outcome) : resolve(outcome);
       signal.addEventListener('abort', () => settle(new CancelledError()), { once: true });
       sent.push({ image: request.image, signal, settle });
     });
@@ -38,7 +39,7 @@ test('showing an image sends its prepare; showing another cancels it', async () 
   assert.equal(sent[0]!.signal.aborted, false);
 
   const second = preparer.prepare(image('b.png'));
-  assert.equal(sent[0]!.signal.aborted, true, 'the first image\'s preparation is cancelled');
+  assert.equal(sent[0]!.signal.aborted, true, "the first image's preparation is cancelled");
   assert.deepEqual(sent[1]!.image, image('b.png'));
   await first;
   sent[1]!.settle({ kind: 'prepare', ocr: true });

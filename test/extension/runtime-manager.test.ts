@@ -45,7 +45,11 @@ describe('runtime manager', () => {
     assert.equal(manager.isLoaded(runtimeConfig), false);
     assert.ok(log.some((line) => /idle for 0 s/.test(line)));
     assert.equal(manager.modelFor(runtimeConfig), a, 'the model is still known while the runtime is stopped');
-    assert.equal(manager.modelFor({ ...runtimeConfig, modelDir: `${modelDir}-other` }), undefined, 'another model folder is not');
+    assert.equal(
+      manager.modelFor({ ...runtimeConfig, modelDir: `${modelDir}-other` }),
+      undefined,
+      'another model folder is not',
+    );
 
     manager.setIdleTimeout(0);
     await manager.configure(runtimeConfig);

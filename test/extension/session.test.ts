@@ -37,14 +37,28 @@ test('each image keeps its conversation: switching back restores the turns and t
   session.setImage(image('a.png'));
   const { id } = session.nextConversation(0);
   session.finishTurn(session.startTurn('q').id, 'answer', stats());
-  assert.deepEqual(session.setImage({ ...image('b.png'), bytes: new Uint8Array([9]) }), [], 'nothing is freed: a.png is kept');
+  assert.deepEqual(
+    session.setImage({ ...image('b.png'), bytes: new Uint8Array([9]) }),
+    [],
+    'nothing is freed: a.png is kept',
+  );
   assert.deepEqual(session.turns, []);
-  assert.match(session.toState({ ocrEnabled: true }).conversationNote ?? '', /^New image, new conversation\. The one about a\.png is kept/);
+  assert.match(
+    session.toState({ ocrEnabled: true }).conversationNote ?? '',
+    /^New image, new conversation\. The one about a\.png is kept/,
+  );
   assert.equal(session.nextConversation(0).sendImage, true);
   session.setImage(image('a.png'));
-  assert.deepEqual(session.toState({ ocrEnabled: true }).turns.map((t) => t.answer), ['answer']);
+  assert.deepEqual(
+    session.toState({ ocrEnabled: true }).turns.map((t) => t.answer),
+    ['answer'],
+  );
   assert.equal(session.toState({ ocrEnabled: true }).conversationNote, 'Back to a.png: its conversation continues.');
-  assert.deepEqual(session.nextConversation(0), { id, sendImage: false, restarted: false }, 'the model still has its memory of a.png');
+  assert.deepEqual(
+    session.nextConversation(0),
+    { id, sendImage: false, restarted: false },
+    'the model still has its memory of a.png',
+  );
 });
 
 test('an answer cut short by switching images stays cancelled; past four kept conversations the oldest is freed', () => {
@@ -59,7 +73,10 @@ test('an answer cut short by switching images stays cancelled; past four kept co
   dropped.push(...session.setImage({ ...image('last.png'), bytes: new Uint8Array([99]) }));
   assert.deepEqual(dropped, [ids[0], ids[1]], 'six left behind, four kept');
   session.setImage({ ...image('5.png'), bytes: new Uint8Array([5]) });
-  assert.deepEqual(session.turns.map((t) => t.status), ['cancelled']);
+  assert.deepEqual(
+    session.turns.map((t) => t.status),
+    ['cancelled'],
+  );
 });
 
 test('streaming text accumulates; the done result is authoritative', () => {
@@ -83,7 +100,13 @@ test('a failure keeps earlier turns, the partial answer and the conversation; th
   const bad = session.startTurn('second');
   session.appendAnswer(bad.id, 'half');
   session.endTurn(bad.id, 'failed', { message: 'The runtime stopped.', hint: 'Restart it.' });
-  assert.deepEqual(session.turns.map((t) => [t.answer, t.status]), [['fine', 'done'], ['half', 'failed']]);
+  assert.deepEqual(
+    session.turns.map((t) => [t.answer, t.status]),
+    [
+      ['fine', 'done'],
+      ['half', 'failed'],
+    ],
+  );
   assert.equal(session.busy, false);
   assert.equal(session.nextConversation(0).id, id);
   const state = session.toState({ ocrEnabled: true });
@@ -114,7 +137,10 @@ test('a cancelled answer is marked cancelled, whether the runtime or the user st
   session.finishTurn(a.id, 'part', stats('cancelled'));
   const b = session.startTurn('b');
   session.endTurn(b.id, 'cancelled');
-  assert.deepEqual(session.turns.map((t) => t.status), ['cancelled', 'cancelled']);
+  assert.deepEqual(
+    session.turns.map((t) => t.status),
+    ['cancelled', 'cancelled'],
+  );
 });
 
 test('a first turn that failed is forgotten, so the image is sent again', () => {

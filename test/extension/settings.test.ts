@@ -3,11 +3,23 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { MAX_PIXELS, resolveSettings, type SettingsContext } from '../../src/extension/settings.ts';
 
-const context: SettingsContext = { trusted: true, extensionPath: '/ext', workspaceFolder: '/projects/space', homeDir: '/home/ada' };
+const context: SettingsContext = {
+  trusted: true,
+  extensionPath: '/ext',
+  workspaceFolder: '/projects/space',
+  homeDir: '/home/ada',
+};
 
 test('defaults: the bundled model and the documented values', () => {
   const settings = resolveSettings({}, context);
-  assert.deepEqual(settings.runtime, { modelDir: join('/ext', 'models', 'default'), executionProvider: 'auto', maxTiles: 16, maxPixels: MAX_PIXELS, threads: 0, ocrContext: 'auto' });
+  assert.deepEqual(settings.runtime, {
+    modelDir: join('/ext', 'models', 'default'),
+    executionProvider: 'auto',
+    maxTiles: 16,
+    maxPixels: MAX_PIXELS,
+    threads: 0,
+    ocrContext: 'auto',
+  });
   assert.deepEqual(settings.generation, { maxNewTokens: 256, temperature: 0 });
   assert.equal(settings.ocrEnabled, true);
   assert.equal(settings.idleTimeoutMs, 300_000);
@@ -17,7 +29,10 @@ test('defaults: the bundled model and the documented values', () => {
 
 test('the most specific scope wins, as in VS Code', () => {
   const settings = resolveSettings(
-    { maxTiles: { globalValue: 4, workspaceValue: 9, workspaceFolderValue: 25 }, executionProvider: { globalValue: 'cpu' } },
+    {
+      maxTiles: { globalValue: 4, workspaceValue: 9, workspaceFolderValue: 25 },
+      executionProvider: { globalValue: 'cpu' },
+    },
     context,
   );
   assert.equal(settings.runtime.maxTiles, 25);
@@ -31,7 +46,10 @@ test('model folder from user settings, with ~ expanded', () => {
 });
 
 test('trusted workspace: its model folder counts, relative to the workspace folder', () => {
-  const settings = resolveSettings({ modelPath: { globalValue: '/user/model', workspaceValue: 'models/mine' } }, context);
+  const settings = resolveSettings(
+    { modelPath: { globalValue: '/user/model', workspaceValue: 'models/mine' } },
+    context,
+  );
   assert.equal(settings.runtime.modelDir, join('/projects/space', 'models/mine'));
   assert.equal(settings.modelSource, 'workspace settings');
   assert.deepEqual(settings.notes, []);
@@ -39,7 +57,10 @@ test('trusted workspace: its model folder counts, relative to the workspace fold
 
 test('restricted workspace: its model folder is ignored and the user is told why', () => {
   const untrusted = { ...context, trusted: false };
-  const withUser = resolveSettings({ modelPath: { globalValue: '/user/model', workspaceValue: '/evil/model' } }, untrusted);
+  const withUser = resolveSettings(
+    { modelPath: { globalValue: '/user/model', workspaceValue: '/evil/model' } },
+    untrusted,
+  );
   assert.equal(withUser.runtime.modelDir, '/user/model');
   assert.equal(withUser.modelSource, 'user settings');
   assert.equal(withUser.notes.length, 1);
@@ -85,13 +106,23 @@ test('invalid values fall back to defaults, each with a note saying what is allo
   assert.equal(settings.runtime.threads, 0);
   assert.equal(settings.runtime.ocrContext, 'auto');
   assert.equal(settings.notes.length, 8);
-  assert.match(settings.notes.join('\n'), /infimmHd\.executionProvider is "tpu", but it must be one of auto, cpu, webgpu, cuda, dml, coreml/);
-  assert.match(settings.notes.join('\n'), /infimmHd\.ocrContext is true, but it must be one of auto, on, off; using "auto"/);
+  assert.match(
+    settings.notes.join('\n'),
+    /infimmHd\.executionProvider is "tpu", but it must be one of auto, cpu, webgpu, cuda, dml, coreml/,
+  );
+  assert.match(
+    settings.notes.join('\n'),
+    /infimmHd\.ocrContext is true, but it must be one of auto, on, off; using "auto"/,
+  );
 });
 
 test('OCR context is passed to the runtime, from any scope', () => {
   assert.equal(resolveSettings({ ocrContext: { globalValue: 'off' } }, context).runtime.ocrContext, 'off');
-  assert.equal(resolveSettings({ ocrContext: { globalValue: 'off', workspaceValue: 'on' } }, { ...context, trusted: false }).runtime.ocrContext, 'on');
+  assert.equal(
+    resolveSettings({ ocrContext: { globalValue: 'off', workspaceValue: 'on' } }, { ...context, trusted: false })
+      .runtime.ocrContext,
+    'on',
+  );
 });
 
 test('idle timeout 0 keeps the runtime running', () => {

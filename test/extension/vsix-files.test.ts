@@ -7,7 +7,9 @@ import { requireOrSkip } from '../../harness/requirements.ts';
 
 // vsce's own file selection with the committed .vscodeignore: what `npm run package` puts in the .vsix.
 test('the package holds only linux-x64 native binaries and no sources', { timeout: 120_000 }, async (t) => {
-  const onLinuxX64 = existsSync('node_modules/onnxruntime-node/bin/napi-v6/linux/x64') && existsSync('node_modules/@img/sharp-linux-x64');
+  const onLinuxX64 =
+    existsSync('node_modules/onnxruntime-node/bin/napi-v6/linux/x64') &&
+    existsSync('node_modules/@img/sharp-linux-x64');
   if (!requireOrSkip(t, onLinuxX64, 'the linux-x64 binaries of onnxruntime-node and sharp')) return;
   // As scripts/package.mjs packs it: README.vsix.md made fit for the Extensions view as the README (vsce
   // reads readmePath; its types leave it out).
@@ -15,17 +17,33 @@ test('the package holds only linux-x64 native binaries and no sources', { timeou
   const files = await listFiles(options);
   const ort = files.filter((f) => f.startsWith('node_modules/onnxruntime-node/bin/'));
   assert.ok(ort.includes('node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node'));
-  assert.deepEqual(ort.filter((f) => !f.startsWith('node_modules/onnxruntime-node/bin/napi-v6/linux/x64/')), []);
+  assert.deepEqual(
+    ort.filter((f) => !f.startsWith('node_modules/onnxruntime-node/bin/napi-v6/linux/x64/')),
+    [],
+  );
   const sharp = files.filter((f) => f.startsWith('node_modules/@img/sharp-'));
   assert.ok(sharp.some((f) => f.startsWith('node_modules/@img/sharp-linux-x64/')));
-  assert.deepEqual(sharp.filter((f) => !/^node_modules\/@img\/sharp-(libvips-)?linux-x64\//.test(f)), []);
+  assert.deepEqual(
+    sharp.filter((f) => !/^node_modules\/@img\/sharp-(libvips-)?linux-x64\//.test(f)),
+    [],
+  );
   assert.ok(files.includes('media/panel.css'));
   // What the user's README names; both READMEs' sources and the inlined screenshots stay out.
-  for (const file of ['LICENSE', 'CHANGELOG.md', 'THIRD-PARTY-NOTICES.md', 'docs/model.md']) assert.ok(files.includes(file), `${file} is not packaged`);
-  for (const file of ['README.md', 'README.vsix.md', 'docs/panel-light.png', 'CONTRIBUTING.md', 'dist/bundled-packages.json', 'docs/extension.md']) {
+  for (const file of ['LICENSE', 'CHANGELOG.md', 'THIRD-PARTY-NOTICES.md', 'docs/model.md'])
+    assert.ok(files.includes(file), `${file} is not packaged`);
+  for (const file of [
+    'README.md',
+    'README.vsix.md',
+    'docs/panel-light.png',
+    'CONTRIBUTING.md',
+    'dist/bundled-packages.json',
+    'docs/extension.md',
+  ]) {
     assert.ok(!files.includes(file), `${file} is packaged`);
   }
-  const sources = files.filter((f) => /^(src|webview|test|scripts|python)\//.test(f) || (f.endsWith('.ts') && !f.startsWith('node_modules/')));
+  const sources = files.filter(
+    (f) => /^(src|webview|test|scripts|python)\//.test(f) || (f.endsWith('.ts') && !f.startsWith('node_modules/')),
+  );
   assert.deepEqual(sources, []);
 });
 
@@ -40,7 +58,10 @@ test("the .vsix's README shows its screenshots and has no links that lead nowher
   for (const image of images) assert.match(image, /^data:image\/png;base64,/);
   assert.deepEqual(Buffer.from(images[0]?.split(',')[1] ?? '', 'base64'), readFileSync('docs/panel-light.png'));
   const links = [...prose.matchAll(/(?<!!)\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1] ?? '');
-  assert.deepEqual(links.filter((link) => !/^(https|mailto):/.test(link)), []);
+  assert.deepEqual(
+    links.filter((link) => !/^(https|mailto):/.test(link)),
+    [],
+  );
   assert.ok(shown.includes('`docs/model.md`'), 'the model card is still named');
   assert.ok(shown.includes('`![alt](path)`'), 'an example in a code span stays as written');
 });

@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GenerationError } from '../../src/generation/errors.ts';
 import { processLogits, repetitionPenalty } from '../../src/generation/processors.ts';
-import { argmax, candidates, checkSamplingOptions, temperature, tokenPicker, topK, topP, type SamplingOptions } from '../../src/generation/sampling.ts';
+import {
+  argmax,
+  candidates,
+  checkSamplingOptions,
+  temperature,
+  tokenPicker,
+  topK,
+  topP,
+  type SamplingOptions,
+} from '../../src/generation/sampling.ts';
 import { mulberry32 } from '../../src/tokens/random.ts';
 
 const logits = (...values: number[]): Float32Array => Float32Array.from(values);
@@ -49,12 +58,16 @@ test('top-k keeps ties with the k-th logit; top-p keeps the fewest tokens reachi
   ];
   for (const [input, t, k, p, ids] of table) assert.deepEqual(candidates(input, t, k, p).ids, ids, `k=${k} p=${p}`);
   const { probabilities } = candidates(l, 1, 2);
-  assert.deepEqual(probabilities.map((p) => p.toFixed(4)), ['0.6250', '0.3750']);
+  assert.deepEqual(
+    probabilities.map((p) => p.toFixed(4)),
+    ['0.6250', '0.3750'],
+  );
 });
 
 test('the warpers compose: top-p cuts what top-k left, in order', () => {
   const l = logits(4, 3, 3, 2, 1);
-  const taken = (warped: ReturnType<typeof temperature>) => Array.from({ length: 6 }, () => warped.pop()).filter((id) => id !== undefined);
+  const taken = (warped: ReturnType<typeof temperature>) =>
+    Array.from({ length: 6 }, () => warped.pop()).filter((id) => id !== undefined);
   assert.deepEqual(taken(topK(2)(temperature(l, 1))), [0, 1, 2], 'the tie with the 2nd stays');
   assert.deepEqual(taken(topP(0.6)(topK(2)(temperature(l, 1)))), [0, 1]);
   assert.deepEqual(taken(topK(0)(topP(1)(temperature(l, 1)))), [0, 1, 2, 3, 4], 'k = 0 and p = 1 keep everything');
@@ -76,7 +89,11 @@ test('draws follow the distribution and repeat for the same seed', () => {
   const first = draw(42);
   assert.deepEqual(draw(42), first);
   assert.notDeepEqual(draw(43), first);
-  assert.deepEqual(first.slice(0, 12), [1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 1], 'a seed draws the same tokens in every release');
+  assert.deepEqual(
+    first.slice(0, 12),
+    [1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 1],
+    'a seed draws the same tokens in every release',
+  );
   const share = [0, 1, 2].map((id) => first.filter((x) => x === id).length / first.length);
   share.forEach((s, id) => assert.ok(Math.abs(s - [0.6, 0.3, 0.1][id]!) < 0.015, `token ${id}: ${s}`));
 });
@@ -94,7 +111,10 @@ test('options out of range get a clear bad-request error', () => {
   for (const options of table) {
     assert.throws(
       () => checkSamplingOptions(options),
-      (error: unknown) => error instanceof GenerationError && error.info.code === 'bad-request' && /Invalid generation option/.test(error.message),
+      (error: unknown) =>
+        error instanceof GenerationError &&
+        error.info.code === 'bad-request' &&
+        /Invalid generation option/.test(error.message),
       JSON.stringify(options),
     );
   }

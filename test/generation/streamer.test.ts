@@ -23,7 +23,9 @@ test('a character split over byte tokens comes out whole, once its last byte arr
   const tok = await tokenizer(t);
   if (!tok) return;
   const piece = (text: string): number => tok.sentencePiece.pieceToId(text);
-  const ids = ['▁', '<0xE6>', '<0xBC>', '<0xA2>', '<0xF0>', '<0x9F>', '<0xAB>', '<0xA0>', '▁the', '<0xE6>', '▁a'].map(piece);
+  const ids = ['▁', '<0xE6>', '<0xBC>', '<0xA2>', '<0xF0>', '<0x9F>', '<0xAB>', '<0xA0>', '▁the', '<0xE6>', '▁a'].map(
+    piece,
+  );
   assert.ok(!ids.includes(tok.sentencePiece.unkId));
   const { deltas, streamer } = stream(tok, ids);
   // The leading "▁" is the dummy prefix and prints nothing; an unfinished character before a piece is U+FFFD.
@@ -48,7 +50,9 @@ test('streamed text equals the whole decode and never holds part of a character'
   const tok = await tokenizer(t);
   if (!tok) return;
   const random = mulberry32(9);
-  const byteIds = Array.from({ length: 256 }, (_, b) => tok.sentencePiece.pieceToId(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`));
+  const byteIds = Array.from({ length: 256 }, (_, b) =>
+    tok.sentencePiece.pieceToId(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`),
+  );
   const sequences = [
     ...sampleTexts(500, 31).map((text) => tok.sentencePiece.encode(text)),
     // What a model may emit: any piece, and byte runs that break off mid-character.
@@ -62,6 +66,7 @@ test('streamed text equals the whole decode and never holds part of a character'
     const { deltas } = stream(tok, ids);
     const end = ids.indexOf(tok.eos);
     assert.equal(deltas.join(''), tok.decode(end < 0 ? ids : ids.slice(0, end)), JSON.stringify(ids));
-    for (const delta of deltas) assert.doesNotMatch(delta, /\p{Cs}/u, `${JSON.stringify(delta)} splits a surrogate pair`);
+    for (const delta of deltas)
+      assert.doesNotMatch(delta, /\p{Cs}/u, `${JSON.stringify(delta)} splits a surrogate pair`);
   }
 });

@@ -21,7 +21,11 @@ export function lavapipeEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs a TypeScript file of this repository in a child process on lavapipe; returns its stdout. */
-export function runOnLavapipe(script: string, args: string[], timeoutMs: number): { status: number | null; stdout: string; stderr: string } {
+export function runOnLavapipe(
+  script: string,
+  args: string[],
+  timeoutMs: number,
+): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
     cwd: ROOT,
     env: lavapipeEnv(),

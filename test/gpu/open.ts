@@ -8,7 +8,11 @@ const [path, provider, gpu] = process.argv.slice(2) as [string, ExecutionProvide
 const log: string[] = [];
 const platform = { ...currentPlatform(), ...(gpu ? { gpu: gpu === 'yes' } : {}) };
 try {
-  const opened = await openSession(path, { executionProvider: provider, threads: 1, log: (line) => log.push(line) }, platform);
+  const opened = await openSession(
+    path,
+    { executionProvider: provider, threads: 1, log: (line) => log.push(line) },
+    platform,
+  );
   const output = await opened.session.run({ x: { data: Float32Array.of(-1.5, 0.4, 2.6, -0.2, 3.5, 1), dims: [2, 3] } });
   console.log(JSON.stringify({ provider: opened.provider, y: Array.from(floatOutput(output, 'y').data), log }));
 } catch (error) {

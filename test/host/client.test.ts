@@ -44,10 +44,13 @@ test('a request resolves with the result of its own kind', async () => {
   assert.deepEqual(inspected.info, INFO);
 });
 
-test('a result of another kind is the host\'s error, not the caller\'s result', async () => {
+test("a result of another kind is the host's error, not the caller's result", async () => {
   await assert.rejects(
     client.request({ kind: 'prepare', image }),
-    (e: unknown) => e instanceof RuntimeRequestError && e.info.code === 'internal' && /answered a request of kind prepare with a result of kind endConversation/.test(e.info.message),
+    (e: unknown) =>
+      e instanceof RuntimeRequestError &&
+      e.info.code === 'internal' &&
+      /answered a request of kind prepare with a result of kind endConversation/.test(e.info.message),
   );
 });
 
@@ -65,6 +68,9 @@ test('no text reaches the caller after its cancel, though the host sent some bef
     if (controller.signal.aborted) afterAbort++;
     if (chunks === 3) controller.abort();
   };
-  await assert.rejects(client.request({ kind: 'ask', conversationId: 's', question: 'stream' }, { onText }, controller.signal), CancelledError);
+  await assert.rejects(
+    client.request({ kind: 'ask', conversationId: 's', question: 'stream' }, { onText }, controller.signal),
+    CancelledError,
+  );
   assert.deepEqual([chunks, afterAbort], [3, 0]);
 });

@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import { ImageCache, LruCache, type CachedImage } from '../../src/host/image-cache.ts';
 
 function entry(bytes: number): CachedImage {
-  return { memory: { tokens: 1, keys: [], values: [], bytes }, grid: { rows: 1, cols: 1, tileSize: 28, views: 2 }, width: 28, height: 28 };
+  return {
+    memory: { tokens: 1, keys: [], values: [], bytes },
+    grid: { rows: 1, cols: 1, tileSize: 28, views: 2 },
+    width: 28,
+    height: 28,
+  };
 }
 
 test('the image cache drops the least recently used memories past its byte budget', () => {
@@ -25,5 +30,8 @@ test('by default each entry weighs one: a cache bounded by count', () => {
   cache.set('b', 'B');
   cache.get('a');
   cache.set('c', 'C');
-  assert.deepEqual(['a', 'b', 'c'].map((k) => cache.get(k)), ['A', undefined, 'C']);
+  assert.deepEqual(
+    ['a', 'b', 'c'].map((k) => cache.get(k)),
+    ['A', undefined, 'C'],
+  );
 });

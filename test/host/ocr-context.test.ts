@@ -33,8 +33,25 @@ function scratch(): string {
   return dir;
 }
 
-function ask(engine: Engine, conversationId: string, question: string, image?: ImageInput, shouldCancel = () => false): Promise<ResultOf<'ask'>> {
-  return engine.ask({ id: conversationId, kind: 'ask', conversationId, ...(image ? { image } : {}), question, options: { maxNewTokens: 8 } }, () => {}, shouldCancel);
+function ask(
+  engine: Engine,
+  conversationId: string,
+  question: string,
+  image?: ImageInput,
+  shouldCancel = () => false,
+): Promise<ResultOf<'ask'>> {
+  return engine.ask(
+    {
+      id: conversationId,
+      kind: 'ask',
+      conversationId,
+      ...(image ? { image } : {}),
+      question,
+      options: { maxNewTokens: 8 },
+    },
+    () => {},
+    shouldCancel,
+  );
 }
 
 function used(stats: OcrContextStats | undefined): Extract<OcrContextStats, { state: 'used' }> {
@@ -56,18 +73,29 @@ describe('OCR context', { skip: !torch && process.env.CI !== 'true' ? 'python3-t
     await engine.configure(config(declared));
   });
 
-  test('the first question carries the OCR lines right after <image>, from the OCR tab\'s reading of the same bytes', async () => {
+  test("the first question carries the OCR lines right after <image>, from the OCR tab's reading of the same bytes", async () => {
     const image = fixture('lines');
     const read = await engine.ocr({ id: 'o', kind: 'ocr', image, layout: 'auto' }, () => false);
     assert.ok(read.lines.length >= 3);
     const first = await ask(engine, 'lines', QUESTION, image);
-    assert.equal(first.stats.ocrMs, undefined, 'the OCR request\'s reading was reused');
+    assert.equal(first.stats.ocrMs, undefined, "the OCR request's reading was reused");
 
     const tokenizer = await InfimmTokenizer.fromFile(join(declared, 'tokenizer.model'));
     const { width, height } = await decodeImage(image.bytes, { name: image.name, maxPixels: 1e8 });
-    const expected = ocrContext(contextLines(read.lines), width, height, (text) => tokenizer.sentencePiece.encode(text).length, MAX_TOKENS);
+    const expected = ocrContext(
+      contextLines(read.lines),
+      width,
+      height,
+      (text) => tokenizer.sentencePiece.encode(text).length,
+      MAX_TOKENS,
+    );
     assert.ok(expected.kept > 0);
-    assert.deepEqual(first.stats.ocrContext, { state: 'used', lines: expected.lines, keptLines: expected.kept, tokens: expected.tokens });
+    assert.deepEqual(first.stats.ocrContext, {
+      state: 'used',
+      lines: expected.lines,
+      keptLines: expected.kept,
+      tokens: expected.tokens,
+    });
 
     // The same ids as a question that starts with the context text, asked without OCR context: the same answer.
     await engine.configure(config(declared, { ocrContext: 'off' }));
@@ -81,7 +109,7 @@ describe('OCR context', { skip: !torch && process.env.CI !== 'true' ? 'python3-t
     }
   });
 
-  test('an answer\'s OCR run serves the OCR tab; follow-ups keep the context without OCR', async () => {
+  test("an answer's OCR run serves the OCR tab; follow-ups keep the context without OCR", async () => {
     const image = fixture('two-columns');
     const first = await ask(engine, 'columns', QUESTION, image);
     const context = used(first.stats.ocrContext);
@@ -90,8 +118,16 @@ describe('OCR context', { skip: !torch && process.env.CI !== 'true' ? 'python3-t
 
     const tab = await engine.ocr({ id: 'o', kind: 'ocr', image, layout: 'auto' }, stopAtOnce);
     assert.equal(tab.lines.filter((l) => l.text.trim() !== '').length, context.lines);
-    await assert.rejects(engine.ocr({ id: 'o', kind: 'ocr', image, rect: { x: 0, y: 0, width: 300, height: 100 } }, stopAtOnce), CancelledError, 'a part of the image is read afresh');
-    await assert.rejects(engine.ocr({ id: 'o', kind: 'ocr', image, layout: 'code' }, stopAtOnce), CancelledError, 'so is another layout');
+    await assert.rejects(
+      engine.ocr({ id: 'o', kind: 'ocr', image, rect: { x: 0, y: 0, width: 300, height: 100 } }, stopAtOnce),
+      CancelledError,
+      'a part of the image is read afresh',
+    );
+    await assert.rejects(
+      engine.ocr({ id: 'o', kind: 'ocr', image, layout: 'code' }, stopAtOnce),
+      CancelledError,
+      'so is another layout',
+    );
 
     const followUp = await ask(engine, 'columns', 'And the second column?');
     assert.equal(followUp.stats.ocrMs, undefined);
@@ -111,7 +147,7 @@ describe('OCR context', { skip: !torch && process.env.CI !== 'true' ? 'python3-t
     assert.ok(next.stats.ocrMs! > 0, 'OCR ran again');
   });
 
-  test('when OCR fails, the model answers without the image\'s text and the stats say why', async () => {
+  test("when OCR fails, the model answers without the image's text and the stats say why", async () => {
     const image = fixture('upside-down');
     await engine.configure(config(declared, { ocrContext: 'off' }));
     const alone = await ask(engine, 'alone', QUESTION, image);
@@ -120,8 +156,16 @@ describe('OCR context', { skip: !torch && process.env.CI !== 'true' ? 'python3-t
     const dir = scratch();
     writeFileSync(join(dir, 'corrupt.onnx'), 'not an ONNX model');
     const cases: Array<[string, Partial<OcrModelFiles>, RegExp]> = [
-      ['a missing model file', { detection: join(dir, 'missing.onnx') }, /text detection model file ".*missing\.onnx" does not exist/],
-      ['a corrupt model file', { recognition: join(dir, 'corrupt.onnx') }, /text recognition model file ".*corrupt\.onnx" is not a valid ONNX model/],
+      [
+        'a missing model file',
+        { detection: join(dir, 'missing.onnx') },
+        /text detection model file ".*missing\.onnx" does not exist/,
+      ],
+      [
+        'a corrupt model file',
+        { recognition: join(dir, 'corrupt.onnx') },
+        /text recognition model file ".*corrupt\.onnx" is not a valid ONNX model/,
+      ],
     ];
     for (const [what, models, message] of cases) {
       const log: string[] = [];
@@ -133,8 +177,15 @@ describe('OCR context', { skip: !torch && process.env.CI !== 'true' ? 'python3-t
       assert.match(context.error, message, what);
       assert.equal(answer.answer, alone.answer, `${what}: the answer of the model without OCR context`);
       assert.ok(answer.stats.ocrMs! >= 0);
-      assert.ok(log.some((line) => /OCR failed/.test(line)), `${what}: logged`);
-      await assert.rejects(broken.ocr({ id: 'o', kind: 'ocr', image }, () => false), (e: unknown) => e instanceof OcrError && message.test(e.message), `${what}: the OCR tab gets the error`);
+      assert.ok(
+        log.some((line) => /OCR failed/.test(line)),
+        `${what}: logged`,
+      );
+      await assert.rejects(
+        broken.ocr({ id: 'o', kind: 'ocr', image }, () => false),
+        (e: unknown) => e instanceof OcrError && message.test(e.message),
+        `${what}: the OCR tab gets the error`,
+      );
     }
   });
 

@@ -38,10 +38,16 @@ describe('prepare', { skip: !torch && process.env.CI !== 'true' ? 'python3-torch
   });
   after(() => client.dispose());
 
-  const expected = (image: ImageInput) => reference.ask({ id: image.name, kind: 'ask', conversationId: image.name, image, question: QUESTION, options: OPTIONS }, () => {}, () => false);
-  const ask = async (conversationId: string, image: ImageInput) => await client.request({ kind: 'ask', conversationId, image, question: QUESTION, options: OPTIONS });
+  const expected = (image: ImageInput) =>
+    reference.ask(
+      { id: image.name, kind: 'ask', conversationId: image.name, image, question: QUESTION, options: OPTIONS },
+      () => {},
+      () => false,
+    );
+  const ask = async (conversationId: string, image: ImageInput) =>
+    await client.request({ kind: 'ask', conversationId, image, question: QUESTION, options: OPTIONS });
 
-  test('a prepared image\'s first question reuses its image memory and OCR reading', async () => {
+  test("a prepared image's first question reuses its image memory and OCR reading", async () => {
     const image = fixture('lines');
     assert.deepEqual(await client.request({ kind: 'prepare', image }), { kind: 'prepare', ocr: true });
     const answer = await ask('lines', image);
@@ -55,7 +61,7 @@ describe('prepare', { skip: !torch && process.env.CI !== 'true' ? 'python3-torch
     assert.equal(answer.stats.visionMs, undefined);
   });
 
-  test('a request about another image cancels a preparation; the other image\'s answer is right', async () => {
+  test("a request about another image cancels a preparation; the other image's answer is right", async () => {
     const first = fixture('two-columns');
     const second = fixture('code');
     const preparing = client.request({ kind: 'prepare', image: first });
@@ -79,7 +85,10 @@ describe('prepare', { skip: !torch && process.env.CI !== 'true' ? 'python3-torch
     assert.deepEqual(answer.stats.ocrContext, without.stats.ocrContext);
     assert.equal(answer.stats.imageMemoryReused, true);
     assert.equal(answer.stats.ocrMs, undefined);
-    assert.ok(answer.stats.queuedMs! > 0 && answer.stats.timeToFirstTokenMs > answer.stats.queuedMs!, 'the wait counts in the time to the first token');
+    assert.ok(
+      answer.stats.queuedMs! > 0 && answer.stats.timeToFirstTokenMs > answer.stats.queuedMs!,
+      'the wait counts in the time to the first token',
+    );
   });
 
   test('with the OCR context off, a preparation reads no text', async () => {

@@ -75,7 +75,10 @@ test('an animated GIF gives its first frame', async () => {
 test('16-bit PNG and TIFF become 8-bit by scaling, not clipping', async () => {
   const bytes = rgbPixels(16, 4, (x, y) => [x * 16, y * 60, 255 - x * 16]);
   const wide = Uint16Array.from(bytes, (v) => v * 257);
-  const png = await sharp(wide, { raw: { width: 16, height: 4, channels: 3 } }).toColourspace('rgb16').png().toBuffer();
+  const png = await sharp(wide, { raw: { width: 16, height: 4, channels: 3 } })
+    .toColourspace('rgb16')
+    .png()
+    .toBuffer();
   assert.equal((await sharp(png).metadata()).depth, 'ushort', 'the fixture must be 16-bit');
   const fromPng = await decodeImage(png, limits);
   assertRgb(fromPng, 16, 4, 'png');
@@ -86,7 +89,14 @@ test('16-bit PNG and TIFF become 8-bit by scaling, not clipping', async () => {
 });
 
 test('greyscale becomes three equal channels', async () => {
-  const grey = await rawRgb(rgbPixels(5, 3, (x) => [x * 60, x * 60, x * 60]), 5, 3).toColourspace('b-w').png().toBuffer();
+  const grey = await rawRgb(
+    rgbPixels(5, 3, (x) => [x * 60, x * 60, x * 60]),
+    5,
+    3,
+  )
+    .toColourspace('b-w')
+    .png()
+    .toBuffer();
   const image = await decodeImage(grey, limits);
   assertRgb(image, 5, 3, 'png');
   for (let x = 0; x < 5; x++) assert.deepEqual(pixelAt(image.data, 5, x, 2), [x * 60, x * 60, x * 60]);
@@ -105,7 +115,9 @@ test('a CMYK JPEG becomes sRGB', async () => {
 test('transparency is flattened onto white', async () => {
   // Opaque red, transparent red, half-transparent black.
   const rgba = Uint8Array.from([255, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0, 128]);
-  const png = await sharp(rgba, { raw: { width: 3, height: 1, channels: 4 } }).png().toBuffer();
+  const png = await sharp(rgba, { raw: { width: 3, height: 1, channels: 4 } })
+    .png()
+    .toBuffer();
   const image = await decodeImage(png, limits);
   assertRgb(image, 3, 1, 'png');
   assert.deepEqual(Array.from(image.data), [255, 0, 0, 255, 255, 255, 127, 127, 127]);
@@ -154,17 +166,41 @@ test('a 30000×30000 PNG header is refused from the header alone, fast and witho
 });
 
 test('bad input: each case is refused with a clear message', async () => {
-  const png = await rawRgb(rgbPixels(64, 64, (x, y) => [x * 4, y * 4, (x * y) % 256]), 64, 64).png().toBuffer();
-  const jpeg = await rawRgb(rgbPixels(64, 64, (x, y) => [x * 4, y * 4, (x * y) % 256]), 64, 64).jpeg().toBuffer();
+  const png = await rawRgb(
+    rgbPixels(64, 64, (x, y) => [x * 4, y * 4, (x * y) % 256]),
+    64,
+    64,
+  )
+    .png()
+    .toBuffer();
+  const jpeg = await rawRgb(
+    rgbPixels(64, 64, (x, y) => [x * 4, y * 4, (x * y) % 256]),
+    64,
+    64,
+  )
+    .jpeg()
+    .toBuffer();
   const bmp = Buffer.alloc(70);
   bmp.write('BM', 0, 'latin1');
   bmp.writeUInt32LE(70, 2);
   bmp.writeUInt32LE(40, 14);
   const cases: [what: string, bytes: Uint8Array, message: RegExp][] = [
     ['zero bytes', new Uint8Array(0), /is empty \(0 bytes\)/],
-    ['a text file named .png', Buffer.from('Not an image, just some notes.\n'), /is not an image this extension can read.*PNG, JPEG/],
-    ['a PNG cut short', png.subarray(0, png.length - 40), /looks like a PNG image but could not be decoded \(.+\)\. The file may be damaged or incomplete/],
-    ['a JPEG cut in half', jpeg.subarray(0, jpeg.length >> 1), /looks like a JPEG image but could not be decoded \(.+\)\. The file may be damaged or incomplete/],
+    [
+      'a text file named .png',
+      Buffer.from('Not an image, just some notes.\n'),
+      /is not an image this extension can read.*PNG, JPEG/,
+    ],
+    [
+      'a PNG cut short',
+      png.subarray(0, png.length - 40),
+      /looks like a PNG image but could not be decoded \(.+\)\. The file may be damaged or incomplete/,
+    ],
+    [
+      'a JPEG cut in half',
+      jpeg.subarray(0, jpeg.length >> 1),
+      /looks like a JPEG image but could not be decoded \(.+\)\. The file may be damaged or incomplete/,
+    ],
     ['a PNG cut inside its header', png.subarray(0, 20), /is not an image this extension can read/],
     ['a BMP', bmp, /is a BMP image, which is not supported/],
   ];

@@ -11,7 +11,12 @@ test('at the image’s own size the resize is the identity (the same bytes, not 
 test('a solid colour stays exactly that colour when enlarged, shrunk or squashed', async () => {
   const colour = [37, 201, 90];
   const image = { width: 61, height: 23, data: rgbPixels(61, 23, () => [37, 201, 90]), format: 'png' };
-  for (const [width, height] of [[448, 112], [28, 28], [7, 200], [1, 1]] as const) {
+  for (const [width, height] of [
+    [448, 112],
+    [28, 28],
+    [7, 200],
+    [1, 1],
+  ] as const) {
     const resized = await resizeRgb(image, width, height);
     assert.equal(resized.length, width * height * 3);
     resized.forEach((v, i) => assert.equal(v, colour[i % 3], `${width}×${height}, byte ${i}`));
@@ -20,7 +25,12 @@ test('a solid colour stays exactly that colour when enlarged, shrunk or squashed
 
 test('a vertical edge stays where it was, relative to the width, after a squash', async () => {
   // Left 40% black, right 60% white: the edge sits at 40% of any output width.
-  const image = { width: 100, height: 10, data: rgbPixels(100, 10, (x) => (x < 40 ? [0, 0, 0] : [255, 255, 255])), format: 'png' };
+  const image = {
+    width: 100,
+    height: 10,
+    data: rgbPixels(100, 10, (x) => (x < 40 ? [0, 0, 0] : [255, 255, 255])),
+    format: 'png',
+  };
   const rowOf = async (width: number) => {
     const resized = await resizeRgb(image, width, 7);
     return Array.from({ length: width }, (_, x) => resized[(3 * width + x) * 3]!);

@@ -39,9 +39,15 @@ for (const preset of PRESETS) {
           assert.ok(maxAbsDiff(features, refFeatures) <= 1e-4 * std(refFeatures), `features of image ${n}`);
           const { memory } = await model.imageMemory(views[n]!, g);
           for (let b = 0; b < memory.keys.length; b++) {
-            for (const [ours, name] of [[memory.keys[b]!, 'k'], [memory.values[b]!, 'v']] as const) {
+            for (const [ours, name] of [
+              [memory.keys[b]!, 'k'],
+              [memory.values[b]!, 'v'],
+            ] as const) {
               const expected = ref.get(`memory.${n}.${b}.${name}`)!.data as Float32Array;
-              assert.ok(maxAbsDiff(ours.data as Float32Array, expected) <= 1e-4 * std(expected), `memory ${name} of block ${b}, image ${n}`);
+              assert.ok(
+                maxAbsDiff(ours.data as Float32Array, expected) <= 1e-4 * std(expected),
+                `memory ${name} of block ${b}, image ${n}`,
+              );
             }
           }
           memories.push(memory);

@@ -65,7 +65,8 @@ describe('InfiMM-HD properties', () => {
     const swappedPositions = positions.slice();
     swappedPositions.set(positions.subarray(1 * Dv, 2 * Dv), 2 * Dv);
     swappedPositions.set(positions.subarray(2 * Dv, 3 * Dv), 1 * Dv);
-    const memoryOf = async (p: Float32Array, pe: Float32Array) => computeMemory(memorySession, model.arch, await model.encodeViews(p, g.views), pe, g.views);
+    const memoryOf = async (p: Float32Array, pe: Float32Array) =>
+      computeMemory(memorySession, model.arch, await model.encodeViews(p, g.views), pe, g.views);
     const ids = [1, 20, model.manifest.tokens.image, 21, 22, 23];
     const reference = await allLogits(model, [await memoryOf(original, positions)], ids);
     const bothSwapped = await allLogits(model, [await memoryOf(swapped, swappedPositions)], ids);

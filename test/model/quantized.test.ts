@@ -4,14 +4,28 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { dequantizedCheckpoint } from '../support/dequantized.ts';
-import { allLogits, grid, loadModel, logitAgreement, maxAbsDiff, pixels, std, type LogitAgreement } from '../../harness/model-harness.ts';
+import {
+  allLogits,
+  grid,
+  loadModel,
+  logitAgreement,
+  maxAbsDiff,
+  pixels,
+  std,
+  type LogitAgreement,
+} from '../../harness/model-harness.ts';
 import { runReference } from '../../harness/reference.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
 import { tinyCheckpoint, tinyPackage, type CheckpointSpec } from '../../harness/tiny-models.ts';
 import type { ActivationPrecision, WeightPrecision } from '../../src/common/precision.ts';
 
 /** Our logits and the reference's on the dequantised weights, for one image and `ids` (teacher-forced). */
-async function compare(spec: CheckpointSpec, precision: WeightPrecision, activations: ActivationPrecision, ids: (image: number, vocab: number) => number[]) {
+async function compare(
+  spec: CheckpointSpec,
+  precision: WeightPrecision,
+  activations: ActivationPrecision,
+  ids: (image: number, vocab: number) => number[],
+) {
   const model = await loadModel(await tinyPackage({ ...spec, precision, activations }));
   assert.equal(model.manifest.weights.precision, precision);
   const S = model.arch.vision.imageSize;
@@ -33,7 +47,16 @@ async function compare(spec: CheckpointSpec, precision: WeightPrecision, activat
 for (const precision of ['int4', 'int8', 'fp16'] as const) {
   test(`an ${precision} package${precision === 'fp16' ? '' : ' with fp32 activations'} equals the reference on the same dequantised weights`, async (t) => {
     if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
-    const { logits, expected } = await compare({ preset: 'tiny-gqa' }, precision, 'fp32', (image) => [1, 60, 61, image, 62, 63, 64, 65]);
+    const { logits, expected } = await compare({ preset: 'tiny-gqa' }, precision, 'fp32', (image) => [
+      1,
+      60,
+      61,
+      image,
+      62,
+      63,
+      64,
+      65,
+    ]);
     const diff = maxAbsDiff(logits, expected);
     assert.ok(diff <= 1e-3 * std(expected), `logits differ by ${diff} (std ${std(expected)})`);
   });
@@ -41,12 +64,20 @@ for (const precision of ['int4', 'int8', 'fp16'] as const) {
 
 /** BOS, text, the image, then text: `length` positions, the ids spread over the vocabulary below the added tokens. */
 function longPrompt(length: number) {
-  return (image: number, vocab: number) => [1, 60, 61, image, ...Array.from({ length: length - 4 }, (_, i) => 3 + ((i * 7919 + 13) % (vocab - 10)))];
+  return (image: number, vocab: number) => [
+    1,
+    60,
+    61,
+    image,
+    ...Array.from({ length: length - 4 }, (_, i) => 3 + ((i * 7919 + 13) % (vocab - 10))),
+  ];
 }
 
 /** The bounds a package with int8 activations is held to (positions with a top-2 near-tie are not counted). */
 export function assertWithinTolerance(t: TestContext, what: string, a: LogitAgreement): void {
-  t.diagnostic(`${what}: top-1 ${(a.top1 * 100).toFixed(1)}% of ${a.decisive}/${a.positions} decisive positions, KL mean ${a.klMean.toExponential(2)} max ${a.klMax.toExponential(2)} nats, max |Δlogit| ${a.maxDiffOfStd.toFixed(3)} σ`);
+  t.diagnostic(
+    `${what}: top-1 ${(a.top1 * 100).toFixed(1)}% of ${a.decisive}/${a.positions} decisive positions, KL mean ${a.klMean.toExponential(2)} max ${a.klMax.toExponential(2)} nats, max |Δlogit| ${a.maxDiffOfStd.toFixed(3)} σ`,
+  );
   assert.ok(a.decisive >= a.positions / 4, `${what}: only ${a.decisive} of ${a.positions} positions are decisive`);
   assert.ok(a.top1 >= 0.95, `${what}: top-1 agrees at ${(a.top1 * 100).toFixed(1)}% of decisive positions`);
   assert.ok(a.maxDiffOfStd <= 0.15, `${what}: max |Δlogit| is ${a.maxDiffOfStd.toFixed(3)} σ`);

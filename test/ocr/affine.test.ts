@@ -10,7 +10,10 @@ import { mulberry32 } from '../../src/tokens/random.ts';
 
 async function outputs(models: Uint8Array[], dims: number[]): Promise<Float32Array[]> {
   const random = mulberry32(11);
-  const input = { data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1), dims: dims };
+  const input = {
+    data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1),
+    dims: dims,
+  };
   const out: Float32Array[] = [];
   for (const model of models) {
     const session = await openModel(model, { providers: ['cpu'], intraOpThreads: 1 });

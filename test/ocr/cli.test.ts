@@ -9,17 +9,28 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'lines.png');
 
 function ocr(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'ocr.ts'), ...args], { encoding: 'utf8', cwd: ROOT });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'ocr.ts'), ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
 }
 
 test('npm run ocr prints the text, or JSON lines with boxes', () => {
-  const expected = (JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'expected.json'), 'utf8')) as Record<string, { text: string }>).lines!;
+  const expected = (
+    JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'expected.json'), 'utf8')) as Record<
+      string,
+      { text: string }
+    >
+  ).lines!;
   const plain = ocr(FIXTURE);
   assert.equal(plain.status, 0, plain.stderr);
   assert.equal(plain.stdout.trim().split('\n').sort().join('\n'), expected.text.split('\n').sort().join('\n'));
   const json = ocr(FIXTURE, '--json');
   assert.equal(json.status, 0, json.stderr);
-  const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as OcrLine & { image: string });
+  const lines = json.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as OcrLine & { image: string });
   assert.equal(lines.length, 4);
   assert.ok(lines.every((line) => line.image === FIXTURE));
   for (const line of lines) {
@@ -31,10 +42,16 @@ test('npm run ocr prints the text, or JSON lines with boxes', () => {
 test('npm run ocr reads several images in one run, each JSON line naming its image', () => {
   const run = ocr(FIXTURE, FIXTURE, '--json');
   assert.equal(run.status, 0, run.stderr);
-  const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as OcrLine & { image: string });
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as OcrLine & { image: string });
   assert.equal(lines.length, 8);
   assert.ok(lines.every((line) => line.image === FIXTURE));
-  assert.deepEqual(lines.slice(4).map((l) => l.text), lines.slice(0, 4).map((l) => l.text));
+  assert.deepEqual(
+    lines.slice(4).map((l) => l.text),
+    lines.slice(0, 4).map((l) => l.text),
+  );
 });
 
 test('npm run ocr explains a bad path or a bad argument and exits non-zero', () => {

@@ -7,12 +7,17 @@ const CELL = 8.43;
 /** A row of monospaced text at `indent` columns, as runs of ink: one run per character, spaces skipped. */
 function monoRow(text: string, indent: number, row: number, origin = 31.2): GridRow {
   const runs: GridRun[] = [];
-  [...' '.repeat(indent) + text].forEach((ch, col) => {
+  [...(' '.repeat(indent) + text)].forEach((ch, col) => {
     if (ch === ' ') return;
     const centre = origin + (col + 0.5) * CELL;
     // Glyph ink is narrower than the cell and not always centred in it.
     const half = ch === '.' || ch === 'i' ? 1 : 3;
-    runs.push({ x0: centre - half + (col % 3) * 0.3, x1: centre + half, text: ch, centers: [centre + ((col % 2) - 0.5) * 1.5] });
+    runs.push({
+      x0: centre - half + (col % 3) * 0.3,
+      x1: centre + half,
+      text: ch,
+      centers: [centre + ((col % 2) - 0.5) * 1.5],
+    });
   });
   return { runs, y: 20 + row * 19.6, height: 17 };
 }
@@ -20,7 +25,9 @@ function monoRow(text: string, indent: number, row: number, origin = 31.2): Grid
 const CODE = ['function f(x) {', '  if (x.ok) {', '    return x.value + 1;', '  }', '', '  return 0;', '}'];
 
 function codeRows(): GridRow[] {
-  return CODE.flatMap((line, row) => (line ? [monoRow(line.trimStart(), line.length - line.trimStart().length, row)] : []));
+  return CODE.flatMap((line, row) =>
+    line ? [monoRow(line.trimStart(), line.length - line.trimStart().length, row)] : [],
+  );
 }
 
 test('the character grid of monospaced text is measured to a fraction of a pixel', () => {
@@ -46,7 +53,12 @@ test('proportional text does not sit on a grid', () => {
   const rows: GridRow[] = [0, 1].map((r) => {
     let x = 10;
     const runs = words.map((w, i) => {
-      const run = { x0: x, x1: x + widths[i]!, text: w, centers: [...w].map((_, k) => x + ((k + 0.5) * widths[i]!) / w.length) };
+      const run = {
+        x0: x,
+        x1: x + widths[i]!,
+        text: w,
+        centers: [...w].map((_, k) => x + ((k + 0.5) * widths[i]!) / w.length),
+      };
       x += widths[i]! + 5 + r;
       return run;
     });

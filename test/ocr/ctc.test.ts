@@ -13,14 +13,23 @@ function frames(best: number[], p = 0.9): Float32Array {
 
 test('CTC decoding collapses repeats, drops blanks and keeps each character’s frame centre', () => {
   const glyphs = decodeCtc(frames([0, 1, 1, 0, 1, 2, 2, 2, 0, 5, 0]), 0, 11, CHARS.length, CHARS);
-  assert.deepEqual(glyphs.map((g) => g.char), ['a', 'a', 'b', ' ']);
-  assert.deepEqual(glyphs.map((g) => g.frame), [1.5, 4, 6, 9]);
+  assert.deepEqual(
+    glyphs.map((g) => g.char),
+    ['a', 'a', 'b', ' '],
+  );
+  assert.deepEqual(
+    glyphs.map((g) => g.frame),
+    [1.5, 4, 6, 9],
+  );
   assert.ok(glyphs.every((g) => Math.abs(g.prob - 0.9) < 1e-6));
 });
 
 test('CTC decoding reads a sequence from an offset (one item of a batch)', () => {
   const batch = new Float32Array([...frames([1, 0, 0]), ...frames([0, 2, 2])]);
-  assert.deepEqual(decodeCtc(batch, 3 * CHARS.length, 3, CHARS.length, CHARS).map((g) => [g.char, g.frame]), [['b', 1.5]]);
+  assert.deepEqual(
+    decodeCtc(batch, 3 * CHARS.length, 3, CHARS.length, CHARS).map((g) => [g.char, g.frame]),
+    [['b', 1.5]],
+  );
   assert.deepEqual(decodeCtc(frames([0, 0]), 0, 2, CHARS.length, CHARS), []);
 });
 
@@ -30,9 +39,15 @@ test('decoding held to Latin characters picks the best of them, renormalised', (
   probs.set([0.88, 0.02, 0.02, 0.02, 0.02, 0.02, 0.02], 0);
   probs.set([0.02, 0.3, 0.02, 0.02, 0.6, 0.02, 0.02], CHARS.length);
   probs.set([0.88, 0.02, 0.02, 0.02, 0.02, 0.02, 0.02], 2 * CHARS.length);
-  assert.deepEqual(decodeCtc(probs, 0, 3, CHARS.length, CHARS).map((g) => g.char), ['你']);
+  assert.deepEqual(
+    decodeCtc(probs, 0, 3, CHARS.length, CHARS).map((g) => g.char),
+    ['你'],
+  );
   const latin = decodeCtc(probs, 0, 3, CHARS.length, CHARS, latinClasses(CHARS));
-  assert.deepEqual(latin.map((g) => g.char), ['a']);
+  assert.deepEqual(
+    latin.map((g) => g.char),
+    ['a'],
+  );
   assert.ok(Math.abs(latin[0]!.prob - 0.3 / 0.36) < 1e-6);
 });
 

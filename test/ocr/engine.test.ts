@@ -53,15 +53,27 @@ test('the known text of a generated screenshot is read exactly, each line where 
     const line = result.lines.find((l) => l.text === want.text)!;
     const [cx, cy] = centre(line);
     const r = want.rect;
-    assert.ok(cx > r.x && cx < r.x + r.width && cy > r.y && cy < r.y + r.height, `"${want.text}" centred in its drawn box`);
+    assert.ok(
+      cx > r.x && cx < r.x + r.width && cy > r.y && cy < r.y + r.height,
+      `"${want.text}" centred in its drawn box`,
+    );
     const xs = line.box.map((p) => p[0]);
     // The box covers the drawn text, with the detector's margin of about half a line height.
     assert.ok(Math.min(...xs) <= r.x + 2 && Math.max(...xs) >= r.x + r.width - 2, `"${want.text}" box spans the text`);
-    assert.ok(Math.min(...xs) >= r.x - r.height && Math.max(...xs) <= r.x + r.width + r.height, `"${want.text}" box is not much wider`);
+    assert.ok(
+      Math.min(...xs) >= r.x - r.height && Math.max(...xs) <= r.x + r.width + r.height,
+      `"${want.text}" box is not much wider`,
+    );
     assert.ok(line.confidence > 0.9);
-    assert.deepEqual(line.words?.map((w) => w.text), want.text.split(' '));
+    assert.deepEqual(
+      line.words?.map((w) => w.text),
+      want.text.split(' '),
+    );
     for (let i = 1; i < line.words!.length; i++) {
-      assert.ok(line.words![i]!.box[0][0] >= line.words![i - 1]!.box[1][0] - 1, 'words are left to right and do not overlap');
+      assert.ok(
+        line.words![i]!.box[0][0] >= line.words![i - 1]!.box[1][0] - 1,
+        'words are left to right and do not overlap',
+      );
     }
   }
   assert.ok(result.stats.totalMs >= result.stats.detectMs);
@@ -91,7 +103,10 @@ test('a tall screenshot is detected in windows: small text a whole-image downsca
   const image = await fixture('tall');
   const result = await engine.recognize(image);
   assert.ok((result.stats.windows ?? 1) >= 3);
-  assert.deepEqual(result.lines.map((l) => l.text), expected.tall!.lines.map((l) => l.text));
+  assert.deepEqual(
+    result.lines.map((l) => l.text),
+    expected.tall!.lines.map((l) => l.text),
+  );
   // The middle note lies where two windows overlap: found by both, reported once.
   assert.equal(result.text.split('Small note across the seam').length, 2);
 
@@ -106,7 +121,10 @@ test('a line crossing window seams comes out once and whole', async () => {
   const result = await engine.recognize(await fixture('wide'));
   // Its 44-px text is detected at about half size: 5000 px wide, that is still more than one window.
   assert.ok((result.stats.windows ?? 1) >= 2);
-  assert.deepEqual(result.lines.map((l) => l.text), expected.wide!.lines.map((l) => l.text));
+  assert.deepEqual(
+    result.lines.map((l) => l.text),
+    expected.wide!.lines.map((l) => l.text),
+  );
   const r = expected.wide!.lines[0]!.rect;
   const xs = result.lines[0]!.box.map((p) => p[0]);
   // Large text is detected at half size, where a detector pixel is two image pixels: the box's
@@ -119,9 +137,14 @@ test('a rectangle reads only that part, with boxes in whole-image pixels', async
   const want = expected.lines!.lines[3]!;
   const rect = { x: want.rect.x - 10, y: want.rect.y - 6, width: want.rect.width + 20, height: want.rect.height + 12 };
   const result = await engine.recognize(await fixture('lines'), { rect });
-  assert.deepEqual(result.lines.map((l) => l.text), [want.text]);
+  assert.deepEqual(
+    result.lines.map((l) => l.text),
+    [want.text],
+  );
   const [cx, cy] = centre(result.lines[0]!);
-  assert.ok(Math.abs(cx - (want.rect.x + want.rect.width / 2)) < 4 && Math.abs(cy - (want.rect.y + want.rect.height / 2)) < 4);
+  assert.ok(
+    Math.abs(cx - (want.rect.x + want.rect.width / 2)) < 4 && Math.abs(cy - (want.rect.y + want.rect.height / 2)) < 4,
+  );
 });
 
 test('upside-down text is turned and read, in its own reading order', async () => {
@@ -137,11 +160,18 @@ test('text turned a quarter either way is read', async () => {
     for (let y = 0; y < image.height; y++) {
       for (let x = 0; x < image.width; x++) {
         const [nx, ny] = clockwise ? [image.height - 1 - y, x] : [y, image.width - 1 - x];
-        data.set(image.data.subarray((y * image.width + x) * 3, (y * image.width + x) * 3 + 3), (ny * image.height + nx) * 3);
+        data.set(
+          image.data.subarray((y * image.width + x) * 3, (y * image.width + x) * 3 + 3),
+          (ny * image.height + nx) * 3,
+        );
       }
     }
     const result = await engine.recognize({ width: image.height, height: image.width, data, format: 'raw' });
-    assert.deepEqual(result.lines.map((l) => l.text).sort(), expected.lines!.lines.map((l) => l.text).sort(), clockwise ? 'clockwise' : 'counter-clockwise');
+    assert.deepEqual(
+      result.lines.map((l) => l.text).sort(),
+      expected.lines!.lines.map((l) => l.text).sort(),
+      clockwise ? 'clockwise' : 'counter-clockwise',
+    );
   }
 });
 
@@ -151,7 +181,12 @@ test('scripts the models cannot read give nothing, or low confidence, never conf
 });
 
 test('blank, single-colour, tiny and noisy images give an empty result', async () => {
-  for (const image of [solid(640, 360, [255, 255, 255]), solid(200, 120, [200, 30, 40]), solid(1, 1, [0, 0, 0]), solid(3, 500, [9, 9, 9])]) {
+  for (const image of [
+    solid(640, 360, [255, 255, 255]),
+    solid(200, 120, [200, 30, 40]),
+    solid(1, 1, [0, 0, 0]),
+    solid(3, 500, [9, 9, 9]),
+  ]) {
     const result = await engine.recognize(image);
     assert.deepEqual([result.lines, result.text], [[], ''], `${image.width}×${image.height}`);
   }
@@ -159,7 +194,8 @@ test('blank, single-colour, tiny and noisy images give an empty result', async (
   const noise = solid(320, 200, [0, 0, 0]);
   for (let i = 0; i < noise.data.length; i++) noise.data[i] = Math.floor(random() * 256);
   const result = await engine.recognize(noise);
-  for (const line of result.lines) assert.ok(line.confidence < 0.8, `noise read as "${line.text}" at ${line.confidence}`);
+  for (const line of result.lines)
+    assert.ok(line.confidence < 0.8, `noise read as "${line.text}" at ${line.confidence}`);
 });
 
 test('a huge image is read in many windows', async () => {
@@ -181,10 +217,14 @@ test('cancellation stops between model runs with a CancelledError', async () => 
 
 test('bad requests get one clear error', async () => {
   const image = solid(100, 50, [255, 255, 255]);
-  await assert.rejects(engine.recognize({ ...image, data: image.data.subarray(10) }), (e: unknown) => e instanceof OcrError && e.code === 'bad-request' && /RGB/.test(e.message));
+  await assert.rejects(
+    engine.recognize({ ...image, data: image.data.subarray(10) }),
+    (e: unknown) => e instanceof OcrError && e.code === 'bad-request' && /RGB/.test(e.message),
+  );
   await assert.rejects(
     engine.recognize(image, { rect: { x: 500, y: 0, width: 10, height: 10 } }),
-    (e: unknown) => e instanceof OcrError && e.code === 'bad-request' && /does not overlap the 100×50 image/.test(e.message),
+    (e: unknown) =>
+      e instanceof OcrError && e.code === 'bad-request' && /does not overlap the 100×50 image/.test(e.message),
   );
 });
 
@@ -197,5 +237,8 @@ test('missing or broken model files are reported by name with the next step', as
     assert.match(e.hint, /Reinstall/);
     return true;
   });
-  await assert.rejects(OcrEngine.load({ models: { recognition: join(FIXTURES, 'expected.json') } }), (e: unknown) => e instanceof OcrError && e.code === 'model-invalid');
+  await assert.rejects(
+    OcrEngine.load({ models: { recognition: join(FIXTURES, 'expected.json') } }),
+    (e: unknown) => e instanceof OcrError && e.code === 'model-invalid',
+  );
 });

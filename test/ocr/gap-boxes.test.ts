@@ -19,24 +19,40 @@ const NUMBER = { x0: 82, x1: 102, y0: 21, y1: 39 };
 const CODE: Bounds[] = [150, 160, 170, 180].map((x) => ({ x0: x, x1: x + 6, y0: 24, y1: 36 }));
 
 const line = (b: Bounds, text: string): PlacedLine => ({ box: boundsQuad(b), text, confidence: 1 });
-const screen = paintScreen(AREA.x1, AREA.y1, WHITE, [NUMBER_INK, ...CODE].map((r): [Bounds, Rgb] => [r, INK]));
+const screen = paintScreen(
+  AREA.x1,
+  AREA.y1,
+  WHITE,
+  [NUMBER_INK, ...CODE].map((r): [Bounds, Rgb] => [r, INK]),
+);
 
 test('a missed code row beside its read line number is looked at again, around its ink', () => {
   const boxes = gapBoxes(screen, AREA, [GAP], [line(NUMBER, '32')]);
   assert.equal(boxes.length, 1);
   for (const box of boxes[0]!.map(quadBounds)) {
-    assert.ok(box.x0 >= NUMBER_INK.x1 && box.x0 < 150 && box.x1 > 186, `${JSON.stringify(box)} holds the code's ink and not the number`);
+    assert.ok(
+      box.x0 >= NUMBER_INK.x1 && box.x0 < 150 && box.x1 > 186,
+      `${JSON.stringify(box)} holds the code's ink and not the number`,
+    );
     assert.deepEqual([box.y0, box.y1], [GAP.y0, GAP.y1]);
   }
 });
 
 test('a code row already read is not looked at again', () => {
-  assert.deepEqual(gapBoxes(screen, AREA, [GAP], [line(NUMBER, '32'), line({ x0: 148, x1: 188, y0: 22, y1: 38 }, 'abcd')]), []);
+  assert.deepEqual(
+    gapBoxes(screen, AREA, [GAP], [line(NUMBER, '32'), line({ x0: 148, x1: 188, y0: 22, y1: 38 }, 'abcd')]),
+    [],
+  );
 });
 
 test("a row's ink ends at a wide blank: a mark far right of it (a minimap, a ruler) is no part of the crop", () => {
   const far: Bounds = { x0: 380, x1: 386, y0: 22, y1: 38 };
-  const marked = paintScreen(AREA.x1, AREA.y1, WHITE, [NUMBER_INK, ...CODE, far].map((r): [Bounds, Rgb] => [r, INK]));
+  const marked = paintScreen(
+    AREA.x1,
+    AREA.y1,
+    WHITE,
+    [NUMBER_INK, ...CODE, far].map((r): [Bounds, Rgb] => [r, INK]),
+  );
   for (const box of gapBoxes(marked, AREA, [GAP], [line(NUMBER, '32')])[0]!.map(quadBounds)) {
     assert.ok(box.x1 > 186 && box.x1 < far.x0, `${JSON.stringify(box)} ends between the code and the mark`);
   }

@@ -5,8 +5,16 @@ import { lineNumbers, numberBeside } from '../../src/ocr/gutter.ts';
 const PITCH = 19;
 
 /** A right-aligned label ending at x = right on row `row`. */
-function label(text: string, row: number, right = 95, y0 = 90): { text: string; bounds: { x0: number; y0: number; x1: number; y1: number } } {
-  return { text, bounds: { x0: right - 8 * text.length - 4, y0: y0 + row * PITCH, x1: right + (row % 2), y1: y0 + row * PITCH + 17 } };
+function label(
+  text: string,
+  row: number,
+  right = 95,
+  y0 = 90,
+): { text: string; bounds: { x0: number; y0: number; x1: number; y1: number } } {
+  return {
+    text,
+    bounds: { x0: right - 8 * text.length - 4, y0: y0 + row * PITCH, x1: right + (row % 2), y1: y0 + row * PITCH + 17 },
+  };
 }
 
 test('a right-aligned column of increasing integers is a gutter; misread numbers come from their neighbours', () => {
@@ -21,7 +29,18 @@ test('a right-aligned column of increasing integers is a gutter; misread numbers
     label('104', 6),
   ];
   const found = lineNumbers(lines);
-  assert.deepEqual([...found.entries()].sort((a, b) => a[0] - b[0]), [[0, 98], [2, 99], [3, 100], [4, 101], [5, 102], [6, 103], [7, 104]]);
+  assert.deepEqual(
+    [...found.entries()].sort((a, b) => a[0] - b[0]),
+    [
+      [0, 98],
+      [2, 99],
+      [3, 100],
+      [4, 101],
+      [5, 102],
+      [6, 103],
+      [7, 104],
+    ],
+  );
 });
 
 test('two editors side by side have a gutter each; numbers that do not increase or do not line up are no gutter', () => {
@@ -30,8 +49,14 @@ test('two editors side by side have a gutter each; numbers that do not increase 
   const settings = [label('14', 0, 400), label('4', 1, 400), label('1000', 2, 400)];
   const scattered = [label('5', 0, 900), label('6', 1, 960), label('7', 2, 1020)];
   const found = lineNumbers([...left, ...right, ...settings, ...scattered]);
-  assert.deepEqual([...found.values()].sort((a, b) => a - b), [1, 2, 3, 4, 57, 58, 59]);
-  assert.deepEqual([...found.keys()].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(
+    [...found.values()].sort((a, b) => a - b),
+    [1, 2, 3, 4, 57, 58, 59],
+  );
+  assert.deepEqual(
+    [...found.keys()].sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6],
+  );
 });
 
 test('a row whose number the detector missed gets the one its neighbours agree on; a wrapped row gets none', () => {

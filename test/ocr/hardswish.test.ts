@@ -12,7 +12,10 @@ test('the recogniser with its hard-swishes fused reads the same probabilities', 
   const fused = fuseHardSwish(bytes);
   assert.equal(fused.fused, 28, 'every hard-swish of PP-OCRv4 recognition (28) is found');
   const random = mulberry32(7);
-  const input = { data: Float32Array.from({ length: 2 * 3 * 48 * 160 }, () => random() * 2 - 1), dims: [2, 3, 48, 160] };
+  const input = {
+    data: Float32Array.from({ length: 2 * 3 * 48 * 160 }, () => random() * 2 - 1),
+    dims: [2, 3, 48, 160],
+  };
   const outputs = [];
   for (const model of [bytes, fused.bytes]) {
     const session = await openModel(model, { providers: ['cpu'], intraOpThreads: 1 });
@@ -29,7 +32,10 @@ test('the recogniser with its hard-swishes fused reads the same probabilities', 
 
 test('the detector and the orientation model are fused too; the fused model has nothing left to fuse', async () => {
   const files = defaultModelFiles();
-  for (const [path, count] of [[files.detection, 24], [files.orientation, 18]] as const) {
+  for (const [path, count] of [
+    [files.detection, 24],
+    [files.orientation, 18],
+  ] as const) {
     const fused = fuseHardSwish(await readFile(path));
     assert.equal(fused.fused, count, path);
     const again = fuseHardSwish(fused.bytes);

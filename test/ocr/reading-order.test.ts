@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import type { Bounds } from '../../src/ocr/geometry.ts';
 import { readingOrder } from '../../src/ocr/reading-order.ts';
 
-const box = (x0: number, y0: number, width: number, height = 20): Bounds => ({ x0, y0, x1: x0 + width, y1: y0 + height });
+const box = (x0: number, y0: number, width: number, height = 20): Bounds => ({
+  x0,
+  y0,
+  x1: x0 + width,
+  y1: y0 + height,
+});
 const order = (bounds: Bounds[]): number[] => readingOrder(bounds).flat(2);
 
 test('two columns of flowing text are read one after the other, each top to bottom', () => {
@@ -24,7 +29,14 @@ test('paragraph gaps at the same height in both columns do not interleave them',
 });
 
 test('rows that line up across a gap (a table, ls -l, aligned comments) are read row by row', () => {
-  const lines = [box(20, 20, 80), box(300, 20, 60), box(20, 50, 120), box(300, 50, 40), box(20, 80, 70), box(300, 80, 90)];
+  const lines = [
+    box(20, 20, 80),
+    box(300, 20, 60),
+    box(20, 50, 120),
+    box(300, 50, 40),
+    box(20, 80, 70),
+    box(300, 80, 90),
+  ];
   assert.deepEqual(order(lines), [0, 1, 2, 3, 4, 5]);
 });
 

@@ -27,13 +27,23 @@ test('a side bar, two editors side by side and a tab strip are regions of their 
     [{ x0: 360, y0: 0, x1: 361, y1: 300 }, BORDER],
   ]);
   const explorer = rows(10, 100, 40, 5);
-  const tabs = [{ x0: 130, x1: 220, y0: 8, y1: 26 }, { x0: 370, x1: 460, y0: 8, y1: 26 }];
+  const tabs = [
+    { x0: 130, x1: 220, y0: 8, y1: 26 },
+    { x0: 370, x1: 460, y0: 8, y1: 26 },
+  ];
   const left = rows(130, 350, 40, 10);
   const right = rows(370, 590, 40, 10);
   const regions = findRegions(image, WHOLE, [...explorer, ...tabs, ...left, ...right], new Set());
-  const [e, t0, t1, l, r] = [explorer[0]!, tabs[0]!, tabs[1]!, left[0]!, right[0]!].map((b) => regionOf(b, regions)) as [number, number, number, number, number];
+  const [e, t0, t1, l, r] = [explorer[0]!, tabs[0]!, tabs[1]!, left[0]!, right[0]!].map((b) =>
+    regionOf(b, regions),
+  ) as [number, number, number, number, number];
   // Every row of a pane stays with its pane.
-  for (const [boxes, region] of [[explorer, e], [left, l], [right, r]] as const) assert.ok(boxes.every((b) => regionOf(b, regions) === region));
+  for (const [boxes, region] of [
+    [explorer, e],
+    [left, l],
+    [right, r],
+  ] as const)
+    assert.ok(boxes.every((b) => regionOf(b, regions) === region));
   assert.equal(new Set([e, t0, t1, l, r]).size, 5, JSON.stringify(regions));
   // Side bar first, then each group left to right with its tab strip above its code.
   assert.ok(e < t0 && t0 < l && l < t1 && t1 < r, `${[e, t0, l, t1, r]}`);
@@ -46,7 +56,12 @@ test('a line that text runs across is no border; the frame around the current li
     [{ x0: 0, y0: 99, x1: 600, y1: 100 }, BORDER],
     [{ x0: 0, y0: 119, x1: 600, y1: 120 }, BORDER],
   ]);
-  const text = [...rows(10, 290, 5, 4), { x0: 10, x1: 500, y0: 81, y1: 98 }, { x0: 10, x1: 290, y0: 101, y1: 118 }, ...rows(10, 290, 122, 8)];
+  const text = [
+    ...rows(10, 290, 5, 4),
+    { x0: 10, x1: 500, y0: 81, y1: 98 },
+    { x0: 10, x1: 290, y0: 101, y1: 118 },
+    ...rows(10, 290, 122, 8),
+  ];
   assert.equal(findRegions(image, WHOLE, text, new Set()).length, 1);
 });
 
@@ -87,9 +102,19 @@ test('a floating box over an editor is a region of its own, before the editor, w
   const regions = findRegions(image, WHOLE, [...tabs, ...list, ...left, ...right, ...below], new Set());
   const overlay = regionOf(list[0]!, regions);
   assert.ok(list.every((b) => regionOf(b, regions) === overlay));
-  assert.deepEqual(regions[overlay], { ...box, x0: box.x0 - 1, x1: box.x1 + 1, y0: box.y0, y1: box.y1 + 1, floating: true });
+  assert.deepEqual(regions[overlay], {
+    ...box,
+    x0: box.x0 - 1,
+    x1: box.x1 + 1,
+    y0: box.y0,
+    y1: box.y1 + 1,
+    floating: true,
+  });
   const code = regionOf(left[0]!, regions);
-  assert.ok([...left, ...right, ...below].every((b) => regionOf(b, regions) === code), JSON.stringify(regions));
+  assert.ok(
+    [...left, ...right, ...below].every((b) => regionOf(b, regions) === code),
+    JSON.stringify(regions),
+  );
   // The tab strip's lower edge shows along less than 60 % of the width, but is measured along what shows.
   assert.ok(overlay < code && regionOf(tabs[0]!, regions) !== code);
 });

@@ -18,7 +18,12 @@ before(async () => {
   engine = await OcrEngine.load();
   code = await decodeImage(await readFile(join(FIXTURES, 'code.png')), { name: 'code', maxPixels: 50_000_000 });
   // What the same editor looks like on a HiDPI screen.
-  doubled = { width: 2 * code.width, height: 2 * code.height, data: await resizeRgb(code, 2 * code.width, 2 * code.height), format: 'raw' };
+  doubled = {
+    width: 2 * code.width,
+    height: 2 * code.height,
+    data: await resizeRgb(code, 2 * code.width, 2 * code.height),
+    format: 'raw',
+  };
 });
 
 after(async () => {
@@ -56,5 +61,8 @@ test('a HiDPI copy of code is detected at a lower resolution and reads the same'
   const hidpi = await engine.recognize(doubled);
   assert.ok(original.lines.length > 5);
   assert.equal(hidpi.text, original.text);
-  assert.deepEqual(hidpi.lines.map((l) => l.indent), original.lines.map((l) => l.indent));
+  assert.deepEqual(
+    hidpi.lines.map((l) => l.indent),
+    original.lines.map((l) => l.indent),
+  );
 });

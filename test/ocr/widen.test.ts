@@ -35,7 +35,9 @@ test('a word a space away, a border line and another box on the row stay out', (
 
 test('ink running on past the reach is taken only up to the last character that ends before it', () => {
   // Characters every 10 pixels; the reach (two box heights) ends inside the one from 160 to 170.
-  const trail = [130, 140, 150].map((x) => ({ x0: x, x1: x + 7, y0: 12, y1: 28 })).concat({ x0: 160, x1: 171, y0: 12, y1: 28 });
+  const trail = [130, 140, 150]
+    .map((x) => ({ x0: x, x1: x + 7, y0: 12, y1: 28 }))
+    .concat({ x0: 160, x1: 171, y0: 12, y1: 28 });
   const [box] = widened([...LETTERS, ...trail], [BOX]);
   assert.deepEqual(box, { ...BOX, x1: 128 + (156 - 125) });
 });

@@ -49,5 +49,11 @@ test('a line found by two windows is kept once; a line cut by a window edge is j
 test('neighbouring lines of one window are never merged', () => {
   const a = boundsQuad({ x0: 0, y0: 0, x1: 100, y1: 20 });
   const b = boundsQuad({ x0: 95, y0: 2, x1: 200, y1: 22 });
-  assert.equal(mergeWindowBoxes([{ box: a, window: 0 }, { box: b, window: 0 }]).length, 2);
+  assert.equal(
+    mergeWindowBoxes([
+      { box: a, window: 0 },
+      { box: b, window: 0 },
+    ]).length,
+    2,
+  );
 });

@@ -13,8 +13,28 @@ import { encodeViews } from '../../src/vision/vision.ts';
 import { FakeSession } from '../support/fake-session.ts';
 
 const arch = {
-  vision: { imageSize: 2, patchSize: 1, width: 3, layers: 1, heads: 1, mlpHidden: 4, layerNormEps: 1e-6, tokensPerView: 2 },
-  language: { vocabSize: 5, hiddenSize: 4, intermediateSize: 8, layers: 2, heads: 2, kvHeads: 1, headDim: 2, rmsNormEps: 1e-6, ropeTheta: 1e4, maxPositions: 256 },
+  vision: {
+    imageSize: 2,
+    patchSize: 1,
+    width: 3,
+    layers: 1,
+    heads: 1,
+    mlpHidden: 4,
+    layerNormEps: 1e-6,
+    tokensPerView: 2,
+  },
+  language: {
+    vocabSize: 5,
+    hiddenSize: 4,
+    intermediateSize: 8,
+    layers: 2,
+    heads: 2,
+    kvHeads: 1,
+    headDim: 2,
+    rmsNormEps: 1e-6,
+    ropeTheta: 1e4,
+    maxPositions: 256,
+  },
   crossAttention: { everyNLayers: 2, decoderLayers: [1], heads: 1, dimHead: 2, ffMult: 2, layerNormEps: 1e-6 },
 } satisfies Architecture;
 const tokens: TokenIds = { bos: 1, eos: 2, pad: 0, endOfChunk: 3, image: 4 };
@@ -33,19 +53,33 @@ describe('the vision runner', () => {
       for (let v = 0; v < n; v++) out.fill(Number(data[v * viewPixels]), v * viewFeatures, (v + 1) * viewFeatures);
       return { features: { data: out, dims: [n, arch.vision.tokensPerView, arch.vision.width] } };
     });
-  const pixels = (views: number) => Float32Array.from({ length: views * viewPixels }, (_, i) => Math.floor(i / viewPixels) + 1);
+  const pixels = (views: number) =>
+    Float32Array.from({ length: views * viewPixels }, (_, i) => Math.floor(i / viewPixels) + 1);
 
   test('runs the views in batches of two and puts each batch’s features in place', async () => {
     const session = vision();
     const features = await encodeViews(session, arch.vision, pixels(5), 5);
-    assert.deepEqual(session.runs.map((r) => r.pixel_values!.dims), [[2, 3, 2, 2], [2, 3, 2, 2], [1, 3, 2, 2]]);
-    assert.deepEqual(Array.from({ length: 5 }, (_, v) => features[v * viewFeatures]), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      session.runs.map((r) => r.pixel_values!.dims),
+      [
+        [2, 3, 2, 2],
+        [2, 3, 2, 2],
+        [1, 3, 2, 2],
+      ],
+    );
+    assert.deepEqual(
+      Array.from({ length: 5 }, (_, v) => features[v * viewFeatures]),
+      [1, 2, 3, 4, 5],
+    );
     assert.ok(features.every((x, i) => x === Math.floor(i / viewFeatures) + 1));
   });
 
   test('a cancel takes effect between batches', async () => {
     const session = vision();
-    await assert.rejects(encodeViews(session, arch.vision, pixels(5), 5, () => session.runs.length === 2), CancelledError);
+    await assert.rejects(
+      encodeViews(session, arch.vision, pixels(5), 5, () => session.runs.length === 2),
+      CancelledError,
+    );
     assert.equal(session.runs.length, 2);
   });
 });
@@ -67,7 +101,10 @@ describe('the memory runner', () => {
 
   test('an output that is not float32 is refused', async () => {
     const memory = new FakeSession(() => ({ [MemoryIO.key(0)]: { data: new Int32Array(8), dims: [1, 1, 4, 2] } }));
-    await assert.rejects(computeMemory(memory, arch, new Float32Array(12), new Float32Array(6), 2), /no float32 output/);
+    await assert.rejects(
+      computeMemory(memory, arch, new Float32Array(12), new Float32Array(6), 2),
+      /no float32 output/,
+    );
   });
 });
 
@@ -79,8 +116,16 @@ describe('the decoder runner', () => {
     new FakeSession((feeds) => {
       const positions = Array.from(feeds[DecoderIO.positionIds]!.data, Number);
       const T = positions.length;
-      const rows = (sign: number) => ({ data: Float32Array.from({ length: T * width }, (_, i) => sign * (positions[Math.floor(i / width)]! + 1)), dims: [1, T, width] });
-      const out: Tensors = { [DecoderIO.logits]: { data: Float32Array.from({ length: vocabSize }, (_, i) => positions.at(-1)! + i), dims: [1, vocabSize] } };
+      const rows = (sign: number) => ({
+        data: Float32Array.from({ length: T * width }, (_, i) => sign * (positions[Math.floor(i / width)]! + 1)),
+        dims: [1, T, width],
+      });
+      const out: Tensors = {
+        [DecoderIO.logits]: {
+          data: Float32Array.from({ length: vocabSize }, (_, i) => positions.at(-1)! + i),
+          dims: [1, vocabSize],
+        },
+      };
       for (let l = 0; l < arch.language.layers; l++) {
         out[DecoderIO.newKey(l)] = rows(1);
         out[DecoderIO.newValue(l)] = rows(-1);
@@ -123,7 +168,12 @@ describe('the decoder runner', () => {
   });
 
   test('tokens attend to the memory of their most recent <image>, none before the first', async () => {
-    const memory = (fill: number, n: number) => ({ tokens: n, keys: [{ data: new Float32Array(n * 2).fill(fill), dims: [1, 1, n, 2] }], values: [{ data: new Float32Array(n * 2).fill(-fill), dims: [1, 1, n, 2] }], bytes: 0 });
+    const memory = (fill: number, n: number) => ({
+      tokens: n,
+      keys: [{ data: new Float32Array(n * 2).fill(fill), dims: [1, 1, n, 2] }],
+      values: [{ data: new Float32Array(n * 2).fill(-fill), dims: [1, 1, n, 2] }],
+      bytes: 0,
+    });
     const cross = crossContext(arch, [memory(1, 2), memory(2, 1)]);
     const session = decoder();
     await new Decoder(session, arch, tokens).forward(new DecoderState(arch, cross), [1, tokens.image, 7, tokens.image]);

@@ -9,7 +9,8 @@ export function paintScreen(width: number, height: number, background: Rgb, rect
   const data = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const colour = [...rects].reverse().find(([r]) => x >= r.x0 && x < r.x1 && y >= r.y0 && y < r.y1)?.[1] ?? background;
+      const colour =
+        [...rects].reverse().find(([r]) => x >= r.x0 && x < r.x1 && y >= r.y0 && y < r.y1)?.[1] ?? background;
       data.set(colour, (y * width + x) * 3);
     }
   }

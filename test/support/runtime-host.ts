@@ -7,9 +7,22 @@ export const HOST_SCRIPT = resolve(import.meta.dirname, '..', '..', 'src', 'host
 export const TSX = ['--import', import.meta.resolve('tsx')];
 
 export function testClient(log: string[] = []): RuntimeClient {
-  return new RuntimeClient({ hostScript: HOST_SCRIPT, execArgv: TSX, log: (line) => log.push(line), cancelGraceMs: 5000 });
+  return new RuntimeClient({
+    hostScript: HOST_SCRIPT,
+    execArgv: TSX,
+    log: (line) => log.push(line),
+    cancelGraceMs: 5000,
+  });
 }
 
 export function config(modelDir: string, overrides: Partial<RuntimeConfig> = {}): RuntimeConfig {
-  return { modelDir, executionProvider: 'cpu', maxTiles: 16, maxPixels: 50_000_000, threads: 1, ocrContext: 'auto', ...overrides };
+  return {
+    modelDir,
+    executionProvider: 'cpu',
+    maxTiles: 16,
+    maxPixels: 50_000_000,
+    threads: 1,
+    ocrContext: 'auto',
+    ...overrides,
+  };
 }

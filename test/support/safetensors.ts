@@ -20,7 +20,8 @@ export function writeSafetensors(path: string, tensors: ReadonlyMap<string, F32T
   try {
     writeSync(fd, length);
     writeSync(fd, json);
-    for (const t of tensors.values()) writeSync(fd, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    for (const t of tensors.values())
+      writeSync(fd, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
   } finally {
     closeSync(fd);
   }

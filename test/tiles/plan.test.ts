@@ -49,7 +49,8 @@ test('over the tile budget: the closest aspect that fits, ties to more tiles, th
 });
 
 test('every limited grid fits the budget and no fitting grid has a closer aspect', () => {
-  const distance = (rows: number, cols: number, width: number, height: number) => Math.abs(Math.log(cols / rows / (width / height)));
+  const distance = (rows: number, cols: number, width: number, height: number) =>
+    Math.abs(Math.log(cols / rows / (width / height)));
   for (const maxTiles of [1, 2, 3, 5, 7, 12, 16]) {
     for (let width = 100; width <= 6000; width += 733) {
       for (let height = 100; height <= 6000; height += 911) {
@@ -61,7 +62,10 @@ test('every limited grid fits the budget and no fitting grid has a closer aspect
         const chosen = distance(grid.rows, grid.cols, width, height);
         for (let rows = 1; rows <= maxTiles; rows++) {
           for (let cols = 1; rows * cols <= maxTiles; cols++) {
-            assert.ok(chosen <= distance(rows, cols, width, height) + 1e-12, `${width}×${height}: ${rows}×${cols} is closer`);
+            assert.ok(
+              chosen <= distance(rows, cols, width, height) + 1e-12,
+              `${width}×${height}: ${rows}×${cols} is closer`,
+            );
           }
         }
       }
@@ -70,7 +74,10 @@ test('every limited grid fits the budget and no fitting grid has a closer aspect
 });
 
 test('non-positive or fractional arguments are refused with the argument named', () => {
-  assert.throws(() => planGrid(0, 10, 448, 4), { name: 'RangeError', message: 'The image width must be a positive integer, got 0.' });
+  assert.throws(() => planGrid(0, 10, 448, 4), {
+    name: 'RangeError',
+    message: 'The image width must be a positive integer, got 0.',
+  });
   assert.throws(() => planGrid(10, 1.5, 448, 4), { message: /image height/ });
   assert.throws(() => planGrid(10, 10, Number.NaN, 4), { message: /tile size/ });
   assert.throws(() => planGrid(10, 10, 448, 0), { message: /maximum tiles/ });

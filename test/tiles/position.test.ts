@@ -14,7 +14,10 @@ test('thumbnail row is zero; tile (i, j) is concat(table[j], table[i])', () => {
     const grid = planGrid(4 * 28, 3 * 28, 28, 12); // 3 rows × 4 columns
     const positions = subImagePositions(grid, dim);
     assert.equal(positions.length, 13 * dim);
-    assert.ok(positions.subarray(0, dim).every((v) => v === 0), 'thumbnail');
+    assert.ok(
+      positions.subarray(0, dim).every((v) => v === 0),
+      'thumbnail',
+    );
     const half = dim / 2;
     for (let i = 0; i < 3; i++) {
       for (let j = 0; j < 4; j++) {
@@ -41,6 +44,9 @@ test('known values: tile (0, 0) alternates 0 and 1; tile (1, 2) starts with sin 
 test('a size that is not a positive multiple of 4 is refused', () => {
   const grid = planGrid(28, 28, 28, 1);
   for (const dim of [0, 2, 6, 10.5, -4]) {
-    assert.throws(() => subImagePositions(grid, dim), { name: 'RangeError', message: `The position vector size must be a positive multiple of 4, got ${dim}.` });
+    assert.throws(() => subImagePositions(grid, dim), {
+      name: 'RangeError',
+      message: `The position vector size must be a positive multiple of 4, got ${dim}.`,
+    });
   }
 });

@@ -28,7 +28,12 @@ export const CONVERSATIONS: TestConversation[] = [
   },
   {
     image: true,
-    turns: [{ question: 'What does <image> mean in HTML? And <|endofchunk|>?', answer: 'They are <image> and <|endofchunk|>.' }],
+    turns: [
+      {
+        question: 'What does <image> mean in HTML? And <|endofchunk|>?',
+        answer: 'They are <image> and <|endofchunk|>.',
+      },
+    ],
     question: '  spaces around  ',
   },
   {

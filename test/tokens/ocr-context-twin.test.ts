@@ -56,8 +56,19 @@ interface TwinResult {
 
 test('TypeScript and Python give the same OCR context text and prompt ids', async (t) => {
   if (!requireOrSkip(t, hasPythonModule('sentencepiece'), 'python3-sentencepiece')) return;
-  const request = { model: TOKENIZER, width: WIDTH, height: HEIGHT, question: QUESTION, budgets: BUDGETS, lines: LINES.map((l) => [l.text, l.box]) };
-  const output = execFileSync(PYTHON, ['-c', SCRIPT], { cwd: join(ROOT, 'python'), input: JSON.stringify(request), maxBuffer: 1 << 24 });
+  const request = {
+    model: TOKENIZER,
+    width: WIDTH,
+    height: HEIGHT,
+    question: QUESTION,
+    budgets: BUDGETS,
+    lines: LINES.map((l) => [l.text, l.box]),
+  };
+  const output = execFileSync(PYTHON, ['-c', SCRIPT], {
+    cwd: join(ROOT, 'python'),
+    input: JSON.stringify(request),
+    maxBuffer: 1 << 24,
+  });
   const results = JSON.parse(output.toString('utf8')) as TwinResult[];
   const tokenizer = await InfimmTokenizer.fromFile(TOKENIZER);
   const count = (text: string) => tokenizer.sentencePiece.encode(text).length;
@@ -65,8 +76,11 @@ test('TypeScript and Python give the same OCR context text and prompt ids', asyn
   /** Whether a line was skipped for its cost while a line tried after it was kept. */
   const skippedOne = (text: string) => {
     const kept = new Set(text.split('\n').slice(1, -1));
-    const tried = (i: number, j: number) => entries[i]!.height > entries[j]!.height || (entries[i]!.height === entries[j]!.height && i < j);
-    return entries.some((_, i) => !kept.has(entries[i]!.entry) && entries.some((_, j) => kept.has(entries[j]!.entry) && tried(i, j)));
+    const tried = (i: number, j: number) =>
+      entries[i]!.height > entries[j]!.height || (entries[i]!.height === entries[j]!.height && i < j);
+    return entries.some(
+      (_, i) => !kept.has(entries[i]!.entry) && entries.some((_, j) => kept.has(entries[j]!.entry) && tried(i, j)),
+    );
   };
   const kept: number[] = [];
   let skipped = false;
@@ -75,8 +89,14 @@ test('TypeScript and Python give the same OCR context text and prompt ids', asyn
     const context = ocrContext(LINES, WIDTH, HEIGHT, count, budget);
     assert.equal(context.text, python.context, `budget ${budget}`);
     assert.deepEqual(tokenizer.sentencePiece.encode(context.text), python.ids, `budget ${budget}: ids of the context`);
-    if (python.prompt === null) t.diagnostic('python prompt_ids takes no context yet: compared the context and its ids only');
-    else assert.deepEqual(promptIds(tokenizer, { image: true, turns: [], context: context.text }, QUESTION), python.prompt, `budget ${budget}: prompt ids`);
+    if (python.prompt === null)
+      t.diagnostic('python prompt_ids takes no context yet: compared the context and its ids only');
+    else
+      assert.deepEqual(
+        promptIds(tokenizer, { image: true, turns: [], context: context.text }, QUESTION),
+        python.prompt,
+        `budget ${budget}: prompt ids`,
+      );
     kept.push(context.kept);
     skipped ||= skippedOne(context.text);
   }

@@ -12,7 +12,10 @@ const BUNDLED_TOKENIZER = join(resolve(import.meta.dirname, '..', '..'), 'models
 /** One token per space-separated word: budgets that can be counted by eye. The header is 4. */
 const words = (text: string) => text.split(' ').length;
 
-const line = (text: string, left: number, top: number, bottom: number): ContextLine => ({ text, box: [left, top, left + 100, bottom] });
+const line = (text: string, left: number, top: number, bottom: number): ContextLine => ({
+  text,
+  box: [left, top, left + 100, bottom],
+});
 
 // A 1000 × 500 screenshot.
 const SCREEN: ContextLine[] = [
@@ -32,15 +35,26 @@ test('a position is the tenth of the height holding the centre and the tenth of 
   assert.equal(linePosition([100, 50, 120, 50], 1000, 500), '[1,1]', 'on a boundary');
 });
 
-test('an OCR line\'s box is the bounds of its quadrilateral, turned or not', () => {
-  const turned: Pick<OcrLine, 'text' | 'box'> = { text: 'tilted', box: [[12, 40], [110, 20], [114, 38], [16, 58]] };
+test("an OCR line's box is the bounds of its quadrilateral, turned or not", () => {
+  const turned: Pick<OcrLine, 'text' | 'box'> = {
+    text: 'tilted',
+    box: [
+      [12, 40],
+      [110, 20],
+      [114, 38],
+      [16, 58],
+    ],
+  };
   assert.deepEqual(contextLines([turned]), [{ text: 'tilted', box: [12, 20, 114, 58] }]);
 });
 
 test('each line is "[row,col] text" in reading order, whitespace runs made one space, empty lines dropped', () => {
   const context = ocrContext(SCREEN, 1000, 500, words, 100);
   assert.equal(context.text, SCREEN_CONTEXT);
-  assert.deepEqual({ lines: context.lines, kept: context.kept, tokens: context.tokens }, { lines: 3, kept: 3, tokens: words(SCREEN_CONTEXT) });
+  assert.deepEqual(
+    { lines: context.lines, kept: context.kept, tokens: context.tokens },
+    { lines: 3, kept: 3, tokens: words(SCREEN_CONTEXT) },
+  );
 });
 
 test('U+FEFF is not whitespace, as in Python; U+0085 and U+001F are', () => {
@@ -64,11 +78,19 @@ test('the budget keeps headings first, then lines from the top down, skips a lin
   // Every line fits: all, in reading order.
   assert.equal(ocrContext(lines, 1000, 500, words, 4 + 19).kept, 4);
   // Room for one of two lines at the same height: the first in reading order.
-  assert.equal(ocrContext([line('a', 500, 300, 312), line('b', 0, 300, 312)], 1000, 500, words, 4 + 3).text, 'Text in the image:\n[6,5] a\n');
+  assert.equal(
+    ocrContext([line('a', 500, 300, 312), line('b', 0, 300, 312)], 1000, 500, words, 4 + 3).text,
+    'Text in the image:\n[6,5] a\n',
+  );
 });
 
 test('no text, or no line that fits, gives "none"', () => {
-  for (const [lines, maxTokens] of [[[], 100], [SCREEN.slice(1, 2), 100], [SCREEN, 4 + 2], [SCREEN, 2]] as const) {
+  for (const [lines, maxTokens] of [
+    [[], 100],
+    [SCREEN.slice(1, 2), 100],
+    [SCREEN, 4 + 2],
+    [SCREEN, 2],
+  ] as const) {
     const context = ocrContext(lines, 1000, 500, words, maxTokens);
     assert.equal(context.text, 'Text in the image: none\n');
     assert.equal(context.kept, 0);
@@ -90,7 +112,11 @@ test('the context opens the first question, right after <image>, in the same pie
   );
   const read = ocrContext([line('<image> and <|endofchunk|>', 0, 0, 10)], 1000, 500, words, 100).text;
   const withTags = promptIds(tok, { image: true, turns: [], context: read }, 'What is this?');
-  assert.deepEqual([withTags.filter((id) => id === tok.image).length, withTags.includes(tok.endOfChunk)], [1, false], 'text read in the image stays text');
+  assert.deepEqual(
+    [withTags.filter((id) => id === tok.image).length, withTags.includes(tok.endOfChunk)],
+    [1, false],
+    'text read in the image stays text',
+  );
 });
 
 test('follow-ups keep the context: KV cache + follow-up ids = the whole conversation', async () => {
@@ -99,6 +125,15 @@ test('follow-ups keep the context: KV cache + follow-up ids = the whole conversa
   const cache = promptIds(tok, { image: true, turns: [], context: SCREEN_CONTEXT }, turns[0]!.question);
   const answer = [...tok.sentencePiece.encode('Yes.'), tok.endOfChunk];
   const { keep, append } = followUpIds(tok, [...cache, ...answer], 'And Cancel?');
-  assert.deepEqual([...cache, ...answer].slice(0, keep).concat(append), promptIds(tok, { image: true, turns, context: SCREEN_CONTEXT }, 'And Cancel?'));
-  assert.equal(tok.decode(promptIds(tok, { image: true, turns, context: SCREEN_CONTEXT }, 'And Cancel?')).split('Text in the image:').length, 2, 'once');
+  assert.deepEqual(
+    [...cache, ...answer].slice(0, keep).concat(append),
+    promptIds(tok, { image: true, turns, context: SCREEN_CONTEXT }, 'And Cancel?'),
+  );
+  assert.equal(
+    tok
+      .decode(promptIds(tok, { image: true, turns, context: SCREEN_CONTEXT }, 'And Cancel?'))
+      .split('Text in the image:').length,
+    2,
+    'once',
+  );
 });

@@ -53,7 +53,8 @@ test('TypeScript and Python build the same prompt ids; Python labels exactly the
 
     // Training ids are the prompt for any next question, less that question's own text.
     const next = tokenizer.encodeSegments([` USER: ${question} ASSISTANT:`]);
-    const expectedIds = turns.length > 0 ? promptIds(tokenizer, { image, turns }, question).slice(0, -next.length) : python.ids;
+    const expectedIds =
+      turns.length > 0 ? promptIds(tokenizer, { image, turns }, question).slice(0, -next.length) : python.ids;
     assert.deepEqual(python.ids, expectedIds, `${label}: training ids`);
 
     // Labels: each answer's tokens and the <|endofchunk|> after it, nothing else.

@@ -14,7 +14,11 @@ export interface ReferenceResult {
 
 const SCRIPT = fileURLToPath(new URL('reference.py', import.meta.url));
 
-export function reference(model: string, encode: readonly string[], decode: readonly (readonly number[])[]): ReferenceResult {
+export function reference(
+  model: string,
+  encode: readonly string[],
+  decode: readonly (readonly number[])[],
+): ReferenceResult {
   const output = execFileSync(PYTHON, [SCRIPT], {
     input: JSON.stringify({ model, encode, decode }),
     maxBuffer: 1 << 30,

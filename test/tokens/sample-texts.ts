@@ -10,10 +10,22 @@ const int = (random: Random, from: number, to: number): number => from + Math.fl
 const chars = (random: Random, [from, to]: [number, number], length: number): string =>
   Array.from({ length }, () => String.fromCodePoint(int(random, from, to))).join('');
 
-const EMOJI_SEQUENCES = [
-  '👨‍👩‍👧‍👦', '🏳️‍🌈', '👍🏽', '🇯🇵', '🇺🇸', '❤️‍🔥', '🧑🏿‍🚀', '☺︎', '1️⃣', '🫠', '🦀', ...EMOJI,
+const EMOJI_SEQUENCES = ['👨‍👩‍👧‍👦', '🏳️‍🌈', '👍🏽', '🇯🇵', '🇺🇸', '❤️‍🔥', '🧑🏿‍🚀', '☺︎', '1️⃣', '🫠', '🦀', ...EMOJI];
+const WHITESPACE = [
+  ' ',
+  '  ',
+  '   ',
+  '\t',
+  '\t\t',
+  '\n',
+  '\r\n',
+  '\n\n',
+  ' \t ',
+  '\u00a0',
+  '\u3000',
+  '\u2009',
+  '\u200b',
 ];
-const WHITESPACE = [' ', '  ', '   ', '\t', '\t\t', '\n', '\r\n', '\n\n', ' \t ', '\u00a0', '\u3000', '\u2009', '\u200b'];
 const COMBINING = ['\u0301', '\u0308', '\u0323', '\u0327', '\u0303', '\u20dd', '\u0651', '\u064e'];
 const PUNCT = [...'.,;:!?()[]{}<>"\'`~@#$%^&*-_=+|\\/…—–«»“”'];
 const UNSEEN: [number, number][] = [
@@ -57,25 +69,42 @@ const generators: Record<string, (random: Random) => string> = {
       'https://example.com/' + parts.join('/') + `?q=${word(r)}&n=${int(r, 0, 99)}#top`,
     ]);
   },
-  emoji: (r) => Array.from({ length: int(r, 1, 8) }, () => (r() < 0.5 ? pick(r, EMOJI_SEQUENCES) : word(r))).join(pick(r, ['', ' '])),
-  cjk: (r) => Array.from({ length: int(r, 1, 6) }, () =>
-    pick(r, [chars(r, SCRIPTS.han!, int(r, 1, 8)), chars(r, SCRIPTS.hiragana!, int(r, 1, 5)), chars(r, UNSEEN[0]!, int(r, 1, 4)), chars(r, UNSEEN[4]!, 2), '。', '、', '「', '」']),
-  ).join(pick(r, ['', '', ' '])),
+  emoji: (r) =>
+    Array.from({ length: int(r, 1, 8) }, () => (r() < 0.5 ? pick(r, EMOJI_SEQUENCES) : word(r))).join(
+      pick(r, ['', ' ']),
+    ),
+  cjk: (r) =>
+    Array.from({ length: int(r, 1, 6) }, () =>
+      pick(r, [
+        chars(r, SCRIPTS.han!, int(r, 1, 8)),
+        chars(r, SCRIPTS.hiragana!, int(r, 1, 5)),
+        chars(r, UNSEEN[0]!, int(r, 1, 4)),
+        chars(r, UNSEEN[4]!, 2),
+        '。',
+        '、',
+        '「',
+        '」',
+      ]),
+    ).join(pick(r, ['', '', ' '])),
   script: (r) => {
     const range = pick(r, [SCRIPTS.arabic!, SCRIPTS.cyrillic!, SCRIPTS.greek!, UNSEEN[2]!, UNSEEN[1]!, UNSEEN[3]!]);
     return Array.from({ length: int(r, 1, 10) }, () => chars(r, range, int(r, 1, 8))).join(' ');
   },
-  combining: (r) => Array.from({ length: int(r, 1, 10) }, () => word(r).replace(/[aeiou]/g, (v) => v + pick(r, COMBINING))).join(' '),
+  combining: (r) =>
+    Array.from({ length: int(r, 1, 10) }, () => word(r).replace(/[aeiou]/g, (v) => v + pick(r, COMBINING))).join(' '),
   whitespace: (r) => Array.from({ length: int(r, 1, 8) }, () => (r() < 0.5 ? pick(r, WHITESPACE) : word(r))).join(''),
   padded: (r) => ' '.repeat(int(r, 0, 4)) + generators.prose!(r) + pick(r, ['', ' ', '  ', '\n', ' \t']),
   spaces: (r) => pick(r, [' ', '\t', '\n']).repeat(int(r, 0, 20)),
-  unseen: (r) => Array.from({ length: int(r, 1, 6) }, () => chars(r, pick(r, UNSEEN), int(r, 1, 4))).join(pick(r, ['', ' '])),
-  long: (r) => pick(r, [
-    pick(r, ['a', 'ab', 'the', '▁', '0', '中']).repeat(int(r, 20, 400)),
-    Array.from({ length: int(r, 50, 300) }, () => pick(r, ENGLISH_WORDS)).join(''),
-    String(int(r, 1, 9)).repeat(int(r, 10, 100)) + chars(r, [0x61, 0x7a], 100),
-  ]),
-  mixed: (r) => Array.from({ length: int(r, 2, 6) }, () => generators[pick(r, MIXABLE)]!(r)).join(pick(r, ['', ' ', '\n'])),
+  unseen: (r) =>
+    Array.from({ length: int(r, 1, 6) }, () => chars(r, pick(r, UNSEEN), int(r, 1, 4))).join(pick(r, ['', ' '])),
+  long: (r) =>
+    pick(r, [
+      pick(r, ['a', 'ab', 'the', '▁', '0', '中']).repeat(int(r, 20, 400)),
+      Array.from({ length: int(r, 50, 300) }, () => pick(r, ENGLISH_WORDS)).join(''),
+      String(int(r, 1, 9)).repeat(int(r, 10, 100)) + chars(r, [0x61, 0x7a], 100),
+    ]),
+  mixed: (r) =>
+    Array.from({ length: int(r, 2, 6) }, () => generators[pick(r, MIXABLE)]!(r)).join(pick(r, ['', ' ', '\n'])),
 };
 const MIXABLE = ['prose', 'code', 'path', 'emoji', 'cjk', 'script', 'combining', 'whitespace', 'unseen'];
 
@@ -83,7 +112,23 @@ const MIXABLE = ['prose', 'code', 'path', 'emoji', 'cjk', 'script', 'combining',
 export function sampleTexts(count: number, seed: number, inserts: readonly string[] = []): string[] {
   const random = mulberry32(seed);
   const names = Object.keys(generators);
-  const fixed = ['', ' ', '  ', '\t', '\n', 'a', ' a', 'a ', '▁', '▁▁a', '\u0000', 'x\u0000y', '\uFFFD', 'e\u0301', '\u{10FFFF}'];
+  const fixed = [
+    '',
+    ' ',
+    '  ',
+    '\t',
+    '\n',
+    'a',
+    ' a',
+    'a ',
+    '▁',
+    '▁▁a',
+    '\u0000',
+    'x\u0000y',
+    '\uFFFD',
+    'e\u0301',
+    '\u{10FFFF}',
+  ];
   const texts = [...fixed];
   while (texts.length < count) {
     let text = generators[names[texts.length % names.length]!]!(random);

@@ -34,9 +34,7 @@ function randomIdSequences(sp: SentencePiece, count: number, seed: number): numb
   const bytes = sp.model.pieces.flatMap((p, id) => (p.type === PieceType.BYTE ? [id] : []));
   return Array.from({ length: count }, () =>
     Array.from({ length: 1 + Math.floor(random() * 24) }, () =>
-      bytes.length > 0 && random() < 0.5
-        ? bytes[Math.floor(random() * bytes.length)]!
-        : Math.floor(random() * sp.size),
+      bytes.length > 0 && random() < 0.5 ? bytes[Math.floor(random() * bytes.length)]! : Math.floor(random() * sp.size),
     ),
   );
 }
@@ -86,7 +84,10 @@ test('decode(encode(text)) gives the text back with byte fallback', async (t) =>
   const sp = await SentencePiece.fromFile(await trainTokenizerModel());
   // A "▁" typed in the text comes back as a space: SentencePiece cannot tell it from an escaped space.
   const texts = sampleTexts(3_000, 77).filter((text) => !text.includes('\u2581'));
-  assert.deepEqual(texts.filter((text) => sp.decode(sp.encode(text)) !== text), []);
+  assert.deepEqual(
+    texts.filter((text) => sp.decode(sp.encode(text)) !== text),
+    [],
+  );
 });
 
 test('lone surrogates encode as U+FFFD, which is what their UTF-8 form holds', async (t) => {

@@ -16,7 +16,14 @@ test('added tokens follow the base vocabulary', async (t) => {
   const tokenizer = await InfimmTokenizer.fromFile(await testTokenizerModel());
   assert.equal(tokenizer.sentencePiece.size, 3000);
   assert.deepEqual(
-    [tokenizer.bos, tokenizer.eos, tokenizer.sentencePiece.unkId, tokenizer.endOfChunk, tokenizer.image, tokenizer.vocabSize],
+    [
+      tokenizer.bos,
+      tokenizer.eos,
+      tokenizer.sentencePiece.unkId,
+      tokenizer.endOfChunk,
+      tokenizer.image,
+      tokenizer.vocabSize,
+    ],
     [1, 2, 0, 3000, 3001, 3002],
   );
 });

@@ -43,7 +43,11 @@ test('held-out renderers: matplotlib charts and Graphviz diagrams with figures.p
   const all = renders();
   const expected = {
     // [smallest side, largest side] in pixels; the first question of each family
-    matplotlib_chart: { sides: [200, 420], first: 'What is the title of the chart?', count: 'How many bars are there?' },
+    matplotlib_chart: {
+      sides: [200, 420],
+      first: 'What is the title of the chart?',
+      count: 'How many bars are there?',
+    },
     graphviz_diagram: { sides: [150, 400], first: 'How many boxes are there?', count: 'How many boxes are there?' },
   } as const;
   for (const [name, samples] of Object.entries(all) as [keyof typeof expected, Render[]][]) {
@@ -52,7 +56,10 @@ test('held-out renderers: matplotlib charts and Graphviz diagrams with figures.p
       const where = `${name} seed ${seed}: ${JSON.stringify(r)}`;
       const [low, high] = expected[name].sides;
       assert.equal(r.mode, 'RGB', where);
-      assert.ok(r.size.every((side) => side >= low && side <= high), where);
+      assert.ok(
+        r.size.every((side) => side >= low && side <= high),
+        where,
+      );
       assert.ok(r.deterministic, `${where}: the same seed rendered differently`);
       // figures.py's question set: a reading or structure question first, a count, a description last.
       assert.equal(r.questions[0], expected[name].first, where);

@@ -24,7 +24,11 @@ function check<T>(...args: string[]): T {
   return JSON.parse(stdout) as T;
 }
 
-const available = () => hasPythonModule('torch') && hasPythonModule('sentencepiece') && hasPythonModule('PIL') && hasPythonModule('matplotlib');
+const available = () =>
+  hasPythonModule('torch') &&
+  hasPythonModule('sentencepiece') &&
+  hasPythonModule('PIL') &&
+  hasPythonModule('matplotlib');
 const WHAT = 'python3-torch, python3-sentencepiece, python3-pil and python3-matplotlib';
 
 function filesUnder(dir: string): string[] {
@@ -65,8 +69,19 @@ test('scripts/gpu/train.sh at toy size on the CPU: the device-tool layout, the l
     const started = Date.now();
     execFileSync('bash', [join(ROOT, 'scripts/gpu/train.sh')], {
       env: {
-        ...env, OUT: out, WORK: work, CARRY: carry, PYTHON, DEVICE: 'cpu', PRESET: 'tiny', STEPS: '2', WORKERS: '2',
-        BATCH: '8', HELDOUT: '1', LOG_EVERY: '1', PREFLIGHT: '0',
+        ...env,
+        OUT: out,
+        WORK: work,
+        CARRY: carry,
+        PYTHON,
+        DEVICE: 'cpu',
+        PRESET: 'tiny',
+        STEPS: '2',
+        WORKERS: '2',
+        BATCH: '8',
+        HELDOUT: '1',
+        LOG_EVERY: '1',
+        PREFLIGHT: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -78,35 +93,55 @@ test('scripts/gpu/train.sh at toy size on the CPU: the device-tool layout, the l
     for (const f of files) {
       assert.ok(statSync(join(out, f)).size <= 16 * MiB, `${f} is over 16 MiB`);
       assert.ok(f.split('/').length <= 3, `${f} is too deep`);
-      assert.ok(f.split('/').every((part) => /^[A-Za-z0-9._-]+$/.test(part)), `${f} has a name the tool refuses`);
+      assert.ok(
+        f.split('/').every((part) => /^[A-Za-z0-9._-]+$/.test(part)),
+        `${f} has a name the tool refuses`,
+      );
     }
     assert.ok(files.reduce((sum, f) => sum + statSync(join(out, f)).size, 0) <= 64 * MiB);
     const shards = files.filter((f) => /^model\/model-\d{5}-of-\d{5}\.safetensors$/.test(f));
     assert.ok(shards.length >= 1, `no shards in ${files}`);
-    assert.deepEqual(files.filter((f) => !shards.includes(f)).sort(),
-      ['log.txt', 'model/config.json', 'model/model.safetensors.index.json', 'model/tokenizer.model']);
+    assert.deepEqual(files.filter((f) => !shards.includes(f)).sort(), [
+      'log.txt',
+      'model/config.json',
+      'model/model.safetensors.index.json',
+      'model/tokenizer.model',
+    ]);
 
     const log = readFileSync(join(out, 'log.txt'), 'utf8');
     assert.match(log, new RegExp(`fonts: ${carry}/fonts \\(9 files\\)`));
     assert.match(log, /^pt step 1 loss [\d.]+ .* [\d.]+ samples\/s$/m);
-    for (const stage of ['pt', 'cpt', 'dra', 'ift']) assert.match(log, new RegExp(`"stage": "${stage}", "steps": 2, "batch": 8, .*"samples_per_second": [\\d.]+`));
-    assert.match(log, /^held-out short answers: [\d.]+% exact \(\d+\/\d+, 1 samples per family, simulated OCR context\)/m);
+    for (const stage of ['pt', 'cpt', 'dra', 'ift'])
+      assert.match(log, new RegExp(`"stage": "${stage}", "steps": 2, "batch": 8, .*"samples_per_second": [\\d.]+`));
+    assert.match(
+      log,
+      /^held-out short answers: [\d.]+% exact \(\d+\/\d+, 1 samples per family, simulated OCR context\)/m,
+    );
     assert.match(log, /^== 64 training images rendered and trained on in \d+ s/m);
     assert.match(log, /^== exit 0 after \d+ s/m);
-    const index = JSON.parse(readFileSync(join(out, 'model/model.safetensors.index.json'), 'utf8')) as { metadata: Record<string, number> };
+    const index = JSON.parse(readFileSync(join(out, 'model/model.safetensors.index.json'), 'utf8')) as {
+      metadata: Record<string, number>;
+    };
     assert.equal(index.metadata.samples, 64);
     assert.equal(index.metadata.stages_done, 4);
 
     // The shards back into the pipeline's checkpoint folder: load_reference reads it, the weights are the trained
     // ones in bf16, and the converter makes a package of it.
     const checkpoint = join(dir, 'checkpoint');
-    execFileSync(PYTHON, ['-m', 'infimm.train.export', 'assemble', '--shards', join(out, 'model'), '--out', checkpoint], {
-      cwd: join(ROOT, 'python'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    execFileSync(
+      PYTHON,
+      ['-m', 'infimm.train.export', 'assemble', '--shards', join(out, 'model'), '--out', checkpoint],
+      {
+        cwd: join(ROOT, 'python'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     assert.deepEqual(readdirSync(checkpoint).sort(), ['config.json', 'pytorch_model.bin', 'tokenizer.model']);
     const r = check<{ equal: boolean; tensors: number; rounded: number; mixed_refused: string; dtype: string }>(
-      'export', checkpoint, join(work, 'run', 'checkpoint'));
+      'export',
+      checkpoint,
+      join(work, 'run', 'checkpoint'),
+    );
     assert.ok(r.equal, 'the assembled weights must equal the trained ones rounded to bf16');
     assert.ok(r.rounded > r.tensors / 2, `only ${r.rounded} of ${r.tensors} tensors changed by bf16 rounding`);
     assert.match(r.mixed_refused, /from another export/);
@@ -123,8 +158,14 @@ test('the base preset (the GPU run) exports in bf16 shards the device tool bring
   if (!requireOrSkip(t, available(), WHAT)) return;
   const dir = mkdtempSync(join(tmpdir(), 'infimm-base-export-'));
   try {
-    const r = check<{ parameters: number; files: Record<string, number>; listed: string[]; exact: boolean }>('base', dir);
-    assert.ok(r.parameters > 15e6 && r.parameters < 20e6, `${r.parameters} parameters: the fp16 package must stay ≤ 40 MB`);
+    const r = check<{ parameters: number; files: Record<string, number>; listed: string[]; exact: boolean }>(
+      'base',
+      dir,
+    );
+    assert.ok(
+      r.parameters > 15e6 && r.parameters < 20e6,
+      `${r.parameters} parameters: the fp16 package must stay ≤ 40 MB`,
+    );
     assert.deepEqual(Object.keys(r.files), r.listed, 'the export holds exactly the files it wrote');
     // With log.txt beside them, 7 of the 8 files the tool brings back.
     assert.equal(Object.keys(r.files).length, 6);

@@ -33,7 +33,17 @@ interface Fingerprint {
 test('generators: the same seed gives the same sample, another seed or the held-out split another', (t) => {
   if (!requireOrSkip(t, available(), WHAT)) return;
   const families = check<Record<string, Record<'first' | 'again' | 'other' | 'held_out', Fingerprint>>>('generators');
-  assert.deepEqual(Object.keys(families).sort(), ['chart', 'code', 'corner', 'diagram', 'document', 'form', 'terminal', 'ui', 'workbench']);
+  assert.deepEqual(Object.keys(families).sort(), [
+    'chart',
+    'code',
+    'corner',
+    'diagram',
+    'document',
+    'form',
+    'terminal',
+    'ui',
+    'workbench',
+  ]);
   for (const [family, { first, again, other, held_out }] of Object.entries(families)) {
     assert.equal(again.digest, first.digest, family);
     assert.notEqual(other.digest, first.digest, family);
@@ -119,7 +129,10 @@ test('the training run at toy size: every stage, lower held-out loss, gates open
     assert.deepEqual(r.stages, ['pt', 'cpt', 'dra', 'ift']);
     assert.deepEqual(r.steps, [6, 6, 6, 6]);
     assert.ok(r.after < r.before - 0.5, `loss ${r.before} -> ${r.after}`);
-    assert.ok(r.gates_start.every((g) => g > 0.4), `gates start open: ${r.gates_start}`);
+    assert.ok(
+      r.gates_start.every((g) => g > 0.4),
+      `gates start open: ${r.gates_start}`,
+    );
     assert.notDeepEqual(r.gates, r.gates_start, 'the gates must train');
     assert.deepEqual(r.ocr_context, { max_tokens: 256 });
     assert.ok(r.resumed_same, 'a rerun of a finished run must give the same model');
@@ -127,8 +140,14 @@ test('the training run at toy size: every stage, lower held-out loss, gates open
     assert.deepEqual(r.continued.stages, ['dra', 'ift']);
     assert.equal(r.continued.samples, 2 * 3 * 8);
     assert.ok(r.continued.same_tokenizer && r.continued.changed);
-    assert.ok(r.continued.after < r.before - 0.5, `a continued model starts trained: ${r.before} -> ${r.continued.after}`);
-    assert.ok(Math.abs(r.continued.shares[0]! + r.continued.shares[1]! - 1) < 1e-9 && r.continued.shares[0]! < r.continued.shares[1]!);
+    assert.ok(
+      r.continued.after < r.before - 0.5,
+      `a continued model starts trained: ${r.before} -> ${r.continued.after}`,
+    );
+    assert.ok(
+      Math.abs(r.continued.shares[0]! + r.continued.shares[1]! - 1) < 1e-9 &&
+        r.continued.shares[0]! < r.continued.shares[1]!,
+    );
     assert.match(r.continued.unknown_stage ?? '', /unknown stages \['sft'\]/);
     // --new-vocab: a vocabulary of 450 pieces for the checkpoint's 400; shared pieces keep their rows, a new one
     // starts as the mean of its old spelling, <|endofchunk|> and <image> move to the new ids, the rest is unchanged.
@@ -147,14 +166,43 @@ test('the same run under torchrun: 2 processes (DistributedDataParallel over glo
   try {
     // --standalone: a free rendezvous port. --redirects/--tee 1: Debian's torchrun 1.13 on Python 3.11 cannot
     // parse its default of 0.
-    execFileSync(PYTHON, ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1',
-      '-m', 'infimm.train.pipeline', '--out', dir, '--preset', 'tiny', '--steps', '2', '--vocab', '400'], {
-      cwd: join(ROOT, 'python'),
-      env: { ...process.env, OMP_NUM_THREADS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Array<{ stage: string; steps: number; samples_total: number }>;
-    assert.deepEqual(summary.map((s) => s.stage), ['pt', 'cpt', 'dra', 'ift']);
+    execFileSync(
+      PYTHON,
+      [
+        '-m',
+        'torch.distributed.run',
+        '--standalone',
+        '--nproc_per_node=2',
+        '--redirects',
+        '1',
+        '--tee',
+        '1',
+        '-m',
+        'infimm.train.pipeline',
+        '--out',
+        dir,
+        '--preset',
+        'tiny',
+        '--steps',
+        '2',
+        '--vocab',
+        '400',
+      ],
+      {
+        cwd: join(ROOT, 'python'),
+        env: { ...process.env, OMP_NUM_THREADS: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Array<{
+      stage: string;
+      steps: number;
+      samples_total: number;
+    }>;
+    assert.deepEqual(
+      summary.map((s) => s.stage),
+      ['pt', 'cpt', 'dra', 'ift'],
+    );
     assert.equal(summary.at(-1)!.samples_total, 4 * 2 * 8, 'each step consumes one whole batch across both processes');
     assert.ok(existsSync(join(dir, 'checkpoint', 'pytorch_model.bin')));
   } finally {

@@ -12,7 +12,8 @@ function transfer(items: { files?: File[]; data?: Record<string, string> }): Dat
   return data as unknown as DataTransfer;
 }
 
-const file = (name: string, type: string, bytes = [1, 2, 3]) => new window.File([new Uint8Array(bytes)], name, { type }) as unknown as File;
+const file = (name: string, type: string, bytes = [1, 2, 3]) =>
+  new window.File([new Uint8Array(bytes)], name, { type }) as unknown as File;
 
 test('a pasted clipboard image is taken and named for where it came from', () => {
   const picked = pickInput(transfer({ files: [file('image.png', 'image/png')] }), 'paste');
@@ -21,7 +22,10 @@ test('a pasted clipboard image is taken and named for where it came from', () =>
 });
 
 test('a dropped image keeps its file name, even next to other files', () => {
-  const picked = pickInput(transfer({ files: [file('notes.txt', 'text/plain'), file('chart.webp', 'image/webp')] }), 'drop');
+  const picked = pickInput(
+    transfer({ files: [file('notes.txt', 'text/plain'), file('chart.webp', 'image/webp')] }),
+    'drop',
+  );
   assert.deepEqual(picked.kind === 'image' ? picked.name : picked, 'chart.webp');
 });
 
@@ -32,7 +36,10 @@ test('a non-image file is refused with its name and type', () => {
 });
 
 test('files dragged from the Explorer arrive as URIs', () => {
-  const picked = pickInput(transfer({ data: { 'text/uri-list': '# comment\r\nfile:///w/a.png\r\nfile:///w/b.png' } }), 'drop');
+  const picked = pickInput(
+    transfer({ data: { 'text/uri-list': '# comment\r\nfile:///w/a.png\r\nfile:///w/b.png' } }),
+    'drop',
+  );
   assert.deepEqual(picked, { kind: 'uris', uris: ['file:///w/a.png', 'file:///w/b.png'] });
 });
 

@@ -12,18 +12,25 @@ function rendered(markdown: string): HTMLElement {
 }
 
 function assertInert(container: HTMLElement): void {
-  assert.equal(container.querySelectorAll('script, iframe, object, embed, style, img, svg, form, input, link, meta').length, 0, container.innerHTML);
+  assert.equal(
+    container.querySelectorAll('script, iframe, object, embed, style, img, svg, form, input, link, meta').length,
+    0,
+    container.innerHTML,
+  );
   for (const element of container.querySelectorAll('*')) {
     for (const attribute of element.getAttributeNames()) {
       assert.ok(!attribute.startsWith('on'), `${element.tagName} has ${attribute}`);
       assert.notEqual(attribute, 'style', `${element.tagName} has a style attribute`);
     }
   }
-  for (const link of container.querySelectorAll('a')) assert.match(link.getAttribute('href') ?? '', /^(https?:|mailto:)/i);
+  for (const link of container.querySelectorAll('a'))
+    assert.match(link.getAttribute('href') ?? '', /^(https?:|mailto:)/i);
 }
 
 test('raw HTML comes out as text, never as elements', () => {
-  const container = rendered('Hello <script>alert(1)</script> <img src=x onerror="alert(2)"> <b onclick="x()">bold</b>\n\n<iframe src="https://evil.example"></iframe>');
+  const container = rendered(
+    'Hello <script>alert(1)</script> <img src=x onerror="alert(2)"> <b onclick="x()">bold</b>\n\n<iframe src="https://evil.example"></iframe>',
+  );
   assertInert(container);
   assert.match(container.textContent ?? '', /<script>alert\(1\)<\/script>/);
   assert.match(container.textContent ?? '', /<img src=x onerror="alert\(2\)">/);
@@ -40,11 +47,16 @@ test('javascript:, vbscript:, data: and file: links are not links', () => {
 test('web and mail links stay links', () => {
   const container = rendered('[docs](https://code.visualstudio.com/api) and [mail](mailto:ada@example.org)');
   assertInert(container);
-  assert.deepEqual([...container.querySelectorAll('a')].map((a) => a.getAttribute('href')), ['https://code.visualstudio.com/api', 'mailto:ada@example.org']);
+  assert.deepEqual(
+    [...container.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+    ['https://code.visualstudio.com/api', 'mailto:ada@example.org'],
+  );
 });
 
 test('images are never loaded, remote or inline; their alt text is shown', () => {
-  const container = rendered('![tracker](https://evil.example/pixel.png) ![x](data:image/png;base64,AAAA) ![local](a.png "t")');
+  const container = rendered(
+    '![tracker](https://evil.example/pixel.png) ![x](data:image/png;base64,AAAA) ![local](a.png "t")',
+  );
   assertInert(container);
   // The remote image is parsed and replaced by its alt text; the others are not even valid links here.
   assert.equal(container.querySelectorAll('.image-omitted').length, 1);
@@ -53,7 +65,9 @@ test('images are never loaded, remote or inline; their alt text is shown', () =>
 });
 
 test('attribute injection through titles and alt text is escaped', () => {
-  const container = rendered('[x](https://ok.example "a\\" onmouseover=\\"alert(1)") ![a" onerror="alert(1)](https://x.example/a.png)');
+  const container = rendered(
+    '[x](https://ok.example "a\\" onmouseover=\\"alert(1)") ![a" onerror="alert(1)](https://x.example/a.png)',
+  );
   assertInert(container);
 });
 
@@ -65,7 +79,10 @@ test('code blocks keep their text and indentation and get Copy and Insert button
   assert.ok(block);
   assert.equal(block.getAttribute('data-language'), 'python');
   assert.equal(block.querySelector('code')?.textContent, code);
-  assert.deepEqual([...block.querySelectorAll('[data-action]')].map((b) => b.getAttribute('data-action')), ['copy-code', 'insert-code']);
+  assert.deepEqual(
+    [...block.querySelectorAll('[data-action]')].map((b) => b.getAttribute('data-action')),
+    ['copy-code', 'insert-code'],
+  );
 });
 
 test('ordinary Markdown still renders', () => {

@@ -6,7 +6,14 @@ import { modelHeader, parameterCount } from '../../webview/model-header.ts';
 import { renderModel } from '../../webview/view.ts';
 import { freshDocument } from './dom.ts';
 
-const small: PanelModel = { name: 'InfiMM-HD-small', parameters: 4_251_360, bytes: 17_223_426, precision: 'fp32', provider: 'cpu', hasCard: true };
+const small: PanelModel = {
+  name: 'InfiMM-HD-small',
+  parameters: 4_251_360,
+  bytes: 17_223_426,
+  precision: 'fp32',
+  provider: 'cpu',
+  hasCard: true,
+};
 
 test('parameter counts read as models are quoted', () => {
   assert.equal(parameterCount(4_251_360), '4.3M');
@@ -20,7 +27,10 @@ test('the header names the model, its size, precision and provider, in short and
     text: 'InfiMM-HD-small · 4.3M parameters · 17.2 MB · fp32 · on cpu',
     label: 'The model answering: InfiMM-HD-small, 4,251,360 parameters, 17.2 MB of fp32 weights, running on cpu.',
   });
-  assert.match(modelHeader({ ...small, bytes: 4_300_000_000, precision: 'int4', provider: 'webgpu, cpu' }).text, /· 4\.3 GB · int4 · on webgpu, cpu$/);
+  assert.match(
+    modelHeader({ ...small, bytes: 4_300_000_000, precision: 'int4', provider: 'webgpu, cpu' }).text,
+    /· 4\.3 GB · int4 · on webgpu, cpu$/,
+  );
 });
 
 test('the header shows once the model is known, with the card link only when the package names a card', () => {

@@ -22,7 +22,10 @@ function writePage(dir: string): string {
     window.sent = [];
     window.acquireVsCodeApi = () => ({ postMessage: (m) => window.sent.push(m), getState: () => undefined, setState: () => {} });
   </script>`;
-  const html = panelHtml({ cspSource: "'self'", nonce: NONCE, scriptUri: 'webview.js', styleUri: 'panel.css' }).replace('<body>', `<body>${api}`);
+  const html = panelHtml({ cspSource: "'self'", nonce: NONCE, scriptUri: 'webview.js', styleUri: 'panel.css' }).replace(
+    '<body>',
+    `<body>${api}`,
+  );
   writeFileSync(join(dir, 'index.html'), html);
   return join(dir, 'index.html');
 }
@@ -32,7 +35,9 @@ const sent = (page: Page) => page.evaluate(() => (window as unknown as { sent: S
 const post = (page: Page, message: ToWebview) => page.evaluate((m) => window.postMessage(m, '*'), message);
 
 async function nextMessages(page: Page, count = 1): Promise<Sent[]> {
-  await page.waitForFunction((n) => (window as unknown as { sent: unknown[] }).sent.length >= n, count, { timeout: 5000 });
+  await page.waitForFunction((n) => (window as unknown as { sent: unknown[] }).sent.length >= n, count, {
+    timeout: 5000,
+  });
   return sent(page);
 }
 
@@ -53,7 +58,10 @@ test('the built panel, driven in Chromium, sends the extension what the user did
   const build = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr);
   const dir = mkdtempSync(join(tmpdir(), 'infimm-panel-'));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--allow-file-access-from-files'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--allow-file-access-from-files'],
+  });
   t.after(async () => {
     await browser.close();
     rmSync(dir, { recursive: true, force: true });
@@ -68,7 +76,10 @@ test('the built panel, driven in Chromium, sends the extension what the user did
   await post(page, { type: 'image', image: { name: 'diagram.png', dataUrl: `data:image/png;base64,${png}` } });
   await post(page, { type: 'state', state: state() });
   await page.locator('#image-view[alt="diagram.png"]').waitFor();
-  assert.deepEqual(await page.locator('#image-view').evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]), [900, 480]);
+  assert.deepEqual(
+    await page.locator('#image-view').evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]),
+    [900, 480],
+  );
   assert.equal(await page.locator('#tile-grid .tile').count(), 2);
   assert.ok(await page.locator('#tile-grid .tile').first().isVisible());
 
@@ -85,7 +96,11 @@ test('the built panel, driven in Chromium, sends the extension what the user did
   // While an answer streams: deltas show up, Escape cancels, and the answer's buttons work.
   const turn = { id: 't1', question: 'Describe', answer: '', status: 'waiting' as const };
   await post(page, { type: 'state', state: state({ busy: true, turns: [turn] }) });
-  await post(page, { type: 'answerDelta', turnId: 't1', text: 'See [docs](https://example.org/d) and\n\n```sh\nnpm test\n```\n' });
+  await post(page, {
+    type: 'answerDelta',
+    turnId: 't1',
+    text: 'See [docs](https://example.org/d) and\n\n```sh\nnpm test\n```\n',
+  });
   await page.locator('.turn .answer-text a').waitFor();
   await page.keyboard.press('Escape');
   assert.deepEqual(await nextMessages(page), [{ type: 'cancel' }]);
@@ -106,10 +121,14 @@ test('the built panel, driven in Chromium, sends the extension what the user did
     page.evaluate(
       ({ kind, files, text }) => {
         const data = new DataTransfer();
-        for (const f of files) data.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
+        for (const f of files)
+          data.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
         if (text !== undefined) data.setData('text/plain', text);
         const target = document.getElementById('drop-zone')!;
-        const event = kind === 'paste' ? new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }) : new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true });
+        const event =
+          kind === 'paste'
+            ? new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true })
+            : new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true });
         target.dispatchEvent(event);
       },
       { kind, files, text },

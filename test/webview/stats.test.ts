@@ -15,7 +15,10 @@ const base: AnswerStats = {
 };
 
 test('names each provider once, the grid, vision time, first token, speed and length', () => {
-  assert.equal(formatStats(base), 'cuda + cpu · grid 3×4, 13 views · vision 15.3 s · first token 980 ms · 21.5 tokens/s · 256 tokens (length limit reached)');
+  assert.equal(
+    formatStats(base),
+    'cuda + cpu · grid 3×4, 13 views · vision 15.3 s · first token 980 ms · 21.5 tokens/s · 256 tokens (length limit reached)',
+  );
 });
 
 test('a follow-up says the image memory was reused instead of a vision time', () => {
@@ -30,19 +33,29 @@ test('a cancelled answer says so', () => {
   assert.match(formatStats({ ...base, stopReason: 'cancelled' }), /\(cancelled\)$/);
 });
 
-test('OCR time, and the lines of the image\'s text the model was given, last', () => {
+test("OCR time, and the lines of the image's text the model was given, last", () => {
   const used = { ...base, ocrMs: 420.4, ocrContext: { state: 'used', lines: 15, keptLines: 12, tokens: 230 } } as const;
   assert.equal(
     formatStats(used),
     'cuda + cpu · grid 3×4, 13 views · vision 15.3 s · OCR 420 ms · first token 980 ms · 21.5 tokens/s · 256 tokens (length limit reached) · OCR context: 12 of 15 lines, 230 tokens',
   );
-  assert.match(formatStats({ ...base, ocrContext: { state: 'used', lines: 0, keptLines: 0, tokens: 8 } }), /· OCR context: no text found$/);
+  assert.match(
+    formatStats({ ...base, ocrContext: { state: 'used', lines: 0, keptLines: 0, tokens: 8 } }),
+    /· OCR context: no text found$/,
+  );
   assert.doesNotMatch(formatStats({ ...base, ocrContext: { state: 'off' } }), /OCR/);
 });
 
-test('an answer without the image\'s text because OCR failed says so', () => {
-  const failed = { ...base, ocrMs: 12, ocrContext: { state: 'failed', error: 'The OCR text detection model file "det.onnx" does not exist.' } } as const;
-  assert.match(formatStats(failed), / · OCR 12 ms · .* · Answered without the image's text: OCR failed: The OCR text detection model file "det\.onnx" does not exist\.$/);
+test("an answer without the image's text because OCR failed says so", () => {
+  const failed = {
+    ...base,
+    ocrMs: 12,
+    ocrContext: { state: 'failed', error: 'The OCR text detection model file "det.onnx" does not exist.' },
+  } as const;
+  assert.match(
+    formatStats(failed),
+    / · OCR 12 ms · .* · Answered without the image's text: OCR failed: The OCR text detection model file "det\.onnx" does not exist\.$/,
+  );
 });
 
 test('the compact line: total time and provider, plus a cut-off answer or missing OCR text', () => {

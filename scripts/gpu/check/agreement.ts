@@ -22,7 +22,8 @@ export const TOLERANCE: Record<WeightPrecision, number> = { fp32: 1e-4, fp16: 1e
 export const INT8_ACTIVATIONS_TOLERANCE = 0.15;
 
 function toleranceOf(weights: Manifest['weights']): number {
-  const int8Activations = (weights.precision === 'int4' || weights.precision === 'int8') && weights.activations === 'int8';
+  const int8Activations =
+    (weights.precision === 'int4' || weights.precision === 'int8') && weights.activations === 'int8';
   return int8Activations ? INT8_ACTIVATIONS_TOLERANCE : TOLERANCE[weights.precision];
 }
 
@@ -32,7 +33,11 @@ function relative(pairs: [ArrayLike<number>, ArrayLike<number>][]): number {
 }
 
 /** Every provider but the CPU against the CPU; none without the CPU's outputs. `promptTokens`: short, then full. */
-export function agreements(weights: Manifest['weights'], outputs: Map<ProviderName, Outputs>, promptTokens: [number, number]): Agreement[] {
+export function agreements(
+  weights: Manifest['weights'],
+  outputs: Map<ProviderName, Outputs>,
+  promptTokens: [number, number],
+): Agreement[] {
   const cpu = outputs.get('cpu');
   const agreement: Agreement[] = [];
   for (const [provider, ours] of outputs) {
@@ -48,11 +53,25 @@ export function agreements(weights: Manifest['weights'], outputs: Map<ProviderNa
       const logits = relative([[p.logits, reference.logits]]);
       // fp32 must generate exactly the CPU's tokens; reduced precisions are held to the logits tolerance.
       const ok = logits <= tolerance && (weights.precision !== 'fp32' || firstTokenDifference < 0);
-      return { prompt: n === 0 ? 'short' : 'full', promptTokens: promptTokens[n]!, logits, tokensEqual: firstTokenDifference < 0, firstTokenDifference, ok };
+      return {
+        prompt: n === 0 ? 'short' : 'full',
+        promptTokens: promptTokens[n]!,
+        logits,
+        tokensEqual: firstTokenDifference < 0,
+        firstTokenDifference,
+        ok,
+      };
     });
     const features = relative([[ours.features, cpu.features]]);
     const memory = relative(memoryPairs);
-    agreement.push({ provider, features, memory, tolerance, prompts, ok: features <= tolerance && memory <= tolerance && prompts.every((p) => p.ok) });
+    agreement.push({
+      provider,
+      features,
+      memory,
+      tolerance,
+      prompts,
+      ok: features <= tolerance && memory <= tolerance && prompts.every((p) => p.ok),
+    });
   }
   return agreement;
 }

@@ -29,7 +29,11 @@ export async function checkPackage(
   const tokenizer = await InfimmTokenizer.fromFile(join(dir, manifest.tokenizer));
   const decode = () => decodeImage(readFileSync(imageFile), { name: basename(imageFile), maxPixels: 100_000_000 });
   const views = await imageViews(decode, manifest.tiling.tileSize, options.maxTiles, manifest.image);
-  const ids = promptIds(tokenizer, { image: true, turns: [] }, 'What does this screenshot show? Describe every part of it.');
+  const ids = promptIds(
+    tokenizer,
+    { image: true, turns: [] },
+    'What does this screenshot show? Describe every part of it.',
+  );
   const shortIds = tokenizer.encode(SHORT_QUESTION, { addBos: true });
   if (shortIds.length >= FLASH_ATTENTION_FROM) throw new Error(`the short prompt has ${shortIds.length} tokens`);
   const runs: ProviderRun[] = [];

@@ -20,15 +20,24 @@ export function markdown(result: CheckResult): string {
       );
     }
   }
-  lines.push('', '| package | provider | features | image memory | prompt | logits | tokens equal | agrees |', '|---|---|---|---|---|---|---|---|');
+  lines.push(
+    '',
+    '| package | provider | features | image memory | prompt | logits | tokens equal | agrees |',
+    '|---|---|---|---|---|---|---|---|',
+  );
   for (const p of result.packages) {
     for (const a of p.agreement) {
       for (const q of a.prompts) {
         const tokens = q.tokensEqual ? 'yes' : `no (from token ${q.firstTokenDifference})`;
-        lines.push(`| ${p.name} | ${a.provider} | ${a.features.toExponential(1)} | ${a.memory.toExponential(1)} | ${q.prompt} (${q.promptTokens} tokens) | ${q.logits.toExponential(1)} | ${tokens} | ${q.ok ? 'yes' : 'NO'} |`);
+        lines.push(
+          `| ${p.name} | ${a.provider} | ${a.features.toExponential(1)} | ${a.memory.toExponential(1)} | ${q.prompt} (${q.promptTokens} tokens) | ${q.logits.toExponential(1)} | ${tokens} | ${q.ok ? 'yes' : 'NO'} |`,
+        );
       }
     }
   }
-  lines.push('', `Agreement: largest |provider − CPU| ÷ standard deviation of the CPU's values; tolerance ${TOLERANCE.fp32.toExponential(0)}, ${INT8_ACTIVATIONS_TOLERANCE} for int8/int4 packages with int8 activations.`);
+  lines.push(
+    '',
+    `Agreement: largest |provider − CPU| ÷ standard deviation of the CPU's values; tolerance ${TOLERANCE.fp32.toExponential(0)}, ${INT8_ACTIVATIONS_TOLERANCE} for int8/int4 packages with int8 activations.`,
+  );
   return lines.join('\n');
 }

@@ -35,12 +35,21 @@ export interface TimingOptions {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-export async function runProvider(dir: string, provider: ProviderName, input: ProviderInput, options: TimingOptions): Promise<{ run: ProviderRun; outputs?: Outputs }> {
+export async function runProvider(
+  dir: string,
+  provider: ProviderName,
+  input: ProviderInput,
+  options: TimingOptions,
+): Promise<{ run: ProviderRun; outputs?: Outputs }> {
   const gpuBefore = nvidiaMemoryMiB();
   let model: LoadedModel;
   const loadStarted = performance.now();
   try {
-    model = await LoadedModel.load(dir, { executionProvider: provider, threads: options.threads, log: (line) => console.error(`[${provider}] ${line}`) });
+    model = await LoadedModel.load(dir, {
+      executionProvider: provider,
+      threads: options.threads,
+      log: (line) => console.error(`[${provider}] ${line}`),
+    });
   } catch (error) {
     return { run: { provider, error: error instanceof Error ? error.message : String(error) } };
   }
@@ -77,7 +86,10 @@ export async function runProvider(dir: string, provider: ProviderName, input: Pr
       features: await model.encodeViews(views.pixels, views.grid.views),
       memory,
       prompts: [
-        { logits: await allLogits(model, [memory], input.shortIds), tokens: await greedy(model, [memory], input.shortIds, options.tokens) },
+        {
+          logits: await allLogits(model, [memory], input.shortIds),
+          tokens: await greedy(model, [memory], input.shortIds, options.tokens),
+        },
         { logits: await allLogits(model, [memory], ids), tokens: last.tokens },
       ],
     };
@@ -96,7 +108,8 @@ export async function runProvider(dir: string, provider: ProviderName, input: Pr
       feedBytesPerStep: last.image.memory.bytes + kvBytes,
       rssMiB: process.memoryUsage().rss / 2 ** 20,
     };
-    if (options.bandwidthGBs && provider !== 'cpu') run.rooflineMsPerToken = ((weightBytes + last.image.memory.bytes + kvBytes) / (options.bandwidthGBs * 1e9)) * 1e3;
+    if (options.bandwidthGBs && provider !== 'cpu')
+      run.rooflineMsPerToken = ((weightBytes + last.image.memory.bytes + kvBytes) / (options.bandwidthGBs * 1e9)) * 1e3;
     if (gpuBefore !== undefined && gpuAfter !== undefined) run.gpuMemoryMiB = gpuAfter - gpuBefore;
     return { run, outputs };
   } catch (error) {

@@ -35,7 +35,9 @@ export function registerCommand({ id, run }: Command, context: CommandContext): 
 function notifyError(error: unknown, { log, output }: CommandContext): void {
   const { message, hint } = describeError(error);
   log(`error: ${message}`);
-  void vscode.window.showErrorMessage(`InfiMM-HD: ${message}${hint === undefined ? '' : ` ${hint}`}`, 'Show Logs').then((choice) => {
-    if (choice !== undefined) output.show(true);
-  });
+  void vscode.window
+    .showErrorMessage(`InfiMM-HD: ${message}${hint === undefined ? '' : ` ${hint}`}`, 'Show Logs')
+    .then((choice) => {
+      if (choice !== undefined) output.show(true);
+    });
 }

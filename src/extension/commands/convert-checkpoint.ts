@@ -19,7 +19,8 @@ const PRECISIONS: ReadonlyArray<vscode.QuickPickItem & { precision: WeightPrecis
 ];
 
 const HINTS: Record<ConvertFailure | 'crashed', string> = {
-  checkpoint: 'Choose the folder of an InfiMM-HD checkpoint: pytorch_model.bin or *.safetensors with config.json and tokenizer.model beside it. A file that was changed or cut short needs to be downloaded again.',
+  checkpoint:
+    'Choose the folder of an InfiMM-HD checkpoint: pytorch_model.bin or *.safetensors with config.json and tokenizer.model beside it. A file that was changed or cut short needs to be downloaded again.',
   output: 'Choose another output folder.',
   'no-space': 'Free some disk space, or choose an output folder on another disk.',
   crashed: 'Details are in the log: run "InfiMM-HD: Show Logs".',
@@ -33,11 +34,24 @@ export async function convertCheckpoint(options: {
   useModel: (folder: string) => Promise<void>;
 }): Promise<void> {
   // Linux and Windows dialogs choose files or folders, not both: there they offer folders, the usual way to name a checkpoint.
-  const checkpoint = await pickFolder({ canSelectFiles: true, canSelectFolders: true, title: 'Convert a Checkpoint: the InfiMM-HD checkpoint (its folder, or its weights file)', openLabel: 'Convert This Checkpoint' });
+  const checkpoint = await pickFolder({
+    canSelectFiles: true,
+    canSelectFolders: true,
+    title: 'Convert a Checkpoint: the InfiMM-HD checkpoint (its folder, or its weights file)',
+    openLabel: 'Convert This Checkpoint',
+  });
   if (checkpoint === undefined) return;
-  const precision = await vscode.window.showQuickPick(PRECISIONS, { title: 'Convert a Checkpoint: weight precision', placeHolder: 'How the package stores its weights' });
+  const precision = await vscode.window.showQuickPick(PRECISIONS, {
+    title: 'Convert a Checkpoint: weight precision',
+    placeHolder: 'How the package stores its weights',
+  });
   if (precision === undefined) return;
-  const target = await pickFolder({ canSelectFiles: false, canSelectFolders: true, title: 'Convert a Checkpoint: where to write the model package', openLabel: 'Write the Package Here' });
+  const target = await pickFolder({
+    canSelectFiles: false,
+    canSelectFolders: true,
+    title: 'Convert a Checkpoint: where to write the model package',
+    openLabel: 'Write the Package Here',
+  });
   if (target === undefined) return;
 
   const source = checkpoint.fsPath;
@@ -46,7 +60,11 @@ export async function convertCheckpoint(options: {
   options.log(`convert: ${source} → ${outDir} (${precision.precision})`);
 
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `InfiMM-HD: converting ${name} to ${precision.precision}`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `InfiMM-HD: converting ${name} to ${precision.precision}`,
+      cancellable: true,
+    },
     async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
@@ -68,7 +86,8 @@ export async function convertCheckpoint(options: {
         });
       } catch (error) {
         if (error instanceof ConversionCancelledError) return undefined;
-        if (error instanceof ConversionFailedError) throw new UserError(`The conversion failed: ${error.message}`, HINTS[error.failure]);
+        if (error instanceof ConversionFailedError)
+          throw new UserError(`The conversion failed: ${error.message}`, HINTS[error.failure]);
         throw error;
       }
     },
@@ -79,6 +98,9 @@ export async function convertCheckpoint(options: {
     return;
   }
   options.log(`convert: wrote ${outDir}, ${formatBytes(result.bytes)} in ${result.seconds.toFixed(1)} s`);
-  const choice = await vscode.window.showInformationMessage(`InfiMM-HD: converted ${name} to ${outDir} (${precision.precision}, ${formatBytes(result.bytes)}).`, USE_PACKAGE);
+  const choice = await vscode.window.showInformationMessage(
+    `InfiMM-HD: converted ${name} to ${outDir} (${precision.precision}, ${formatBytes(result.bytes)}).`,
+    USE_PACKAGE,
+  );
   if (choice === USE_PACKAGE) await options.useModel(outDir);
 }

@@ -19,7 +19,10 @@ export function explainScreenshotCommand({ assistant, log }: CommandContext): Co
       void vscode.window.showInformationMessage(REMOTE_CAPTURE_MESSAGE);
       return;
     }
-    const picked = await vscode.window.showQuickPick(MODES, { title: 'Explain Screenshot', placeHolder: 'What to capture' });
+    const picked = await vscode.window.showQuickPick(MODES, {
+      title: 'Explain Screenshot',
+      placeHolder: 'What to capture',
+    });
     if (picked === undefined) return;
     const outcome = await capture(picked.mode, log);
     if (outcome === undefined) return log('capture: cancelled');
@@ -31,7 +34,11 @@ export function explainScreenshotCommand({ assistant, log }: CommandContext): Co
       return;
     }
     const stamp = new Date().toISOString().slice(0, 19).replace('T', ' ');
-    await askAbout(assistant.driver, { name: `screenshot ${stamp}.png`, mimeType: 'image/png', bytes: outcome.bytes }, 'explain-ui');
+    await askAbout(
+      assistant.driver,
+      { name: `screenshot ${stamp}.png`, mimeType: 'image/png', bytes: outcome.bytes },
+      'explain-ui',
+    );
   };
   return { id: 'infimmHd.explainScreenshot', run };
 }
@@ -39,7 +46,11 @@ export function explainScreenshotCommand({ assistant, log }: CommandContext): Co
 /** Runs the screenshot tool behind a cancellable notification; undefined when the user cancelled. */
 function capture(mode: CaptureMode, log: (line: string) => void): Thenable<CaptureOutcome | undefined> {
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'InfiMM-HD: waiting for the screenshot…', cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: 'InfiMM-HD: waiting for the screenshot…',
+      cancellable: true,
+    },
     async (_progress, token): Promise<CaptureOutcome | undefined> => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
@@ -47,7 +58,10 @@ function capture(mode: CaptureMode, log: (line: string) => void): Thenable<Captu
         return await captureScreenshot(mode, abort.signal, log);
       } catch (error) {
         if (abort.signal.aborted) return undefined;
-        throw new UserError(`The screenshot tool could not run: ${error instanceof Error ? error.message : String(error)}.`, 'See "InfiMM-HD: Show Logs", or paste a screenshot into the panel.');
+        throw new UserError(
+          `The screenshot tool could not run: ${error instanceof Error ? error.message : String(error)}.`,
+          'See "InfiMM-HD: Show Logs", or paste a screenshot into the panel.',
+        );
       }
     },
   );

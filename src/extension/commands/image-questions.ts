@@ -23,8 +23,11 @@ export function imageQuestionCommands({ assistant: { driver } }: CommandContext)
         // The Markdown editor menu passes the document; the Explorer an image.
         const editor = vscode.window.activeTextEditor;
         const markdownEditor = editor?.document.languageId === 'markdown' ? editor.document.uri.toString() : undefined;
-        const onMarkdownLink = markdownEditor !== undefined && (target === undefined || (target instanceof vscode.Uri && target.toString() === markdownEditor));
-        if (!onMarkdownLink) return askAbout(driver, target instanceof vscode.Uri ? target : undefined, 'describe-diagram');
+        const onMarkdownLink =
+          markdownEditor !== undefined &&
+          (target === undefined || (target instanceof vscode.Uri && target.toString() === markdownEditor));
+        if (!onMarkdownLink)
+          return askAbout(driver, target instanceof vscode.Uri ? target : undefined, 'describe-diagram');
         const image = await markdownImage(driver, undefined, undefined);
         if (image !== undefined) await askAbout(driver, image, 'describe-diagram');
       },
@@ -35,7 +38,10 @@ export function imageQuestionCommands({ assistant: { driver } }: CommandContext)
         const image = await markdownImage(driver, target, offset);
         if (image === undefined) {
           if (target === undefined && vscode.window.activeTextEditor?.document.languageId !== 'markdown') {
-            throw new UserError('"Write Alt Text" works on a Markdown image link.', 'Open a Markdown file, put the cursor on ![alt](path) and run it again, or use the CodeLens above the link.');
+            throw new UserError(
+              '"Write Alt Text" works on a Markdown image link.',
+              'Open a Markdown file, put the cursor on ![alt](path) and run it again, or use the CodeLens above the link.',
+            );
           }
           return;
         }

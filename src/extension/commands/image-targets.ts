@@ -8,7 +8,11 @@ import type { RuntimeDriver } from '../runtime-driver.ts';
 import type { SessionImage } from '../session.ts';
 
 /** The image of a Markdown link: from CodeLens arguments, or the link under the cursor. */
-export async function markdownImage(driver: RuntimeDriver, target: unknown, offset: unknown): Promise<SessionImage | undefined> {
+export async function markdownImage(
+  driver: RuntimeDriver,
+  target: unknown,
+  offset: unknown,
+): Promise<SessionImage | undefined> {
   let document: vscode.TextDocument | undefined;
   let at: number | undefined;
   if (target instanceof vscode.Uri && typeof offset === 'number') {
@@ -22,7 +26,10 @@ export async function markdownImage(driver: RuntimeDriver, target: unknown, offs
   }
   const link = linkAt(document, at);
   if (link === undefined) {
-    throw new UserError('There is no Markdown image link ![alt](path) at the cursor.', 'Put the cursor on an image link and run the command again.');
+    throw new UserError(
+      'There is no Markdown image link ![alt](path) at the cursor.',
+      'Put the cursor on an image link and run the command again.',
+    );
   }
   try {
     return await readLinkedImage(document, link);
@@ -33,7 +40,11 @@ export async function markdownImage(driver: RuntimeDriver, target: unknown, offs
 }
 
 /** Opens the image (without one: the image preview in front, else a file the user picks) and asks `preset`. */
-export async function askAbout(driver: RuntimeDriver, image: SessionImage | vscode.Uri | undefined, preset?: PresetId): Promise<void> {
+export async function askAbout(
+  driver: RuntimeDriver,
+  image: SessionImage | vscode.Uri | undefined,
+  preset?: PresetId,
+): Promise<void> {
   const target = image ?? activeImagePreview() ?? (await pickImageFile());
   if (target === undefined) return;
   const opened = target instanceof vscode.Uri ? await driver.openFile(target) : await driver.openImage(target);

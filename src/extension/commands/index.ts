@@ -7,6 +7,11 @@ import { modelCommands } from './model-commands.ts';
 import { panelCommands } from './panel-commands.ts';
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {
-  const commands = [...imageQuestionCommands(context), explainScreenshotCommand(context), ...panelCommands(context), ...modelCommands(context)];
+  const commands = [
+    ...imageQuestionCommands(context),
+    explainScreenshotCommand(context),
+    ...panelCommands(context),
+    ...modelCommands(context),
+  ];
   return commands.map((command) => registerCommand(command, context));
 }

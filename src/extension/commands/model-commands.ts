@@ -5,7 +5,13 @@ import type { Command, CommandContext } from './command.ts';
 import { convertCheckpoint } from './convert-checkpoint.ts';
 import { pickFolder } from './pick-folder.ts';
 
-export function modelCommands({ extension, log, runtime, assistant: { models }, reloadSettings }: CommandContext): Command[] {
+export function modelCommands({
+  extension,
+  log,
+  runtime,
+  assistant: { models },
+  reloadSettings,
+}: CommandContext): Command[] {
   const useModelFolder = async (folder: string) => {
     await saveModelPath(folder);
     reloadSettings();
@@ -22,13 +28,22 @@ export function modelCommands({ extension, log, runtime, assistant: { models }, 
     {
       id: 'infimmHd.selectModelFolder',
       run: async () => {
-        const folder = await pickFolder({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use This Model Folder' });
+        const folder = await pickFolder({
+          canSelectFolders: true,
+          canSelectFiles: false,
+          openLabel: 'Use This Model Folder',
+        });
         if (folder !== undefined) await useModelFolder(folder.fsPath);
       },
     },
     {
       id: 'infimmHd.convertCheckpoint',
-      run: () => convertCheckpoint({ converterScript: extension.asAbsolutePath('dist/convert.cjs'), log, useModel: useModelFolder }),
+      run: () =>
+        convertCheckpoint({
+          converterScript: extension.asAbsolutePath('dist/convert.cjs'),
+          log,
+          useModel: useModelFolder,
+        }),
     },
   ];
 }

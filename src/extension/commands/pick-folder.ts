@@ -4,6 +4,10 @@ import { UserError } from '../errors.ts';
 
 export async function pickFolder(options: vscode.OpenDialogOptions): Promise<vscode.Uri | undefined> {
   const picked = (await vscode.window.showOpenDialog({ canSelectMany: false, ...options }))?.[0];
-  if (picked !== undefined && picked.scheme !== 'file') throw new UserError(`${picked.toString()} is not on this machine's disk.`, 'Pick one on the machine where the extension runs.');
+  if (picked !== undefined && picked.scheme !== 'file')
+    throw new UserError(
+      `${picked.toString()} is not on this machine's disk.`,
+      'Pick one on the machine where the extension runs.',
+    );
   return picked;
 }
