@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startCodeServer, type CodeServer } from '../harness/vscode/code-server.ts';
-import { CHROMIUM } from '../harness/vscode/workbench.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../harness/vscode/workbench.ts';
 import { readScreenTruth, type ScreenTruth } from './ocr-editor-truth.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -319,16 +319,7 @@ export async function captureEditorSet(outDir: string, filter?: string): Promise
   const base = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-    ],
+    args: CHROMIUM_ARGS,
   });
   const truths: EditorTruth[] = [];
   try {
