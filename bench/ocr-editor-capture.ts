@@ -180,7 +180,8 @@ export const SCENES: EditorScene[] = [
     split(p, 'src/ocr/reading-order.ts', 'python/infimm/tokenization.py'),
   ),
   scene('terminal-ls-dark', 'terminal', 'dark', DEJAVU, 1, (p) =>
-    terminal(p, 'src/ocr/detect.ts', ['ls', 'git log --oneline | head -n 8']),
+    // Subjects cut to 70 characters: wrapped ones would scroll the command's echo out of view, which the wait needs.
+    terminal(p, 'src/ocr/detect.ts', ['ls', 'git log --oneline | head -n 8 | cut -c 1-70']),
   ),
   scene('terminal-wc-light', 'terminal', 'light', LIBERATION, 1, (p) =>
     terminal(p, 'python/infimm/config.py', ['ls python/infimm', 'wc -l src/ocr/*.ts | sort -n | tail -n 5']),
