@@ -63,19 +63,18 @@ def transfer_embeddings(state: dict, old: InfimmTokenizer, new: InfimmTokenizer)
         # The encoder's dummy prefix gives the leading "▁"; a piece inside a word is spelt as a word's start.
         return old.sp.encode(piece.removeprefix("▁").replace("▁", " ")) or [old.sp.unk_id()]
 
-    keys = [key for key, value in state.items() if value.shape[:1] == (old.vocab_size,)]
+    # Each new piece's old ids, worked out once for both tables: its own id, or the ids that spell it.
+    sources = []
+    for piece_id in range(new.end_of_chunk):
+        piece = new.sp.id_to_piece(piece_id)
+        same = old.sp.piece_to_id(piece)
+        sources.append([same] if same != old.sp.unk_id() or piece_id == new.sp.unk_id() else spelling(piece))
     result = dict(state)
-    for key in keys:
+    for key in [key for key, value in state.items() if value.shape[:1] == (old.vocab_size,)]:
         rows, output = state[key], "lm_head" in key
         table = rows.new_empty((new.vocab_size, rows.shape[1]))
-        for piece_id in range(new.end_of_chunk):
-            piece = new.sp.id_to_piece(piece_id)
-            same = old.sp.piece_to_id(piece)
-            if same != old.sp.unk_id() or piece_id == new.sp.unk_id():
-                table[piece_id] = rows[same]
-            else:
-                ids = spelling(piece)
-                table[piece_id] = rows[ids[0]] if output else rows[ids].mean(0)
+        for piece_id, ids in enumerate(sources):
+            table[piece_id] = rows[ids[0]] if output else rows[ids].mean(0)
         table[new.end_of_chunk], table[new.image] = rows[old.end_of_chunk], rows[old.image]
         result[key] = table
     return result
