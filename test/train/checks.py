@@ -23,7 +23,7 @@ from infimm.ocr_context import HEADER
 from infimm.tokenization import InfimmTokenizer
 from infimm.train import batched, pipeline
 from infimm.train.vocab import transfer_embeddings
-from infimm.train.examples import FORMATS, context_for, pad, position_turn, transcription
+from infimm.train.examples import FORMATS, context_for, copy_turns, pad, position_turn, transcription
 from infimm.train.views import make_views
 
 
@@ -95,7 +95,7 @@ def smoke(folder):
     same = all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), again.state_dict().values()))
     # Continued training of the finished model: two of the stages, new samples, its tokenizer.
     more = f"{folder}/continued"
-    continued = pipeline.run(more, 0, "tiny", lambda line: None, steps=3, init=f"{folder}/checkpoint", stages="dra,ift",
+    continued = pipeline.run(more, 0, "tiny", lambda line: None, steps=3, init=f"{folder}/checkpoint", stages="ift,copy,dra",
                              lr_scale=0.5, first_sample=1000)
     continued_summary = json.load(open(f"{more}/summary.json"))
     # …and with a new vocabulary (450 pieces instead of 400), the checkpoint's rows moved over.
@@ -116,6 +116,7 @@ def smoke(folder):
                           "changed": not all(torch.equal(a, b) for a, b in zip(model.state_dict().values(),
                                                                                 continued.state_dict().values())),
                           "after": held_loss(continued), "shares": [s.share for s in pipeline.selected_stages("dra,ift")],
+                          "default_stages": [s.name for s in pipeline.selected_stages(None)],
                           "unknown_stage": unknown_stage},
             "new_vocab": transferred(f"{folder}/checkpoint", revocab)}
 
@@ -136,6 +137,27 @@ def transferred(checkpoint, folder):
             "added_equal": torch.equal(moved[key][new.end_of_chunk:], state[key][old.end_of_chunk:]),
             "fresh_is_mean_of_spelling": torch.allclose(moved[key][spelt], state[key][spelling].mean(0)),
             "others_equal": all(torch.equal(moved[k], v) for k, v in state.items() if v.shape[:1] != (old.vocab_size,))}
+
+
+def copy_drill(tokenizer):
+    """The copy stage's conversations: only "text at [r,c]" questions about distinct lines, each answered by the
+    one context line at that position, the loss on those answers alone."""
+    turns, wrong, supervised_wrong = [], 0, 0
+    for seed, family in enumerate(FAMILIES * 3):
+        s = sample(family, seed)
+        rng = random.Random(seed)  # copy_example's draws: the context, then the turns
+        context = context_for(tokenizer, s, rng, 1.0)
+        lines = [line.split(" ", 1) for line in context.split("\n")[1:] if line.startswith("[")]
+        asked = copy_turns(context, rng)
+        turns.append(len(asked))
+        wrong += len({t.question for t in asked}) != len(asked)
+        for t in asked:
+            position = t.question.removeprefix("What is the text at ").removesuffix("?")
+            wrong += [text for p, text in lines if p == position] != [t.answer]
+        ids, labels = FORMATS["copy"](tokenizer, s, random.Random(seed))
+        answers = tokenizer.sp.decode([l for l in labels if 0 <= l < tokenizer.end_of_chunk])
+        supervised_wrong += answers.replace(" ", "") != "".join(t.answer for t in asked).replace(" ", "") and bool(asked)
+    return {"turns": turns, "wrong": wrong, "supervised_wrong": supervised_wrong}
 
 
 def ocr():
@@ -168,7 +190,7 @@ def ocr():
     # "What is the text at [r,c]?" only about a position no other line shares.
     asked = {position_turn("Text in the image:\n[0,0] File\n[0,0] Edit\n[9,8] Save\n", random.Random(seed)).answer
              for seed in range(10)}
-    return {"total": total, "exact": exact, "noisy": noisy, "with_context": with_context, "position_answers": sorted(asked),
+    return {"total": total, "exact": exact, "noisy": noisy, "copy": copy_drill(tokenizer), "with_context": with_context, "position_answers": sorted(asked),
             "transcription_has_title": s.qa[0].answer in transcription(s), "pool_context": context,
             "pooled_rows": sum(tokenizer.sp.decode([t for t in row.tolist() if t < tokenizer.end_of_chunk]).count("Read by OCR")
                                for row in batch)}

@@ -74,11 +74,19 @@ test('simulated OCR: exact without noise, wrong somewhere with it; training exam
       noisy: number;
       with_context: number;
       position_answers: string[];
+      copy: { turns: number[]; wrong: number; supervised_wrong: number };
       transcription_has_title: boolean;
       pool_context: string;
       pooled_rows: number;
     }>('ocr', dir);
     assert.deepEqual(r.position_answers, ['Save']);
+    // The copy drill: 3 to 6 lookups where the context has that many uniquely placed lines (a code view's
+    // context may have fewer), each the one line at its position, the loss on exactly those answers.
+    assert.ok(
+      r.copy.turns.every((n) => n <= 6) && r.copy.turns.filter((n) => n >= 3).length > r.copy.turns.length * 0.8,
+      `${r.copy.turns}`,
+    );
+    assert.deepEqual([r.copy.wrong, r.copy.supervised_wrong], [0, 0]);
     assert.equal(r.exact, r.total);
     assert.ok(r.noisy > r.total / 2, `only ${r.noisy} of ${r.total} noisy readings differ from the truth`);
     // 85% of short-question conversations have the context: 40 draws land well inside (20, 40).
@@ -108,6 +116,7 @@ interface Smoke {
     changed: boolean;
     after: number;
     shares: number[];
+    default_stages: string[];
     unknown_stage: string | null;
   };
   new_vocab: {
@@ -136,9 +145,11 @@ test('the training run at toy size: every stage, lower held-out loss, gates open
     assert.notDeepEqual(r.gates, r.gates_start, 'the gates must train');
     assert.deepEqual(r.ocr_context, { max_tokens: 256 });
     assert.ok(r.resumed_same, 'a rerun of a finished run must give the same model');
-    // --init CHECKPOINT --stages dra,ift: the trained weights and tokenizer go on training in those stages only.
-    assert.deepEqual(r.continued.stages, ['dra', 'ift']);
-    assert.equal(r.continued.samples, 2 * 3 * 8);
+    // --init CHECKPOINT --stages ift,copy,dra: the trained weights and tokenizer go on training in those stages
+    // only, the copy drill first and the rest in the recipe's order; the copy drill is never a default stage.
+    assert.deepEqual(r.continued.stages, ['copy', 'dra', 'ift']);
+    assert.deepEqual(r.continued.default_stages, ['pt', 'cpt', 'dra', 'ift']);
+    assert.equal(r.continued.samples, 3 * 3 * 8);
     assert.ok(r.continued.same_tokenizer && r.continued.changed);
     assert.ok(
       r.continued.after < r.before - 0.5,

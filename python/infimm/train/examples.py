@@ -6,6 +6,8 @@ answers and their <|endofchunk|>), with the OCR context of a simulated OCR in th
                      half the conversations with OCR context "What is the text at [r,c]?" about one of its lines
     chat (IFT)       short questions, the description ("Describe this screenshot.", alt text, …), sometimes
                      the transcription, and the "text at [r,c]" question as in qa
+    copy             a drill outside the paper's recipe: always OCR context, three to six "text at [r,c]" questions
+                     about distinct lines and nothing else, so that most of the loss is on copying from the context
 
 Every conversation is one image's; its questions come in a random order, so no answer can be told from its
 position. A share of the conversations has no OCR context, so the model also answers from the image alone.
@@ -25,6 +27,7 @@ TRANSCRIBE = ["What text is in this image?", "Read all the text in the image.", 
 # The budget the bundled model is trained with, written to config.json (ocr_context.max_tokens) for the runtime.
 OCR_CONTEXT_TOKENS = 256
 MAX_TURNS = 6
+COPY_TURNS = 6
 
 
 def transcription(s: Sample) -> str:
@@ -48,11 +51,16 @@ def short_turns(s: Sample, rng: random.Random) -> list[Turn]:
     return qa
 
 
-def position_turn(context: str, rng: random.Random) -> Turn | None:
-    """"What is the text at [r,c]?" about a line of the context whose position no other line shares: an answer
-    that only copying from the context gives, which teaches the model to look the text up there."""
+def uniquely_placed(context: str) -> list[tuple[str, str]]:
+    """The (position, text) lines of an OCR context whose position no other line shares."""
     entries = [line.split(" ", 1) for line in context.split("\n")[1:] if line.startswith("[")]
-    unique = [(p, text) for p, text in entries if sum(q == p for q, _ in entries) == 1]
+    return [(p, text) for p, text in entries if sum(q == p for q, _ in entries) == 1]
+
+
+def position_turn(context: str, rng: random.Random) -> Turn | None:
+    """"What is the text at [r,c]?" about a uniquely placed line of the context: an answer that only copying
+    from the context gives, which teaches the model to look the text up there."""
+    unique = uniquely_placed(context)
     if not unique:
         return None
     position, text = rng.choice(unique)
@@ -87,7 +95,21 @@ def chat_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
     return training_example(tokenizer, True, with_position_turn(turns, context, rng), context)
 
 
-FORMATS = {"read": read_example, "qa": qa_example, "chat": chat_example}
+def copy_turns(context: str, rng: random.Random) -> list[Turn]:
+    """Three to six (as many as there are) position lookups of distinct uniquely placed lines."""
+    unique = uniquely_placed(context)
+    chosen = rng.sample(unique, min(len(unique), rng.randint(3, COPY_TURNS)))
+    return [Turn(f"What is the text at {position}?", text) for position, text in chosen]
+
+
+def copy_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
+    """copy_turns; an image whose context has no uniquely placed line is transcribed instead."""
+    context = context_for(tokenizer, s, rng, 1.0)
+    turns = copy_turns(context, rng) or [Turn(rng.choice(TRANSCRIBE), transcription(s))]
+    return training_example(tokenizer, True, turns, context)
+
+
+FORMATS = {"read": read_example, "qa": qa_example, "chat": chat_example, "copy": copy_example}
 
 
 def pad(sequences: list[list[int]], value: int) -> torch.Tensor:

@@ -9,6 +9,8 @@ skeleton of a schedule keyed to wall-clock time.
     cpt   stage 2, a 1×1 grid (thumbnail + one tile); short questions
     dra   stage 3, the dynamic grid with 2-D sub-image positions; short questions
     ift   stage 4, the dynamic grid; chats with descriptions
+    copy  not in the paper and not run by default: the thumbnail alone; position lookups in the OCR context
+          only (examples.copy_example), a drill a continuation can put before the others (--stages copy,dra,ift)
 
 Departures from the paper, because nothing here is pretrained: every part trains in every stage (the ViT must
 learn to see, the LM to speak); there is no text-only stage (it would teach answer priors before images); the
@@ -123,6 +125,7 @@ STAGES = [
     Stage("dra", "qa", "dynamic", 0.30, 8, 1e-3, *FINETUNE),
     Stage("ift", "chat", "dynamic", 0.40, 8, 5e-4, *FINETUNE),
 ]
+COPY = Stage("copy", "copy", "thumbnail", 0.35, 8, 1e-3, *FINETUNE)
 WARMUP, MIN_LR_RATIO, WEIGHT_DECAY, CLIP = 0.05, 0.1, 0.1, 1.0
 
 
@@ -155,13 +158,14 @@ def optimizer_for(model: InfiMMHD, stage: Stage) -> torch.optim.AdamW:
 
 
 def selected_stages(names: str | None, lr_scale: float = 1.0) -> list[Stage]:
-    """The stages of `names` (comma-separated, in the recipe's order; all when None), their shares scaled to sum
-    to 1 and their learning rates by `lr_scale`."""
+    """The stages of `names` (comma-separated; the copy drill first, then the recipe's order; the recipe's four
+    when None), their shares scaled to sum to 1 and their learning rates by `lr_scale`."""
+    known = [COPY, *STAGES]
     wanted = names.split(",") if names else [s.name for s in STAGES]
-    unknown = set(wanted) - {s.name for s in STAGES}
+    unknown = set(wanted) - {s.name for s in known}
     if unknown:
-        raise ValueError(f"unknown stages {sorted(unknown)}: the recipe has {[s.name for s in STAGES]}")
-    chosen = [s for s in STAGES if s.name in wanted]
+        raise ValueError(f"unknown stages {sorted(unknown)}: there are {[s.name for s in known]}")
+    chosen = [s for s in known if s.name in wanted]
     total = sum(s.share for s in chosen)
     return [replace(s, share=s.share / total, lr=s.lr * lr_scale) for s in chosen]
 
