@@ -44,7 +44,8 @@ export interface Assembled {
   text: string;
   layout: 'code' | 'prose';
   /**
-   * Rows of code where nothing was read: blank lines, the row before each code region and the two after it.
+   * Rows of code where nothing was read: blank lines, the row before each code region and the two after it,
+   * numbered rows beyond the code read.
    * The detector misses lone short tokens ("}"), so these are worth a second look.
    */
   codeGaps: Bounds[];
@@ -199,7 +200,7 @@ function writeOut(
       const gutter = region.gutter
         .map((k) => ({ y: (bounds[k]!.y0 + bounds[k]!.y1) / 2, value: numbers.get(k)! }))
         .sort((a, b) => a.y - b.y);
-      if (pitch) codeGaps.push(gap(grid[0]!.y - pitch), gap(grid.at(-1)!.y + pitch), gap(grid.at(-1)!.y + 2 * pitch));
+      codeGaps.push(...edgeGaps(grid, pitch, gutter, height).map(gap));
       // Column 0 begins a little right of the line numbers (line decorations, folding controls).
       const codeLeft =
         region.gutter.length > 0
@@ -250,6 +251,24 @@ function writeOut(
   });
   const layout = mode === 'auto' ? (codeChars > 0 && codeChars * 2 >= allChars ? 'code' : 'prose') : mode;
   return { lines: out, text: text.join('\n'), layout, codeGaps };
+}
+
+/**
+ * The rows beyond a code region's first and last rows read that are worth a second look: one above, two below,
+ * and every numbered one (a current-line border can hide a whole row from the detector).
+ */
+function edgeGaps(
+  grid: readonly GridRow[],
+  pitch: number | undefined,
+  gutter: ReadonlyArray<{ y: number }>,
+  height: number,
+): number[] {
+  const [first, last] = [grid[0]!.y, grid.at(-1)!.y];
+  const edges = pitch ? [first - pitch, last + pitch, last + 2 * pitch] : [];
+  const numbered = gutter
+    .map((g) => g.y)
+    .filter((y) => (y < first || y > last) && edges.every((e) => Math.abs(e - y) > height / 2));
+  return [...edges, ...numbered];
 }
 
 /**

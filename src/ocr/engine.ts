@@ -8,6 +8,7 @@ import type { ModelSession } from '../onnx/model-session.ts';
 import { assemble, type LayoutMode, type PlacedLine } from './assemble.ts';
 import { fullestReading, gapBoxes } from './gap-boxes.ts';
 import { TextDetector } from './detect.ts';
+import { spliceFor, spliceImage, tokenLine, unreadInk } from './splice.ts';
 import { OcrError } from './errors.ts';
 import { type Bounds, type Quad, rectBounds, roundQuad, subQuad } from './geometry.ts';
 import { defaultModelFiles, loadCharacters, loadSession, type OcrModelFiles } from './models.ts';
@@ -87,10 +88,20 @@ export class OcrEngine {
     const candidates = gapBoxes(image, region, assembled.codeGaps, placed);
     const second = await this.readBoxes(image, candidates.flat(), checkpoint, first.script);
     let next = 0;
-    const recovered = candidates
-      .map((group) => fullestReading(second.lines.slice(next, (next += group.length)), MIN_CONFIDENCE))
-      .filter(readable);
+    const fullest = candidates.map((group) =>
+      fullestReading(second.lines.slice(next, (next += group.length)), MIN_CONFIDENCE),
+    );
+    const recovered = fullest.filter(readable);
     if (recovered.length > 0) assembled = assemble([...placed, ...recovered], layoutMode, screen);
+    // What stayed unread on code rows is read once more beside letters (splice.ts).
+    const unread = unreadInk(
+      first.lines.filter((l) => !readable(l)).map((l) => l.box),
+      [...placed, ...recovered],
+      assembled.lines,
+      candidates.filter((_, i) => !readable(fullest[i]!)).map((group) => group[0]!),
+    );
+    const tokens = await this.spliceRead(image, unread, [...placed, ...recovered], checkpoint, first.script);
+    if (tokens.length > 0) assembled = assemble([...placed, ...recovered, ...tokens], layoutMode, screen);
     const { lines, text, layout } = assembled;
     const done = performance.now();
     return {
@@ -116,6 +127,24 @@ export class OcrEngine {
     if (boxes.length === 0) return { lines: [] };
     const read = await this.recognizer.read(image, boxes, checkpoint, script);
     return { lines: read.lines.map(place), script: read.script };
+  }
+
+  /** The readings of unread ink that splices with read lines give (splice.ts); those that prove nothing are left out. */
+  private async spliceRead(
+    image: DecodedImage,
+    unread: readonly Bounds[],
+    lines: readonly PlacedLine[],
+    checkpoint: () => void,
+    script?: Script,
+  ): Promise<PlacedLine[]> {
+    const splices = unread.flatMap((target) => spliceFor(target, lines) ?? []);
+    if (splices.length === 0) return [];
+    const spliced = spliceImage(image, splices);
+    const read = await this.recognizer.read(spliced.image, spliced.boxes, checkpoint, script);
+    return read.lines
+      .flatMap((line, i) => tokenLine(line, splices[i]!, spliced.seams[i]!, image) ?? [])
+      .map(place)
+      .filter(readable);
   }
 
   async dispose(): Promise<void> {
