@@ -18,7 +18,8 @@ import { type Bounds, boundsQuad, inside, overlap1d, type Quad, quadBounds, unio
 import { lineNumbers, numberBeside } from './gutter.ts';
 import { iconReads, treeIcons } from './icons.ts';
 import { type Blocks, readingOrder, rows as textRows } from './reading-order.ts';
-import { findRegions } from './regions.ts';
+import { minimapLeft } from './minimap.ts';
+import { findRegions, type ScreenRegion } from './regions.ts';
 
 export type LayoutMode = 'auto' | 'code' | 'prose';
 
@@ -81,6 +82,7 @@ export function assemble(read: readonly PlacedLine[], mode: LayoutMode, screen?:
   const areas = screen ? findRegions(screen.image, screen.area, bounds, new Set(numbers.keys())) : [];
   const reading: Reading = { lines, bounds, oriented, numbers };
   const members = regionMembers(areas, reading, upsideDown);
+  if (screen) dropMinimaps(members, areas, reading, screen.image);
   if (upsideDown) members.reverse();
   const regions = members.flatMap((ids) => gutterRegions(ids, reading, mode));
   return writeOut(
@@ -140,6 +142,31 @@ function regionMembers(
     });
   }
   return members;
+}
+
+/**
+ * What is read in an editor's minimap is no text: a region with line numbers loses the lines right of its
+ * minimap's edge, beside its numbered rows (a status bar below them may share the region).
+ */
+function dropMinimaps(
+  members: number[][],
+  areas: readonly ScreenRegion[],
+  { bounds, numbers }: Reading,
+  image: DecodedImage,
+): void {
+  members.forEach((ids, r) => {
+    const area = areas[r];
+    const numbered = ids.filter((k) => numbers.has(k)).map((k) => (bounds[k]!.y0 + bounds[k]!.y1) / 2);
+    if (!area || area.floating || numbered.length === 0) return;
+    const height = median(ids.map((k) => bounds[k]!.y1 - bounds[k]!.y0))!;
+    const left = minimapLeft(image, area, height);
+    if (left === undefined) return;
+    const [top, bottom] = [Math.min(...numbered) - height / 2, Math.max(...numbered) + height / 2];
+    members[r] = ids.filter((k) => {
+      const [x, y] = [(bounds[k]!.x0 + bounds[k]!.x1) / 2, (bounds[k]!.y0 + bounds[k]!.y1) / 2];
+      return x < left || y < top || y > bottom;
+    });
+  });
 }
 
 /** A region's lines in blocks: beside a line-number gutter, its numbered rows as code and what lies above and below it as read. */
