@@ -6,7 +6,7 @@ import type { OcrResult, OcrWord, Rect } from '../common/protocol.ts';
 import type { DecodedImage } from '../image/decode.ts';
 import type { ModelSession } from '../onnx/model-session.ts';
 import { assemble, type LayoutMode, type PlacedLine } from './assemble.ts';
-import { fullestReading, gapBoxes } from './gap-boxes.ts';
+import { fullestReading, gapBoxes, readAgain } from './gap-boxes.ts';
 import { TextDetector } from './detect.ts';
 import { spliceFor, spliceImage, tokenLine, unreadInk } from './splice.ts';
 import { OcrError } from './errors.ts';
@@ -91,7 +91,7 @@ export class OcrEngine {
     const fullest = candidates.map((group) =>
       fullestReading(second.lines.slice(next, (next += group.length)), MIN_CONFIDENCE),
     );
-    const recovered = fullest.filter(readable);
+    const recovered = fullest.filter((l) => readable(l) && !readAgain(l, placed));
     if (recovered.length > 0) assembled = assemble([...placed, ...recovered], layoutMode, screen);
     // What stayed unread on code rows is read once more beside letters (splice.ts).
     const unread = unreadInk(

@@ -78,3 +78,20 @@ export function fullestReading<T extends { text: string; confidence: number }>(
     return (b[0] - a[0] || b[1] - a[1] || b[2] - a[2]) > 0 ? r : best;
   });
 }
+
+/**
+ * Whether a missed row's reading is a read line's again: the same letters and digits, on a line that
+ * overlaps it across and lies within a row height (a crop that catches the top of the next row, when its
+ * own row is hidden under a sticky header, reads that row).
+ */
+export function readAgain(reading: PlacedLine, lines: readonly PlacedLine[]): boolean {
+  const letters = (text: string): string => text.replace(/[^\p{L}\p{N}]/gu, '');
+  const b = quadBounds(reading.box);
+  const own = letters(reading.text);
+  return lines.some((line) => {
+    const l = quadBounds(line.box);
+    const across = overlap1d(l.x0, l.x1, b.x0, b.x1) > 0.5 * Math.min(l.x1 - l.x0, b.x1 - b.x0);
+    const near = Math.abs(l.y0 + l.y1 - b.y0 - b.y1) / 2 < b.y1 - b.y0;
+    return across && near && own.length > 0 && letters(line.text) === own;
+  });
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { decodeImage } from '../../src/image/decode.ts';
 import type { PlacedLine } from '../../src/ocr/assemble.ts';
-import { fullestReading, gapBoxes } from '../../src/ocr/gap-boxes.ts';
+import { fullestReading, gapBoxes, readAgain } from '../../src/ocr/gap-boxes.ts';
 import { type Bounds, boundsQuad, quadBounds } from '../../src/ocr/geometry.ts';
 import { OcrEngine } from '../../src/ocr/index.ts';
 import { paintScreen, type Rgb } from '../support/paint.ts';
@@ -83,4 +83,14 @@ test('a numbered row the detector missed inside the current-line border is read,
   } finally {
     await engine.dispose();
   }
+});
+
+test("a missed row's reading of a read line's letters, across it and within a row, is that line read again", () => {
+  const read = line({ x0: 485, x1: 883, y0: 134, y1: 151 }, 'self.heads, self.dim_head = c.heads, c.dim_head');
+  const ghost = line({ x0: 478, x1: 899, y0: 124, y1: 144 }, 'self headsself dim head = c heads c dim head.');
+  assert.ok(readAgain(ghost, [read]));
+  // Other letters, another place across, or two rows away: a row of its own.
+  assert.ok(!readAgain({ ...ghost, text: 'self.norm = nn.LayerNorm(dim)' }, [read]));
+  assert.ok(!readAgain({ ...ghost, box: boundsQuad({ x0: 1000, x1: 1400, y0: 124, y1: 144 }) }, [read]));
+  assert.ok(!readAgain({ ...ghost, box: boundsQuad({ x0: 478, x1: 899, y0: 172, y1: 192 }) }, [read]));
 });
