@@ -1,17 +1,13 @@
 // Where a missed code row is cropped for a second look, on painted rows (glyphs are black rectangles), and
 // which rows get one, on a real screenshot.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { decodeImage } from '../../src/image/decode.ts';
 import type { PlacedLine } from '../../src/ocr/assemble.ts';
 import { fullestReading, gapBoxes, readAgain } from '../../src/ocr/gap-boxes.ts';
 import { type Bounds, boundsQuad, quadBounds } from '../../src/ocr/geometry.ts';
-import { OcrEngine } from '../../src/ocr/index.ts';
 import { paintScreen, type Rgb } from '../support/paint.ts';
+import { readEditorScreenshot } from '../support/editor-screenshot.ts';
 
-const EDITOR = join(import.meta.dirname, '..', '..', 'bench', 'ocr-data', 'editor');
 const WHITE: Rgb = [255, 255, 255];
 const INK: Rgb = [0, 0, 0];
 const AREA = { x0: 0, y0: 0, x1: 400, y1: 60 };
@@ -72,17 +68,10 @@ test('of the croppings of a missed row, the sure reading with the most character
 });
 
 test('a numbered row the detector missed inside the current-line border is read, with its line number', async () => {
-  const engine = await OcrEngine.load();
-  try {
-    const file = 'split-py-ts-light.png';
-    const image = await decodeImage(await readFile(join(EDITOR, file)), { name: file, maxPixels: 1e8 });
-    // The left editor's line 1 is in the light theme's current-line border; the right editor has a line 1 too.
-    const result = await engine.recognize(image);
-    const first = result.lines.find((l) => l.lineNumber === 1 && quadBounds(l.box).x0 < 900);
-    assert.match(first?.text ?? '', /^"""Architecture configuration, read from and written to a/);
-  } finally {
-    await engine.dispose();
-  }
+  // The left editor's line 1 is in the light theme's current-line border; the right editor has a line 1 too.
+  const result = await readEditorScreenshot('split-py-ts-light.png');
+  const first = result.lines.find((l) => l.lineNumber === 1 && quadBounds(l.box).x0 < 900);
+  assert.match(first?.text ?? '', /^"""Architecture configuration, read from and written to a/);
 });
 
 test("a missed row's reading of a read line's letters, across it and within a row, is that line read again", () => {

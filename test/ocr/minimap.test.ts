@@ -1,15 +1,11 @@
 // An editor's minimap is found by the blank between its inked rows, and what is read in it is no text.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { decodeImage } from '../../src/image/decode.ts';
 import { type Bounds, quadBounds } from '../../src/ocr/geometry.ts';
-import { OcrEngine } from '../../src/ocr/index.ts';
 import { minimapLeft } from '../../src/ocr/minimap.ts';
 import { paintScreen, type Rgb } from '../support/paint.ts';
+import { readEditorScreenshot } from '../support/editor-screenshot.ts';
 
-const EDITOR = join(import.meta.dirname, '..', '..', 'bench', 'ocr-data', 'editor');
 const BACKGROUND: Rgb = [31, 31, 31];
 const INK: Rgb = [200, 200, 200];
 const AREA: Bounds = { x0: 0, y0: 0, x1: 600, y1: 400 };
@@ -39,25 +35,18 @@ test("a minimap's left edge is found at an editor's right; code alone has none",
 });
 
 test('on a real editor screenshot, nothing is read in the minimap, and the code rows beside it end with the code', async () => {
-  const engine = await OcrEngine.load();
-  try {
-    const file = 'terminal-ls-dark.png';
-    const image = await decodeImage(await readFile(join(EDITOR, file)), { name: file, maxPixels: 1e8 });
-    const result = await engine.recognize(image);
-    // The minimap lies right of x = 1470 from the editor's top (y = 88) to the terminal panel (y = 646).
-    const inMinimap = result.lines.filter((l) => {
-      const b = quadBounds(l.box);
-      return (b.x0 + b.x1) / 2 > 1470 && b.y1 > 88 && b.y0 < 646;
-    });
-    assert.deepEqual(
-      inMinimap.map((l) => l.text),
-      [],
-    );
-    assert.equal(
-      result.lines.find((l) => l.lineNumber === 9)?.text,
-      "import { mergeWindowBoxes, type WindowBox } from './merge.ts';",
-    );
-  } finally {
-    await engine.dispose();
-  }
+  const result = await readEditorScreenshot('terminal-ls-dark.png');
+  // The minimap lies right of x = 1470 from the editor's top (y = 88) to the terminal panel (y = 646).
+  const inMinimap = result.lines.filter((l) => {
+    const b = quadBounds(l.box);
+    return (b.x0 + b.x1) / 2 > 1470 && b.y1 > 88 && b.y0 < 646;
+  });
+  assert.deepEqual(
+    inMinimap.map((l) => l.text),
+    [],
+  );
+  assert.equal(
+    result.lines.find((l) => l.lineNumber === 9)?.text,
+    "import { mergeWindowBoxes, type WindowBox } from './merge.ts';",
+  );
 });

@@ -1,19 +1,14 @@
 // The third look at unread ink: which read line is spliced beside it, the image made of the splices, and
 // which glyphs of its reading are the token's. Then the whole engine on a real editor screenshot.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import type { OcrLine } from '../../src/common/protocol.ts';
-import { decodeImage } from '../../src/image/decode.ts';
 import type { PlacedLine } from '../../src/ocr/assemble.ts';
 import { type Bounds, boundsQuad, quadBounds } from '../../src/ocr/geometry.ts';
-import { OcrEngine } from '../../src/ocr/index.ts';
 import type { ReadLine } from '../../src/ocr/recognize.ts';
 import { spliceFor, spliceImage, tokenLine, unreadInk } from '../../src/ocr/splice.ts';
 import { paintScreen, type Rgb } from '../support/paint.ts';
-
-const EDITOR = join(import.meta.dirname, '..', '..', 'bench', 'ocr-data', 'editor');
+import { readEditorScreenshot } from '../support/editor-screenshot.ts';
 
 /** A read line whose runs are its words, each `width` pixels per character, one space apart. */
 function line(x0: number, y0: number, height: number, words: string[], confidence = 1, width = 8): PlacedLine {
@@ -112,20 +107,10 @@ test('unread ink counts on a code line or a missed code row, not elsewhere nor w
 });
 
 test('on a real editor screenshot, the "{" the recognizer cannot read alone is read beside its line', async () => {
-  const engine = await OcrEngine.load();
-  try {
-    const image = await decodeImage(await readFile(join(EDITOR, 'terminal-ls-dark.png')), {
-      name: 'terminal-ls-dark.png',
-      maxPixels: 1e8,
-    });
-    const result = await engine.recognize(image);
-    const lines = result.lines.map((l) => l.text);
-    for (const expected of [
-      "import { type Bounds, boundsQuad, type Quad, quadBounds } from './geometry.ts';",
-      "import { typicalTextHeight } from './text-height.ts';",
-    ])
-      assert.ok(lines.includes(expected), `${JSON.stringify(expected)} in ${JSON.stringify(lines)}`);
-  } finally {
-    await engine.dispose();
-  }
+  const lines = (await readEditorScreenshot('terminal-ls-dark.png')).lines.map((l) => l.text);
+  for (const expected of [
+    "import { type Bounds, boundsQuad, type Quad, quadBounds } from './geometry.ts';",
+    "import { typicalTextHeight } from './text-height.ts';",
+  ])
+    assert.ok(lines.includes(expected), `${JSON.stringify(expected)} in ${JSON.stringify(lines)}`);
 });
