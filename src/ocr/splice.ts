@@ -129,7 +129,7 @@ export function tokenLine(read: ReadLine, splice: Splice, seam: number, image: D
   if (read.vertical || read.flipped) return undefined;
   const token = read.glyphs.filter((g) => g.x < seam);
   const rest = read.glyphs.filter((g) => g.x >= seam && g.char !== ' ');
-  if (rest.map((g) => g.char).join('') !== splice.reference.text) return undefined;
+  if (plain(rest.map((g) => g.char).join('')) !== plain(splice.reference.text)) return undefined;
   if (!token.some((g) => g.char !== ' ')) return undefined;
   const { target } = splice;
   const [x0, y0] = [Math.round(target.x0), Math.round(target.y0)];
@@ -144,6 +144,11 @@ export function tokenLine(read: ReadLine, splice: Splice, seam: number, image: D
     glyphs: token,
     ink: inkProfile(new Image(width, height, 3, pixels)),
   };
+}
+
+/** Text with typographic quotes as typed ones: the recognizer picks either for the same pixels from one crop to the next. */
+function plain(text: string): string {
+  return text.replace(/[‘’]/g, "'").replace(/[“”]/g, '"');
 }
 
 /** Copies a width × height block from (x, y) of the image (clamped to it) to (dx, dy) of `out`. */

@@ -86,6 +86,12 @@ test("the token's reading is the glyphs left of the seam, and only when the refe
   assert.deepEqual(quadBounds(token!.box), splice.target);
   assert.equal(tokenLine(reading('{type Bounds ]'), splice, 16, screen), undefined);
   assert.equal(tokenLine(reading(' type Bounds }'), splice, 16, screen), undefined);
+  // Typographic quotes for typed ones are the same reading.
+  const quoted = { ...splice, reference: { ...splice.reference, text: "from'./a'" } };
+  assert.deepEqual(
+    tokenLine(reading('{from‘./a’'), quoted, 16, screen)?.glyphs.map((g) => g.char),
+    ['{'],
+  );
 });
 
 test('unread ink counts on a code line or a missed code row, not elsewhere nor where a read line covers it', () => {
