@@ -1,6 +1,7 @@
 // The OCR stage of the runtime host: PaddleOCR models loaded once, then detection (in windows),
 // boxes fitted to their ink (widen.ts) → optional orientation → recognition → words, then the
-// screen's regions, line-number gutters, reading order and code layout (assemble.ts).
+// screen's regions, line-number gutters, reading order and code layout (assemble.ts); then a second
+// look at missed code rows (gap-boxes.ts) and a third at unread ink beside letters (splice.ts).
 import { CancelledError } from '../common/errors.ts';
 import type { OcrResult, OcrWord, Rect } from '../common/protocol.ts';
 import type { DecodedImage } from '../image/decode.ts';
