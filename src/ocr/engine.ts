@@ -92,17 +92,17 @@ export class OcrEngine {
     const fullest = candidates.map((group) =>
       fullestReading(second.lines.slice(next, (next += group.length)), MIN_CONFIDENCE),
     );
-    const recovered = fullest.filter((l) => readable(l) && !readAgain(l, placed));
-    if (recovered.length > 0) assembled = assemble([...placed, ...recovered], layoutMode, screen);
+    const read = [...placed, ...fullest.filter((l) => readable(l) && !readAgain(l, placed))];
+    if (read.length > placed.length) assembled = assemble(read, layoutMode, screen);
     // What stayed unread on code rows is read once more beside letters (splice.ts).
     const unread = unreadInk(
       first.lines.filter((l) => !readable(l)).map((l) => l.box),
-      [...placed, ...recovered],
+      read,
       assembled.lines,
       candidates.filter((_, i) => !readable(fullest[i]!)).map((group) => group[0]!),
     );
-    const tokens = await this.spliceRead(image, unread, [...placed, ...recovered], checkpoint, first.script);
-    if (tokens.length > 0) assembled = assemble([...placed, ...recovered, ...tokens], layoutMode, screen);
+    const tokens = await this.spliceRead(image, unread, read, checkpoint, first.script);
+    if (tokens.length > 0) assembled = assemble([...read, ...tokens], layoutMode, screen);
     const { lines, text, layout } = assembled;
     const done = performance.now();
     return {

@@ -95,6 +95,18 @@ export interface RgbImage {
   data: Uint8Array;
 }
 
+/** The commonest colour among the given pixels of an image (a background where most of them show it). */
+export function commonestColour(image: RgbImage, pixels: Iterable<readonly [number, number]>): number[] {
+  const counts = new Map<number, number>();
+  for (const [x, y] of pixels) {
+    const p = (y * image.width + x) * 3;
+    const key = (image.data[p]! << 16) | (image.data[p + 1]! << 8) | image.data[p + 2]!;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const key = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
+  return [(key >> 16) & 255, (key >> 8) & 255, key & 255];
+}
+
 /**
  * What counts as ink, judged from `region` of an RGB image: a pixel that differs from the region's
  * background (its border's median colour) by a clear margin of the region's strongest contrast.

@@ -4,7 +4,7 @@
 // pixel rows: between rows of code it is the line spacing, about half a row; between minimap lines,
 // a pixel or two, when they do not touch at all.
 import type { Bounds } from './geometry.ts';
-import type { RgbImage } from './ink.ts';
+import { commonestColour, type RgbImage } from './ink.ts';
 
 /** The minimap is looked for this many row heights left of the region's right edge (VS Code draws up to 120 columns). */
 const SEARCH = 9;
@@ -61,15 +61,8 @@ function judge(image: RgbImage, strip: Bounds, background: number[], rowHeight: 
 
 /** The commonest colour of the area, on a sparse grid of samples. */
 function dominant(image: RgbImage, area: Bounds): number[] {
-  const counts = new Map<number, number>();
   const step = Math.max(1, Math.round(Math.sqrt(((area.x1 - area.x0) * (area.y1 - area.y0)) / 4096)));
-  for (let y = area.y0; y < area.y1; y += step) {
-    for (let x = area.x0; x < area.x1; x += step) {
-      const p = (y * image.width + x) * 3;
-      const key = (image.data[p]! << 16) | (image.data[p + 1]! << 8) | image.data[p + 2]!;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-  }
-  const key = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
-  return [(key >> 16) & 255, (key >> 8) & 255, key & 255];
+  const pixels: Array<[number, number]> = [];
+  for (let y = area.y0; y < area.y1; y += step) for (let x = area.x0; x < area.x1; x += step) pixels.push([x, y]);
+  return commonestColour(image, pixels);
 }

@@ -8,7 +8,7 @@ import type { DecodedImage } from '../image/decode.ts';
 import type { PlacedLine } from './assemble.ts';
 import type { OcrLine } from '../common/protocol.ts';
 import { type Bounds, boundsQuad, overlap1d, type Quad, quadBounds } from './geometry.ts';
-import { inkProfile } from './ink.ts';
+import { commonestColour, inkProfile } from './ink.ts';
 import type { ReadLine } from './recognize.ts';
 
 export interface Splice {
@@ -182,17 +182,12 @@ function fill(data: Uint8Array, width: number, top: number, height: number, rgb:
 
 /** The commonest colour along the block's top and bottom rows: the background the token sits on. */
 function background(image: DecodedImage, x: number, y: number, width: number, height: number): number[] {
-  const counts = new Map<number, number>();
+  const pixels: Array<[number, number]> = [];
   for (const row of [y, y + height - 1]) {
     if (row < 0 || row >= image.height) continue;
-    for (let col = Math.max(0, x); col < Math.min(image.width, x + width); col++) {
-      const p = (row * image.width + col) * 3;
-      const key = (image.data[p]! << 16) | (image.data[p + 1]! << 8) | image.data[p + 2]!;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
+    for (let col = Math.max(0, x); col < Math.min(image.width, x + width); col++) pixels.push([col, row]);
   }
-  const key = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
-  return [(key >> 16) & 255, (key >> 8) & 255, key & 255];
+  return commonestColour(image, pixels);
 }
 
 /**

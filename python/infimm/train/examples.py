@@ -63,7 +63,10 @@ def position_turn(context: str, rng: random.Random) -> Turn | None:
     unique = uniquely_placed(context)
     if not unique:
         return None
-    position, text = rng.choice(unique)
+    return lookup(*rng.choice(unique))
+
+
+def lookup(position: str, text: str) -> Turn:
     return Turn(f"What is the text at {position}?", text)
 
 
@@ -99,7 +102,7 @@ def copy_turns(context: str, rng: random.Random) -> list[Turn]:
     """Three to six (as many as there are) position lookups of distinct uniquely placed lines."""
     unique = uniquely_placed(context)
     chosen = rng.sample(unique, min(len(unique), rng.randint(3, COPY_TURNS)))
-    return [Turn(f"What is the text at {position}?", text) for position, text in chosen]
+    return [lookup(position, text) for position, text in chosen]
 
 
 def copy_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
