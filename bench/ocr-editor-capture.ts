@@ -2,7 +2,7 @@
 // repository's own files (a fresh clone at HEAD), in the layouts a developer screenshots (explorer
 // and editor, split editors, a terminal, Settings, Keyboard Shortcuts, a Markdown preview, the
 // command palette), light and dark, at device scale 1 and 2, in three editor fonts. Each PNG gets
-// its ground truth from the DOM (bench/ocr-editor-truth.ts).
+// its ground truth from the DOM (harness/vscode/screen-truth.ts).
 // `npx tsx bench/ocr-editor-capture.ts [out-dir] [name-regexp]`; needs code-server
 // (node scripts/e2e-setup.mjs), Debian's chromium, git and fonts-dejavu-core fonts-liberation fonts-noto-mono.
 import { spawnSync } from 'node:child_process';
@@ -10,9 +10,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import { startCodeServer, type CodeServer } from '../harness/vscode/code-server.ts';
+import type { ScreenTruth } from '../harness/vscode/screen-truth.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../harness/vscode/workbench.ts';
-import { readScreenTruth, type ScreenTruth } from './ocr-editor-truth.ts';
+import { goToLine, open, palette, settled, stableShot, startServer } from '../harness/vscode/workbench-actions.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const EDITOR_DATA_DIR = join(ROOT, 'bench', 'ocr-data', 'editor');
@@ -45,59 +45,6 @@ export interface EditorTruth extends ScreenTruth {
 const VIEWPORT = { width: 1600, height: 1000 };
 const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' } as const;
 const FOLDER_NAME = 'infimm-hd-vscode';
-
-/**
- * Runs the command named exactly `label`: a longer name that matches the filter too may be listed
- * first. The row is chosen with the keyboard, so that no mouse rests over the scene (a hover shows
- * a tooltip).
- */
-async function palette(page: Page, label: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await page.keyboard.press('F1');
-  await input.fill(`>${label}`);
-  const rows = page.locator('.quick-input-list .monaco-list-row');
-  await rows.filter({ hasText: label }).first().waitFor();
-  const focused = (): Promise<string | null> =>
-    rows.and(page.locator('.focused')).locator('.label-name').first().textContent();
-  for (let step = 0; (await focused()) !== label; step++) {
-    if (step === 20) throw new Error(`the command palette lists no command named "${label}"`);
-    await page.keyboard.press('ArrowDown');
-  }
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-}
-
-/** Quick Open (Ctrl+P) in the active editor group; the Explorer reveals the file. */
-async function open(page: Page, path: string): Promise<void> {
-  const name = path.split('/').at(-1)!;
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill(path);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.editor-group-container.active .tab.active', { hasText: name }).waitFor();
-  // The Explorer shows the file selected (slow to reveal on a busy machine).
-  await page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: name }).waitFor();
-}
-
-/**
- * Waits until nothing shows work in progress: a spinning icon (a language server analysing the
- * file) or a progress badge in the activity bar. A scene that never settles is taken as it is.
- */
-async function settled(page: Page): Promise<void> {
-  await page
-    .waitForFunction(() => !document.querySelector('.codicon-modifier-spin, .progress-badge'), undefined, {
-      polling: 500,
-      timeout: 60_000,
-    })
-    .catch(() => console.log('the workbench still shows work in progress; captured as it is'));
-}
-
-async function goToLine(page: Page, line: number): Promise<void> {
-  await page.keyboard.press('Control+G');
-  await page.locator('.quick-input-widget input').fill(`:${line}`);
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-}
 
 async function split(page: Page, left: string, right: string): Promise<void> {
   await open(page, left);
@@ -220,18 +167,6 @@ function cloneWorkspace(): string {
   return dir;
 }
 
-/** A screenshot and its truth read before and after it agree: nothing changed in between (a status message). */
-async function stableShot(page: Page, scale: number): Promise<{ png: Buffer; truth: ScreenTruth }> {
-  for (let attempt = 0; ; attempt++) {
-    const before = await readScreenTruth(page, scale);
-    const png = await page.screenshot({ type: 'png' });
-    const truth = await readScreenTruth(page, scale);
-    if (JSON.stringify(before) === JSON.stringify(truth)) return { png, truth };
-    if (attempt === 5) throw new Error('the workbench kept changing while it was captured');
-    await page.waitForTimeout(1000);
-  }
-}
-
 async function capture(
   browser: Browser,
   origin: string,
@@ -285,19 +220,6 @@ async function captureRetrying(...args: Parameters<typeof capture>): Promise<Edi
     } catch (error) {
       if (attempt === 3) throw error;
       console.log(`${args[3].name} failed (${(error as Error).message.split('\n')[0]}); trying again`);
-    }
-  }
-}
-
-/** code-server gives its own child process 10 s to start: on a loaded machine that can take a few tries. */
-async function startServer(stateDir: string): Promise<CodeServer> {
-  for (let attempt = 1; ; attempt++) {
-    rmSync(stateDir, { recursive: true, force: true });
-    try {
-      return await startCodeServer({ stateDir, settings: {}, env: { SHELL: '/bin/bash' } });
-    } catch (error) {
-      if (attempt === 10) throw error;
-      console.log(`code-server did not start (${(error as Error).message}); trying again`);
     }
   }
 }

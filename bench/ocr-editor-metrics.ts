@@ -1,4 +1,4 @@
-// Scores of an OCR engine's lines against a workbench screenshot's DOM truth (bench/ocr-editor-truth.ts).
+// Scores of an OCR engine's lines against a workbench screenshot's DOM truth (harness/vscode/screen-truth.ts).
 // Every engine is reduced to lines with a box, so the three are judged alike:
 // - capped CER: both sides laid out pane by pane (each line goes to the truth region under its
 //   centre; within a pane, rows top to bottom, left to right; whitespace collapsed), edit distances
@@ -15,7 +15,7 @@
 //   pieces of a row that a floating box hides in the middle count as one row.
 // - word F1: bag of words (multisets), gutter numbers included on both sides.
 import { distance } from 'fastest-levenshtein';
-import type { Box, TruthLine, TruthRegion } from './ocr-editor-truth.ts';
+import type { Box, TruthLine, TruthRegion } from '../harness/vscode/screen-truth.ts';
 
 /** An engine's line: text with its leading spaces, its box in image pixels, and the gutter number if it reports one. */
 export interface ReadLine {

@@ -1,7 +1,7 @@
-// Lints (npm run lint: the recommended rules and the layer table of docs/architecture.md), then runs every test
-// file under test/ with Node's test runner (TypeScript through tsx); `npm test -- <path fragment>` runs only the
-// matching test files, without the lint. With CI=true a skipped test fails the run: CI must have every
-// dependency installed.
+// Lints (npm run lint: the recommended rules and the layer table of docs/architecture.md) and type-checks
+// (npm run typecheck: strict, tests included), then runs every test file under test/ with Node's test runner
+// (TypeScript through tsx); `npm test -- <path fragment>` runs only the matching test files, without the lint
+// and the type check. With CI=true a skipped test fails the run: CI must have every dependency installed.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,9 @@ function findTests(dir) {
 }
 
 const filter = process.argv.slice(2);
-const lint = filter.length === 0 ? spawnSync('npm', ['run', 'lint'], { stdio: 'inherit' }).status : 0;
+const npmRun = (script) => (filter.length === 0 ? spawnSync('npm', ['run', script], { stdio: 'inherit' }).status : 0);
+const lint = npmRun('lint');
+const typecheck = npmRun('typecheck');
 const files = findTests('test')
   .filter((f) => filter.length === 0 || filter.some((p) => f.includes(p)))
   .sort();
@@ -32,6 +34,10 @@ if (process.env.CI === 'true' && skipped > 0) {
 }
 if (lint !== 0) {
   console.error('npm run lint failed (above).');
+  process.exit(1);
+}
+if (typecheck !== 0) {
+  console.error('npm run typecheck failed (above).');
   process.exit(1);
 }
 process.exit(result.status ?? 1);

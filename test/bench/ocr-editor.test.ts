@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { cappedCer, codeScore, f1, lineNumberScore, wordScore, type ReadLine } from '../../bench/ocr-editor-metrics.ts';
-import { readScreenTruth, type TruthLine, type TruthRegion } from '../../bench/ocr-editor-truth.ts';
+import { readScreenTruth, type TruthLine, type TruthRegion } from '../../harness/vscode/screen-truth.ts';
 import { CHROMIUM } from '../../harness/vscode/workbench.ts';
 import { hasProgram, requireOrSkip } from '../../harness/requirements.ts';
 

@@ -100,8 +100,14 @@ test('unread ink counts on a code line or a missed code row, not elsewhere nor w
     box: boundsQuad({ x0: 100, y0: 20, x1: 280, y1: 40 }),
     confidence: 1,
     indent: 0,
+    block: 0,
   };
-  const prose: OcrLine = { text: 'a heading', box: boundsQuad({ x0: 100, y0: 60, x1: 280, y1: 80 }), confidence: 1 };
+  const prose: OcrLine = {
+    text: 'a heading',
+    box: boundsQuad({ x0: 100, y0: 60, x1: 280, y1: 80 }),
+    confidence: 1,
+    block: 0,
+  };
   const covered: Bounds = { x0: 190, y0: 22, x1: 198, y1: 38 };
   const targets = unreadInk(
     [BRACE, { x0: 150, y0: 62, x1: 160, y1: 78 }, covered].map(boundsQuad),

@@ -1,0 +1,86 @@
+// Steps of a code-server workbench driven by Playwright, shared by the captures of real screenshots
+// (the OCR benchmark's set, the model's training screens): commands run with the keyboard, so no
+// mouse rests over a scene (a hover shows a tooltip), and a screenshot taken with its DOM truth.
+import { rmSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { startCodeServer, type CodeServer } from './code-server.ts';
+import { readScreenTruth, type ScreenTruth } from './screen-truth.ts';
+
+/**
+ * Runs the command named exactly `label`: a longer name that matches the filter too may be listed
+ * first. The row is chosen with the keyboard, so that no mouse rests over the scene (a hover shows
+ * a tooltip).
+ */
+export async function palette(page: Page, label: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('F1');
+  await input.fill(`>${label}`);
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  await rows.filter({ hasText: label }).first().waitFor();
+  const focused = (): Promise<string | null> =>
+    rows.and(page.locator('.focused')).locator('.label-name').first().textContent();
+  for (let step = 0; (await focused()) !== label; step++) {
+    if (step === 20) throw new Error(`the command palette lists no command named "${label}"`);
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Quick Open (Ctrl+P) in the active editor group; the Explorer reveals the file. */
+export async function open(page: Page, path: string): Promise<void> {
+  const name = path.split('/').at(-1)!;
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(path);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.editor-group-container.active .tab.active', { hasText: name }).waitFor();
+  // The Explorer, where it shows, has the file selected (slow to reveal on a busy machine).
+  if (await page.locator('.explorer-folders-view').isVisible())
+    await page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: name }).waitFor();
+}
+
+/**
+ * Waits until nothing shows work in progress: a spinning icon (a language server analysing the
+ * file) or a progress badge in the activity bar. A scene that never settles is taken as it is.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page
+    .waitForFunction(() => !document.querySelector('.codicon-modifier-spin, .progress-badge'), undefined, {
+      polling: 500,
+      timeout: 60_000,
+    })
+    .catch(() => console.log('the workbench still shows work in progress; captured as it is'));
+}
+
+export async function goToLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** A screenshot and its truth read before and after it agree: nothing changed in between (a status message). */
+export async function stableShot(page: Page, scale: number): Promise<{ png: Buffer; truth: ScreenTruth }> {
+  for (let attempt = 0; ; attempt++) {
+    const before = await readScreenTruth(page, scale);
+    const png = await page.screenshot({ type: 'png' });
+    const truth = await readScreenTruth(page, scale);
+    if (JSON.stringify(before) === JSON.stringify(truth)) return { png, truth };
+    if (attempt === 5) throw new Error('the workbench kept changing while it was captured');
+    await page.waitForTimeout(1000);
+  }
+}
+
+/** code-server gives its own child process 10 s to start: on a loaded machine that can take a few tries. */
+export async function startServer(stateDir: string): Promise<CodeServer> {
+  for (let attempt = 1; ; attempt++) {
+    rmSync(stateDir, { recursive: true, force: true });
+    try {
+      return await startCodeServer({ stateDir, settings: {}, env: { SHELL: '/bin/bash' } });
+    } catch (error) {
+      if (attempt === 10) throw error;
+      console.log(`code-server did not start (${(error as Error).message}); trying again`);
+    }
+  }
+}
