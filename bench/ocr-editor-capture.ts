@@ -12,7 +12,15 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { ScreenTruth } from '../harness/vscode/screen-truth.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../harness/vscode/workbench.ts';
-import { goToLine, open, palette, settled, stableShot, startServer } from '../harness/vscode/workbench-actions.ts';
+import {
+  goToLine,
+  open,
+  palette,
+  runInTerminal,
+  settled,
+  stableShot,
+  startServer,
+} from '../harness/vscode/workbench-actions.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const EDITOR_DATA_DIR = join(ROOT, 'bench', 'ocr-data', 'editor');
@@ -55,18 +63,7 @@ async function split(page: Page, left: string, right: string): Promise<void> {
 
 async function terminal(page: Page, file: string, commands: string[]): Promise<void> {
   await open(page, file);
-  await palette(page, 'Terminal: Create New Terminal');
-  await page.locator('.part.panel .xterm-rows', { hasText: '$' }).waitFor();
-  for (const command of commands) {
-    await page.keyboard.type(`${command}\n`, { delay: 5 });
-    // Done when the command was echoed and the last row is a prompt again.
-    await page.waitForFunction((typed) => {
-      const rows = [...document.querySelectorAll('.part.panel .xterm-rows > div')]
-        .map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trim())
-        .filter(Boolean);
-      return rows.some((r) => r.endsWith(`$ ${typed}`)) && /\$$/.test(rows.at(-1) ?? '');
-    }, command);
-  }
+  await runInTerminal(page, commands);
 }
 
 async function markdownPreview(page: Page, toSide: boolean): Promise<void> {

@@ -84,3 +84,18 @@ export async function startServer(stateDir: string): Promise<CodeServer> {
     }
   }
 }
+
+/** A new terminal in the panel, running each command in turn to its end (its echo, then a prompt again). */
+export async function runInTerminal(page: Page, commands: string[]): Promise<void> {
+  await palette(page, 'Terminal: Create New Terminal');
+  await page.locator('.part.panel .xterm-rows', { hasText: '$' }).waitFor();
+  for (const command of commands) {
+    await page.keyboard.type(`${command}\n`, { delay: 5 });
+    await page.waitForFunction((typed) => {
+      const rows = [...document.querySelectorAll('.part.panel .xterm-rows > div')]
+        .map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trim())
+        .filter(Boolean);
+      return rows.some((r) => r.endsWith(`$ ${typed}`)) && /\$$/.test(rows.at(-1) ?? '');
+    }, command);
+  }
+}

@@ -1,11 +1,12 @@
 // npm run eval -- [--model DIR] [--samples N] [--keep DIR] [--ocr-context auto|on|off] [--modes dynamic,single,no-ocr]
-//                  [--checkpoint DIR]
+//                  [--checkpoint DIR] [--captures DIR]
 // Scores a model package on the held-out synthetic set through the runtime, as the editor runs it: the set and
 // the scoring come from python/infimm/train/evaluate.py, the answers from the runtime host. Modes: a 1×1 grid
 // (maxTiles 1: thumbnail + one tile) and the dynamic grid (maxTiles 16), both with OCR context as
 // --ocr-context says, and the ablation no-ocr: the dynamic grid without OCR context. Prints the table, and
 // leaves each image's OCR lines in ocr.json for the ablations evaluate.py makes in PyTorch: given the package's
 // checkpoint folder, the table also has the thumbnail alone and a blank image with the real image's OCR context.
+// --captures adds held-out real workbench screenshots (scripts/capture-workbenches.ts --held-out) and their questions.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,22 +40,27 @@ function python(args: string[]): string {
   });
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
+function options() {
+  return parseArgs({
     options: {
       model: { type: 'string', default: resolve(ROOT, 'models', 'default') },
       samples: { type: 'string', default: '12' },
       checkpoint: { type: 'string' },
+      captures: { type: 'string' },
       keep: { type: 'string' },
       'ocr-context': { type: 'string', default: 'auto' },
       modes: { type: 'string', default: 'dynamic,single,no-ocr' },
     },
-  });
+  }).values;
+}
+
+async function main(): Promise<number> {
+  const values = options();
   const ocrContext = values['ocr-context'] as OcrContextMode;
   const modes = values.modes.split(',');
   if (!OCR_CONTEXT.includes(ocrContext) || !modes.every((mode) => Object.hasOwn(MODES, mode))) {
     console.error(
-      `usage: npm run eval -- [--model DIR] [--samples N] [--keep DIR] [--ocr-context ${OCR_CONTEXT.join('|')}] [--modes ${Object.keys(MODES).join(',')}] [--checkpoint DIR]`,
+      `usage: npm run eval -- [--model DIR] [--samples N] [--keep DIR] [--ocr-context ${OCR_CONTEXT.join('|')}] [--modes ${Object.keys(MODES).join(',')}] [--checkpoint DIR] [--captures DIR]`,
     );
     return 2;
   }
@@ -65,7 +71,14 @@ async function main(): Promise<number> {
     log: () => {},
   });
   try {
-    python(['write-set', '--out', dir, '--samples', values.samples]);
+    python([
+      'write-set',
+      '--out',
+      dir,
+      '--samples',
+      values.samples,
+      ...(values.captures ? ['--captures', resolve(values.captures)] : []),
+    ]);
     const questions = JSON.parse(readFileSync(join(dir, 'questions.json'), 'utf8')) as Question[];
     const answers: Record<string, Array<{ output: string; ended: boolean }>> = {};
     const ocr: Record<string, ContextLine[]> = {};

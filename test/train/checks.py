@@ -186,7 +186,7 @@ def ocr():
     pool = load_pool(folder)
     pooled = pool_sample(pool[0])
     context = context_for(tokenizer, pooled, random.Random(0), 1.0)
-    batch = pipeline.make_batch(tokenizer, pipeline.STAGES[2], range(0, 40), pool=pool)[0]
+    batch = pipeline.make_batch(tokenizer, pipeline.STAGES[2], range(0, 40), real=pipeline.RealImages(pool=pool))[0]
     # "What is the text at [r,c]?" only about a position no other line shares.
     asked = {position_turn("Text in the image:\n[0,0] File\n[0,0] Edit\n[9,8] Save\n", random.Random(seed)).answer
              for seed in range(10)}

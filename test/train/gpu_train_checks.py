@@ -30,7 +30,7 @@ def loader(folder):
     for stage in pipeline.STAGES:
         stage = replace(stage, batch=3)
         first = 1000 + 7
-        source = iter(pipeline.stage_loader(path, stage, first, stage.batch, 0, 2, torch.device("cpu")))
+        source = iter(pipeline.stage_loader(path, stage, first, stage.batch, 0, 2, torch.device("cpu"), pipeline.RealImages()))
         same, views = True, 0
         for step in range(5):
             ids, labels, images = pipeline.on_device(next(source), torch.device("cpu"))

@@ -24,14 +24,20 @@ def write_pool(out: str, per_family: int) -> None:
             sample(family, seed).image.save(os.path.join(out, f"{family}-{seed}.png"))
 
 
-def load_pool(folder: str) -> list[tuple[str, int, list]]:
-    """(family, seed, OCR lines as (text, (left, top, right, bottom))) for every image the OCR read; an image
-    without any line read is kept, with no lines."""
+def read_ocr_lines(path: str) -> dict[str, list]:
+    """`npm run ocr -- … --json` output: each image's file name → its lines as (text, (left, top, right, bottom))."""
     lines: dict[str, list] = {}
-    with open(os.path.join(folder, "ocr.jsonl")) as f:
+    with open(path) as f:
         for row in map(json.loads, f):
             xs, ys = [p[0] for p in row["box"]], [p[1] for p in row["box"]]
             lines.setdefault(os.path.basename(row["image"]), []).append((row["text"], (min(xs), min(ys), max(xs), max(ys))))
+    return lines
+
+
+def load_pool(folder: str) -> list[tuple[str, int, list]]:
+    """(family, seed, OCR lines as (text, (left, top, right, bottom))) for every image the OCR read; an image
+    without any line read is kept, with no lines."""
+    lines = read_ocr_lines(os.path.join(folder, "ocr.jsonl"))
     pool = []
     for name in sorted(n for n in os.listdir(folder) if n.endswith(".png")):
         family, seed = name[:-4].rsplit("-", 1)

@@ -3,8 +3,10 @@ used (held-out charts come from matplotlib, diagrams from Graphviz: data/externa
 exact match for short answers; for descriptions, whether every ground-truth element (a dialog's title and
 buttons, a diagram's boxes, …) is named, and the mean share named; for transcriptions, the character error rate.
 
-    python3 -m infimm.train.evaluate write-set --out DIR [--samples N]
+    python3 -m infimm.train.evaluate write-set --out DIR [--samples N] [--captures DIR]
         writes the held-out images and questions (DIR/questions.json) for the runtime (src/cli/eval.ts) to answer;
+        with held-out real workbench screenshots (scripts/capture-workbenches.ts --held-out: themes and code
+        training never shows) their questions too, as the family code-server;
     python3 -m infimm.train.evaluate score --set DIR [--checkpoint DIR [--ablations thumbnail,blank]]
         scores the runtime's answers (DIR/answers.json: {mode: [{output, ended}, …]}, in question order), and
         with a checkpoint folder adds the ablations below as columns of the same table;
@@ -31,6 +33,7 @@ import torch
 from PIL import Image
 
 from ..data import FAMILIES, GENERATORS, HELD_OUT_RENDERERS, KINDS, Sample, sample
+from ..data.captures import FAMILY, capture_sample, load_captures
 from ..data.ocr import simulate
 from ..ocr_context import ocr_context
 from ..reference import load_reference
@@ -53,14 +56,16 @@ def held_out(samples: int):
     return [sample(family, seed, held_out=True) for family in FAMILIES for seed in range(samples)]
 
 
-def write_set(out: str, samples: int) -> None:
+def write_set(out: str, samples: int, captures: str | None = None) -> None:
     os.makedirs(out, exist_ok=True)
     questions = []
-    for n, s in enumerate(held_out(samples)):
+    real = [capture_sample(c, random.Random(n)) for n, c in enumerate(load_captures(captures))] if captures else []
+    for n, s in enumerate(held_out(samples) + real):
         image = f"{s.family}-{n}.png"
         s.image.save(os.path.join(out, image))
         rows = [(q.question, q.answer, q.kind, list(q.elements)) for q in s.qa]
-        rows.append((TRANSCRIBE[n % len(TRANSCRIBE)], transcription(s), "transcription", []))
+        if s.family != FAMILY:  # a screenshot's transcription has no single reading order to score against
+            rows.append((TRANSCRIBE[n % len(TRANSCRIBE)], transcription(s), "transcription", []))
         questions += [{"image": image, "family": s.family, "kind": kind, "question": question, "answer": answer,
                        "elements": elements, "max_tokens": max_tokens(kind)} for question, answer, kind, elements in rows]
     with open(os.path.join(out, "questions.json"), "w") as f:
@@ -215,7 +220,7 @@ def table(results: dict) -> str:
     modes = list(results)
     header = "| | " + " | ".join(MODES[m] for m in modes) + " |\n|---|" + "---|" * len(modes) + "\n"
     lines = [f"| family: {family} | " + " | ".join(cell(results[m], "family", family) for m in modes) + " |"
-             for family in FAMILIES]
+             for family in (*FAMILIES, FAMILY)]
     lines += [f"| skill: {kind} | " + " | ".join(cell(results[m], "kind", kind) for m in modes) + " |" for kind in KINDS]
 
     def short(rows: list[dict]) -> str:
@@ -235,6 +240,7 @@ def main() -> None:
     w = sub.add_parser("write-set")
     w.add_argument("--out", required=True)
     w.add_argument("--samples", type=int, default=12)
+    w.add_argument("--captures", help="held-out real workbench screenshots")
     c = sub.add_parser("score")
     c.add_argument("--set", required=True)
     c.add_argument("--checkpoint", help="the package's checkpoint folder, for the PyTorch ablations")
@@ -248,7 +254,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     if args.command == "write-set":
-        write_set(args.out, args.samples)
+        write_set(args.out, args.samples, args.captures)
         return
     if args.command == "torch":
         results = evaluate_torch(args.checkpoint, args.set, args.modes.split(","))

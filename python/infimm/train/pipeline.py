@@ -2,6 +2,7 @@
 skeleton of a schedule keyed to wall-clock time.
 
     python3 -m infimm.train.pipeline --out DIR --minutes M [--preset small] [--threads N] [--ocr-pool DIR]
+        [--captures DIR]
     torchrun --nproc_per_node=2 -m infimm.train.pipeline --out DIR --minutes M   (DistributedDataParallel:
         gloo on CPUs, NCCL on GPUs; each process takes its share of every batch)
 
@@ -66,6 +67,7 @@ import torch.nn.functional as F
 
 from ..config import CrossAttentionConfig, InfimmConfig, LanguageConfig, VisionConfig
 from ..data import FAMILIES, sample
+from ..data.captures import Capture, capture_sample, load_captures
 from ..data.real_ocr import load_pool, pool_sample
 from ..model import InfiMMHD
 from ..tokenization import IGNORE_INDEX, InfimmTokenizer
@@ -77,8 +79,15 @@ from .vocab import train_vocabulary, transfer_embeddings
 TILE_SIZE, VOCAB_SIZE = 112, 2048
 GATE_INIT, GATE_LR_SCALE = 0.5, 5.0
 SAVE_EVERY_SECONDS = 300
-# The share of samples taken from the real-OCR pool when a run has one (--ocr-pool).
-REAL_OCR_SHARE = 0.2
+# The share of samples taken from the real-OCR pool when a run has one (--ocr-pool), and from the real workbench
+# screenshots when it has them (--captures).
+REAL_OCR_SHARE, CAPTURE_SHARE = 0.2, 0.15
+
+
+@dataclass(frozen=True)
+class RealImages:
+    pool: list | None = None
+    captures: list[Capture] | None = None
 
 
 PRESETS = ("small", "base", "tiny")
@@ -179,15 +188,19 @@ def learning_rate(stage: Stage, progress: float) -> float:
     return floor + (stage.lr - floor) * 0.5 * (1 + math.cos(math.pi * t))
 
 
-def make_batch(tokenizer: InfimmTokenizer, stage: Stage, indices: range, raw: bool = False, pool: list | None = None):
-    """Sample i is family FAMILIES[i mod F] with seed i // F: every family in every batch; with a pool of images
-    read by the real OCR stage (data/real_ocr.py), a share REAL_OCR_SHARE of the samples comes from it instead.
+def make_batch(tokenizer: InfimmTokenizer, stage: Stage, indices: range, raw: bool = False,
+               real: RealImages = RealImages()):
+    """Sample i is family FAMILIES[i mod F] with seed i // F: every family in every batch; with real workbench
+    screenshots (data/captures.py) a share CAPTURE_SHARE of the samples comes from them instead, and with a pool
+    of images read by the real OCR stage (data/real_ocr.py) a share REAL_OCR_SHARE of the rest from it.
     `raw`: the views as uint8 (views.normalise_pixels makes them what the default gives)."""
     ids, labels, images = [], [], []
     for index in indices:
         rng = random.Random(index)
-        if pool and rng.random() < REAL_OCR_SHARE:
-            s = pool_sample(pool[rng.randrange(len(pool))])
+        if real.captures and rng.random() < CAPTURE_SHARE:
+            s = capture_sample(real.captures[rng.randrange(len(real.captures))], rng)
+        elif real.pool and rng.random() < REAL_OCR_SHARE:
+            s = pool_sample(real.pool[rng.randrange(len(real.pool))])
         else:
             s = sample(FAMILIES[index % len(FAMILIES)], index // len(FAMILIES))
         i, l = FORMATS[stage.format](tokenizer, s, rng)
@@ -204,10 +217,10 @@ class StageBatches(torch.utils.data.IterableDataset):
     Each item is (ids [B, T], labels [B, T], uint8 views of the whole batch [ΣV, 3, S, S], grids [B, 3] of
     (views, rows, cols)): plain tensors, which pinned memory and the device copy take in one go."""
 
-    def __init__(self, tokenizer_path: str, stage: Stage, first: int, share: int, rank: int, pool: list | None = None):
+    def __init__(self, tokenizer_path: str, stage: Stage, first: int, share: int, rank: int, real: RealImages):
         super().__init__()
         self.tokenizer_path, self.stage, self.first, self.share, self.rank = tokenizer_path, stage, first, share, rank
-        self.pool = pool
+        self.real = real
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
@@ -215,15 +228,15 @@ class StageBatches(torch.utils.data.IterableDataset):
         tokenizer = InfimmTokenizer(self.tokenizer_path)
         while True:
             start = self.first + step * self.stage.batch + self.rank * self.share
-            ids, labels, images = make_batch(tokenizer, self.stage, range(start, start + self.share), raw=True, pool=self.pool)
+            ids, labels, images = make_batch(tokenizer, self.stage, range(start, start + self.share), raw=True, real=self.real)
             grids = torch.tensor([[pixels.shape[0], rows, cols] for pixels, rows, cols in images], dtype=torch.int64)
             yield ids, labels, torch.cat([pixels for pixels, _, _ in images]), grids
             step += workers
 
 
 def stage_loader(tokenizer_path: str, stage: Stage, first: int, share: int, rank: int, workers: int,
-                 device: torch.device, pool: list | None = None) -> torch.utils.data.DataLoader:
-    return torch.utils.data.DataLoader(StageBatches(tokenizer_path, stage, first, share, rank, pool), batch_size=None,
+                 device: torch.device, real: RealImages) -> torch.utils.data.DataLoader:
+    return torch.utils.data.DataLoader(StageBatches(tokenizer_path, stage, first, share, rank, real), batch_size=None,
                                        num_workers=workers, pin_memory=device.type == "cuda")
 
 
@@ -265,7 +278,7 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
         vocab_size: int = VOCAB_SIZE, device: str | torch.device = "cpu", workers: int = 0, batch: int | None = None,
         save_every: float = SAVE_EVERY_SECONDS, export: str | None = None, heldout: int = 0,
         log_every: int = 25, ocr_pool: str | None = None, init: str | None = None, stages: str | None = None,
-        lr_scale: float = 1.0, first_sample: int = 0, new_vocab: bool = False) -> InfiMMHD:
+        lr_scale: float = 1.0, first_sample: int = 0, new_vocab: bool = False, captures: str | None = None) -> InfiMMHD:
     """Trains for `minutes` of wall-clock time in all, resuming from DIR/resume.pt when it exists. `steps` makes
     every stage exactly that many steps instead (deterministic: the rehearsal and the tests). The GPU options
     (device, workers, batch, save_every, export, heldout) are the module docstring's; their defaults are the
@@ -279,7 +292,7 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
     # bf16 autocast on the GPU: matrix products in bf16, softmax, norms and the loss in float32 (autocast's lists).
     autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if cuda else contextlib.nullcontext
     os.makedirs(out, exist_ok=True)
-    pool = load_pool(ocr_pool) if ocr_pool else None
+    real = RealImages(load_pool(ocr_pool) if ocr_pool else None, load_captures(captures) if captures else None)
     tokenizer_path = os.path.join(out, "tokenizer.model")
     if rank == 0 and init and not new_vocab and not os.path.exists(tokenizer_path):
         shutil.copyfile(os.path.join(init, "tokenizer.model"), tokenizer_path)
@@ -338,7 +351,7 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
         model.train()
         losses: list[float] = []
         pending: list[torch.Tensor] = []  # on the GPU, losses are read back only when logged
-        source = (iter(stage_loader(tokenizer_path, stage, state["index"], stage.batch // world, rank, workers, device, pool))
+        source = (iter(stage_loader(tokenizer_path, stage, state["index"], stage.batch // world, rank, workers, device, real))
                   if workers else None)
         started, last_save, steps_done = time.time() - (state["elapsed"] - stage_start), time.time(), 0
         wall, last_log, samples_at_log = time.time(), time.time(), state["index"]
@@ -357,7 +370,7 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
             if source is not None:
                 ids, labels, images = on_device(next(source), device)
             else:
-                ids, labels, images = make_batch(tokenizer, stage, range(first, first + share), pool=pool)
+                ids, labels, images = make_batch(tokenizer, stage, range(first, first + share), real=real)
                 if cuda:
                     ids, labels = ids.to(device), labels.to(device)
                     images = [(pixels.to(device), rows, cols) for pixels, rows, cols in images]
@@ -438,6 +451,7 @@ def main() -> None:
     parser.add_argument("--heldout", type=int, default=0, help="held-out samples per family scored at the end")
     parser.add_argument("--log-every", type=int, default=25, help="steps between log lines")
     parser.add_argument("--ocr-pool", help="a folder of images read by the real OCR stage (data/real_ocr.py)")
+    parser.add_argument("--captures", help="a folder of real workbench screenshots (data/captures.py)")
     parser.add_argument("--init", help="a checkpoint folder to continue training from (weights and tokenizer)")
     parser.add_argument("--stages", help="comma-separated stages to train (default: all four)")
     parser.add_argument("--lr-scale", type=float, default=1.0, help="factor on every stage's peak learning rate")
@@ -465,7 +479,8 @@ def main() -> None:
         run(args.out, args.minutes, args.preset, log, args.steps, args.vocab, device=device, workers=args.workers,
             batch=args.batch, save_every=args.save_every, export=args.export, heldout=args.heldout,
             log_every=args.log_every, ocr_pool=args.ocr_pool, init=args.init, stages=args.stages,
-            lr_scale=args.lr_scale, first_sample=args.first_sample, new_vocab=args.new_vocab)
+            lr_scale=args.lr_scale, first_sample=args.first_sample, new_vocab=args.new_vocab,
+            captures=args.captures)
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()

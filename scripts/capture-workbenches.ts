@@ -1,0 +1,357 @@
+// Real workbench screenshots for training and evaluating the bundled model: code-server in headless
+// Chromium with a folder of real source files open, in the states a developer screenshots (an open
+// file, several tabs, split editors, the side bar shown or hidden, a terminal with a command's real
+// output), in code-server's own themes, fonts and window sizes. Each PNG gets a JSON beside it: the
+// DOM truth of every visible text line (harness/vscode/screen-truth.ts) and the workbench's state
+// (theme kind, tabs, language, cursor, terminal commands), from which python/infimm/data/captures.py
+// composes questions and answers.
+//   npx tsx scripts/capture-workbenches.ts OUT COUNT [--held-out] [--seed N]
+// Training folders are copies of Debian's Python library and of installed npm packages, in every
+// theme but the two default Modern ones; --held-out shows this repository in those two themes, the
+// layouts of the OCR benchmark's set, so a held-out score measures new themes and code.
+// Needs code-server (node scripts/e2e-setup.mjs), Debian's chromium and fonts-dejavu-core
+// fonts-liberation fonts-noto-mono.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../harness/vscode/workbench.ts';
+import {
+  goToLine,
+  open,
+  palette,
+  runInTerminal,
+  stableShot,
+  startServer,
+} from '../harness/vscode/workbench-actions.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const STATE_DIR = join(ROOT, '.cache', 'workbench-captures');
+
+const TRAIN_THEMES = [
+  'Default Dark+',
+  'Default Light+',
+  'Visual Studio Dark',
+  'Visual Studio Light',
+  'Default High Contrast',
+  'Default High Contrast Light',
+  'Monokai',
+  'Monokai Dimmed',
+  'Solarized Dark',
+  'Solarized Light',
+  'Kimbie Dark',
+  'Red',
+  'Tomorrow Night Blue',
+  'Abyss',
+  'Quiet Light',
+];
+const HELD_OUT_THEMES = ['Default Dark Modern', 'Default Light Modern'];
+const FONTS = ['DejaVu Sans Mono', 'Liberation Mono', 'Noto Mono'];
+const WINDOWS = [
+  { width: 1280, height: 800 },
+  { width: 1366, height: 768 },
+  { width: 1440, height: 900 },
+  { width: 1600, height: 1000 },
+];
+const SCENES_PER_SERVER = 4;
+const SOURCE_EXTENSIONS = /\.(py|js|mjs|cjs|ts|json|md|txt|cfg|toml|sh)$/;
+
+/** The workbench's state at the screenshot, as the questions need it. */
+export interface WorkbenchState {
+  theme: string;
+  /** vs, vs-dark, hc-black or hc-light: the theme's kind. */
+  kind: string;
+  folder: string;
+  /** Editor groups left to right: the active tab's name and every tab's. */
+  groups: { active: string | null; tabs: string[] }[];
+  sidebar: string | null;
+  explorer: string[];
+  terminal: boolean;
+  commands: string[];
+  /** The status bar's language mode and cursor position, where it shows them. */
+  language: string | null;
+  cursor: string | null;
+}
+
+/** A small seeded generator (mulberry32): the same seed captures the same scenes. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Rng = () => number;
+const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
+
+/** Source files under `dir`, two levels deep at most, as paths relative to it. */
+function sourceFiles(dir: string, depth = 0): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    if (name.startsWith('.') || name === '__pycache__' || name === 'node_modules') return [];
+    const path = join(dir, name);
+    const stat = statSync(path);
+    if (stat.isDirectory()) return depth < 1 ? sourceFiles(path, depth + 1).map((f) => `${name}/${f}`) : [];
+    return SOURCE_EXTENSIONS.test(name) && stat.size > 200 && stat.size < 200_000 ? [name] : [];
+  });
+}
+
+/** Folders of real code to show: packages of Debian's Python library and installed npm packages. */
+function trainingSources(): string[] {
+  const python = spawnSync(
+    '/usr/bin/python3',
+    ['-c', 'import json, os; print(os.path.dirname(os.path.dirname(json.__file__)))'],
+    {
+      encoding: 'utf8',
+    },
+  ).stdout.trim();
+  const candidates = [
+    ...readdirSync(python).map((n) => join(python, n)),
+    ...readdirSync(join(ROOT, 'node_modules')).map((n) => join(ROOT, 'node_modules', n)),
+  ];
+  return candidates.filter((dir) => {
+    if (!statSync(dir).isDirectory() || basename(dir).startsWith('.') || basename(dir).startsWith('@')) return false;
+    const files = sourceFiles(dir);
+    return files.length >= 3 && files.length <= 80;
+  });
+}
+
+/** A copy of the source folder (the workbench may write into it), under its own name. */
+function workspace(source: string, heldOut: boolean, seed: string): string {
+  // Outside this repository, so that git in the terminal knows nothing of it.
+  const dir = join(tmpdir(), `infimm-workbench-captures-${seed}`, heldOut ? 'infimm-hd-vscode' : basename(source));
+  rmSync(dir, { recursive: true, force: true });
+  if (heldOut) {
+    const clone = spawnSync('git', ['clone', '--quiet', '--depth', '1', `file://${source}`, dir], { encoding: 'utf8' });
+    if (clone.status !== 0) throw new Error(`git clone failed: ${clone.stderr}`);
+  } else {
+    for (const file of sourceFiles(source)) cpSync(join(source, file), join(dir, file));
+  }
+  return dir;
+}
+
+/** Reads the workbench's state from the DOM (runs in the page: self-contained). */
+function readState(): Omit<WorkbenchState, 'theme' | 'folder' | 'commands'> {
+  const visible = (e: Element | null): boolean => !!e && (e as HTMLElement).offsetParent !== null;
+  const text = (e: Element | null | undefined): string | null => e?.textContent?.trim() || null;
+  const workbench = document.querySelector('.monaco-workbench')!;
+  const sidebar = document.querySelector('.part.sidebar');
+  const panel = document.querySelector('.part.panel');
+  return {
+    kind: ['hc-black', 'hc-light', 'vs-dark', 'vs'].find((k) => workbench.classList.contains(k)) ?? 'vs',
+    groups: [...document.querySelectorAll('.editor-group-container')].map((g) => ({
+      active: text(g.querySelector('.tab.active .label-name')),
+      tabs: [...g.querySelectorAll('.tab .label-name')].map((t) => text(t) ?? ''),
+    })),
+    sidebar: visible(sidebar) ? text(sidebar!.querySelector('.composite.title h2')) : null,
+    explorer: visible(sidebar)
+      ? [...document.querySelectorAll('.explorer-folders-view .monaco-list-row .label-name')].map((t) => text(t) ?? '')
+      : [],
+    terminal: visible(panel) && visible(panel!.querySelector('.xterm')),
+    language: text(document.getElementById('status.editor.mode')),
+    cursor: text(document.getElementById('status.editor.selection')),
+  };
+}
+
+/** Commands whose real output a screenshot shows; FILE is a file of the folder. */
+const COMMANDS = [
+  'ls',
+  'ls -l | head -n 6',
+  'wc -l * | sort -n | tail -n 4',
+  'head -n 5 FILE',
+  'grep -n import FILE | head -n 4',
+  'du -sh .',
+  'python3 --version',
+  'node --version',
+  'cat notes.txt',
+  'git status',
+];
+
+/** Runs one step of a scene; a failure names the step. */
+async function step<T>(what: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw new Error(`${what}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+  }
+}
+
+/** Quick Open once more after a miss: now and then it takes the Enter before its list has the file. */
+async function openFile(page: Page, file: string): Promise<void> {
+  await step(`opening ${file}`, () =>
+    open(page, file).catch(async () => {
+      await page.keyboard.press('Escape');
+      await open(page, file);
+    }),
+  );
+}
+
+/** Brings the workbench into a random state: side bar, tabs, the file and line, a split, a terminal. */
+async function arrange(page: Page, rng: Rng, folder: string, files: string[]): Promise<string[]> {
+  // From a plain workbench: a terminal left from the last scene would keep the keyboard.
+  if (await page.locator('.part.panel .xterm').isVisible())
+    await step('closing the terminal', () => palette(page, 'Terminal: Kill All Terminals'));
+  if (await page.locator('.part.panel').isVisible())
+    await step('hiding the panel', () => palette(page, 'View: Hide Panel'));
+  if (await page.locator('.editor-group-container .tab').count())
+    await step('closing the editors', () => palette(page, 'View: Close All Editor Groups'));
+  const wantSidebar = rng() < 0.8;
+  if (wantSidebar !== (await page.locator('.part.sidebar').isVisible()))
+    await step('toggling the side bar', () => palette(page, 'View: Toggle Primary Side Bar Visibility'));
+  const chosen = [...files].sort(() => rng() - 0.5).slice(0, 4);
+  const tabs = 1 + Math.floor(rng() * 3);
+  for (const file of chosen.slice(0, tabs)) await openFile(page, file);
+  // A line the file has: Go to Line stays open on one beyond its end.
+  const length = readFileSync(join(folder, chosen[tabs - 1]!), 'utf8').split('\n').length;
+  const line = 1 + Math.floor(rng() * length);
+  if (rng() < 0.5) await step(`going to line ${line}`, () => goToLine(page, line));
+  if (rng() < 0.25 && chosen.length > tabs) {
+    await step('splitting the editor', () => palette(page, 'View: Split Editor Right'));
+    await page.locator('.editor-group-container').nth(1).waitFor();
+    await openFile(page, chosen[tabs]!);
+  }
+  if (rng() < 0.4) {
+    const file = chosen[0]!;
+    const commands = Array.from({ length: 1 + Math.floor(rng() * 2) }, () => pick(rng, COMMANDS).replace('FILE', file));
+    await step(`running ${commands.join('; ')}`, () => runInTerminal(page, commands));
+    return commands;
+  }
+  return [];
+}
+
+interface Window {
+  theme: string;
+  font: string;
+  fontSize: number;
+  minimap: boolean;
+  viewport: { width: number; height: number };
+}
+
+function settings(window: Window): Record<string, unknown> {
+  return {
+    'workbench.colorTheme': window.theme,
+    'editor.fontFamily': `'${window.font}', monospace`,
+    'editor.fontSize': window.fontSize,
+    'editor.minimap.enabled': window.minimap,
+    // The DOM renderer keeps the terminal's rows in the DOM, where their text is read.
+    'terminal.integrated.gpuAcceleration': 'off',
+    'terminal.integrated.defaultProfile.linux': 'bash',
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'window.commandCenter': false,
+  };
+}
+
+/**
+ * One screenshot in a new page on `folder`. A page is arranged once: a second arrangement in the same
+ * page now and then finds Quick Open deaf to the next file.
+ */
+async function captureScene(
+  context: BrowserContext,
+  origin: string,
+  folder: string,
+  window: Window,
+  rng: Rng,
+): Promise<{ png: Buffer; truth: object }> {
+  const page = await context.newPage();
+  try {
+    await page.setViewportSize(window.viewport);
+    // Generous while the workbench loads (slow on a busy machine); a scene's step that waits longer is stuck.
+    page.setDefaultTimeout(120_000);
+    await page.goto(`${origin}/?folder=${encodeURIComponent(folder)}`);
+    await page.locator('.monaco-workbench').waitFor();
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
+    page.setDefaultTimeout(15_000);
+    const commands = await arrange(page, rng, folder, sourceFiles(folder));
+    // Not waiting for the language servers: a spinner in the status bar is part of real screenshots too.
+    await page.evaluate(() => document.fonts.ready);
+    await page.waitForTimeout(1000);
+    const { png, truth } = await stableShot(page, 1);
+    await page.evaluate('globalThis.__name ??= (f) => f');
+    const state: WorkbenchState = {
+      theme: window.theme,
+      folder: basename(folder),
+      commands,
+      ...(await page.evaluate(readState)),
+    };
+    return { png, truth: { ...state, width: window.viewport.width, height: window.viewport.height, ...truth } };
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * A code-server with the captures' prompt and its settings file. Each page leaves an extension host
+ * behind that the server keeps for minutes in case the page comes back: a fresh server every few
+ * scenes keeps them from piling up on the CPU.
+ */
+async function serve(stateDir: string) {
+  const server = await startServer(stateDir);
+  // The terminal's prompt names the folder only (Debian's default shows user, host and full path).
+  writeFileSync(join(stateDir, 'home', '.bashrc'), "PS1='\\W$ '\n");
+  const settingsFile = join(stateDir, 'user-data', 'User', 'settings.json');
+  const base = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+  return { server, settingsFile, base };
+}
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { 'held-out': { type: 'boolean', default: false }, seed: { type: 'string', default: '1' } },
+  });
+  const [out, countText] = positionals;
+  const count = Number(countText);
+  if (!out || !Number.isInteger(count) || count < 1)
+    throw new Error('usage: npx tsx scripts/capture-workbenches.ts OUT COUNT [--held-out] [--seed N]');
+  const heldOut = values['held-out'];
+  const sources = heldOut ? [ROOT] : trainingSources();
+  mkdirSync(out, { recursive: true });
+  const stateDir = join(STATE_DIR, `state-${values.seed}`);
+  let served = await serve(stateDir);
+  // One browser context for every scene: its cache saves loading the workbench's scripts each time.
+  const launch = async (): Promise<BrowserContext> =>
+    (await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })).newContext();
+  let context = await launch();
+  // Named by seed and number, so that captures with other seeds can share the folder; a rerun goes on from the last.
+  const prefix = `${values.seed}-`;
+  let index = readdirSync(out).filter((n) => n.startsWith(prefix) && n.endsWith('.png')).length;
+  try {
+    // Each try has its own generator (seed, try), so a rerun that goes on from the last capture draws new scenes.
+    for (let attempt = index; index < count; attempt++) {
+      if (attempt % SCENES_PER_SERVER === 0 && attempt !== index) {
+        await served.server.stop();
+        served = await serve(stateDir);
+      }
+      const rng = random(Number(values.seed) * 1_000_003 + attempt);
+      const window: Window = {
+        theme: pick(rng, heldOut ? HELD_OUT_THEMES : TRAIN_THEMES),
+        font: pick(rng, FONTS),
+        fontSize: 12 + Math.floor(rng() * 5),
+        minimap: rng() < 0.7,
+        viewport: pick(rng, WINDOWS),
+      };
+      writeFileSync(served.settingsFile, JSON.stringify({ ...served.base, ...settings(window) }, null, 2));
+      const folder = workspace(pick(rng, sources), heldOut, values.seed);
+      const started = Date.now();
+      try {
+        const { png, truth } = await captureScene(context, served.server.origin, folder, window, rng);
+        const name = `${prefix}${String(index++).padStart(4, '0')}`;
+        writeFileSync(join(out, `${name}.png`), png);
+        writeFileSync(join(out, `${name}.json`), `${JSON.stringify(truth)}\n`);
+      } catch (error) {
+        // A scene that fails is skipped; a browser that crashed is started again.
+        console.log(`${basename(folder)}: ${(error as Error).message.split('\n')[0]}; skipped`);
+      }
+      if (!context.browser()!.isConnected()) context = await launch();
+      console.log(`${index}/${count} ${window.theme}, ${basename(folder)}: ${Date.now() - started} ms`);
+    }
+  } finally {
+    await context.browser()!.close();
+    await served.server.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,40 @@
+"""Checks of real workbench captures (python/infimm/data/captures.py), run by captures.test.ts with python/ on
+sys.path. Prints one JSON object a capture: what the TypeScript side asserts on.
+
+    captures_checks.py DIR
+"""
+import json
+import random
+import sys
+
+from infimm.data.captures import THEME, capture_sample, code_rows, load_captures
+
+
+def check(capture):
+    state = capture.state
+    s = capture_sample(capture, random.Random(0))
+    shown = " ".join(text for text, _ in s.texts)
+    answers = {q.question: q.answer for q in s.qa}
+    opened = [g["active"] for g in state["groups"] if g["active"]]
+    panel = " ".join(line["text"] for line in state["lines"] if line["region"] == "panel")
+    return {
+        "size": list(s.image.size),
+        "window": [state["width"], state["height"]],
+        "theme": state["theme"],
+        "theme_answer": answers.get("Is the theme light or dark?") or answers.get("Is this a light or a dark theme?"),
+        "kind_known": state["kind"] in THEME,
+        # What the answers say is on the screen: the open files in their tabs, the language in the status bar,
+        # the folder (upper-cased by the Explorer's header where the side bar shows).
+        "open_shown": all(name in shown for name in opened),
+        "language_shown": state["language"] is None or state["language"] in shown,
+        "folder_shown": not state["sidebar"] or state["folder"].upper() in shown.upper(),
+        "commands_shown": all(command in panel for command in state["commands"]) if state["terminal"] else None,
+        "terminal": state["terminal"],
+        "rows": len(code_rows(state)),
+        "kinds": sorted({q.kind for q in s.qa}),
+        "boxes_inside": all(0 <= l <= r <= s.image.size[0] and 0 <= t <= b <= s.image.size[1] for _, (l, t, r, b) in s.texts),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps([check(c) for c in load_captures(sys.argv[1])]))
