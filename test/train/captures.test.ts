@@ -28,6 +28,7 @@ interface Checked {
   terminal: boolean;
   rows: number;
   kinds: string[];
+  chat_transcribes: boolean;
   boxes_inside: boolean;
 }
 
@@ -40,17 +41,18 @@ test('a capture of code-server gives screenshots whose questions are answered by
       cwd: ROOT,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    const checked = JSON.parse(
+    const { synthetic_chat_transcribes, captures: checked } = JSON.parse(
       execFileSync(PYTHON, [join(import.meta.dirname, 'captures_checks.py'), out], {
         env: { ...process.env, PYTHONPATH: join(ROOT, 'python') },
         encoding: 'utf8',
       }),
-    ) as Checked[];
+    ) as { synthetic_chat_transcribes: boolean; captures: Checked[] };
+    assert.equal(synthetic_chat_transcribes, true);
     // A scene may be skipped when the workbench is slow, not most of them.
     assert.ok(checked.length >= 6, `${checked.length} captures`);
     for (const c of checked) {
       assert.deepEqual(c.size, c.window);
-      assert.ok(c.kind_known && c.boxes_inside);
+      assert.ok(c.kind_known && c.boxes_inside && !c.chat_transcribes);
       assert.equal(c.theme_answer, LIGHT_THEMES.test(c.theme) ? 'light' : 'dark', c.theme);
       assert.ok(c.open_shown && c.language_shown && c.folder_shown, JSON.stringify(c));
       if (c.terminal) assert.equal(c.commands_shown, true, JSON.stringify(c));

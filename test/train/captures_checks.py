@@ -1,5 +1,6 @@
 """Checks of real workbench captures (python/infimm/data/captures.py), run by captures.test.ts with python/ on
-sys.path. Prints one JSON object a capture: what the TypeScript side asserts on.
+sys.path. Prints one JSON object: for each capture what the TypeScript side asserts on, and whether synthetic
+samples' chats ask for transcriptions (they do; captures' never).
 
     captures_checks.py DIR
 """
@@ -7,7 +8,9 @@ import json
 import random
 import sys
 
+from infimm.data import sample
 from infimm.data.captures import THEME, capture_sample, code_rows, load_captures
+from infimm.train.examples import TRANSCRIBE, chat_turns
 
 
 def check(capture):
@@ -32,9 +35,13 @@ def check(capture):
         "terminal": state["terminal"],
         "rows": len(code_rows(state)),
         "kinds": sorted({q.kind for q in s.qa}),
+        # A whole screenshot's transcription would make a chat thousands of tokens long: never asked.
+        "chat_transcribes": any(t.question in TRANSCRIBE for seed in range(40)
+                                for t in chat_turns(capture_sample(capture, random.Random(seed)), random.Random(seed))),
         "boxes_inside": all(0 <= l <= r <= s.image.size[0] and 0 <= t <= b <= s.image.size[1] for _, (l, t, r, b) in s.texts),
     }
 
 
 if __name__ == "__main__":
-    print(json.dumps([check(c) for c in load_captures(sys.argv[1])]))
+    synthetic = any(t.question in TRANSCRIBE for seed in range(40) for t in chat_turns(sample("ui", seed), random.Random(seed)))
+    print(json.dumps({"synthetic_chat_transcribes": synthetic, "captures": [check(c) for c in load_captures(sys.argv[1])]}))

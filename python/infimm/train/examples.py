@@ -19,6 +19,7 @@ import random
 import torch
 
 from ..data import Sample
+from ..data.captures import FAMILY as CAPTURES
 from ..data.ocr import merge_close, rows, simulate
 from ..ocr_context import ocr_context
 from ..tokenization import InfimmTokenizer, Turn, training_example
@@ -87,13 +88,21 @@ def qa_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
     return training_example(tokenizer, True, with_position_turn(short_turns(s, rng)[:MAX_TURNS], context, rng), context)
 
 
-def chat_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
+def chat_turns(s: Sample, rng: random.Random) -> list[Turn]:
+    """Short questions, the description where the sample has one, and sometimes a transcription, in any order."""
     turns = short_turns(s, rng)[: MAX_TURNS - 1]
     described = [Turn(q.question, q.answer) for q in s.qa if q.kind == "description"]
     if described:
         turns.insert(rng.randrange(len(turns) + 1), described[0])
-    if rng.random() < 0.4:  # transcription stays a skill after the reading stage (and is copying practice)
+    # Transcription stays a skill after the reading stage (and is copying practice); not of a whole workbench
+    # screenshot, whose hundred lines would make a conversation thousands of tokens long.
+    if s.family != CAPTURES and rng.random() < 0.4:
         turns.insert(rng.randrange(len(turns) + 1), Turn(rng.choice(TRANSCRIBE), transcription(s)))
+    return turns
+
+
+def chat_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
+    turns = chat_turns(s, rng)
     context = context_for(tokenizer, s, rng, 0.85)
     return training_example(tokenizer, True, with_position_turn(turns, context, rng), context)
 
