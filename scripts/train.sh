@@ -3,9 +3,10 @@
 #   1. a pool of training images read by the runtime's own OCR stage (python/infimm/data/real_ocr.py);
 #   2. the four-stage recipe under torchrun, one process per core (python/infimm/train/pipeline.py), resuming
 #      from .cache/train/run/resume.pt when a run was stopped;
-#   3. continued training of that model on new images, five times (.cache/train/run2 to run6: later sessions'
+#   3. continued training of that model on new images, six times (.cache/train/run2 to run7: later sessions'
 #      compute added to the first run's; run5 on a vocabulary trained anew, run6 first drilling lookups in the
-#      OCR context), each resuming the same way;
+#      OCR context, run7 also on real code-server screenshots captured by scripts/capture-workbenches.ts, two
+#      captures side by side, 60 screenshots in all), each resuming the same way;
 #   4. the final checkpoint converted into a package.
 # TRAIN_MINUTES sets the wall-clock budget of step 2 (default 110); CONTINUE=0 skips step 3.
 set -euo pipefail
@@ -25,10 +26,15 @@ torchrun() {
 torchrun --out ../.cache/train/run --minutes "${TRAIN_MINUTES:-110}"
 final=.cache/train/run/checkpoint
 if [ "${CONTINUE:-1}" != 0 ]; then
+  CAPTURES=.cache/captures/train
+  npx tsx scripts/capture-workbenches.ts "$CAPTURES" 30 --seed 11 &
+  npx tsx scripts/capture-workbenches.ts "$CAPTURES" 30 --seed 12
+  wait
   # Each continuation: output, minutes, learning-rate scale, first sample index (images no run has seen), then
   # options of its own (they override the default stages).
   for continuation in "run2 140 0.5 100000" "run3 133 0.4 200000" "run4 122 0.35 300000" \
-    "run5 130 0.5 400000 --new-vocab --stages pt,dra,ift" "run6 118 0.5 500000 --stages copy,dra,ift"; do
+    "run5 130 0.5 400000 --new-vocab --stages pt,dra,ift" "run6 118 0.5 500000 --stages copy,dra,ift" \
+    "run7 65 0.5 600000 --captures ../$CAPTURES"; do
     read -r out minutes lr_scale first own <<<"$continuation"
     # shellcheck disable=SC2086  # $own is a list of options
     torchrun --out "../.cache/train/$out" --minutes "$minutes" --init "../$final" \
