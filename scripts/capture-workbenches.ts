@@ -7,8 +7,8 @@
 // composes questions and answers.
 //   npx tsx scripts/capture-workbenches.ts OUT COUNT [--held-out] [--seed N]
 // Training folders are copies of Debian's Python library and of installed npm packages, in every
-// theme but the two default Modern ones; --held-out shows this repository in those two themes, the
-// layouts of the OCR benchmark's set, so a held-out score measures new themes and code.
+// theme but the two default Modern ones; --held-out shows this repository in those two themes (as the
+// OCR benchmark's set does), so a held-out score measures themes and code training never shows.
 // Needs code-server (node scripts/e2e-setup.mjs), Debian's chromium and fonts-dejavu-core
 // fonts-liberation fonts-noto-mono.
 import { spawnSync } from 'node:child_process';
@@ -59,7 +59,7 @@ const SCENES_PER_SERVER = 4;
 const SOURCE_EXTENSIONS = /\.(py|js|mjs|cjs|ts|json|md|txt|cfg|toml|sh)$/;
 
 /** The workbench's state at the screenshot, as the questions need it. */
-export interface WorkbenchState {
+interface WorkbenchState {
   theme: string;
   /** vs, vs-dark, hc-black or hc-light: the theme's kind. */
   kind: string;

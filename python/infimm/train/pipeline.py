@@ -86,6 +86,7 @@ REAL_OCR_SHARE, CAPTURE_SHARE = 0.2, 0.15
 
 @dataclass(frozen=True)
 class RealImages:
+    """Images from outside the generators a run may mix in: the real-OCR pool and real workbench screenshots."""
     pool: list | None = None
     captures: list[Capture] | None = None
 
