@@ -6,7 +6,7 @@
 // `npx tsx bench/ocr-editor-capture.ts [out-dir] [name-regexp]`; needs code-server
 // (node scripts/e2e-setup.mjs), Debian's chromium, git and fonts-dejavu-core fonts-liberation fonts-noto-mono.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -19,7 +19,7 @@ import {
   runInTerminal,
   settled,
   stableShot,
-  startServer,
+  startCaptureServer,
 } from '../harness/vscode/workbench-actions.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -147,11 +147,6 @@ function settings(scene: EditorScene): Record<string, unknown> {
     'workbench.colorTheme': THEMES[scene.theme],
     'editor.fontFamily': `'${scene.font}', monospace`,
     'editor.minimap.enabled': true,
-    // The DOM renderer keeps the terminal's rows in the DOM, where their text is read.
-    'terminal.integrated.gpuAcceleration': 'off',
-    'terminal.integrated.defaultProfile.linux': 'bash',
-    'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    'window.commandCenter': false,
   };
 }
 
@@ -232,11 +227,7 @@ export async function captureEditorSet(outDir: string, filter?: string): Promise
   mkdirSync(outDir, { recursive: true });
   const folder = cloneWorkspace();
   const stateDir = join(STATE_DIR, 'state');
-  const server = await startServer(stateDir);
-  // The terminal's prompt names the folder only (Debian's default shows user, host and full path).
-  writeFileSync(join(stateDir, 'home', '.bashrc'), "PS1='\\W$ '\n");
-  const settingsFile = join(stateDir, 'user-data', 'User', 'settings.json');
-  const base = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+  const { server, applySettings } = await startCaptureServer(stateDir);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
@@ -245,9 +236,7 @@ export async function captureEditorSet(outDir: string, filter?: string): Promise
   try {
     for (const scene of SCENES.filter((s) => !filter || new RegExp(filter).test(s.name))) {
       const started = Date.now();
-      const truth = await captureRetrying(browser, server.origin, folder, scene, outDir, (s) =>
-        writeFileSync(settingsFile, JSON.stringify({ ...base, ...s }, null, 2)),
-      );
+      const truth = await captureRetrying(browser, server.origin, folder, scene, outDir, applySettings);
       writeFileSync(join(outDir, `${scene.name}.json`), truthJson(truth));
       truths.push(truth);
       console.log(

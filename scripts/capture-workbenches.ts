@@ -24,7 +24,7 @@ import {
   palette,
   runInTerminal,
   stableShot,
-  startServer,
+  startCaptureServer,
 } from '../harness/vscode/workbench-actions.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -120,7 +120,7 @@ function trainingSources(): string[] {
   });
 }
 
-/** A copy of the source folder (the workbench may write into it), under its own name. */
+/** A copy of the source folder under its own name, outside this repository. */
 function workspace(source: string, heldOut: boolean, seed: string): string {
   // Outside this repository, so that git in the terminal knows nothing of it.
   const dir = join(tmpdir(), `infimm-workbench-captures-${seed}`, heldOut ? 'infimm-hd-vscode' : basename(source));
@@ -237,11 +237,6 @@ function settings(window: Window): Record<string, unknown> {
     'editor.fontFamily': `'${window.font}', monospace`,
     'editor.fontSize': window.fontSize,
     'editor.minimap.enabled': window.minimap,
-    // The DOM renderer keeps the terminal's rows in the DOM, where their text is read.
-    'terminal.integrated.gpuAcceleration': 'off',
-    'terminal.integrated.defaultProfile.linux': 'bash',
-    'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    'window.commandCenter': false,
   };
 }
 
@@ -283,20 +278,6 @@ async function captureScene(
   }
 }
 
-/**
- * A code-server with the captures' prompt and its settings file. Each page leaves an extension host
- * behind that the server keeps for minutes in case the page comes back: a fresh server every few
- * scenes keeps them from piling up on the CPU.
- */
-async function serve(stateDir: string) {
-  const server = await startServer(stateDir);
-  // The terminal's prompt names the folder only (Debian's default shows user, host and full path).
-  writeFileSync(join(stateDir, 'home', '.bashrc'), "PS1='\\W$ '\n");
-  const settingsFile = join(stateDir, 'user-data', 'User', 'settings.json');
-  const base = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-  return { server, settingsFile, base };
-}
-
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -310,7 +291,9 @@ async function main(): Promise<void> {
   const sources = heldOut ? [ROOT] : trainingSources();
   mkdirSync(out, { recursive: true });
   const stateDir = join(STATE_DIR, `state-${values.seed}`);
-  let served = await serve(stateDir);
+  let served = await startCaptureServer(stateDir);
+  // Each source folder copied once a run: nothing in a scene writes into it.
+  const workspaces = new Map<string, string>();
   // One browser context for every scene: its cache saves loading the workbench's scripts each time.
   const launch = async (): Promise<BrowserContext> =>
     (await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })).newContext();
@@ -321,9 +304,11 @@ async function main(): Promise<void> {
   try {
     // Each try has its own generator (seed, try), so a rerun that goes on from the last capture draws new scenes.
     for (let attempt = index; index < count; attempt++) {
+      // Each page leaves an extension host behind that the server keeps for minutes in case the page comes
+      // back: a fresh server every few scenes keeps them from piling up on the CPU.
       if (attempt % SCENES_PER_SERVER === 0 && attempt !== index) {
         await served.server.stop();
-        served = await serve(stateDir);
+        served = await startCaptureServer(stateDir);
       }
       const rng = random(Number(values.seed) * 1_000_003 + attempt);
       const window: Window = {
@@ -333,8 +318,10 @@ async function main(): Promise<void> {
         minimap: rng() < 0.7,
         viewport: pick(rng, WINDOWS),
       };
-      writeFileSync(served.settingsFile, JSON.stringify({ ...served.base, ...settings(window) }, null, 2));
-      const folder = workspace(pick(rng, sources), heldOut, values.seed);
+      served.applySettings(settings(window));
+      const source = pick(rng, sources);
+      if (!workspaces.has(source)) workspaces.set(source, workspace(source, heldOut, values.seed));
+      const folder = workspaces.get(source)!;
       const started = Date.now();
       try {
         const { png, truth } = await captureScene(context, served.server.origin, folder, window, rng);

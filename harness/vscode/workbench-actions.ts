@@ -1,7 +1,8 @@
 // Steps of a code-server workbench driven by Playwright, shared by the captures of real screenshots
 // (the OCR benchmark's set, the model's training screens): commands run with the keyboard, so no
 // mouse rests over a scene (a hover shows a tooltip), and a screenshot taken with its DOM truth.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './code-server.ts';
 import { readScreenTruth, type ScreenTruth } from './screen-truth.ts';
@@ -83,6 +84,29 @@ export async function startServer(stateDir: string): Promise<CodeServer> {
       console.log(`code-server did not start (${(error as Error).message}); trying again`);
     }
   }
+}
+
+/** Settings every capture shares, whatever its theme and font. */
+export const CAPTURE_SETTINGS: Record<string, unknown> = {
+  // The DOM renderer keeps the terminal's rows in the DOM, where their text is read.
+  'terminal.integrated.gpuAcceleration': 'off',
+  'terminal.integrated.defaultProfile.linux': 'bash',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'window.commandCenter': false,
+};
+
+/** A code-server for captures, with a short prompt, and a way to give its workbench a scene's settings. */
+export async function startCaptureServer(
+  stateDir: string,
+): Promise<{ server: CodeServer; applySettings: (settings: Record<string, unknown>) => void }> {
+  const server = await startServer(stateDir);
+  // The terminal's prompt names the folder only (Debian's default shows user, host and full path).
+  writeFileSync(join(stateDir, 'home', '.bashrc'), "PS1='\\W$ '\n");
+  const settingsFile = join(stateDir, 'user-data', 'User', 'settings.json');
+  const base = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+  const applySettings = (settings: Record<string, unknown>): void =>
+    writeFileSync(settingsFile, JSON.stringify({ ...base, ...CAPTURE_SETTINGS, ...settings }, null, 2));
+  return { server, applySettings };
 }
 
 /** A new terminal in the panel, running each command in turn to its end (its echo, then a prompt again). */
