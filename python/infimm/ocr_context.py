@@ -9,8 +9,9 @@ The twin of src/tokens/ocr-context.ts; both give the same text for the same line
 
 [row,col]: the tenth of the image height holding the line's vertical centre, and the tenth of its width holding
 its left edge (0–9). Lines keep the OCR's reading order. Within `max_tokens`, headings (lines at least 1.25× the
-median line height) are kept first, then lines from the top of the image down, so that a screen's title bar, tabs
-and the first rows of every pane survive a long page or a full editor. An image without text gives "Text in the image: none".
+median line height) are kept first, then the lines starting in the bottom 4% of the image (a status bar), then the
+rest from the top down, so that a screen's title bar, tabs, status bar and the first rows of every pane survive a
+long page or a full editor. An image without text gives "Text in the image: none".
 """
 from __future__ import annotations
 
@@ -41,14 +42,22 @@ def entries(lines: Sequence[tuple[str, Box]], width: int, height: int) -> list[t
 
 # A heading is at least this many times the median line height (box heights of one font size vary by a few pixels).
 HEADING_RATIO = 1.25
+# Lines starting in this bottom share of the image height come after the headings: a status bar, which a full
+# editor's rows would otherwise push out of the budget.
+BOTTOM_SHARE = 0.04
 
 
-def budget_order(items: Sequence[tuple[str, float, float]]) -> list[int]:
-    """Entry indices in the order the budget tries them: headings first, then from the top down, ties in reading
-    order."""
+def budget_order(items: Sequence[tuple[str, float, float]], image_height: int) -> list[int]:
+    """Entry indices in the order the budget tries them: headings, lines in the bottom band, the rest; each group
+    from the top down, ties in reading order."""
     heights = sorted(h for _, _, h in items)
     median = heights[len(heights) // 2] if heights else 0
-    return sorted(range(len(items)), key=lambda i: (0 if items[i][2] >= HEADING_RATIO * median else 1, items[i][1], i))
+
+    def rank(i: int) -> int:
+        _, top, height = items[i]
+        return 0 if height >= HEADING_RATIO * median else 1 if top >= (1 - BOTTOM_SHARE) * image_height else 2
+
+    return sorted(range(len(items)), key=lambda i: (rank(i), items[i][1], i))
 
 
 def ocr_context(lines: Sequence[tuple[str, Box]], width: int, height: int, count_tokens: Callable[[str], int],
@@ -57,7 +66,7 @@ def ocr_context(lines: Sequence[tuple[str, Box]], width: int, height: int, count
     items = entries(lines, width, height)
     budget = max_tokens - count_tokens(HEADER)
     kept = set()
-    for index in budget_order(items):
+    for index in budget_order(items, height):
         cost = count_tokens(items[index][0]) + 1  # + the newline
         if cost <= budget:
             kept.add(index)

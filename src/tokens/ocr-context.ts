@@ -8,8 +8,9 @@
 //
 // [row,col]: the tenth of the image height holding the line's vertical centre, and the tenth of its width
 // holding its left edge (0–9). Lines keep the OCR's reading order; within the budget, headings (lines at least
-// 1.25× the median line height) are kept first, then lines from the top of the image down, so that a screen's
-// title bar, tabs and the first rows of every pane survive a long page or a full editor.
+// 1.25× the median line height) are kept first, then the lines starting in the bottom 4% of the image (a
+// status bar), then the rest from the top down, so that a screen's title bar, tabs, status bar and the first
+// rows of every pane survive a long page or a full editor.
 import type { OcrLine } from '../common/protocol.ts';
 
 const OCR_CONTEXT_HEADER = 'Text in the image:';
@@ -70,12 +71,20 @@ export function contextEntries(
 /** A heading is at least this many times the median line height (box heights of one font size vary by a few pixels). */
 const HEADING_RATIO = 1.25;
 
-/** Entry indices in the order the budget tries them: headings first, then from the top down, ties in reading order. */
-function budgetOrder(entries: ReadonlyArray<{ top: number; height: number }>): number[] {
+/** Lines starting in this bottom share of the image height come after the headings: a status bar, which a full editor's rows would otherwise push out of the budget. */
+const BOTTOM_SHARE = 0.04;
+
+/**
+ * Entry indices in the order the budget tries them: headings, lines in the bottom band of an image
+ * `imageHeight` pixels high, the rest; each group from the top down, ties in reading order.
+ */
+function budgetOrder(entries: ReadonlyArray<{ top: number; height: number }>, imageHeight: number): number[] {
   const heights = entries.map((e) => e.height).sort((a, b) => a - b);
   const median = heights[Math.floor(heights.length / 2)] ?? 0;
-  const rank = (i: number) => (entries[i]!.height >= HEADING_RATIO * median ? 0 : 1);
-  return entries.map((_, i) => i).sort((a, b) => rank(a) - rank(b) || entries[a]!.top - entries[b]!.top || a - b);
+  const rank = ({ top, height }: { top: number; height: number }): number =>
+    height >= HEADING_RATIO * median ? 0 : top >= (1 - BOTTOM_SHARE) * imageHeight ? 1 : 2;
+  const ranks = entries.map(rank);
+  return entries.map((_, i) => i).sort((a, b) => ranks[a]! - ranks[b]! || entries[a]!.top - entries[b]!.top || a - b);
 }
 
 /**
@@ -93,7 +102,7 @@ export function ocrContext(
   const entries = contextEntries(lines, width, height);
   let budget = maxTokens - countTokens(OCR_CONTEXT_HEADER);
   const kept = new Set<number>();
-  for (const index of budgetOrder(entries)) {
+  for (const index of budgetOrder(entries, height)) {
     const cost = countTokens(entries[index]!.entry) + 1;
     if (cost > budget) continue;
     kept.add(index);

@@ -62,21 +62,32 @@ test('U+FEFF is not whitespace, as in Python; U+0085 and U+001F are', () => {
   assert.equal(context.text, 'Text in the image:\n[0,0] a\ufeffb c d\n');
 });
 
-test('the budget keeps headings first, then lines from the top down, skips a line that does not fit, and keeps reading order', () => {
+test('the budget keeps headings, then a status bar (the bottom 4%), then the rest from the top down; it skips a line that does not fit and keeps reading order', () => {
   const lines = [
     line('side bar one two three', 0, 300, 312), // costs 7 (its position, five words, a newline); first in reading order, but low
     line('Title', 300, 100, 130), // 3; 30 px against a median of 13: a heading
     line('tab strip words', 300, 0, 14), // 5; 14 px is the same text size as 12 and 13, not a heading
     line('code line', 300, 200, 213), // 4
+    line('Ln 4', 800, 488, 500), // 4; the status bar, in the bottom 4%
   ];
-  const context = ocrContext(lines, 1000, 500, words, 4 + 12);
-  // The title (9 left), the tab strip (4), the code line (0); the side bar does not fit.
-  assert.equal(context.text, 'Text in the image:\n[2,3] Title\n[0,3] tab strip words\n[4,3] code line\n');
-  assert.deepEqual([context.lines, context.kept], [4, 3]);
-  // A line that does not fit is skipped and the next one tried: room for the title and the code line only.
-  assert.equal(ocrContext(lines, 1000, 500, words, 4 + 7).text, 'Text in the image:\n[2,3] Title\n[4,3] code line\n');
+  const context = ocrContext(lines, 1000, 500, words, 4 + 16);
+  // The title (13 left), the status bar (9), the tab strip (4), the code line (0); the side bar does not fit.
+  assert.equal(context.text, 'Text in the image:\n[2,3] Title\n[0,3] tab strip words\n[4,3] code line\n[9,8] Ln 4\n');
+  assert.deepEqual([context.lines, context.kept], [5, 4]);
+  // The status bar comes before the rest, however low: room for the title, the status bar and the tab strip.
+  assert.equal(
+    ocrContext(lines, 1000, 500, words, 4 + 12).text,
+    'Text in the image:\n[2,3] Title\n[0,3] tab strip words\n[9,8] Ln 4\n',
+  );
+  // A line that does not fit is skipped and the next one tried: room for the title and the status bar only.
+  assert.equal(ocrContext(lines, 1000, 500, words, 4 + 7).text, 'Text in the image:\n[2,3] Title\n[9,8] Ln 4\n');
   // Every line fits: all, in reading order.
-  assert.equal(ocrContext(lines, 1000, 500, words, 4 + 19).kept, 4);
+  assert.equal(ocrContext(lines, 1000, 500, words, 4 + 23).kept, 5);
+  // Only a line starting in the bottom 4% (480 px here) is a status bar: 479 px is taken top down.
+  assert.equal(
+    ocrContext([line('code', 300, 100, 112), line('row', 800, 479, 491)], 1000, 500, words, 4 + 3).text,
+    'Text in the image:\n[2,3] code\n',
+  );
   // Room for one of two lines at the same height: the first in reading order.
   assert.equal(
     ocrContext([line('a', 500, 300, 312), line('b', 0, 300, 312)], 1000, 500, words, 4 + 3).text,

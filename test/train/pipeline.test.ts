@@ -143,7 +143,7 @@ test('the training run at toy size: every stage, lower held-out loss, gates open
       `gates start open: ${r.gates_start}`,
     );
     assert.notDeepEqual(r.gates, r.gates_start, 'the gates must train');
-    assert.deepEqual(r.ocr_context, { max_tokens: 256 });
+    assert.deepEqual(r.ocr_context, { max_tokens: 384 });
     assert.ok(r.resumed_same, 'a rerun of a finished run must give the same model');
     // --init CHECKPOINT --stages ift,copy,dra: the trained weights and tokenizer go on training in those stages
     // only, the copy drill first and the rest in the recipe's order; the copy drill is never a default stage.

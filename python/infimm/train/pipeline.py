@@ -89,6 +89,7 @@ class RealImages:
     """Images from outside the generators a run may mix in: the real-OCR pool and real workbench screenshots."""
     pool: list | None = None
     captures: list[Capture] | None = None
+    capture_share: float = CAPTURE_SHARE
 
 
 PRESETS = ("small", "base", "tiny")
@@ -192,13 +193,13 @@ def learning_rate(stage: Stage, progress: float) -> float:
 def make_batch(tokenizer: InfimmTokenizer, stage: Stage, indices: range, raw: bool = False,
                real: RealImages = RealImages()):
     """Sample i is family FAMILIES[i mod F] with seed i // F: every family in every batch; with real workbench
-    screenshots (data/captures.py) a share CAPTURE_SHARE of the samples comes from them instead, and with a pool
-    of images read by the real OCR stage (data/real_ocr.py) a share REAL_OCR_SHARE of the rest from it.
+    screenshots (data/captures.py) a share real.capture_share of the samples comes from them instead, and with a
+    pool of images read by the real OCR stage (data/real_ocr.py) a share REAL_OCR_SHARE of the rest from it.
     `raw`: the views as uint8 (views.normalise_pixels makes them what the default gives)."""
     ids, labels, images = [], [], []
     for index in indices:
         rng = random.Random(index)
-        if real.captures and rng.random() < CAPTURE_SHARE:
+        if real.captures and rng.random() < real.capture_share:
             s = capture_sample(real.captures[rng.randrange(len(real.captures))], rng)
         elif real.pool and rng.random() < REAL_OCR_SHARE:
             s = pool_sample(real.pool[rng.randrange(len(real.pool))])
@@ -279,7 +280,8 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
         vocab_size: int = VOCAB_SIZE, device: str | torch.device = "cpu", workers: int = 0, batch: int | None = None,
         save_every: float = SAVE_EVERY_SECONDS, export: str | None = None, heldout: int = 0,
         log_every: int = 25, ocr_pool: str | None = None, init: str | None = None, stages: str | None = None,
-        lr_scale: float = 1.0, first_sample: int = 0, new_vocab: bool = False, captures: str | None = None) -> InfiMMHD:
+        lr_scale: float = 1.0, first_sample: int = 0, new_vocab: bool = False, captures: str | None = None,
+        capture_share: float = CAPTURE_SHARE) -> InfiMMHD:
     """Trains for `minutes` of wall-clock time in all, resuming from DIR/resume.pt when it exists. `steps` makes
     every stage exactly that many steps instead (deterministic: the rehearsal and the tests). The GPU options
     (device, workers, batch, save_every, export, heldout) are the module docstring's; their defaults are the
@@ -293,7 +295,8 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
     # bf16 autocast on the GPU: matrix products in bf16, softmax, norms and the loss in float32 (autocast's lists).
     autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if cuda else contextlib.nullcontext
     os.makedirs(out, exist_ok=True)
-    real = RealImages(load_pool(ocr_pool) if ocr_pool else None, load_captures(captures) if captures else None)
+    real = RealImages(load_pool(ocr_pool) if ocr_pool else None, load_captures(captures) if captures else None,
+                      capture_share)
     tokenizer_path = os.path.join(out, "tokenizer.model")
     if rank == 0 and init and not new_vocab and not os.path.exists(tokenizer_path):
         shutil.copyfile(os.path.join(init, "tokenizer.model"), tokenizer_path)
@@ -453,6 +456,8 @@ def main() -> None:
     parser.add_argument("--log-every", type=int, default=25, help="steps between log lines")
     parser.add_argument("--ocr-pool", help="a folder of images read by the real OCR stage (data/real_ocr.py)")
     parser.add_argument("--captures", help="a folder of real workbench screenshots (data/captures.py)")
+    parser.add_argument("--capture-share", type=float, default=CAPTURE_SHARE,
+                        help="with --captures: the share of samples taken from the screenshots")
     parser.add_argument("--init", help="a checkpoint folder to continue training from (weights and tokenizer)")
     parser.add_argument("--stages", help="comma-separated stages to train (default: all four)")
     parser.add_argument("--lr-scale", type=float, default=1.0, help="factor on every stage's peak learning rate")
@@ -481,7 +486,7 @@ def main() -> None:
             batch=args.batch, save_every=args.save_every, export=args.export, heldout=args.heldout,
             log_every=args.log_every, ocr_pool=args.ocr_pool, init=args.init, stages=args.stages,
             lr_scale=args.lr_scale, first_sample=args.first_sample, new_vocab=args.new_vocab,
-            captures=args.captures)
+            captures=args.captures, capture_share=args.capture_share)
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()
