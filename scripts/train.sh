@@ -3,10 +3,11 @@
 #   1. a pool of training images read by the runtime's own OCR stage (python/infimm/data/real_ocr.py);
 #   2. the four-stage recipe under torchrun, one process per core (python/infimm/train/pipeline.py), resuming
 #      from .cache/train/run/resume.pt when a run was stopped;
-#   3. continued training of that model on new images, six times (.cache/train/run2 to run7: later sessions'
+#   3. continued training of that model on new images, seven times (.cache/train/run2 to run8: later sessions'
 #      compute added to the first run's; run5 on a vocabulary trained anew, run6 first drilling lookups in the
 #      OCR context, run7 also on real code-server screenshots captured by scripts/capture-workbenches.ts, two
-#      captures side by side, 60 screenshots in all), each resuming the same way;
+#      captures side by side, 60 screenshots in all, run8 on 158 of them read by the real OCR stage, a 384-token
+#      OCR context (256 before) and 30% of its samples from the screenshots), each resuming the same way;
 #   4. the final checkpoint converted into a package.
 # TRAIN_MINUTES sets the wall-clock budget of step 2 (default 110); CONTINUE=0 skips step 3.
 set -euo pipefail
@@ -34,8 +35,16 @@ if [ "${CONTINUE:-1}" != 0 ]; then
   # options of its own (they override the default stages).
   for continuation in "run2 140 0.5 100000" "run3 133 0.4 200000" "run4 122 0.35 300000" \
     "run5 130 0.5 400000 --new-vocab --stages pt,dra,ift" "run6 118 0.5 500000 --stages copy,dra,ift" \
-    "run7 65 0.5 600000 --captures ../$CAPTURES"; do
+    "run7 65 0.5 600000 --captures ../$CAPTURES" \
+    "run8 60 0.5 700000 --captures ../$CAPTURES --capture-share 0.3"; do
     read -r out minutes lr_scale first own <<<"$continuation"
+    if [ "$out" = run8 ]; then
+      # About a hundred more screenshots, and every screenshot's real OCR lines (training's OCR context for them).
+      npx tsx scripts/capture-workbenches.ts "$CAPTURES" 51 --seed 13 &
+      npx tsx scripts/capture-workbenches.ts "$CAPTURES" 47 --seed 14
+      wait
+      ls "$CAPTURES"/*.png | xargs -n 90 node --import tsx src/cli/ocr.ts --json > "$CAPTURES/ocr.jsonl"
+    fi
     # shellcheck disable=SC2086  # $own is a list of options
     torchrun --out "../.cache/train/$out" --minutes "$minutes" --init "../$final" \
       --stages dra,ift --lr-scale "$lr_scale" --first-sample "$first" $own
