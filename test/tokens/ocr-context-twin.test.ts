@@ -15,7 +15,7 @@ const QUESTION = 'Is Sound on?';
 const [WIDTH, HEIGHT] = [1280, 720];
 
 // Reading order; whitespace runs (Python's and JavaScript's differ beyond ASCII), an empty line, "—", CJK,
-// code, fractional and out-of-image boxes, and more text than the small budgets hold.
+// code, fractional and out-of-image boxes, a status bar, and more text than the small budgets hold.
 const LINES: ContextLine[] = [
   { text: 'Settings — Photon Mail', box: [384, 8, 896, 56] },
   { text: '  General \t Notifications\u3000Accounts  ', box: [20, 80, 700, 104] },
@@ -27,6 +27,7 @@ const LINES: ContextLine[] = [
   { text: 'Footer text far down the page with many words in it to cost a lot of tokens', box: [-10, 690, 1290, 730] },
   { text: 'Cancel', box: [900, 650, 1000, 690] },
   { text: 'OK', box: [1100, 650, 1180, 690] },
+  { text: 'Ln 4, Col 1', box: [1000, 698, 1080, 716] },
 ];
 const BUDGETS = [1000, 100, 60, 45, 30, 16, 8, 1];
 
@@ -101,7 +102,7 @@ test('TypeScript and Python give the same OCR context text and prompt ids', asyn
     skipped ||= skippedOne(context.text);
   }
   // The fixture exercises every path: all lines, some (one skipped and a later one kept), and none.
-  assert.equal(kept[0], 9);
+  assert.equal(kept[0], 10);
   assert.ok(skipped, `kept ${kept.join(', ')}`);
   assert.equal(kept.at(-1), 0);
 });
