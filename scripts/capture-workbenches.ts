@@ -18,6 +18,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../harness/vscode/workbench.ts';
+import { mulberry32 } from '../src/tokens/random.ts';
 import {
   goToLine,
   open,
@@ -75,17 +76,6 @@ interface WorkbenchState {
   cursor: string | null;
 }
 
-/** A small seeded generator (mulberry32): the same seed captures the same scenes. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Rng = () => number;
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
 
@@ -120,9 +110,8 @@ function trainingSources(): string[] {
   });
 }
 
-/** A copy of the source folder under its own name, outside this repository. */
+/** A copy of the source folder under its own name, outside this repository so that git in the terminal knows nothing of it. */
 function workspace(source: string, heldOut: boolean, seed: string): string {
-  // Outside this repository, so that git in the terminal knows nothing of it.
   const dir = join(tmpdir(), `infimm-workbench-captures-${seed}`, heldOut ? 'infimm-hd-vscode' : basename(source));
   rmSync(dir, { recursive: true, force: true });
   if (heldOut) {
@@ -310,7 +299,8 @@ async function main(): Promise<void> {
         await served.server.stop();
         served = await startCaptureServer(stateDir);
       }
-      const rng = random(Number(values.seed) * 1_000_003 + attempt);
+      // The same seed captures the same scenes.
+      const rng = mulberry32(Number(values.seed) * 1_000_003 + attempt);
       const window: Window = {
         theme: pick(rng, heldOut ? HELD_OUT_THEMES : TRAIN_THEMES),
         font: pick(rng, FONTS),

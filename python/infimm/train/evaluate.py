@@ -39,7 +39,7 @@ from ..ocr_context import ocr_context
 from ..reference import load_reference
 from ..tokenization import InfimmTokenizer, prompt_ids
 from . import batched
-from .examples import OCR_CONTEXT_TOKENS, TRANSCRIBE, pad, transcription
+from .examples import OCR_CONTEXT_TOKENS, TRANSCRIBE, pad, transcribable, transcription
 from .views import make_views
 
 MODES = {"dynamic": "dynamic grid", "single": "1×1 grid", "no-ocr": "dynamic, no OCR context",
@@ -64,7 +64,7 @@ def write_set(out: str, samples: int, captures: str | None = None) -> None:
         image = f"{s.family}-{n}.png"
         s.image.save(os.path.join(out, image))
         rows = [(q.question, q.answer, q.kind, list(q.elements)) for q in s.qa]
-        if s.family != FAMILY:  # a screenshot's transcription has no single reading order to score against
+        if transcribable(s):
             rows.append((TRANSCRIBE[n % len(TRANSCRIBE)], transcription(s), "transcription", []))
         questions += [{"image": image, "family": s.family, "kind": kind, "question": question, "answer": answer,
                        "elements": elements, "max_tokens": max_tokens(kind)} for question, answer, kind, elements in rows]

@@ -37,6 +37,12 @@ def transcription(s: Sample) -> str:
     return "\n".join(" ".join(text.split()) for row in rows(s.texts) for text, _ in merge_close(row))
 
 
+def transcribable(s: Sample) -> bool:
+    """Whether a transcription is asked of the sample: not of a whole workbench screenshot, whose hundred lines
+    would make a conversation thousands of tokens long and whose panes have no single reading order to score."""
+    return s.family != CAPTURES
+
+
 def context_for(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random, share: float) -> str:
     """With probability `share`, the OCR context of the sample's real OCR lines where it has them, else of a
     noisy simulated OCR; otherwise none."""
@@ -94,9 +100,8 @@ def chat_turns(s: Sample, rng: random.Random) -> list[Turn]:
     described = [Turn(q.question, q.answer) for q in s.qa if q.kind == "description"]
     if described:
         turns.insert(rng.randrange(len(turns) + 1), described[0])
-    # Transcription stays a skill after the reading stage (and is copying practice); not of a whole workbench
-    # screenshot, whose hundred lines would make a conversation thousands of tokens long.
-    if s.family != CAPTURES and rng.random() < 0.4:
+    # Transcription stays a skill after the reading stage (and is copying practice).
+    if transcribable(s) and rng.random() < 0.4:
         turns.insert(rng.randrange(len(turns) + 1), Turn(rng.choice(TRANSCRIBE), transcription(s)))
     return turns
 
