@@ -91,10 +91,15 @@ def randomize(model: InfiMMHD, seed: int, dtype: torch.dtype) -> None:
             p.copy_(random_tensor(name, p.shape, seed).to(dtype).to(torch.float32))
 
 
+# The Flamingo wrapper's second names for the decoder's modules, and what a checkpoint may hold that InfiMM-HD never
+# computes with (a model package leaves them out: src/convert/unpack.ts); both may be missing from a checkpoint.
+ALIASES = ("lang_encoder.old_decoder_blocks.", "lang_encoder.gated_cross_attn_layers.")
+UNUSED = ("vision_encoder.norm.", "vision_encoder.head.")
+
+
 def canonical_state_dict(model: InfiMMHD) -> "OrderedDict[str, torch.Tensor]":
     """The state dict without the aliases the Flamingo wrapper adds (what a safetensors file can hold)."""
-    skip = ("lang_encoder.old_decoder_blocks.", "lang_encoder.gated_cross_attn_layers.")
-    return OrderedDict((k, v) for k, v in model.state_dict().items() if not k.startswith(skip))
+    return OrderedDict((k, v) for k, v in model.state_dict().items() if not k.startswith(ALIASES))
 
 
 def write_random(args) -> None:
@@ -132,9 +137,8 @@ def write_random(args) -> None:
         shutil.copyfile(args.tokenizer, os.path.join(args.out, "tokenizer.model"))
 
 
-def load_reference(checkpoint_dir: str, dtype=torch.float64) -> InfiMMHD:
-    config = InfimmConfig.load(os.path.join(checkpoint_dir, "config.json"))
-    model = InfiMMHD(config)
+def checkpoint_state(checkpoint_dir: str) -> dict:
+    """A checkpoint folder's tensors (pytorch_model.bin, else safetensors) without a wrapper prefix or RoPE buffers."""
     torch_path = os.path.join(checkpoint_dir, "pytorch_model.bin")
     if os.path.exists(torch_path):
         state = torch.load(torch_path, map_location="cpu")
@@ -142,12 +146,20 @@ def load_reference(checkpoint_dir: str, dtype=torch.float64) -> InfiMMHD:
         state = load_safetensors_folder(checkpoint_dir)
     prefix = "model." if any(k.startswith("model.vision_encoder.") for k in state) else ""
     # HF LLaMA layers store RoPE's inverse frequencies as buffers; the model recomputes them from rope_theta.
-    state = {k[len(prefix):]: v for k, v in state.items() if not k.endswith(".rotary_emb.inv_freq")}
+    return {k[len(prefix):]: v for k, v in state.items() if not k.endswith(".rotary_emb.inv_freq")}
+
+
+def load_state(model: InfiMMHD, state: dict) -> None:
+    """Loads `state` into `model`; every tensor the computation uses must be there, and nothing else."""
     missing, unexpected = model.load_state_dict(state, strict=False)
-    aliases = ("lang_encoder.old_decoder_blocks.", "lang_encoder.gated_cross_attn_layers.")
-    missing = [k for k in missing if not k.startswith(aliases)]
+    missing = [k for k in missing if not k.startswith(ALIASES + UNUSED)]
     if missing or unexpected:
         raise ValueError(f"checkpoint mismatch: missing {missing[:5]}, unexpected {unexpected[:5]}")
+
+
+def load_reference(checkpoint_dir: str, dtype=torch.float64) -> InfiMMHD:
+    model = InfiMMHD(InfimmConfig.load(os.path.join(checkpoint_dir, "config.json")))
+    load_state(model, checkpoint_state(checkpoint_dir))
     return model.to(dtype).eval()
 
 

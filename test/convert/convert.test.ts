@@ -21,7 +21,7 @@ import { openCheckpoint } from '../../src/checkpoint/index.ts';
 import { convert } from '../../src/convert/convert.ts';
 import { PackageError, readManifest, verifyPackage } from '../../src/package/verify.ts';
 import { hasPythonModule, requireOrSkip } from '../../harness/requirements.ts';
-import { writeSafetensors, type F32Tensor } from '../support/safetensors.ts';
+import { writeSafetensors, type F32Tensor } from '../../src/checkpoint/safetensors-writer.ts';
 import { tinyCheckpoint, type CheckpointSpec } from '../../harness/tiny-models.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');

@@ -9,7 +9,7 @@ import type { WeightPrecision } from '../../src/common/precision.ts';
 import { fromHalfBits, toHalf } from '../../src/onnx/half.ts';
 import { QUANT_BLOCK } from '../../src/onnx/linear-weights.ts';
 import { dequantize, quantize } from '../../src/onnx/quantize.ts';
-import { writeSafetensors, type F32Tensor } from './safetensors.ts';
+import { writeSafetensors, type F32Tensor } from '../../src/checkpoint/safetensors-writer.ts';
 
 function halfRound(data: Float32Array): Float32Array {
   return Float32Array.from(toHalf(data), fromHalfBits);

@@ -41,7 +41,8 @@ Continued training of a trained model (a later session adds compute to the shipp
 
     python3 -m infimm.train.pipeline --out DIR --minutes M --init CHECKPOINT --stages dra,ift --lr-scale 0.5
 
-    --init DIR      start from a checkpoint folder's weights and tokenizer instead of a new initialisation
+    --init DIR      start from a checkpoint folder's weights and tokenizer instead of a new initialisation (a
+                    run's checkpoint, or a shipped package unpacked: npm run unpack -- models/default DIR)
     --stages A,B    train only these stages, their shares of the time scaled to fill the budget
     --lr-scale X    every stage's peak learning rate times X (a trained model needs a gentler restart)
     --first-sample N  the first sample index (seed), past those of the run that made the checkpoint, so the
@@ -70,6 +71,7 @@ from ..data import FAMILIES, sample
 from ..data.captures import Capture, capture_sample, load_captures
 from ..data.real_ocr import load_pool, pool_sample
 from ..model import InfiMMHD
+from ..reference import checkpoint_state, load_state
 from ..tokenization import IGNORE_INDEX, InfimmTokenizer
 from . import batched
 from .examples import FORMATS, OCR_CONTEXT_TOKENS, pad
@@ -309,10 +311,10 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
     model = InfiMMHD(preset(preset_name, tokenizer.vocab_size))
     init_weights(model)
     if init:  # the same preset as the checkpoint's, or load_state_dict names the keys that differ
-        weights = torch.load(os.path.join(init, "pytorch_model.bin"), map_location="cpu")
+        weights = checkpoint_state(init)
         if new_vocab:
             weights = transfer_embeddings(weights, InfimmTokenizer(os.path.join(init, "tokenizer.model")), tokenizer)
-        model.load_state_dict(weights)
+        load_state(model, weights)
     resume_path = os.path.join(out, "resume.pt")
     state = {"stage": 0, "elapsed": 0.0, "index": first_sample, "first": first_sample, "summary": [], "optimizer": None}
     if os.path.exists(resume_path):

@@ -1,4 +1,5 @@
-// A minimal safetensors writer for tests that need a checkpoint with chosen tensors (F32 only).
+// A safetensors writer for float32 tensors, one tensor written at a time: a package unpacked into a checkpoint
+// (src/convert/unpack.ts), and tests that need a checkpoint with chosen tensors.
 import { closeSync, openSync, writeSync } from 'node:fs';
 
 export interface F32Tensor {
