@@ -10,8 +10,9 @@ The twin of src/tokens/ocr-context.ts; both give the same text for the same line
 [row,col]: the tenth of the image height holding the line's vertical centre, and the tenth of its width holding
 its left edge (0–9). Lines keep the OCR's reading order. Within `max_tokens`, headings (lines at least 1.25× the
 median line height) are kept first, then the lines starting in the bottom 4% of the image (a status bar), then the
-rest from the top down, so that a screen's title bar, tabs, status bar and the first rows of every pane survive a
-long page or a full editor. An image without text gives "Text in the image: none".
+rest by their place in their OCR block (every block's first line top-down, then every second line, …), so that a
+screen's title bar, tabs, status bar and the first rows of every pane (a terminal below a full editor among them)
+survive a long page or a full editor. An image without text gives "Text in the image: none".
 """
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ from typing import Callable, Sequence
 HEADER = "Text in the image:"
 # A box as (left, top, right, bottom) in image pixels.
 Box = tuple[float, float, float, float]
+# An OCR line: (text, box), or (text, box, block) with the OCR's block (a pane, a paragraph); lines without a block
+# (or with None) are taken from the top down.
+Line = tuple
 
 
 def position(box: Box, width: int, height: int) -> str:
@@ -30,13 +34,19 @@ def position(box: Box, width: int, height: int) -> str:
     return f"[{row},{col}]"
 
 
-def entries(lines: Sequence[tuple[str, Box]], width: int, height: int) -> list[tuple[str, float, float]]:
-    """Each line's text as it appears in the context, with its box's top and height; empty lines dropped."""
+def entries(lines: Sequence[Line], width: int, height: int) -> list[tuple[str, float, float, int]]:
+    """Each line's text as it appears in the context, with its box's top and height and how many lines of its
+    block come before it (0 without a block); empty lines dropped."""
     out = []
-    for text, box in lines:
+    seen: dict = {}
+    for text, box, *block in lines:
         words = " ".join(text.split())
         if words:
-            out.append((f"{position(box, width, height)} {words}", box[1], box[3] - box[1]))
+            key = block[0] if block else None
+            nth = 0 if key is None else seen.get(key, 0)
+            out.append((f"{position(box, width, height)} {words}", box[1], box[3] - box[1], nth))
+            if key is not None:
+                seen[key] = nth + 1
     return out
 
 
@@ -47,20 +57,21 @@ HEADING_RATIO = 1.25
 BOTTOM_SHARE = 0.04
 
 
-def budget_order(items: Sequence[tuple[str, float, float]], image_height: int) -> list[int]:
-    """Entry indices in the order the budget tries them: headings, lines in the bottom band, the rest; each group
-    from the top down, ties in reading order."""
-    heights = sorted(h for _, _, h in items)
+def budget_order(items: Sequence[tuple[str, float, float, int]], image_height: int) -> list[int]:
+    """Entry indices in the order the budget tries them: headings, then lines in the bottom band, each from the
+    top down; then the rest by their place in their block, then from the top down; ties in reading order."""
+    heights = sorted(item[2] for item in items)
     median = heights[len(heights) // 2] if heights else 0
 
-    def rank(i: int) -> int:
-        _, top, height = items[i]
-        return 0 if height >= HEADING_RATIO * median else 1 if top >= (1 - BOTTOM_SHARE) * image_height else 2
+    def key(i: int) -> tuple:
+        _, top, height, nth = items[i]
+        rank = 0 if height >= HEADING_RATIO * median else 1 if top >= (1 - BOTTOM_SHARE) * image_height else 2
+        return rank, nth if rank == 2 else 0, top, i
 
-    return sorted(range(len(items)), key=lambda i: (rank(i), items[i][1], i))
+    return sorted(range(len(items)), key=key)
 
 
-def ocr_context(lines: Sequence[tuple[str, Box]], width: int, height: int, count_tokens: Callable[[str], int],
+def ocr_context(lines: Sequence[Line], width: int, height: int, count_tokens: Callable[[str], int],
                 max_tokens: int) -> str:
     """The context text, ending with a newline so that the question starts its own line."""
     items = entries(lines, width, height)

@@ -9,8 +9,9 @@
 // [row,col]: the tenth of the image height holding the line's vertical centre, and the tenth of its width
 // holding its left edge (0–9). Lines keep the OCR's reading order; within the budget, headings (lines at least
 // 1.25× the median line height) are kept first, then the lines starting in the bottom 4% of the image (a
-// status bar), then the rest from the top down, so that a screen's title bar, tabs, status bar and the first
-// rows of every pane survive a long page or a full editor.
+// status bar), then the rest by their place in their OCR block (every block's first line top-down, then every
+// second line, …), so that a screen's title bar, tabs, status bar and the first rows of every pane (a terminal
+// below a full editor among them) survive a long page or a full editor.
 import type { OcrLine } from '../common/protocol.ts';
 
 const OCR_CONTEXT_HEADER = 'Text in the image:';
@@ -21,6 +22,8 @@ export type Box = readonly [number, number, number, number];
 export interface ContextLine {
   text: string;
   box: Box;
+  /** The OCR's block (a pane, a paragraph); lines without one are taken from the top down. */
+  block?: number;
 }
 
 export interface OcrContext {
@@ -34,12 +37,12 @@ export interface OcrContext {
   tokens: number;
 }
 
-/** OCR lines as the context reads them: the text and the axis-aligned bounds of the quadrilateral. */
-export function contextLines(lines: readonly Pick<OcrLine, 'text' | 'box'>[]): ContextLine[] {
-  return lines.map(({ text, box }) => {
+/** OCR lines as the context reads them: the text, the axis-aligned bounds of the quadrilateral, the block. */
+export function contextLines(lines: readonly Pick<OcrLine, 'text' | 'box' | 'block'>[]): ContextLine[] {
+  return lines.map(({ text, box, block }) => {
     const xs = box.map((p) => p[0]);
     const ys = box.map((p) => p[1]);
-    return { text, box: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] };
+    return { text, box: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], block };
   });
 }
 
@@ -54,17 +57,23 @@ export function linePosition([left, top, , bottom]: Box, width: number, height: 
   return `[${row},${col}]`;
 }
 
-/** Each line as it appears in the context ("[row,col] text", whitespace runs made one space), with its box's top and height. */
-export function contextEntries(
-  lines: readonly ContextLine[],
-  width: number,
-  height: number,
-): Array<{ entry: string; top: number; height: number }> {
-  return lines.flatMap(({ text, box }) => {
+interface Entry {
+  entry: string;
+  top: number;
+  height: number;
+  /** How many lines of its block come before it; 0 without a block. */
+  nth: number;
+}
+
+/** Each line as it appears in the context ("[row,col] text", whitespace runs made one space), with its box's top and height and its place in its block; empty lines dropped. */
+export function contextEntries(lines: readonly ContextLine[], width: number, height: number): Entry[] {
+  const seen = new Map<number, number>();
+  return lines.flatMap(({ text, box, block }) => {
     const words = text.split(WHITESPACE).filter(Boolean).join(' ');
-    return words === ''
-      ? []
-      : [{ entry: `${linePosition(box, width, height)} ${words}`, top: box[1], height: box[3] - box[1] }];
+    if (words === '') return [];
+    const nth = block === undefined ? 0 : (seen.get(block) ?? 0);
+    if (block !== undefined) seen.set(block, nth + 1);
+    return [{ entry: `${linePosition(box, width, height)} ${words}`, top: box[1], height: box[3] - box[1], nth }];
   });
 }
 
@@ -75,16 +84,20 @@ const HEADING_RATIO = 1.25;
 const BOTTOM_SHARE = 0.04;
 
 /**
- * Entry indices in the order the budget tries them: headings, lines in the bottom band of an image
- * `imageHeight` pixels high, the rest; each group from the top down, ties in reading order.
+ * Entry indices in the order the budget tries them: headings, then lines in the bottom band of an image
+ * `imageHeight` pixels high, each from the top down; then the rest by their place in their block, then from the
+ * top down; ties in reading order.
  */
-function budgetOrder(entries: ReadonlyArray<{ top: number; height: number }>, imageHeight: number): number[] {
+function budgetOrder(entries: readonly Entry[], imageHeight: number): number[] {
   const heights = entries.map((e) => e.height).sort((a, b) => a - b);
   const median = heights[Math.floor(heights.length / 2)] ?? 0;
-  const rank = ({ top, height }: { top: number; height: number }): number =>
+  const rank = ({ top, height }: Entry): number =>
     height >= HEADING_RATIO * median ? 0 : top >= (1 - BOTTOM_SHARE) * imageHeight ? 1 : 2;
   const ranks = entries.map(rank);
-  return entries.map((_, i) => i).sort((a, b) => ranks[a]! - ranks[b]! || entries[a]!.top - entries[b]!.top || a - b);
+  const nth = (i: number) => (ranks[i] === 2 ? entries[i]!.nth : 0);
+  return entries
+    .map((_, i) => i)
+    .sort((a, b) => ranks[a]! - ranks[b]! || nth(a) - nth(b) || entries[a]!.top - entries[b]!.top || a - b);
 }
 
 /**

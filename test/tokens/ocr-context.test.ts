@@ -35,9 +35,10 @@ test('a position is the tenth of the height holding the centre and the tenth of 
   assert.equal(linePosition([100, 50, 120, 50], 1000, 500), '[1,1]', 'on a boundary');
 });
 
-test("an OCR line's box is the bounds of its quadrilateral, turned or not", () => {
-  const turned: Pick<OcrLine, 'text' | 'box'> = {
+test("an OCR line's box is the bounds of its quadrilateral, turned or not; its block stays", () => {
+  const turned: Pick<OcrLine, 'text' | 'box' | 'block'> = {
     text: 'tilted',
+    block: 3,
     box: [
       [12, 40],
       [110, 20],
@@ -45,7 +46,7 @@ test("an OCR line's box is the bounds of its quadrilateral, turned or not", () =
       [16, 58],
     ],
   };
-  assert.deepEqual(contextLines([turned]), [{ text: 'tilted', box: [12, 20, 114, 58] }]);
+  assert.deepEqual(contextLines([turned]), [{ text: 'tilted', box: [12, 20, 114, 58], block: 3 }]);
 });
 
 test('each line is "[row,col] text" in reading order, whitespace runs made one space, empty lines dropped', () => {
@@ -62,7 +63,7 @@ test('U+FEFF is not whitespace, as in Python; U+0085 and U+001F are', () => {
   assert.equal(context.text, 'Text in the image:\n[0,0] a\ufeffb c d\n');
 });
 
-test('the budget keeps headings, then a status bar (the bottom 4%), then the rest from the top down; it skips a line that does not fit and keeps reading order', () => {
+test('the budget keeps headings, then a status bar (the bottom 4%), then the rest from the top down (one block); it skips a line that does not fit and keeps reading order', () => {
   const lines = [
     line('side bar one two three', 0, 300, 312), // costs 7 (its position, five words, a newline); first in reading order, but low
     line('Title', 300, 100, 130), // 3; 30 px against a median of 13: a heading
@@ -92,6 +93,28 @@ test('the budget keeps headings, then a status bar (the bottom 4%), then the res
   assert.equal(
     ocrContext([line('a', 500, 300, 312), line('b', 0, 300, 312)], 1000, 500, words, 4 + 3).text,
     'Text in the image:\n[6,5] a\n',
+  );
+});
+
+test("past the headings and the status bar, the budget takes every block's first line, then every second line, …: a terminal below a full editor keeps its command", () => {
+  const inBlock = (block: number, text: string, top: number) => ({ ...line(text, 300, top, top + 12), block });
+  const lines = [
+    inBlock(1, 'def', 100), // each costs 3: its position, one word, a newline
+    inBlock(1, 'print', 120),
+    inBlock(1, 'return', 140),
+    inBlock(2, '$git', 400),
+    inBlock(2, 'clean', 420),
+  ];
+  // Room for three lines: both blocks' first lines, then the editor's second (above the terminal's second).
+  assert.equal(
+    ocrContext(lines, 1000, 500, words, 4 + 9).text,
+    'Text in the image:\n[2,3] def\n[2,3] print\n[8,3] $git\n',
+  );
+  // The same lines without blocks are taken from the top down: the terminal is left out.
+  const unblocked = lines.map(({ text, box }) => ({ text, box }));
+  assert.equal(
+    ocrContext(unblocked, 1000, 500, words, 4 + 9).text,
+    'Text in the image:\n[2,3] def\n[2,3] print\n[2,3] return\n',
   );
 });
 

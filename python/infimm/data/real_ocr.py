@@ -25,12 +25,14 @@ def write_pool(out: str, per_family: int) -> None:
 
 
 def read_ocr_lines(path: str) -> dict[str, list]:
-    """`npm run ocr -- … --json` output: each image's file name → its lines as (text, (left, top, right, bottom))."""
+    """`npm run ocr -- … --json` output: each image's file name → its lines as (text, (left, top, right, bottom),
+    block)."""
     lines: dict[str, list] = {}
     with open(path) as f:
         for row in map(json.loads, f):
             xs, ys = [p[0] for p in row["box"]], [p[1] for p in row["box"]]
-            lines.setdefault(os.path.basename(row["image"]), []).append((row["text"], (min(xs), min(ys), max(xs), max(ys))))
+            lines.setdefault(os.path.basename(row["image"]), []).append(
+                (row["text"], (min(xs), min(ys), max(xs), max(ys)), row.get("block")))
     return lines
 
 

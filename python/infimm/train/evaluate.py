@@ -133,7 +133,7 @@ def evaluate_torch(checkpoint: str, folder: str, modes: list[str]) -> dict:
     media = {}
     for q in (q for q in questions if q["kind"] not in MAX_TOKENS):
         image = Image.open(os.path.join(folder, q["image"])).convert("RGB")
-        lines = [(line["text"], tuple(line["box"])) for line in ocr[q["image"]]]
+        lines = [(line["text"], tuple(line["box"]), line.get("block")) for line in ocr[q["image"]]]
         context = ocr_context(lines, image.width, image.height, count, OCR_CONTEXT_TOKENS)
         prompt = prompt_ids(tokenizer, True, [], q["question"], context)
         for mode in modes:
