@@ -28,6 +28,7 @@ torchrun --out ../.cache/train/run --minutes "${TRAIN_MINUTES:-110}"
 final=.cache/train/run/checkpoint
 if [ "${CONTINUE:-1}" != 0 ]; then
   CAPTURES=.cache/captures/train
+  CAPTURES9=.cache/captures/run9
   npx tsx scripts/capture-workbenches.ts "$CAPTURES" 30 --seed 11 &
   npx tsx scripts/capture-workbenches.ts "$CAPTURES" 30 --seed 12
   wait
@@ -36,7 +37,8 @@ if [ "${CONTINUE:-1}" != 0 ]; then
   for continuation in "run2 140 0.5 100000" "run3 133 0.4 200000" "run4 122 0.35 300000" \
     "run5 130 0.5 400000 --new-vocab --stages pt,dra,ift" "run6 118 0.5 500000 --stages copy,dra,ift" \
     "run7 65 0.5 600000 --captures ../$CAPTURES" \
-    "run8 60 0.5 700000 --captures ../$CAPTURES --capture-share 0.3"; do
+    "run8 60 0.5 700000 --captures ../$CAPTURES --capture-share 0.3" \
+    "run9 55 0.5 800000 --captures ../$CAPTURES9 --capture-share 0.3"; do
     read -r out minutes lr_scale first own <<<"$continuation"
     if [ "$out" = run8 ]; then
       # About a hundred more screenshots, and every screenshot's real OCR lines (training's OCR context for them).
@@ -44,6 +46,16 @@ if [ "${CONTINUE:-1}" != 0 ]; then
       npx tsx scripts/capture-workbenches.ts "$CAPTURES" 47 --seed 14
       wait
       ls "$CAPTURES"/*.png | xargs -n 90 node --import tsx src/cli/ocr.ts --json > "$CAPTURES/ocr.jsonl"
+    fi
+    if [ "$out" = run9 ]; then
+      # Screenshots no earlier run saw, in a folder of their own.
+      npx tsx scripts/capture-workbenches.ts "$CAPTURES9" 36 --seed 15 &
+      npx tsx scripts/capture-workbenches.ts "$CAPTURES9" 37 --seed 16
+      wait
+      npx tsx scripts/capture-workbenches.ts "$CAPTURES9" 11 --seed 17 &
+      npx tsx scripts/capture-workbenches.ts "$CAPTURES9" 21 --seed 18
+      wait
+      ls "$CAPTURES9"/*.png | xargs -n 90 node --import tsx src/cli/ocr.ts --json > "$CAPTURES9/ocr.jsonl"
     fi
     # shellcheck disable=SC2086  # $own is a list of options
     torchrun --out "../.cache/train/$out" --minutes "$minutes" --init "../$final" \
