@@ -7,7 +7,7 @@ import type { OcrResult, OcrWord, Rect } from '../common/protocol.ts';
 import type { DecodedImage } from '../image/decode.ts';
 import type { ModelSession } from '../onnx/model-session.ts';
 import { assemble, type LayoutMode, type PlacedLine } from './assemble.ts';
-import { fullestReading, gapBoxes, readAgain } from './gap-boxes.ts';
+import { fullestReading, gapBoxes, readAgain, sureGapReading } from './gap-boxes.ts';
 import { TextDetector } from './detect.ts';
 import { spliceFor, spliceImage, tokenLine, unreadInk } from './splice.ts';
 import { OcrError } from './errors.ts';
@@ -92,14 +92,15 @@ export class OcrEngine {
     const fullest = candidates.map((group) =>
       fullestReading(second.lines.slice(next, (next += group.length)), MIN_CONFIDENCE),
     );
-    const read = [...placed, ...fullest.filter((l) => readable(l) && !readAgain(l, placed))];
+    const sure = fullest.map((l) => sureGapReading(l, MIN_CONFIDENCE));
+    const read = [...placed, ...fullest.filter((l, i) => sure[i] && !readAgain(l, placed))];
     if (read.length > placed.length) assembled = assemble(read, layoutMode, screen);
     // What stayed unread on code rows is read once more beside letters (splice.ts).
     const unread = unreadInk(
       first.lines.filter((l) => !readable(l)).map((l) => l.box),
       read,
       assembled.lines,
-      candidates.filter((_, i) => !readable(fullest[i]!)).map((group) => group[0]!),
+      candidates.filter((_, i) => !sure[i]).map((group) => group[0]!),
     );
     const tokens = await this.spliceRead(image, unread, read, checkpoint, first.script);
     if (tokens.length > 0) assembled = assemble([...read, ...tokens], layoutMode, screen);

@@ -31,7 +31,8 @@ export function gapBoxes(
     const g = {
       x0: Math.max(region.x0, Math.round(gap.x0 - height)),
       x1: Math.min(region.x1, Math.round(gap.x1)),
-      y0: Math.max(region.y0, Math.round(gap.y0 + 0.2 * height)),
+      // Quotes and a shebang sit high in a row: less is trimmed above than below.
+      y0: Math.max(region.y0, Math.round(gap.y0 + 0.1 * height)),
       y1: Math.min(region.y1, Math.round(gap.y1 - 0.2 * height)),
     };
     if (
@@ -60,7 +61,21 @@ export function gapBoxes(
 }
 
 /**
- * The reading of a missed row, among its croppings' readings: of those at least `minConfidence` sure, the one
+ * The confidence a missed row's reading of quotes alone (a docstring's or a fence's `"""`, ```` ``` ````) needs: with
+ * no letters beside them the recognizer is never sure of them (0.2–0.4), and a second look only reads where the row
+ * holds ink. Brackets keep the usual floor: a lone `)` read unsurely is often the start of `) {}`, which the
+ * splice beside letters (splice.ts) reads whole.
+ */
+const QUOTES_CONFIDENCE = 0.2;
+
+/** Whether a missed row's reading counts: some text, at least `minConfidence` sure, or less for quotes alone. */
+export function sureGapReading(r: { text: string; confidence: number }, minConfidence: number): boolean {
+  const quotes = /^["'`\s]+$/.test(r.text);
+  return r.text.trim() !== '' && r.confidence >= (quotes ? Math.min(minConfidence, QUOTES_CONFIDENCE) : minConfidence);
+}
+
+/**
+ * The reading of a missed row, among its croppings' readings: of the sure ones (`sureGapReading`), the one
  * with the most characters (a tight cropping drops the glyph at its edge, "," for "},", and none makes one up
  * on a blank background), then the most confident.
  */
@@ -69,7 +84,7 @@ export function fullestReading<T extends { text: string; confidence: number }>(
   minConfidence: number,
 ): T {
   const score = (r: T): [number, number, number] => [
-    Number(r.confidence >= minConfidence),
+    Number(sureGapReading(r, minConfidence)),
     r.text.trim().length,
     r.confidence,
   ];

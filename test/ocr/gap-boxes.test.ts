@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PlacedLine } from '../../src/ocr/assemble.ts';
-import { fullestReading, gapBoxes, readAgain } from '../../src/ocr/gap-boxes.ts';
+import { fullestReading, gapBoxes, readAgain, sureGapReading } from '../../src/ocr/gap-boxes.ts';
 import { type Bounds, boundsQuad, quadBounds } from '../../src/ocr/geometry.ts';
 import { paintScreen, type Rgb } from '../support/paint.ts';
 import { readEditorScreenshot } from '../support/editor-screenshot.ts';
@@ -63,8 +63,16 @@ test("a row's ink ends at a wide blank: a mark far right of it (a minimap, a rul
 test('of the croppings of a missed row, the sure reading with the most characters counts, then the surest', () => {
   const r = (text: string, confidence: number) => ({ text, confidence });
   assert.deepEqual(fullestReading([r(',', 0.95), r('},', 0.88), r(',', 0.84)], 0.5), r('},', 0.88));
-  assert.deepEqual(fullestReading([r('},', 0.4), r(',', 0.6)], 0.5), r(',', 0.6));
+  assert.deepEqual(fullestReading([r('x},', 0.4), r('x', 0.6)], 0.5), r('x', 0.6));
   assert.deepEqual(fullestReading([r('}', 0.7), r(')', 0.9)], 0.5), r(')', 0.9));
+  // Quotes alone are taken from 0.2: the recognizer is never sure of a docstring's lone quotes.
+  assert.deepEqual(fullestReading([r('""', 0.24), r('"·', 0.2), r('', 0)], 0.5), r('""', 0.24));
+  assert.deepEqual(
+    [r('""', 0.21), r('```', 0.3), r('"', 0.15), r(')', 0.48), r('ab', 0.21), r('', 0.9), r('x', 0.5), r(' ', 0.9)].map(
+      (x) => sureGapReading(x, 0.5),
+    ),
+    [true, true, false, false, false, false, true, false],
+  );
 });
 
 test('a numbered row the detector missed inside the current-line border is read, with its line number', async () => {
@@ -72,6 +80,14 @@ test('a numbered row the detector missed inside the current-line border is read,
   const result = await readEditorScreenshot('split-py-ts-light.png');
   const first = result.lines.find((l) => l.lineNumber === 1 && quadBounds(l.box).x0 < 900);
   assert.match(first?.text ?? '', /^"""Architecture configuration, read from and written to a/);
+});
+
+test("a docstring's lone closing quotes, high in their row and read unsurely, are read with their line number", async () => {
+  // Line 14 of the light Python screenshot is `"""` alone, dark red on white: the detector misses it, and its
+  // ink sits in the top of the row.
+  const result = await readEditorScreenshot('editor-py-light.png');
+  const row = result.lines.find((l) => l.lineNumber === 14);
+  assert.match(row?.text ?? '', /^"+$/);
 });
 
 test("a missed row's reading of a read line's letters, across it and within a row, is that line read again", () => {
