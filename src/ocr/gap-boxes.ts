@@ -31,7 +31,7 @@ export function gapBoxes(
     const g = {
       x0: Math.max(region.x0, Math.round(gap.x0 - height)),
       x1: Math.min(region.x1, Math.round(gap.x1)),
-      // Quotes and a shebang sit high in a row: less is trimmed above than below.
+      // A docstring's lone quotes sit high in their row: less is trimmed above than below.
       y0: Math.max(region.y0, Math.round(gap.y0 + 0.1 * height)),
       y1: Math.min(region.y1, Math.round(gap.y1 - 0.2 * height)),
     };
