@@ -29,9 +29,9 @@ import { ConvertError } from './errors.ts';
 type Tensors = Map<string, F32Tensor>;
 
 /** Every external float32 weight of a graph and of its If branches, by initializer name. */
-function graphWeights(dir: string, file: string): Map<string, { data: Float32Array; dims: number[] }> {
+function graphWeights(dir: string, file: string): Map<string, Float32Array> {
   const model = fromBinary(ModelProtoSchema, readFileSync(join(dir, file)));
-  const out = new Map<string, { data: Float32Array; dims: number[] }>();
+  const out = new Map<string, Float32Array>();
   const fds = new Map<string, number>();
   const read = (t: TensorProto) => {
     const field = (key: string) => t.externalData.find((e) => e.key === key)?.value;
@@ -43,8 +43,7 @@ function graphWeights(dir: string, file: string): Map<string, { data: Float32Arr
     if (fd === undefined) fds.set(location, (fd = openSync(join(dir, location), 'r')));
     const bytes = Buffer.alloc(Number(field('length')));
     readSync(fd, bytes, 0, bytes.length, Number(field('offset')));
-    const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-    out.set(t.name, { data, dims: t.dims.map(Number) });
+    out.set(t.name, new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4));
   };
   const walk = (graph: GraphProto) => {
     graph.initializer.forEach(read);
@@ -64,7 +63,7 @@ function reader(dir: string, graph: string) {
   const take = (path: string) => {
     const found = weights.get(`/${graph}/${path}`);
     if (!found) throw new ConvertError(`the package has no weight /${graph}/${path}`, join(dir, `${graph}.onnx`));
-    return found.data;
+    return found;
   };
   return {
     take,
