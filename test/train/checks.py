@@ -17,7 +17,7 @@ import torch
 from infimm.data import FAMILIES, sample
 from infimm.model import InfiMMHD
 from infimm.reference import PRESETS, randomize
-from infimm.data.ocr import merge_close, rows, simulate
+from infimm.data.ocr import reading_lines, simulate
 from infimm.data.real_ocr import load_pool, pool_sample
 from infimm.ocr_context import HEADER
 from infimm.tokenization import InfimmTokenizer
@@ -167,8 +167,8 @@ def ocr():
         for seed in range(6):
             s = sample(family, seed)
             truth = transcription(s).split("\n")
-            exact += [text for text, _ in simulate(s.texts, random.Random(seed), noise=0)] == truth
-            noisy += [text for text, _ in simulate(s.texts, random.Random(seed), noise=2)] != truth
+            exact += [text for text, *_ in simulate(s.texts, random.Random(seed), 0, s.regions)] == truth
+            noisy += [text for text, *_ in simulate(s.texts, random.Random(seed), 2, s.regions)] != truth
             total += 1
     folder = sys.argv[2]
     pipeline.train_vocabulary(f"{folder}/tokenizer.model", 400, samples_per_family=8)
@@ -190,7 +190,14 @@ def ocr():
     # "What is the text at [r,c]?" only about a position no other line shares.
     asked = {position_turn("Text in the image:\n[0,0] File\n[0,0] Edit\n[9,8] Save\n", random.Random(seed)).answer
              for seed in range(10)}
-    return {"total": total, "exact": exact, "noisy": noisy, "copy": copy_drill(tokenizer), "with_context": with_context, "position_answers": sorted(asked),
+    # Two columns far apart are read column by column; texts close on a row join.
+    columns = [(text, block) for text, _, block in reading_lines(
+        [("a", (0, 0, 10, 10)), ("b", (14, 0, 24, 10)), ("c", (100, 0, 110, 10)), ("d", (0, 15, 10, 25)), ("e", (100, 15, 110, 25))])]
+    # A synthetic workbench's panes (its regions) in blocks of their own: the Explorer's files never between code rows.
+    bench = sample("workbench", 5)
+    bench_lines = reading_lines(bench.texts, bench.regions)
+    return {"total": total, "exact": exact, "noisy": noisy, "columns": columns, "copy": copy_drill(tokenizer),
+            "workbench_blocks": [block for *_, block in bench_lines], "workbench_lines": [text for text, *_ in bench_lines], "with_context": with_context, "position_answers": sorted(asked),
             "transcription_has_title": s.qa[0].answer in transcription(s), "pool_context": context,
             "pooled_rows": sum(tokenizer.sp.decode([t for t in row.tolist() if t < tokenizer.end_of_chunk]).count("Read by OCR")
                                for row in batch)}

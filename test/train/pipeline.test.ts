@@ -75,11 +75,31 @@ test('simulated OCR: exact without noise, wrong somewhere with it; training exam
       with_context: number;
       position_answers: string[];
       copy: { turns: number[]; wrong: number; supervised_wrong: number };
+      columns: [string, number][];
+      workbench_blocks: number[];
+      workbench_lines: string[];
       transcription_has_title: boolean;
       pool_context: string;
       pooled_rows: number;
     }>('ocr', dir);
     assert.deepEqual(r.position_answers, ['Save']);
+    assert.deepEqual(r.columns, [
+      ['a b', 0],
+      ['d', 0],
+      ['c', 1],
+      ['e', 1],
+    ]);
+    // The workbench's blocks come one after another, the Explorer's ahead of the code's; 7 panes, tabs cut apart.
+    const block = (text: string) => r.workbench_blocks[r.workbench_lines.indexOf(text)]!;
+    assert.deepEqual(
+      r.workbench_blocks,
+      [...r.workbench_blocks].sort((a, b) => a - b),
+    );
+    assert.ok(
+      block('EXPLORER') < block('labelUser.json') &&
+        block('labelUser.json') < block('func HandleDetect(text int) int {'),
+    );
+    assert.ok(new Set(r.workbench_blocks).size >= 7, `${r.workbench_blocks}`);
     // The copy drill: 3 to 6 lookups where the context has that many uniquely placed lines (a code view's
     // context may have fewer), each the one line at its position, the loss on exactly those answers.
     assert.ok(

@@ -11,7 +11,7 @@ and other layouts (the `held_out` flag switches each generator to layout variant
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PIL import Image
 
@@ -35,6 +35,8 @@ class Sample:
     texts: list[tuple[str, tuple[int, int, int, int]]]
     # Lines read by the runtime's OCR stage (data/real_ocr.py); None: training simulates an OCR from `texts`.
     ocr: list | None = None
+    # Panes the generator marked (RecordingDraw.region), in reading order; the simulated OCR keeps them apart.
+    regions: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def sample(family: str, seed: int, held_out: bool = False) -> Sample:
@@ -42,7 +44,7 @@ def sample(family: str, seed: int, held_out: bool = False) -> Sample:
     rng = random.Random(f"{family}/{seed}/{'held-out' if held_out else 'train'}")
     generator = HELD_OUT_RENDERERS.get(family, GENERATORS[family]) if held_out else GENERATORS[family]
     image, caption, qa = generator(rng, held_out)
-    return Sample(family, image, caption, qa, image.info.pop("texts", []))
+    return Sample(family, image, caption, qa, image.info.pop("texts", []), regions=image.info.pop("regions", []))
 
 
 def describe_list(items: list[str]) -> str:

@@ -1,6 +1,8 @@
 """Names as real projects have them: file names, function names, branches and projects made of a few words in the
-casing conventions of code, drawn from thousands of combinations. A model that sees only a handful of names learns
-to answer "Which file is open?" from a list it remembers; with these it has to read the name off the screen."""
+casing conventions of code, drawn from thousands of combinations, and a share of made-up words (`gguf`, `ljharb`,
+`vscode`: real names are full of words no dictionary has). A model that sees only a handful of names learns to
+answer "Which file is open?" from a list it remembers; with these it has to read the name off the screen, and with
+the made-up ones it has to copy it letter by letter instead of finishing a word it knows."""
 from __future__ import annotations
 
 import random
@@ -21,11 +23,27 @@ WORDS = [
 VERBS = ["add", "build", "check", "clear", "compute", "count", "create", "decode", "draw", "encode", "fetch", "find",
          "format", "get", "handle", "init", "load", "make", "merge", "open", "parse", "read", "render", "reset",
          "resolve", "run", "save", "scan", "send", "set", "sort", "split", "start", "update", "validate", "write"]
+CONSONANTS = "bcdfghjklmnprstvwxz"
+VOWELS = "aeiouy"
+# The share of a name's words made up (a word in WORDS is what a model that only half reads would guess instead).
+MADE_UP_SHARE = 0.3
 OTHER_EXTENSIONS = ["ts", "tsx", "json", "md", "rs", "java", "c", "cpp", "css", "html", "yaml", "toml", "sh", "txt", "rb"]
 
 
+def made_up_word(rng: random.Random) -> str:
+    """Two to eight letters in syllables of up to two consonants and a vowel, sometimes a digit at the end."""
+    letters, length = "", rng.randint(2, 8)
+    while len(letters) < length:
+        letters += "".join(rng.choice(CONSONANTS) for _ in range(rng.randint(0, 2))) + rng.choice(VOWELS)
+    return letters + (str(rng.randint(0, 9)) if rng.random() < 0.15 else "")
+
+
+def _word(rng: random.Random, known: list[str]) -> str:
+    return made_up_word(rng) if rng.random() < MADE_UP_SHARE else rng.choice(known)
+
+
 def _words(rng: random.Random, first: list[str], most: int) -> list[str]:
-    return [rng.choice(first)] + [rng.choice(WORDS) for _ in range(rng.randint(0, most - 1))]
+    return [_word(rng, first)] + [_word(rng, WORDS) for _ in range(rng.randint(0, most - 1))]
 
 
 def _case(words: list[str], style: str) -> str:

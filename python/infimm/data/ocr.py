@@ -1,16 +1,73 @@
-"""Simulated OCR: the texts a generator drew (RecordingDraw) turned into the lines an OCR stage returns, with the
-error kinds of the real one (src/ocr): neighbouring texts on a row merged into one line, lines split at a
-space, dropped words and lines, and character confusions. Training reads its OCR context from here, so that
-the model learns to use OCR lines without trusting them blindly."""
+"""Simulated OCR: the texts a generator drew (RecordingDraw) turned into the lines an OCR stage returns, in its
+blocks and reading order (panes and side bars apart, as the real stage's layout keeps them: src/ocr), with the
+error kinds of the real one: neighbouring texts on a row merged into one line, lines split at a space, dropped
+words and lines, and character confusions. Training reads its OCR context from here, so that the model learns to
+use OCR lines without trusting them blindly."""
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 from ..ocr_context import Box
 
 # Pairs a text recognizer confuses on screen fonts, both ways.
 CONFUSIONS = [("l", "1"), ("l", "I"), ("1", "I"), ("O", "0"), ("o", "0"), ("S", "5"), ("B", "8"), ("rn", "m"),
               ("cl", "d"), ("e", "c"), (".", ","), (":", ";"), ("-", "_")]
+
+
+# Empty bands that separate blocks, in median text heights: a column gap (a side bar beside an editor, two
+# editors) and a row gap (a title bar, a terminal panel, a status bar; wider than a blank line of code).
+COLUMN_GAP = 2.0
+ROW_GAP = 1.5
+
+
+def _widest_gap(spans: list[tuple[float, float]]) -> tuple[float, float]:
+    """The widest empty interval between the union of `spans` (start, end): (its width, its middle); (0, 0) if none."""
+    best, middle, reach = 0.0, 0.0, None
+    for start, end in sorted(spans):
+        if reach is not None and start - reach > best:
+            best, middle = start - reach, (start + reach) / 2
+        reach = end if reach is None else max(reach, end)
+    return best, middle
+
+
+def _cut(boxes: list[Box], indices: list[int], height: float) -> list[list[int]]:
+    """Recursive XY cut: split at the widest empty column or row band (the one widest relative to its threshold),
+    columns left to right and rows top to bottom, until no band is wide enough."""
+    column, x = _widest_gap([(boxes[i][0], boxes[i][2]) for i in indices])
+    row, y = _widest_gap([(boxes[i][1], boxes[i][3]) for i in indices])
+    by_column = column / COLUMN_GAP >= row / ROW_GAP
+    if (column if by_column else row) < (COLUMN_GAP if by_column else ROW_GAP) * height:
+        return [indices]
+    edge, at = (0, x) if by_column else (1, y)
+    before = [i for i in indices if boxes[i][edge] < at]
+    return _cut(boxes, before, height) + _cut(boxes, [i for i in indices if boxes[i][edge] >= at], height)
+
+
+def blocks(texts: list[tuple[str, Box]], regions: Sequence[Box] = ()) -> list[list[tuple[str, Box]]]:
+    """Texts grouped into blocks in reading order: the texts of each of the `regions` (a text is in the first one
+    holding its centre), then the rest, each cut apart by empty bands wider than the thresholds above."""
+    if not texts:
+        return []
+    heights = sorted(box[3] - box[1] for _, box in texts)
+    height = heights[len(heights) // 2]
+    boxes = [box for _, box in texts]
+
+    def region_of(box: Box) -> int:
+        x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        return next((r for r, (left, top, right, bottom) in enumerate(regions)
+                     if left <= x < right and top <= y < bottom), len(regions))
+
+    places = [region_of(box) for box in boxes]
+    groups = [[i for i in range(len(texts)) if places[i] == r] for r in range(len(regions) + 1)]
+    return [[texts[i] for i in block] for group in groups if group for block in _cut(boxes, group, height)]
+
+
+def reading_lines(texts: list[tuple[str, Box]], regions: Sequence[Box] = ()) -> list[tuple[str, Box, int]]:
+    """A perfect reader's lines: (text, box, block), blocks in reading order, each block's rows top down, texts on
+    a row closer than their height joined."""
+    return [(text, box, b) for b, block in enumerate(blocks(texts, regions))
+            for row in rows(block) for text, box in merge_close(row)]
 
 
 def rows(texts: list[tuple[str, Box]]) -> list[list[tuple[str, Box]]]:
@@ -58,21 +115,22 @@ def confuse(text: str, rng: random.Random, rate: float) -> str:
     return "".join(out)
 
 
-def simulate(texts: list[tuple[str, Box]], rng: random.Random, noise: float = 1.0) -> list[tuple[str, Box]]:
-    """OCR lines in reading order. `noise` scales every error rate (0: a perfect reader)."""
+def simulate(texts: list[tuple[str, Box]], rng: random.Random, noise: float = 1.0,
+             regions: Sequence[Box] = ()) -> list[tuple[str, Box, int]]:
+    """OCR lines (text, box, block) in reading order (`reading_lines`). `noise` scales every error rate (0: a
+    perfect reader)."""
     lines = []
-    for row in rows(texts):
-        for text, box in merge_close(row):
-            if rng.random() < 0.04 * noise:
-                continue  # a line the detector missed
-            words = text.split()
-            if len(words) > 1 and rng.random() < 0.06 * noise:
-                words.pop(rng.randrange(len(words)))  # a word lost
-            if len(words) > 1 and rng.random() < 0.05 * noise:
-                cut = rng.randrange(1, len(words))  # a line split in two at a wide space
-                middle = box[0] + (box[2] - box[0]) * cut / len(words)
-                lines.append((confuse(" ".join(words[:cut]), rng, 0.02 * noise), (box[0], box[1], middle, box[3])))
-                lines.append((confuse(" ".join(words[cut:]), rng, 0.02 * noise), (middle, box[1], box[2], box[3])))
-                continue
-            lines.append((confuse(" ".join(words), rng, 0.02 * noise), box))
+    for text, box, block in reading_lines(texts, regions):
+        if rng.random() < 0.04 * noise:
+            continue  # a line the detector missed
+        words = text.split()
+        if len(words) > 1 and rng.random() < 0.06 * noise:
+            words.pop(rng.randrange(len(words)))  # a word lost
+        if len(words) > 1 and rng.random() < 0.05 * noise:
+            cut = rng.randrange(1, len(words))  # a line split in two at a wide space
+            middle = box[0] + (box[2] - box[0]) * cut / len(words)
+            lines.append((confuse(" ".join(words[:cut]), rng, 0.02 * noise), (box[0], box[1], middle, box[3]), block))
+            lines.append((confuse(" ".join(words[cut:]), rng, 0.02 * noise), (middle, box[1], box[2], box[3]), block))
+            continue
+        lines.append((confuse(" ".join(words), rng, 0.02 * noise), box, block))
     return lines

@@ -73,12 +73,20 @@ class RecordingDraw(ImageDraw.ImageDraw):
     def __init__(self, image: Image.Image):
         super().__init__(image)
         self.texts: list[tuple[str, tuple[int, int, int, int]]] = image.info.setdefault("texts", [])
+        self.regions: list[tuple[int, int, int, int]] = image.info.setdefault("regions", [])
 
     def text(self, xy, text, fill=None, font=None, *args, record: bool = True, **kwargs):
-        """`record=False` for the pieces of a text that is recorded whole (a syntax-coloured code line)."""
+        """`record=False` for the pieces of a text that is recorded whole (a syntax-coloured code line) and for what
+        the OCR stage does not report as text (a gutter's line numbers)."""
         if record and text.strip():
             self.texts.append((text, tuple(int(v) for v in self.textbbox(xy, text, font=font))))
         return super().text(xy, text, fill, font, *args, **kwargs)
+
+    def region(self, box: tuple[int, int, int, int]) -> None:
+        """Marks a pane (a side bar, a tab strip, an editor, a panel) in `image.info["regions"]`, in reading order:
+        the simulated OCR keeps its texts in a block of their own, as the real stage's layout does from borders and
+        background colours."""
+        self.regions.append(tuple(box))
 
 
 def canvas(rng: random.Random, low: int, high: int, colour: tuple, min_height: int = 0) -> tuple[Image.Image, RecordingDraw]:

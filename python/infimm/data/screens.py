@@ -127,7 +127,7 @@ def code_editor(rng: random.Random, held_out: bool):
     top = 6 if held_out else 24
     for number, line in enumerate(lines, start=1):
         y = top + (number - 1) * line_height
-        draw.text((4, y), f"{number:>2}", font=mono, fill=t.muted)
+        draw.text((4, y), f"{number:>2}", font=mono, fill=t.muted, record=False)  # not text (data/workbench.py)
         draw.text((26, y), line.replace("\t", "  "), font=mono, fill=t.text)
     qa = [QA("What is the file name?", file_name, "reading"),
           QA("What is the name of the function?", name, "reading"),

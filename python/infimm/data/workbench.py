@@ -85,6 +85,15 @@ def workbench(rng: random.Random, held_out: bool):
     editor_x0 = 0 if held_out else 124
     editor_x1 = width - 124 if held_out else width
     y0 = title_height
+    # The panes in reading order: title bar, Explorer (on the left), tabs, breadcrumbs, code, terminal, status bar.
+    status_top = height - 18
+    panel_top = status_top - 4 * line_height - 8 if terminal else status_top
+    editor_top = y0 + 22 + crumbs_height
+    explorer = [(explorer_x0, y0, explorer_x0 + 100, status_top)]
+    editor = [(editor_x0, y0, editor_x1, y0 + 22), (editor_x0, y0 + 22, editor_x1, editor_top),
+              (editor_x0, editor_top, editor_x1, panel_top), (editor_x0, panel_top, editor_x1, status_top)]
+    for region in [(0, 0, width, y0), *(editor + explorer if held_out else explorer + editor), (0, status_top, width, height)]:
+        draw.region(region)
     draw.rectangle([activity_x, y0, activity_x + 24, height], fill=tuple(max(0, c - 12) for c in side))
     for i in range(4):
         draw.rectangle([activity_x + 7, y0 + 10 + 28 * i, activity_x + 17, y0 + 20 + 28 * i], outline=t.muted)
@@ -116,11 +125,10 @@ def workbench(rng: random.Random, held_out: bool):
     top = y0 + crumbs_height + 30
     for number, line in enumerate(lines, start=1):
         y = top + (number - 1) * line_height
-        draw.text((editor_x0 + 6, y), f"{number:>2}", font=mono, fill=t.muted)
+        # The gutter's numbers are not text: the runtime's OCR reports them beside the code rows, outside its context.
+        draw.text((editor_x0 + 6, y), f"{number:>2}", font=mono, fill=t.muted, record=False)
         draw_code(draw, editor_x0 + 32, y, line.replace("\t", "    "), mono, colours, t.text)
-    status_top = height - 18
     if terminal:
-        panel_top = status_top - 4 * line_height - 8
         draw.line([editor_x0, panel_top, editor_x1, panel_top], fill=t.border)
         draw.text((editor_x0 + 8, panel_top + 4), "TERMINAL", font=font(SANS[0], 9), fill=t.text)
         draw.text((editor_x0 + 8, panel_top + 4 + line_height), f"$ {command}", font=mono, fill=t.text)

@@ -178,7 +178,7 @@ def quick_score(model, tokenizer: InfimmTokenizer, samples: int, log=print) -> d
         chosen = []
         for seed in range(samples):
             s, renderer = held_out_sample(family, seed)
-            lines = simulate(s.texts, random.Random(f"quick/{family}/{seed}"), noise=0.5)
+            lines = simulate(s.texts, random.Random(f"quick/{family}/{seed}"), 0.5, s.regions)
             context = ocr_context(lines, s.image.width, s.image.height, count, OCR_CONTEXT_TOKENS)
             pixels, grid_rows, grid_cols = make_views(s.image, tile, "dynamic")
             media, mask = batched.image_media(model, [(pixels.to(device), grid_rows, grid_cols)], grad=False)

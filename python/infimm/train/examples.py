@@ -20,7 +20,7 @@ import torch
 
 from ..data import Sample
 from ..data.captures import FAMILY as CAPTURES
-from ..data.ocr import merge_close, rows, simulate
+from ..data.ocr import reading_lines, simulate
 from ..ocr_context import ocr_context
 from ..tokenization import InfimmTokenizer, Turn, training_example
 
@@ -34,7 +34,7 @@ COPY_TURNS = 6
 def transcription(s: Sample) -> str:
     """The ground-truth text of an image: its lines in reading order, one per line, spaces collapsed as in the
     OCR context."""
-    return "\n".join(" ".join(text.split()) for row in rows(s.texts) for text, _ in merge_close(row))
+    return "\n".join(" ".join(text.split()) for text, *_ in reading_lines(s.texts, s.regions))
 
 
 def transcribable(s: Sample) -> bool:
@@ -48,7 +48,7 @@ def context_for(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random, share
     noisy simulated OCR; otherwise none."""
     if rng.random() >= share:
         return ""
-    lines = s.ocr if s.ocr is not None else simulate(s.texts, rng, noise=rng.choice([0.0, 0.5, 1.0, 1.0, 2.0]))
+    lines = s.ocr if s.ocr is not None else simulate(s.texts, rng, rng.choice([0.0, 0.5, 1.0, 1.0, 2.0]), s.regions)
     return ocr_context(lines, s.image.width, s.image.height, lambda text: len(tokenizer.sp.encode(text)), OCR_CONTEXT_TOKENS)
 
 

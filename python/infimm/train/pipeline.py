@@ -2,7 +2,7 @@
 skeleton of a schedule keyed to wall-clock time.
 
     python3 -m infimm.train.pipeline --out DIR --minutes M [--preset small] [--threads N] [--ocr-pool DIR]
-        [--captures DIR]
+        [--captures DIR...]
     torchrun --nproc_per_node=2 -m infimm.train.pipeline --out DIR --minutes M   (DistributedDataParallel:
         gloo on CPUs, NCCL on GPUs; each process takes its share of every batch)
 
@@ -60,6 +60,7 @@ import os
 import random
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import torch
@@ -282,7 +283,7 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
         vocab_size: int = VOCAB_SIZE, device: str | torch.device = "cpu", workers: int = 0, batch: int | None = None,
         save_every: float = SAVE_EVERY_SECONDS, export: str | None = None, heldout: int = 0,
         log_every: int = 25, ocr_pool: str | None = None, init: str | None = None, stages: str | None = None,
-        lr_scale: float = 1.0, first_sample: int = 0, new_vocab: bool = False, captures: str | None = None,
+        lr_scale: float = 1.0, first_sample: int = 0, new_vocab: bool = False, captures: Sequence[str] = (),
         capture_share: float = CAPTURE_SHARE) -> InfiMMHD:
     """Trains for `minutes` of wall-clock time in all, resuming from DIR/resume.pt when it exists. `steps` makes
     every stage exactly that many steps instead (deterministic: the rehearsal and the tests). The GPU options
@@ -297,7 +298,7 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
     # bf16 autocast on the GPU: matrix products in bf16, softmax, norms and the loss in float32 (autocast's lists).
     autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if cuda else contextlib.nullcontext
     os.makedirs(out, exist_ok=True)
-    real = RealImages(load_pool(ocr_pool) if ocr_pool else None, load_captures(captures) if captures else None,
+    real = RealImages(load_pool(ocr_pool) if ocr_pool else None, [c for folder in captures for c in load_captures(folder)] or None,
                       capture_share)
     tokenizer_path = os.path.join(out, "tokenizer.model")
     if rank == 0 and init and not new_vocab and not os.path.exists(tokenizer_path):
@@ -457,7 +458,8 @@ def main() -> None:
     parser.add_argument("--heldout", type=int, default=0, help="held-out samples per family scored at the end")
     parser.add_argument("--log-every", type=int, default=25, help="steps between log lines")
     parser.add_argument("--ocr-pool", help="a folder of images read by the real OCR stage (data/real_ocr.py)")
-    parser.add_argument("--captures", help="a folder of real workbench screenshots (data/captures.py)")
+    parser.add_argument("--captures", nargs="+", default=[],
+                        help="folders of real workbench screenshots (data/captures.py)")
     parser.add_argument("--capture-share", type=float, default=CAPTURE_SHARE,
                         help="with --captures: the share of samples taken from the screenshots")
     parser.add_argument("--init", help="a checkpoint folder to continue training from (weights and tokenizer)")

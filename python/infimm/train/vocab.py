@@ -27,7 +27,7 @@ def corpus(samples_per_family: int) -> list[str]:
                 lines.append(f"USER: {qa.question} ASSISTANT: {qa.answer}")
             lines.append(f"USER: {rng.choice(TRANSCRIBE)} ASSISTANT: {transcription(s)}")
             # No vocabulary yet to count tokens with: every line fits an unbounded budget.
-            lines.append(ocr_context(simulate(s.texts, rng), s.image.width, s.image.height, len, 10**9))
+            lines.append(ocr_context(simulate(s.texts, rng, regions=s.regions), s.image.width, s.image.height, len, 10**9))
     # The system prompt starts every chat: as common in the corpus as the chats themselves.
     lines += [SYSTEM_PROMPT] * (len(lines) // 3)
     return lines
