@@ -3,11 +3,12 @@
 #   1. a pool of training images read by the runtime's own OCR stage (python/infimm/data/real_ocr.py);
 #   2. the four-stage recipe under torchrun, one process per core (python/infimm/train/pipeline.py), resuming
 #      from .cache/train/run/resume.pt when a run was stopped;
-#   3. continued training of that model on new images, seven times (.cache/train/run2 to run8: later sessions'
+#   3. continued training of that model on new images, nine times (.cache/train/run2 to run10: later sessions'
 #      compute added to the first run's; run5 on a vocabulary trained anew, run6 first drilling lookups in the
 #      OCR context, run7 also on real code-server screenshots captured by scripts/capture-workbenches.ts, two
 #      captures side by side, 60 screenshots in all, run8 on 158 of them read by the real OCR stage, a 384-token
-#      OCR context (256 before) and 30% of its samples from the screenshots), each resuming the same way;
+#      OCR context (256 before) and 30% of its samples from the screenshots, run9 and run10 on new screenshots,
+#      run10 also on made-up names and the simulated OCR in blocks), each resuming the same way;
 #   4. the final checkpoint converted into a package.
 # TRAIN_MINUTES sets the wall-clock budget of step 2 (default 110); CONTINUE=0 skips step 3.
 set -euo pipefail
@@ -29,6 +30,7 @@ final=.cache/train/run/checkpoint
 if [ "${CONTINUE:-1}" != 0 ]; then
   CAPTURES=.cache/captures/train
   CAPTURES9=.cache/captures/run9
+  CAPTURES10=.cache/captures/run10
   npx tsx scripts/capture-workbenches.ts "$CAPTURES" 30 --seed 11 &
   npx tsx scripts/capture-workbenches.ts "$CAPTURES" 30 --seed 12
   wait
@@ -38,7 +40,8 @@ if [ "${CONTINUE:-1}" != 0 ]; then
     "run5 130 0.5 400000 --new-vocab --stages pt,dra,ift" "run6 118 0.5 500000 --stages copy,dra,ift" \
     "run7 65 0.5 600000 --captures ../$CAPTURES" \
     "run8 60 0.5 700000 --captures ../$CAPTURES --capture-share 0.3" \
-    "run9 55 0.5 800000 --captures ../$CAPTURES9 --capture-share 0.3"; do
+    "run9 55 0.5 800000 --captures ../$CAPTURES9 --capture-share 0.3" \
+    "run10 65 0.5 900000 --captures ../$CAPTURES9 ../$CAPTURES10 --capture-share 0.3"; do
     read -r out minutes lr_scale first own <<<"$continuation"
     if [ "$out" = run8 ]; then
       # About a hundred more screenshots, and every screenshot's real OCR lines (training's OCR context for them).
@@ -56,6 +59,13 @@ if [ "${CONTINUE:-1}" != 0 ]; then
       npx tsx scripts/capture-workbenches.ts "$CAPTURES9" 21 --seed 18
       wait
       ls "$CAPTURES9"/*.png | xargs -n 90 node --import tsx src/cli/ocr.ts --json > "$CAPTURES9/ocr.jsonl"
+    fi
+    if [ "$out" = run10 ]; then
+      # A hundred more, beside the ninth run's.
+      npx tsx scripts/capture-workbenches.ts "$CAPTURES10" 50 --seed 19 &
+      npx tsx scripts/capture-workbenches.ts "$CAPTURES10" 50 --seed 20
+      wait
+      ls "$CAPTURES10"/*.png | xargs -n 90 node --import tsx src/cli/ocr.ts --json > "$CAPTURES10/ocr.jsonl"
     fi
     # shellcheck disable=SC2086  # $own is a list of options
     torchrun --out "../.cache/train/$out" --minutes "$minutes" --init "../$final" \
