@@ -41,13 +41,18 @@ test('a capture of code-server gives screenshots whose questions are answered by
       cwd: ROOT,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    const { synthetic_chat_transcribes, captures: checked } = JSON.parse(
+    const {
+      synthetic_chat_transcribes,
+      two_folders,
+      captures: checked,
+    } = JSON.parse(
       execFileSync(PYTHON, [join(import.meta.dirname, 'captures_checks.py'), out], {
         env: { ...process.env, PYTHONPATH: join(ROOT, 'python') },
         encoding: 'utf8',
       }),
-    ) as { synthetic_chat_transcribes: boolean; captures: Checked[] };
+    ) as { synthetic_chat_transcribes: boolean; two_folders: boolean; captures: Checked[] };
     assert.equal(synthetic_chat_transcribes, true);
+    assert.equal(two_folders, true);
     // A scene may be skipped when the workbench is slow, not most of them.
     assert.ok(checked.length >= 6, `${checked.length} captures`);
     for (const c of checked) {

@@ -9,7 +9,7 @@ import random
 import sys
 
 from infimm.data import sample
-from infimm.data.captures import THEME, capture_sample, code_rows, load_captures
+from infimm.data.captures import THEME, capture_sample, code_rows, load_captures, load_folders
 from infimm.train.examples import TRANSCRIBE, chat_turns
 
 
@@ -44,4 +44,8 @@ def check(capture):
 
 if __name__ == "__main__":
     synthetic = any(t.question in TRANSCRIBE for seed in range(40) for t in chat_turns(sample("ui", seed), random.Random(seed)))
-    print(json.dumps({"synthetic_chat_transcribes": synthetic, "captures": [check(c) for c in load_captures(sys.argv[1])]}))
+    captures = load_captures(sys.argv[1])
+    # Two folders (here the same one twice) give both folders' captures, in order.
+    both = [c.image for c in load_folders([sys.argv[1], sys.argv[1]])]
+    print(json.dumps({"synthetic_chat_transcribes": synthetic, "two_folders": both == [c.image for c in captures] * 2,
+                      "captures": [check(c) for c in captures]}))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PIL import Image
@@ -40,6 +41,11 @@ def load_captures(folder: str) -> list[Capture]:
             with open(os.path.join(folder, name)) as f:
                 captures.append(Capture(image, json.load(f), ocr.get(os.path.basename(image))))
     return captures
+
+
+def load_folders(folders: Sequence[str]) -> list[Capture]:
+    """Every capture of every folder (`load_captures`), folder by folder: one run's screenshots beside another's."""
+    return [capture for folder in folders for capture in load_captures(folder)]
 
 
 def open_files(state: dict) -> str:

@@ -69,7 +69,7 @@ import torch.nn.functional as F
 
 from ..config import CrossAttentionConfig, InfimmConfig, LanguageConfig, VisionConfig
 from ..data import FAMILIES, sample
-from ..data.captures import Capture, capture_sample, load_captures
+from ..data.captures import Capture, capture_sample, load_folders
 from ..data.real_ocr import load_pool, pool_sample
 from ..model import InfiMMHD
 from ..reference import checkpoint_state, load_state
@@ -298,8 +298,7 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
     # bf16 autocast on the GPU: matrix products in bf16, softmax, norms and the loss in float32 (autocast's lists).
     autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if cuda else contextlib.nullcontext
     os.makedirs(out, exist_ok=True)
-    real = RealImages(load_pool(ocr_pool) if ocr_pool else None, [c for folder in captures for c in load_captures(folder)] or None,
-                      capture_share)
+    real = RealImages(load_pool(ocr_pool) if ocr_pool else None, load_folders(captures) or None, capture_share)
     tokenizer_path = os.path.join(out, "tokenizer.model")
     if rank == 0 and init and not new_vocab and not os.path.exists(tokenizer_path):
         shutil.copyfile(os.path.join(init, "tokenizer.model"), tokenizer_path)
