@@ -4,11 +4,13 @@ The twin of src/tokens/ocr-context.ts; both give the same text for the same line
     <s>SYSTEM USER: <image>Text in the image:
     [0,3] Settings — Photon Mail
     [2,0] Notifications
+    [4,2] 12: const x = 1;
     [9,7] Cancel
     Is Sound on? ASSISTANT:
 
 [row,col]: the tenth of the image height holding the line's vertical centre, and the tenth of its width holding
-its left edge (0–9). Lines keep the OCR's reading order. Within `max_tokens`, headings (lines at least 1.25× the
+its left edge (0–9); a code row beside an editor's gutter follows it with its line number ("12:"), so that "What
+is on line 12?" can be answered. Lines keep the OCR's reading order. Within `max_tokens`, headings (lines at least 1.25× the
 median line height) are kept first, then the lines starting in the bottom 4% of the image (a status bar), then the
 rest by their place in their OCR block (every block's first line top-down, then every second line, …), so that a
 screen's title bar, tabs, status bar and the first rows of every pane (a terminal below a full editor among them)
@@ -22,8 +24,8 @@ from typing import Callable, Sequence
 HEADER = "Text in the image:"
 # A box as (left, top, right, bottom) in image pixels.
 Box = tuple[float, float, float, float]
-# An OCR line: (text, box), or (text, box, block) with the OCR's block (a pane, a paragraph); lines without a block
-# (or with None) are taken from the top down.
+# An OCR line: (text, box), (text, box, block) with the OCR's block (a pane, a paragraph), or (text, box, block,
+# line number); lines without a block (or with None) are taken from the top down.
 Line = tuple
 
 
@@ -39,12 +41,14 @@ def entries(lines: Sequence[Line], width: int, height: int) -> list[tuple[str, f
     block come before it (0 without a block); empty lines dropped."""
     out = []
     seen: dict = {}
-    for text, box, *block in lines:
+    for text, box, *rest in lines:
         words = " ".join(text.split())
         if words:
-            key = block[0] if block else None
+            key = rest[0] if rest else None
+            number = rest[1] if len(rest) > 1 else None
             nth = 0 if key is None else seen.get(key, 0)
-            out.append((f"{position(box, width, height)} {words}", box[1], box[3] - box[1], nth))
+            shown = words if number is None else f"{number}: {words}"
+            out.append((f"{position(box, width, height)} {shown}", box[1], box[3] - box[1], nth))
             if key is not None:
                 seen[key] = nth + 1
     return out

@@ -226,7 +226,7 @@ function readConfig(file: string): Record<string, unknown> {
   }
 }
 
-/** `ocr_context: {max_tokens}` in config.json: the checkpoint was trained with OCR context (python/infimm/ocr_context.py). */
+/** `ocr_context: {max_tokens, line_numbers?}` in config.json: the checkpoint was trained with OCR context (python/infimm/ocr_context.py). */
 function ocrContextOf(config: Record<string, unknown>, file: string): { ocrContext?: OcrContextSpec } {
   const section = config['ocr_context'];
   if (section === undefined) return {};
@@ -234,7 +234,11 @@ function ocrContextOf(config: Record<string, unknown>, file: string): { ocrConte
   if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens <= 0) {
     throw new ConvertError(`config.json has "ocr_context" without a positive whole number "max_tokens"`, file);
   }
-  return { ocrContext: { maxTokens } };
+  const lineNumbers = (section as Record<string, unknown>)['line_numbers'];
+  if (lineNumbers !== undefined && typeof lineNumbers !== 'boolean') {
+    throw new ConvertError(`config.json has "ocr_context" with a "line_numbers" that is not true or false`, file);
+  }
+  return { ocrContext: { maxTokens, ...(lineNumbers ? { lineNumbers } : {}) } };
 }
 
 function prepareOutput(outDir: string, force: boolean): void {

@@ -22,7 +22,7 @@ import { ModelProtoSchema, TensorProto_DataType, type GraphProto, type TensorPro
 import { writeSafetensors, type F32Tensor } from '../checkpoint/safetensors-writer.ts';
 import { transpose } from '../onnx/linear-weights.ts';
 import { crossKey, decoderKey, LM } from '../package/keys.ts';
-import type { Manifest } from '../package/manifest.ts';
+import type { Manifest, OcrContextSpec } from '../package/manifest.ts';
 import { readManifest, verifyPackage } from '../package/verify.ts';
 import { ConvertError } from './errors.ts';
 
@@ -154,6 +154,11 @@ function checkpointTensors(dir: string, manifest: Manifest): Tensors {
 }
 
 /** The InfiMM-HD config.json of the package's architecture, in the layout the converter and the trainer read. */
+/** The manifest's OCR context as config.json writes it (src/convert/convert.ts reads it back). */
+function ocrContextConfig({ maxTokens, lineNumbers }: OcrContextSpec): Record<string, unknown> {
+  return { max_tokens: maxTokens, ...(lineNumbers ? { line_numbers: true } : {}) };
+}
+
 function checkpointConfig(manifest: Manifest): Record<string, unknown> {
   const { vision: v, language: lm, crossAttention: xa } = manifest.architecture;
   const { tokens } = manifest;
@@ -189,7 +194,7 @@ function checkpointConfig(manifest: Manifest): Record<string, unknown> {
       pad_token_id: tokens.pad,
     },
     cross_attention: { heads: xa.heads, dim_head: xa.dimHead, ff_mult: xa.ffMult },
-    ...(manifest.prompt.ocrContext ? { ocr_context: { max_tokens: manifest.prompt.ocrContext.maxTokens } } : {}),
+    ...(manifest.prompt.ocrContext ? { ocr_context: ocrContextConfig(manifest.prompt.ocrContext) } : {}),
   };
 }
 

@@ -286,7 +286,7 @@ export class Engine {
       return { stats: { state: 'failed', error: message } };
     }
     const context = ocrContext(
-      contextLines(result.lines),
+      contextLines(result.lines, model.manifest.prompt.ocrContext?.lineNumbers),
       image.width,
       image.height,
       (text) => tokenizer.sentencePiece.encode(text).length,

@@ -68,6 +68,8 @@ export interface TilingSpec {
 export interface OcrContextSpec {
   /** The context's token budget in training. */
   maxTokens: number;
+  /** Code rows carry the gutter's line number ("12: code"), as in training; absent: they do not. */
+  lineNumbers?: boolean;
 }
 
 export interface FileEntry {

@@ -48,12 +48,19 @@ export function readManifest(dir: string): Manifest {
     );
   }
   // The runtime takes this as a token budget; a hand-edited manifest is refused here rather than mid-answer.
-  const ocrContext = manifest.prompt?.ocrContext as { maxTokens?: unknown } | null | undefined;
+  const ocrContext = manifest.prompt?.ocrContext as { maxTokens?: unknown; lineNumbers?: unknown } | null | undefined;
   const maxTokens = ocrContext?.maxTokens;
   if (ocrContext !== undefined && !(typeof maxTokens === 'number' && Number.isInteger(maxTokens) && maxTokens > 0)) {
     throw new PackageError(
       'model-invalid',
       `manifest.json in ${dir} declares an OCR context without a positive whole number of maxTokens.`,
+      RECONVERT,
+    );
+  }
+  if (ocrContext?.lineNumbers !== undefined && typeof ocrContext.lineNumbers !== 'boolean') {
+    throw new PackageError(
+      'model-invalid',
+      `manifest.json in ${dir} declares an OCR context whose lineNumbers is not true or false.`,
       RECONVERT,
     );
   }

@@ -4,10 +4,12 @@
 //   <s>SYSTEM USER: <image>Text in the image:
 //   [0,3] Settings — Photon Mail
 //   [2,0] Notifications
+//   [4,2] 12: const x = 1;
 //   Is Sound on? ASSISTANT:
 //
 // [row,col]: the tenth of the image height holding the line's vertical centre, and the tenth of its width
-// holding its left edge (0–9). Lines keep the OCR's reading order; within the budget, headings (lines at least
+// holding its left edge (0–9); for a model trained so, a code row beside an editor's gutter follows it with its line
+// number ("12:"), so that "What is on line 12?" can be answered. Lines keep the OCR's reading order; within the budget, headings (lines at least
 // 1.25× the median line height) are kept first, then the lines starting in the bottom 4% of the image (a
 // status bar), then the rest by their place in their OCR block (every block's first line top-down, then every
 // second line, …), so that a screen's title bar, tabs, status bar and the first rows of every pane (a terminal
@@ -24,6 +26,8 @@ export interface ContextLine {
   box: Box;
   /** The OCR's block (a pane, a paragraph); lines without one are taken from the top down. */
   block?: number;
+  /** The editor gutter's number beside a code row. */
+  lineNumber?: number;
 }
 
 export interface OcrContext {
@@ -37,12 +41,19 @@ export interface OcrContext {
   tokens: number;
 }
 
-/** OCR lines as the context reads them: the text, the axis-aligned bounds of the quadrilateral, the block. */
-export function contextLines(lines: readonly Pick<OcrLine, 'text' | 'box' | 'block'>[]): ContextLine[] {
-  return lines.map(({ text, box, block }) => {
+/**
+ * OCR lines as the context reads them: the text, the axis-aligned bounds of the quadrilateral, the block, and
+ * the line number where `lineNumbers` (the model was trained with them).
+ */
+export function contextLines(
+  lines: readonly Pick<OcrLine, 'text' | 'box' | 'block' | 'lineNumber'>[],
+  lineNumbers = false,
+): ContextLine[] {
+  return lines.map(({ text, box, block, lineNumber }) => {
     const xs = box.map((p) => p[0]);
     const ys = box.map((p) => p[1]);
-    return { text, box: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], block };
+    const bounds: Box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+    return { text, box: bounds, block, ...(lineNumbers && lineNumber !== undefined ? { lineNumber } : {}) };
   });
 }
 
@@ -65,15 +76,16 @@ interface Entry {
   nth: number;
 }
 
-/** Each line as it appears in the context ("[row,col] text", whitespace runs made one space), with its box's top and height and its place in its block; empty lines dropped. */
+/** Each line as it appears in the context ("[row,col] text" or "[row,col] N: text", whitespace runs made one space), with its box's top and height and its place in its block; empty lines dropped. */
 export function contextEntries(lines: readonly ContextLine[], width: number, height: number): Entry[] {
   const seen = new Map<number, number>();
-  return lines.flatMap(({ text, box, block }) => {
+  return lines.flatMap(({ text, box, block, lineNumber }) => {
     const words = text.split(WHITESPACE).filter(Boolean).join(' ');
     if (words === '') return [];
     const nth = block === undefined ? 0 : (seen.get(block) ?? 0);
     if (block !== undefined) seen.set(block, nth + 1);
-    return [{ entry: `${linePosition(box, width, height)} ${words}`, top: box[1], height: box[3] - box[1], nth }];
+    const shown = lineNumber === undefined ? words : `${lineNumber}: ${words}`;
+    return [{ entry: `${linePosition(box, width, height)} ${shown}`, top: box[1], height: box[3] - box[1], nth }];
   });
 }
 

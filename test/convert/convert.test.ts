@@ -157,12 +157,12 @@ describe('convert', () => {
     await verifyPackage(dir, manifest);
   });
 
-  test('a checkpoint trained with OCR context declares its budget in the manifest', async (t) => {
+  test('a checkpoint trained with OCR context declares its budget and line numbers in the manifest', async (t) => {
     if (!requireOrSkip(t, hasPythonModule('torch'), 'python3-torch')) return;
-    const checkpoint = await editedCheckpoint((_, c) => (c['ocr_context'] = { max_tokens: 256 }));
+    const checkpoint = await editedCheckpoint((_, c) => (c['ocr_context'] = { max_tokens: 256, line_numbers: true }));
     const out = join(checkpoint, '..', 'package');
     await convert(checkpoint, out, { precision: 'fp32' });
-    assert.deepEqual(readManifest(out).prompt.ocrContext, { maxTokens: 256 });
+    assert.deepEqual(readManifest(out).prompt.ocrContext, { maxTokens: 256, lineNumbers: true });
   });
 
   const bad: Array<[string, () => Promise<string>, RegExp]> = [
@@ -209,6 +209,11 @@ describe('convert', () => {
       'an OCR context without a token budget',
       () => editedCheckpoint((_, c) => (c['ocr_context'] = { max_tokens: 0 })),
       /"ocr_context" without a positive whole number "max_tokens"/,
+    ],
+    [
+      'an OCR context whose line numbers are not a flag',
+      () => editedCheckpoint((_, c) => (c['ocr_context'] = { max_tokens: 64, line_numbers: 'yes' })),
+      /"line_numbers" that is not true or false/,
     ],
   ];
   for (const [what, make, message] of bad) {
@@ -266,14 +271,16 @@ describe('convert', () => {
     );
     truncateSync(weights, 10);
     await assert.rejects(verifyPackage(dir, manifest), /decoder\.weights.*10 bytes/);
-    writeFileSync(
-      join(dir, 'manifest.json'),
-      JSON.stringify({ ...manifest, prompt: { ...manifest.prompt, ocrContext: { maxTokens: '256' } } }),
-    );
-    assert.throws(
-      () => readManifest(dir),
-      (e: unknown) => e instanceof PackageError && e.code === 'model-invalid' && /OCR context/.test(e.message),
-    );
+    for (const ocrContext of [{ maxTokens: '256' }, { maxTokens: 256, lineNumbers: 'yes' }]) {
+      writeFileSync(
+        join(dir, 'manifest.json'),
+        JSON.stringify({ ...manifest, prompt: { ...manifest.prompt, ocrContext } }),
+      );
+      assert.throws(
+        () => readManifest(dir),
+        (e: unknown) => e instanceof PackageError && e.code === 'model-invalid' && /OCR context/.test(e.message),
+      );
+    }
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, version: 99 }));
     assert.throws(
       () => readManifest(dir),

@@ -15,8 +15,8 @@ const QUESTION = 'Is Sound on?';
 const [WIDTH, HEIGHT] = [1280, 720];
 
 // Reading order; whitespace runs (Python's and JavaScript's differ beyond ASCII), an empty line, "—", CJK,
-// code, fractional and out-of-image boxes, a status bar, lines in blocks and without, and more text than the
-// small budgets hold.
+// code rows with line numbers, fractional and out-of-image boxes, a status bar, lines in blocks and without,
+// and more text than the small budgets hold.
 const LINES: ContextLine[] = [
   { text: 'Settings — Photon Mail', box: [384, 8, 896, 56] },
   { text: '  General \t Notifications\u3000Accounts  ', box: [20, 80, 700, 104], block: 1 },
@@ -24,7 +24,8 @@ const LINES: ContextLine[] = [
   { text: 'Sound\u00a0on\u2003✓', box: [20.5, 140.25, 180.75, 162.5], block: 1 },
   { text: 'Ünïcödé\ufeffBOM and\x85NEL\x1cFS', box: [640, 200, 1100, 224], block: 2 },
   { text: '設定を保存 — 日本語', box: [20, 300, 400, 330], block: 1 },
-  { text: 'const x = a <= b && c["key"];', box: [20, 360, 800, 380], block: 1 },
+  { text: 'const x = a <= b && c["key"];', box: [20, 360, 800, 380], block: 1, lineNumber: 12 },
+  { text: '  return  x;', box: [40, 382, 300, 402], block: 1, lineNumber: 13 },
   { text: 'Footer text far down the page with many words in it to cost a lot of tokens', box: [-10, 690, 1290, 730] },
   { text: 'Cancel', box: [900, 650, 1000, 690], block: 3 },
   { text: 'OK', box: [1100, 650, 1180, 690], block: 3 },
@@ -39,7 +40,7 @@ from infimm.tokenization import InfimmTokenizer, prompt_ids
 request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
 tokenizer = InfimmTokenizer(request["model"])
 count = lambda text: len(tokenizer.sp.encode(text))
-lines = [(text, tuple(box), block) for text, box, block in request["lines"]]
+lines = [(text, tuple(box), block, number) for text, box, block, number in request["lines"]]
 with_context = "context" in inspect.signature(prompt_ids).parameters
 results = []
 for budget in request["budgets"]:
@@ -64,7 +65,7 @@ test('TypeScript and Python give the same OCR context text and prompt ids', asyn
     height: HEIGHT,
     question: QUESTION,
     budgets: BUDGETS,
-    lines: LINES.map((l) => [l.text, l.box, l.block ?? null]),
+    lines: LINES.map((l) => [l.text, l.box, l.block ?? null, l.lineNumber ?? null]),
   };
   const output = execFileSync(PYTHON, ['-c', SCRIPT], {
     cwd: join(ROOT, 'python'),
@@ -103,7 +104,7 @@ test('TypeScript and Python give the same OCR context text and prompt ids', asyn
     skipped ||= skippedOne(context.text);
   }
   // The fixture exercises every path: all lines, some (one skipped and a later one kept), and none.
-  assert.equal(kept[0], 10);
+  assert.equal(kept[0], 11);
   assert.ok(skipped, `kept ${kept.join(', ')}`);
   assert.equal(kept.at(-1), 0);
 });

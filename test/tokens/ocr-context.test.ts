@@ -49,6 +49,23 @@ test("an OCR line's box is the bounds of its quadrilateral, turned or not; its b
   assert.deepEqual(contextLines([turned]), [{ text: 'tilted', box: [12, 20, 114, 58], block: 3 }]);
 });
 
+test('a code row shows its gutter number ("N: text") only for a model trained with line numbers', () => {
+  const row: Pick<OcrLine, 'text' | 'box' | 'block' | 'lineNumber'> = {
+    text: 'return  x;',
+    block: 2,
+    lineNumber: 12,
+    box: [
+      [200, 100],
+      [400, 100],
+      [400, 120],
+      [200, 120],
+    ],
+  };
+  const shown = (lineNumbers: boolean) => ocrContext(contextLines([row], lineNumbers), 1000, 500, words, 100).text;
+  assert.equal(shown(true), 'Text in the image:\n[2,2] 12: return x;\n');
+  assert.equal(shown(false), 'Text in the image:\n[2,2] return x;\n');
+});
+
 test('each line is "[row,col] text" in reading order, whitespace runs made one space, empty lines dropped', () => {
   const context = ocrContext(SCREEN, 1000, 500, words, 100);
   assert.equal(context.text, SCREEN_CONTEXT);

@@ -27,6 +27,7 @@ interface Checked {
   commands_shown: boolean | null;
   terminal: boolean;
   rows: number;
+  rows_numbered: boolean;
   kinds: string[];
   chat_transcribes: boolean;
   boxes_inside: boolean;
@@ -61,7 +62,7 @@ test('a capture of code-server gives screenshots whose questions are answered by
       assert.equal(c.theme_answer, LIGHT_THEMES.test(c.theme) ? 'light' : 'dark', c.theme);
       assert.ok(c.open_shown && c.language_shown && c.folder_shown, JSON.stringify(c));
       if (c.terminal) assert.equal(c.commands_shown, true, JSON.stringify(c));
-      assert.ok(c.rows > 0);
+      assert.ok(c.rows > 0 && c.rows_numbered);
       assert.deepEqual(c.kinds, ['count', 'description', 'reading', 'ui_state']);
     }
   } finally {

@@ -16,7 +16,7 @@ from infimm.train.examples import TRANSCRIBE, chat_turns
 def check(capture):
     state = capture.state
     s = capture_sample(capture, random.Random(0))
-    shown = " ".join(text for text, _ in s.texts)
+    shown = " ".join(text for text, *_ in s.texts)
     answers = {q.question: q.answer for q in s.qa}
     opened = [g["active"] for g in state["groups"] if g["active"]]
     panel = " ".join(line["text"] for line in state["lines"] if line["region"] == "panel")
@@ -34,11 +34,13 @@ def check(capture):
         "commands_shown": all(command in panel for command in state["commands"]) if state["terminal"] else None,
         "terminal": state["terminal"],
         "rows": len(code_rows(state)),
+        # Each code row is recorded with its gutter's number, as the OCR stage reports it.
+        "rows_numbered": all((row, n) in {(t[0], t[2]) for t in s.texts if len(t) > 2} for n, row in code_rows(state).items()),
         "kinds": sorted({q.kind for q in s.qa}),
         # A whole screenshot's transcription would make a chat thousands of tokens long: never asked.
         "chat_transcribes": any(t.question in TRANSCRIBE for seed in range(40)
                                 for t in chat_turns(capture_sample(capture, random.Random(seed)), random.Random(seed))),
-        "boxes_inside": all(0 <= l <= r <= s.image.size[0] and 0 <= t <= b <= s.image.size[1] for _, (l, t, r, b) in s.texts),
+        "boxes_inside": all(0 <= l <= r <= s.image.size[0] and 0 <= t <= b <= s.image.size[1] for _, (l, t, r, b), *_ in s.texts),
     }
 
 

@@ -191,13 +191,14 @@ def ocr():
     asked = {position_turn("Text in the image:\n[0,0] File\n[0,0] Edit\n[9,8] Save\n", random.Random(seed)).answer
              for seed in range(10)}
     # Two columns far apart are read column by column; texts close on a row join.
-    columns = [(text, block) for text, _, block in reading_lines(
+    columns = [(text, block) for text, _, block, _ in reading_lines(
         [("a", (0, 0, 10, 10)), ("b", (14, 0, 24, 10)), ("c", (100, 0, 110, 10)), ("d", (0, 15, 10, 25)), ("e", (100, 15, 110, 25))])]
     # A synthetic workbench's panes (its regions) in blocks of their own: the Explorer's files never between code rows.
     bench = sample("workbench", 5)
     bench_lines = reading_lines(bench.texts, bench.regions)
     return {"total": total, "exact": exact, "noisy": noisy, "columns": columns, "copy": copy_drill(tokenizer),
-            "workbench_blocks": [block for *_, block in bench_lines], "workbench_lines": [text for text, *_ in bench_lines], "with_context": with_context, "position_answers": sorted(asked),
+            "workbench_blocks": [line[2] for line in bench_lines],
+            "workbench_numbers": [(text, number) for text, _, _, number in bench_lines if number is not None], "workbench_lines": [text for text, *_ in bench_lines], "with_context": with_context, "position_answers": sorted(asked),
             "transcription_has_title": s.qa[0].answer in transcription(s), "pool_context": context,
             "pooled_rows": sum(tokenizer.sp.decode([t for t in row.tolist() if t < tokenizer.end_of_chunk]).count("Read by OCR")
                                for row in batch)}

@@ -78,6 +78,7 @@ test('simulated OCR: exact without noise, wrong somewhere with it; training exam
       columns: [string, number][];
       workbench_blocks: number[];
       workbench_lines: string[];
+      workbench_numbers: [string, number][];
       transcription_has_title: boolean;
       pool_context: string;
       pooled_rows: number;
@@ -100,6 +101,12 @@ test('simulated OCR: exact without noise, wrong somewhere with it; training exam
         block('labelUser.json') < block('func HandleDetect(text int) int {'),
     );
     assert.ok(new Set(r.workbench_blocks).size >= 7, `${r.workbench_blocks}`);
+    // Its code rows, and only they, carry the gutter's numbers, 1 to n from the top down.
+    assert.deepEqual(r.workbench_numbers[0], ['func HandleDetect(text int) int {', 1]);
+    assert.deepEqual(
+      r.workbench_numbers.map(([, n]) => n),
+      r.workbench_numbers.map((_, i) => i + 1),
+    );
     // The copy drill: 3 to 6 lookups where the context has that many uniquely placed lines (a code view's
     // context may have fewer), each the one line at its position, the loss on exactly those answers.
     assert.ok(
@@ -127,7 +134,7 @@ interface Smoke {
   steps: number[];
   gates_start: number[];
   gates: number[];
-  ocr_context: { max_tokens: number } | null;
+  ocr_context: { max_tokens: number; line_numbers: boolean } | null;
   resumed_same: boolean;
   continued: {
     stages: string[];
@@ -163,7 +170,7 @@ test('the training run at toy size: every stage, lower held-out loss, gates open
       `gates start open: ${r.gates_start}`,
     );
     assert.notDeepEqual(r.gates, r.gates_start, 'the gates must train');
-    assert.deepEqual(r.ocr_context, { max_tokens: 384 });
+    assert.deepEqual(r.ocr_context, { max_tokens: 512, line_numbers: true });
     assert.ok(r.resumed_same, 'a rerun of a finished run must give the same model');
     // --init CHECKPOINT --stages ift,copy,dra: the trained weights and tokenizer go on training in those stages
     // only, the copy drill first and the rest in the recipe's order; the copy drill is never a default stage.

@@ -108,7 +108,7 @@ def capture_sample(capture: Capture, rng: random.Random) -> Sample:
     state = capture.state
     image = Image.open(capture.image).convert("RGB")
     # The gutter's numbers are not text: the runtime's OCR reports them beside the code rows, outside its context.
-    texts = [(line["text"].strip(), (x, y, x + w, y + h)) for line in state["lines"]
-             if line["text"].strip() and line["kind"] != "lineNumber" for x, y, w, h in [line["box"]]]
+    texts = [(line["text"].strip(), (x, y, x + w, y + h), *([line["lineNumber"]] if "lineNumber" in line else []))
+             for line in state["lines"] if line["text"].strip() and line["kind"] != "lineNumber" for x, y, w, h in [line["box"]]]
     caption = f"An editor window with {open_files(state)} open."
     return Sample(FAMILY, image, caption, questions(state, rng), texts, capture.ocr)

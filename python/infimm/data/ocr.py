@@ -10,6 +10,9 @@ from collections.abc import Sequence
 
 from ..ocr_context import Box
 
+# A text a generator drew: (text, box), or (text, box, line number) for a code row beside an editor's gutter.
+Text = tuple
+
 # Pairs a text recognizer confuses on screen fonts, both ways.
 CONFUSIONS = [("l", "1"), ("l", "I"), ("1", "I"), ("O", "0"), ("o", "0"), ("S", "5"), ("B", "8"), ("rn", "m"),
               ("cl", "d"), ("e", "c"), (".", ","), (":", ";"), ("-", "_")]
@@ -44,14 +47,14 @@ def _cut(boxes: list[Box], indices: list[int], height: float) -> list[list[int]]
     return _cut(boxes, before, height) + _cut(boxes, [i for i in indices if boxes[i][edge] >= at], height)
 
 
-def blocks(texts: list[tuple[str, Box]], regions: Sequence[Box] = ()) -> list[list[tuple[str, Box]]]:
+def blocks(texts: list[Text], regions: Sequence[Box] = ()) -> list[list[Text]]:
     """Texts grouped into blocks in reading order: the texts of each of the `regions` (a text is in the first one
     holding its centre), then the rest, each cut apart by empty bands wider than the thresholds above."""
     if not texts:
         return []
-    heights = sorted(box[3] - box[1] for _, box in texts)
+    boxes = [t[1] for t in texts]
+    heights = sorted(box[3] - box[1] for box in boxes)
     height = heights[len(heights) // 2]
-    boxes = [box for _, box in texts]
 
     def region_of(box: Box) -> int:
         x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
@@ -63,36 +66,38 @@ def blocks(texts: list[tuple[str, Box]], regions: Sequence[Box] = ()) -> list[li
     return [[texts[i] for i in block] for group in groups if group for block in _cut(boxes, group, height)]
 
 
-def reading_lines(texts: list[tuple[str, Box]], regions: Sequence[Box] = ()) -> list[tuple[str, Box, int]]:
-    """A perfect reader's lines: (text, box, block), blocks in reading order, each block's rows top down, texts on
-    a row closer than their height joined."""
-    return [(text, box, b) for b, block in enumerate(blocks(texts, regions))
-            for row in rows(block) for text, box in merge_close(row)]
+def reading_lines(texts: list[Text], regions: Sequence[Box] = ()) -> list[tuple[str, Box, int, int | None]]:
+    """A perfect reader's lines: (text, box, block, line number or None), blocks in reading order, each block's
+    rows top down, texts on a row closer than their height joined (a joined line keeps its first text's number)."""
+    return [(text, box, b, number) for b, block in enumerate(blocks(texts, regions))
+            for row in rows(block) for text, box, number in merge_close(row)]
 
 
-def rows(texts: list[tuple[str, Box]]) -> list[list[tuple[str, Box]]]:
+def rows(texts: list[Text]) -> list[list[Text]]:
     """Texts grouped into rows (vertical centres closer than half the taller one), each row left to right,
     rows top to bottom: the reading order of a single-column screen."""
-    grouped: list[list[tuple[str, Box]]] = []
-    for text, box in sorted(texts, key=lambda t: (t[1][1] + t[1][3]) / 2):
+    grouped: list[list[Text]] = []
+    for text in sorted(texts, key=lambda t: (t[1][1] + t[1][3]) / 2):
+        box = text[1]
         centre, tall = (box[1] + box[3]) / 2, box[3] - box[1]
         row = grouped[-1] if grouped else None
         if row and abs(centre - (row[-1][1][1] + row[-1][1][3]) / 2) < max(tall, row[-1][1][3] - row[-1][1][1]) / 2:
-            row.append((text, box))
+            row.append(text)
         else:
-            grouped.append([(text, box)])
+            grouped.append([text])
     return [sorted(row, key=lambda t: t[1][0]) for row in grouped]
 
 
-def merge_close(row: list[tuple[str, Box]]) -> list[tuple[str, Box]]:
-    """Texts on a row closer than their height join into one line, as text detection joins them."""
-    lines = [row[0]]
-    for text, box in row[1:]:
-        last, last_box = lines[-1]
-        if box[0] - last_box[2] < max(box[3] - box[1], last_box[3] - last_box[1]):
-            lines[-1] = (f"{last} {text}", (last_box[0], min(last_box[1], box[1]), box[2], max(last_box[3], box[3])))
+def merge_close(row: list[Text]) -> list[tuple[str, Box, int | None]]:
+    """Texts on a row closer than their height join into one line, as text detection joins them: (text, box,
+    the first text's line number or None)."""
+    lines = []
+    for text, box, *number in row:
+        if lines and box[0] - lines[-1][1][2] < max(box[3] - box[1], lines[-1][1][3] - lines[-1][1][1]):
+            last, last_box, last_number = lines[-1]
+            lines[-1] = (f"{last} {text}", (last_box[0], min(last_box[1], box[1]), box[2], max(last_box[3], box[3])), last_number)
         else:
-            lines.append((text, box))
+            lines.append((text, box, number[0] if number else None))
     return lines
 
 
@@ -115,12 +120,13 @@ def confuse(text: str, rng: random.Random, rate: float) -> str:
     return "".join(out)
 
 
-def simulate(texts: list[tuple[str, Box]], rng: random.Random, noise: float = 1.0,
-             regions: Sequence[Box] = ()) -> list[tuple[str, Box, int]]:
-    """OCR lines (text, box, block) in reading order (`reading_lines`). `noise` scales every error rate (0: a
-    perfect reader)."""
+def simulate(texts: list[Text], rng: random.Random, noise: float = 1.0,
+             regions: Sequence[Box] = ()) -> list[tuple[str, Box, int, int | None]]:
+    """OCR lines (text, box, block, line number or None) in reading order (`reading_lines`). `noise` scales every
+    error rate (0: a perfect reader). A split line's number stays with its first piece, as the real stage reports
+    the gutter's number beside the row's first box."""
     lines = []
-    for text, box, block in reading_lines(texts, regions):
+    for text, box, block, number in reading_lines(texts, regions):
         if rng.random() < 0.04 * noise:
             continue  # a line the detector missed
         words = text.split()
@@ -129,8 +135,8 @@ def simulate(texts: list[tuple[str, Box]], rng: random.Random, noise: float = 1.
         if len(words) > 1 and rng.random() < 0.05 * noise:
             cut = rng.randrange(1, len(words))  # a line split in two at a wide space
             middle = box[0] + (box[2] - box[0]) * cut / len(words)
-            lines.append((confuse(" ".join(words[:cut]), rng, 0.02 * noise), (box[0], box[1], middle, box[3]), block))
-            lines.append((confuse(" ".join(words[cut:]), rng, 0.02 * noise), (middle, box[1], box[2], box[3]), block))
+            lines.append((confuse(" ".join(words[:cut]), rng, 0.02 * noise), (box[0], box[1], middle, box[3]), block, number))
+            lines.append((confuse(" ".join(words[cut:]), rng, 0.02 * noise), (middle, box[1], box[2], box[3]), block, None))
             continue
-        lines.append((confuse(" ".join(words), rng, 0.02 * noise), box, block))
+        lines.append((confuse(" ".join(words), rng, 0.02 * noise), box, block, number))
     return lines

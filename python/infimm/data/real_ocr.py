@@ -26,13 +26,13 @@ def write_pool(out: str, per_family: int) -> None:
 
 def read_ocr_lines(path: str) -> dict[str, list]:
     """`npm run ocr -- … --json` output: each image's file name → its lines as (text, (left, top, right, bottom),
-    block)."""
+    block, line number or None)."""
     lines: dict[str, list] = {}
     with open(path) as f:
         for row in map(json.loads, f):
             xs, ys = [p[0] for p in row["box"]], [p[1] for p in row["box"]]
             lines.setdefault(os.path.basename(row["image"]), []).append(
-                (row["text"], (min(xs), min(ys), max(xs), max(ys)), row.get("block")))
+                (row["text"], (min(xs), min(ys), max(xs), max(ys)), row.get("block"), row.get("lineNumber")))
     return lines
 
 

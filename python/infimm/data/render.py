@@ -75,12 +75,18 @@ class RecordingDraw(ImageDraw.ImageDraw):
         self.texts: list[tuple[str, tuple[int, int, int, int]]] = image.info.setdefault("texts", [])
         self.regions: list[tuple[int, int, int, int]] = image.info.setdefault("regions", [])
 
-    def text(self, xy, text, fill=None, font=None, *args, record: bool = True, **kwargs):
+    def text(self, xy, text, fill=None, font=None, *args, record: bool = True, line_number: int | None = None, **kwargs):
         """`record=False` for the pieces of a text that is recorded whole (a syntax-coloured code line) and for what
-        the OCR stage does not report as text (a gutter's line numbers)."""
+        the OCR stage does not report as text (a gutter's line numbers); `line_number` for a code row beside a
+        gutter, which the OCR stage reports with the row."""
         if record and text.strip():
-            self.texts.append((text, tuple(int(v) for v in self.textbbox(xy, text, font=font))))
+            self.record(text, xy, font, line_number)
         return super().text(xy, text, fill, font, *args, **kwargs)
+
+    def record(self, text: str, xy, font, line_number: int | None = None) -> None:
+        """Records a text drawn at `xy` (in pieces, or by `text`) as one."""
+        box = tuple(int(v) for v in self.textbbox(xy, text, font=font))
+        self.texts.append((text, box) if line_number is None else (text, box, line_number))
 
     def region(self, box: tuple[int, int, int, int]) -> None:
         """Marks a pane (a side bar, a tab strip, an editor, a panel) in `image.info["regions"]`, in reading order:

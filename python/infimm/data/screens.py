@@ -110,6 +110,12 @@ def code_lines(rng: random.Random, language: str, name: str) -> list[str]:
     return (head if rng.random() < 0.6 else []) + body
 
 
+def line_question(lines: list[str], rng: random.Random) -> QA:
+    """"What is on line N?" about a row with code: the OCR reads the gutter's number with the row."""
+    number = rng.choice([n for n, line in enumerate(lines, start=1) if line.strip()])
+    return QA(f"What is on line {number}?", " ".join(lines[number - 1].split()), "reading")
+
+
 def code_editor(rng: random.Random, held_out: bool):
     t = theme(rng)
     extension = rng.choice(list(LANGUAGES))
@@ -128,14 +134,15 @@ def code_editor(rng: random.Random, held_out: bool):
     for number, line in enumerate(lines, start=1):
         y = top + (number - 1) * line_height
         draw.text((4, y), f"{number:>2}", font=mono, fill=t.muted, record=False)  # not text (data/workbench.py)
-        draw.text((26, y), line.replace("\t", "  "), font=mono, fill=t.text)
+        draw.text((26, y), line.replace("\t", "  "), font=mono, fill=t.text, line_number=number)
     qa = [QA("What is the file name?", file_name, "reading"),
           QA("What is the name of the function?", name, "reading"),
           QA("How many lines are there?", str(len(lines)), "count"),
           QA("Which language is this?", LANGUAGES[extension], "reading"),
           QA(rng.choice(["What does this code do?", "Describe this screenshot."]),
              f"A {t.name} code editor showing {file_name}: a {LANGUAGES[extension]} function {name} in {len(lines)} lines.",
-             "description", (file_name, name))]
+             "description", (file_name, name)),
+          line_question(lines, rng)]
     return image, f"A {t.name} code editor showing {file_name}.", qa
 
 

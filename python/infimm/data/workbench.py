@@ -8,7 +8,7 @@ import re
 
 from . import QA, describe_list, names
 from .render import DARK, HIGH_CONTRAST, LIGHT, MONO, SANS, canvas, font, text_width
-from .screens import LANGUAGES, code_lines, yes_no
+from .screens import LANGUAGES, code_lines, line_question, yes_no
 
 APPS = ["Visual Studio Code", "code-server", "VSCodium", "Code - OSS"]
 COMMANDS = ["npm test", "git status", "make", "pytest -q", "go build", "node app.js", "cargo check", "npm run lint"]
@@ -22,15 +22,15 @@ STATUS = {"light": (0, 122, 204), "dark": (0, 122, 204), "high contrast": (0, 0,
 LANGUAGE_NAMES = {"python": "Python", "javascript": "JavaScript", "go": "Go"}
 
 
-def draw_code(draw, x: int, y: int, line: str, mono, colours, plain) -> None:
-    """One code line, token by token, in the theme's syntax colours (drawn as one text for the OCR record)."""
+def draw_code(draw, x: int, y: int, line: str, mono, colours, plain, line_number: int) -> None:
+    """Code line `line_number`, token by token, in the theme's syntax colours (recorded as one text for the OCR)."""
     keyword, number, _ = colours
     cursor = x
     for token in re.findall(r"\s+|\w+|[^\w\s]", line):
         colour = keyword if token in KEYWORDS else number if token.isdigit() else plain
         draw.text((cursor, y), token, fill=colour, font=mono, record=False)
         cursor += text_width(draw, token, mono)
-    draw.texts.append((line, tuple(int(v) for v in draw.textbbox((x, y), line, font=mono))))
+    draw.record(line, (x, y), mono, line_number)
 
 
 def workbench(rng: random.Random, held_out: bool):
@@ -127,7 +127,7 @@ def workbench(rng: random.Random, held_out: bool):
         y = top + (number - 1) * line_height
         # The gutter's numbers are not text: the runtime's OCR reports them beside the code rows, outside its context.
         draw.text((editor_x0 + 6, y), f"{number:>2}", font=mono, fill=t.muted, record=False)
-        draw_code(draw, editor_x0 + 32, y, line.replace("\t", "    "), mono, colours, t.text)
+        draw_code(draw, editor_x0 + 32, y, line.replace("\t", "    "), mono, colours, t.text, number)
     if terminal:
         draw.line([editor_x0, panel_top, editor_x1, panel_top], fill=t.border)
         draw.text((editor_x0 + 8, panel_top + 4), "TERMINAL", font=font(SANS[0], 9), fill=t.text)
@@ -160,4 +160,5 @@ def workbench(rng: random.Random, held_out: bool):
         summary += f" The terminal ran {command}: {output}."
     elements = (active, branch, name) + ((command,) if terminal else ())
     qa.append(QA(rng.choice(["Describe this screenshot.", "What is on this screen?"]), summary, "description", elements))
+    qa.append(line_question(lines, rng))
     return image, f"An editor showing {active}.", qa

@@ -26,7 +26,7 @@ from ..tokenization import InfimmTokenizer, Turn, training_example
 
 TRANSCRIBE = ["What text is in this image?", "Read all the text in the image.", "Transcribe this screenshot."]
 # The budget the bundled model is trained with, written to config.json (ocr_context.max_tokens) for the runtime.
-OCR_CONTEXT_TOKENS = 384
+OCR_CONTEXT_TOKENS = 512
 MAX_TURNS = 6
 COPY_TURNS = 6
 

@@ -45,7 +45,7 @@ def _replace(path: str, write) -> None:
 
 def config_json(model: InfiMMHD) -> dict:
     config = model.config.to_json()
-    config["ocr_context"] = {"max_tokens": OCR_CONTEXT_TOKENS}  # as pipeline.save_checkpoint
+    config["ocr_context"] = {"max_tokens": OCR_CONTEXT_TOKENS, "line_numbers": True}  # as pipeline.save_checkpoint
     return config
 
 
