@@ -38,21 +38,36 @@ def image_media(model: InfiMMHD, images: list[tuple[torch.Tensor, int, int]], gr
     return padded.reshape(batch, longest, dim), mask.to(device, non_blocking=True)
 
 
+def heads(x, b: int, h: int, dh: int):
+    """[B, L, H·dh] → [B·H, L, dh], the layout of torch.baddbmm."""
+    return x.reshape(b, -1, h, dh).transpose(1, 2).reshape(b * h, -1, dh)
+
+
+def attend(q, k, v, bias, scale: float, b: int):
+    """softmax(scale · q kᵀ + bias) v, back to [B, L, H·dh]. The scale and the mask (an additive bias) go into the
+    product: on a CPU the cost here is the passes over the [B·H, T, N] scores, and a separate division or masked
+    copy costs as much as the product itself."""
+    sim = torch.baddbmm(bias, q, k.transpose(1, 2), alpha=scale)
+    out = sim.softmax(dim=-1) @ v
+    return out.reshape(b, -1, *out.shape[1:]).transpose(1, 2).reshape(b, out.shape[1], -1)
+
+
 def cross_attention(block: GatedCrossAttentionBlock, x, media, media_mask, seen_image):
     """x [B, T, D]; every token at or after its sequence's <image> (seen_image [B, T]) attends to that image."""
     a = block.attn
-    b, t, _ = x.shape
-    q = a.to_q(a.norm(x)).reshape(b, t, a.heads, a.dim_head).transpose(1, 2)  # [B, H, T, dh]
-    k, v = (m.reshape(b, -1, a.heads, a.dim_head).transpose(1, 2) for m in a.to_kv(media).chunk(2, dim=-1))
-    sim = (q * a.dim_head ** -0.5) @ k.transpose(-2, -1)  # [B, H, T, N]
-    sim = sim.masked_fill(~media_mask[:, None, None, :], -torch.finfo(sim.dtype).max)
-    attn = sim.softmax(dim=-1).masked_fill(~seen_image[:, None, :, None], 0.0)
-    out = a.to_out((attn @ v).transpose(1, 2).reshape(b, t, -1))
+    b = x.shape[0]
+    q = heads(a.to_q(a.norm(x)), b, a.heads, a.dim_head)
+    k, v = (heads(m, b, a.heads, a.dim_head) for m in a.to_kv(media).chunk(2, dim=-1))
+    padding = torch.zeros(media_mask.shape, dtype=q.dtype, device=q.device).masked_fill(~media_mask, -torch.finfo(q.dtype).max)
+    bias = padding[:, None, None, :].expand(-1, a.heads, -1, -1).reshape(b * a.heads, 1, -1)  # [B·H, 1, N]
+    # Tokens before the image attend to nothing: their attention output is zero.
+    out = a.to_out(attend(q, k, v, bias, a.dim_head ** -0.5, b) * seen_image[..., None])
     x = out * block.attn_gate.tanh() + x
     return block.ff(x) * block.ff_gate.tanh() + x
 
 
 def decoder_layer(layer: LlamaDecoderLayer, x, cos, sin, causal):
+    """`causal`: [T, T], 0 where a position sees another, a large negative number where it does not."""
     attention = layer.self_attn
     c, hd = attention.c, attention.c.head_dim
     b, t, _ = x.shape
@@ -64,9 +79,8 @@ def decoder_layer(layer: LlamaDecoderLayer, x, cos, sin, causal):
     k = k * cos + rotate_half(k) * sin
     repeat = c.num_attention_heads // c.num_key_value_heads
     k, v = k.repeat_interleave(repeat, dim=1), v.repeat_interleave(repeat, dim=1)
-    sim = (q @ k.transpose(-2, -1)) / math.sqrt(hd)
-    sim = sim.masked_fill(~causal, -torch.finfo(sim.dtype).max)
-    out = attention.o_proj((sim.softmax(dim=-1) @ v).transpose(1, 2).reshape(b, t, -1))
+    flat = [z.reshape(b * c.num_attention_heads, t, hd) for z in (q, k, v)]
+    out = attention.o_proj(attend(*flat, causal, 1 / math.sqrt(hd), b))
     x = x + out
     return x + layer.mlp(layer.post_attention_layernorm(x))
 
@@ -84,7 +98,7 @@ def logits(model: InfiMMHD, input_ids, media=None, media_mask=None):
     freqs = torch.arange(t, dtype=torch.float64, device=device)[:, None] * inv_freq[None, :]
     emb = torch.cat([freqs, freqs], dim=-1)
     cos, sin = emb.cos().to(x.dtype), emb.sin().to(x.dtype)
-    causal = torch.ones(t, t, dtype=torch.bool, device=device).tril()
+    causal = torch.full((t, t), -torch.finfo(x.dtype).max, dtype=x.dtype, device=device).triu(1)
     for layer in lm.layers:
         if layer.gated_cross_attn_layer is not None and media is not None:
             x = cross_attention(layer.gated_cross_attn_layer, x, media, media_mask, seen_image)
