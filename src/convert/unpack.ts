@@ -153,12 +153,12 @@ function checkpointTensors(dir: string, manifest: Manifest): Tensors {
   return out;
 }
 
-/** The InfiMM-HD config.json of the package's architecture, in the layout the converter and the trainer read. */
 /** The manifest's OCR context as config.json writes it (src/convert/convert.ts reads it back). */
 function ocrContextConfig({ maxTokens, lineNumbers }: OcrContextSpec): Record<string, unknown> {
   return { max_tokens: maxTokens, ...(lineNumbers ? { line_numbers: true } : {}) };
 }
 
+/** The InfiMM-HD config.json of the package's architecture, in the layout the converter and the trainer read. */
 function checkpointConfig(manifest: Manifest): Record<string, unknown> {
   const { vision: v, language: lm, crossAttention: xa } = manifest.architecture;
   const { tokens } = manifest;

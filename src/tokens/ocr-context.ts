@@ -8,12 +8,12 @@
 //   Is Sound on? ASSISTANT:
 //
 // [row,col]: the tenth of the image height holding the line's vertical centre, and the tenth of its width
-// holding its left edge (0–9); for a model trained so, a code row beside an editor's gutter follows it with its line
-// number ("12:"), so that "What is on line 12?" can be answered. Lines keep the OCR's reading order; within the budget, headings (lines at least
-// 1.25× the median line height) are kept first, then the lines starting in the bottom 4% of the image (a
-// status bar), then the rest by their place in their OCR block (every block's first line top-down, then every
-// second line, …), so that a screen's title bar, tabs, status bar and the first rows of every pane (a terminal
-// below a full editor among them) survive a long page or a full editor.
+// holding its left edge (0–9); for a model trained so, a code row beside an editor's gutter follows it with its
+// line number ("12:"), so that "What is on line 12?" can be answered. Lines keep the OCR's reading order; within
+// the budget, headings (lines at least 1.25× the median line height) are kept first, then the lines starting in
+// the bottom 4% of the image (a status bar), then the rest by their place in their OCR block (every block's first
+// line top-down, then every second line, …), so that a screen's title bar, tabs, status bar and the first rows of
+// every pane (a terminal below a full editor among them) survive a long page or a full editor.
 import type { OcrLine } from '../common/protocol.ts';
 
 const OCR_CONTEXT_HEADER = 'Text in the image:';

@@ -107,7 +107,7 @@ def questions(state: dict, rng: random.Random) -> list[QA]:
 def capture_sample(capture: Capture, rng: random.Random) -> Sample:
     state = capture.state
     image = Image.open(capture.image).convert("RGB")
-    # The gutter's numbers are not text: the runtime's OCR reports them beside the code rows, outside its context.
+    # The gutter's numbers are not text: the runtime's OCR reports each as its code row's line number.
     texts = [(line["text"].strip(), (x, y, x + w, y + h), *([line["lineNumber"]] if "lineNumber" in line else []))
              for line in state["lines"] if line["text"].strip() and line["kind"] != "lineNumber" for x, y, w, h in [line["box"]]]
     caption = f"An editor window with {open_files(state)} open."

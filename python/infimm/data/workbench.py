@@ -125,7 +125,7 @@ def workbench(rng: random.Random, held_out: bool):
     top = y0 + crumbs_height + 30
     for number, line in enumerate(lines, start=1):
         y = top + (number - 1) * line_height
-        # The gutter's numbers are not text: the runtime's OCR reports them beside the code rows, outside its context.
+        # The gutter's numbers are not text: the runtime's OCR reports each as its code row's line number.
         draw.text((editor_x0 + 6, y), f"{number:>2}", font=mono, fill=t.muted, record=False)
         draw_code(draw, editor_x0 + 32, y, line.replace("\t", "    "), mono, colours, t.text, number)
     if terminal:
