@@ -10,10 +10,10 @@ The twin of src/tokens/ocr-context.ts; both give the same text for the same line
 
 [row,col]: the tenth of the image height holding the line's vertical centre, and the tenth of its width holding
 its left edge (0–9); a code row beside an editor's gutter follows it with its line number ("12:"), so that "What
-is on line 12?" can be answered. Lines keep the OCR's reading order. Within `max_tokens`, headings (lines at least 1.25× the
-median line height) are kept first, then the lines starting in the bottom 4% of the image (a status bar), then the
-rest by their place in their OCR block (every block's first line top-down, then every second line, …), so that a
-screen's title bar, tabs, status bar and the first rows of every pane (a terminal below a full editor among them)
+is on line 12?" can be answered. Lines keep the OCR's reading order. Within `max_tokens`, headings (lines at least
+1.25× the median line height) are kept first, then the lines starting in the bottom 4% of the image (a status bar),
+then the rest by their place in their OCR block (every block's first line top-down, then every second line, …), so
+that a screen's title bar, tabs, status bar and the first rows of every pane (a terminal below a full editor among them)
 survive a long page or a full editor. An image without text gives "Text in the image: none".
 """
 from __future__ import annotations

@@ -25,8 +25,10 @@ from ..ocr_context import ocr_context
 from ..tokenization import InfimmTokenizer, Turn, training_example
 
 TRANSCRIBE = ["What text is in this image?", "Read all the text in the image.", "Transcribe this screenshot."]
-# The budget the bundled model is trained with, written to config.json (ocr_context.max_tokens) for the runtime.
+# The budget the bundled model is trained with.
 OCR_CONTEXT_TOKENS = 512
+# config.json's "ocr_context" of a model trained here: the runtime gives it the context it was trained with.
+OCR_CONTEXT_CONFIG = {"max_tokens": OCR_CONTEXT_TOKENS, "line_numbers": True}
 MAX_TURNS = 6
 COPY_TURNS = 6
 

@@ -30,7 +30,7 @@ from ..checkpoint_io import _shards, save_safetensors
 from ..config import InfimmConfig
 from ..model import InfiMMHD
 from ..reference import canonical_state_dict, load_safetensors_folder
-from .examples import OCR_CONTEXT_TOKENS
+from .examples import OCR_CONTEXT_CONFIG
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 # Tensor bytes per shard: the rest of the 16 MiB is room for the header (a few hundred bytes a tensor).
@@ -45,7 +45,7 @@ def _replace(path: str, write) -> None:
 
 def config_json(model: InfiMMHD) -> dict:
     config = model.config.to_json()
-    config["ocr_context"] = {"max_tokens": OCR_CONTEXT_TOKENS, "line_numbers": True}  # as pipeline.save_checkpoint
+    config["ocr_context"] = dict(OCR_CONTEXT_CONFIG)
     return config
 
 

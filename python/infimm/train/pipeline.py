@@ -75,7 +75,7 @@ from ..model import InfiMMHD
 from ..reference import checkpoint_state, load_state
 from ..tokenization import IGNORE_INDEX, InfimmTokenizer
 from . import batched
-from .examples import FORMATS, OCR_CONTEXT_TOKENS, pad
+from .examples import FORMATS, OCR_CONTEXT_CONFIG, pad
 from .views import make_views, normalise_pixels
 from .vocab import train_vocabulary, transfer_embeddings
 
@@ -272,7 +272,7 @@ def save_checkpoint(model: InfiMMHD, tokenizer_path: str, folder: str) -> None:
     # torch.save of the full state dict: aliased keys share storages, as the released checkpoint's do.
     torch.save(model.state_dict(), os.path.join(folder, "pytorch_model.bin"))
     config = model.config.to_json()
-    config["ocr_context"] = {"max_tokens": OCR_CONTEXT_TOKENS, "line_numbers": True}  # the runtime gives this model OCR context
+    config["ocr_context"] = dict(OCR_CONTEXT_CONFIG)
     with open(os.path.join(folder, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
     with open(tokenizer_path, "rb") as src, open(os.path.join(folder, "tokenizer.model"), "wb") as dst:
