@@ -111,7 +111,7 @@ async function main(): Promise<number> {
         if (!Object.hasOwn(ocr, q.image)) {
           // The reading the answer's OCR context came from (the runtime caches it per image).
           const read = await client.request({ kind: 'ocr', image, layout: 'auto' });
-          ocr[q.image] = contextLines(read.ocr.lines);
+          ocr[q.image] = contextLines(read.ocr.lines, true);
         }
       }
     }

@@ -159,7 +159,9 @@ export class Engine {
   /** Fills the caches the first question about the image reads: its image memory and, when its context is on, its OCR reading. */
   async prepare(image: ImageInput, shouldCancel: ShouldCancel): Promise<ResultOf<'prepare'>> {
     const input = this.image(image);
-    const context = await this.ocrContextOf(input, await this.encode(input, {}, shouldCancel), {}, shouldCancel);
+    const encoded = await this.encode(input, {}, shouldCancel);
+    // No question yet: the context's text is made again with the question; this fills the OCR cache.
+    const context = await this.ocrContextOf(input, encoded, '', {}, shouldCancel);
     return { kind: 'prepare', ocr: context.stats.state === 'used' };
   }
 
@@ -188,7 +190,7 @@ export class Engine {
       if (request.image) {
         const input = this.image(request.image);
         image = await this.encode(input, timings, shouldCancel);
-        context = await this.ocrContextOf(input, image, timings, shouldCancel);
+        context = await this.ocrContextOf(input, image, request.question, timings, shouldCancel);
       }
       conversation = {
         state: new DecoderState(model.arch, crossContext(model.arch, image ? [image.memory] : [])),
@@ -260,12 +262,13 @@ export class Engine {
   }
 
   /**
-   * The OCR context of a new conversation's image, or why it has none. An OCR failure (models missing or
+   * The OCR context of a new conversation's image for its first question, or why it has none. An OCR failure (models missing or
    * broken, a recognition error) is not the answer's failure: the model answers without the image's text.
    */
   private async ocrContextOf(
     input: RequestImage,
     image: CachedImage,
+    question: string,
     timings: Partial<AnswerStats>,
     shouldCancel: ShouldCancel,
   ): Promise<{ text?: string; stats: OcrContextStats }> {
@@ -291,6 +294,7 @@ export class Engine {
       image.height,
       (text) => tokenizer.sentencePiece.encode(text).length,
       maxTokens,
+      question,
     );
     return {
       text: context.text,

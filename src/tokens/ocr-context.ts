@@ -13,7 +13,9 @@
 // the budget, headings (lines at least 1.25× the median line height) are kept first, then the lines starting in
 // the bottom 4% of the image (a status bar), then the rest by their place in their OCR block (every block's first
 // line top-down, then every second line, …), so that a screen's title bar, tabs, status bar and the first rows of
-// every pane (a terminal below a full editor among them) survive a long page or a full editor.
+// every pane (a terminal below a full editor among them) survive a long page or a full editor. Before all of them
+// come the lines the conversation's first question asks about: the code rows it names ("line 30") and the lines
+// holding one of its rarer words ("Is Sound on?"), so that a question about one row of a full editor finds it.
 import type { OcrLine } from '../common/protocol.ts';
 
 const OCR_CONTEXT_HEADER = 'Text in the image:';
@@ -74,9 +76,17 @@ interface Entry {
   height: number;
   /** How many lines of its block come before it; 0 without a block. */
   nth: number;
+  /** Its words as `askedBy` matches them. */
+  words: ReadonlySet<string>;
+  lineNumber?: number;
 }
 
-/** Each line as it appears in the context ("[row,col] text" or "[row,col] N: text", whitespace runs made one space), with its box's top and height and its place in its block; empty lines dropped. */
+/** The lowercase ASCII letter and digit runs of a text, the unit a question is matched with. */
+function wordsOf(text: string): Set<string> {
+  return new Set(text.toLowerCase().match(/[a-z0-9]+/g));
+}
+
+/** Each line as it appears in the context ("[row,col] text" or "[row,col] N: text", whitespace runs made one space), with its box's top and height, its place in its block, its words and its line number; empty lines dropped. */
 export function contextEntries(lines: readonly ContextLine[], width: number, height: number): Entry[] {
   const seen = new Map<number, number>();
   return lines.flatMap(({ text, box, block, lineNumber }) => {
@@ -85,7 +95,8 @@ export function contextEntries(lines: readonly ContextLine[], width: number, hei
     const nth = block === undefined ? 0 : (seen.get(block) ?? 0);
     if (block !== undefined) seen.set(block, nth + 1);
     const shown = lineNumber === undefined ? words : `${lineNumber}: ${words}`;
-    return [{ entry: `${linePosition(box, width, height)} ${shown}`, top: box[1], height: box[3] - box[1], nth }];
+    const entry = `${linePosition(box, width, height)} ${shown}`;
+    return [{ entry, top: box[1], height: box[3] - box[1], nth, words: wordsOf(words), lineNumber }];
   });
 }
 
@@ -96,15 +107,39 @@ const HEADING_RATIO = 1.25;
 const BOTTOM_SHARE = 0.04;
 
 /**
- * Entry indices in the order the budget tries them: headings, then lines in the bottom band of an image
- * `imageHeight` pixels high, each from the top down; then the rest by their place in their block, then from the
- * top down; ties in reading order.
+ * A question word of at least this many characters found in at most `RARE_LINES` lines marks those lines as
+ * asked about; a word most lines hold ("the", a keyword of the code) marks none.
  */
-function budgetOrder(entries: readonly Entry[], imageHeight: number): number[] {
+const MIN_WORD = 3;
+const RARE_LINES = 3;
+
+/** Indices of the entries a question asks about: the code rows it names ("line 30", "lines 4") and the lines holding one of its rarer words. */
+function askedBy(question: string, entries: readonly Entry[]): Set<number> {
+  const numbers = new Set(
+    Array.from(question.toLowerCase().matchAll(/(?<![a-z0-9])lines? +([0-9]+)/g), (m) => Number(m[1])),
+  );
+  const asked = new Set<number>();
+  entries.forEach((e, i) => {
+    if (e.lineNumber !== undefined && numbers.has(e.lineNumber)) asked.add(i);
+  });
+  for (const word of wordsOf(question)) {
+    const holding = entries.flatMap((e, i) => (e.words.has(word) ? [i] : []));
+    if (word.length >= MIN_WORD && holding.length <= RARE_LINES) for (const i of holding) asked.add(i);
+  }
+  return asked;
+}
+
+/**
+ * Entry indices in the order the budget tries them: the lines `question` asks about, headings, then lines in
+ * the bottom band of an image `imageHeight` pixels high, each from the top down; then the rest by their place in
+ * their block, then from the top down; ties in reading order.
+ */
+function budgetOrder(entries: readonly Entry[], imageHeight: number, question: string): number[] {
   const heights = entries.map((e) => e.height).sort((a, b) => a - b);
   const median = heights[Math.floor(heights.length / 2)] ?? 0;
-  const rank = ({ top, height }: Entry): number =>
-    height >= HEADING_RATIO * median ? 0 : top >= (1 - BOTTOM_SHARE) * imageHeight ? 1 : 2;
+  const asked = askedBy(question, entries);
+  const rank = ({ top, height }: Entry, i: number): number =>
+    asked.has(i) ? -1 : height >= HEADING_RATIO * median ? 0 : top >= (1 - BOTTOM_SHARE) * imageHeight ? 1 : 2;
   const ranks = entries.map(rank);
   const nth = (i: number) => (ranks[i] === 2 ? entries[i]!.nth : 0);
   return entries
@@ -114,8 +149,9 @@ function budgetOrder(entries: readonly Entry[], imageHeight: number): number[] {
 
 /**
  * The context of a width × height image's OCR lines (in reading order) within `maxTokens`, as counted by
- * `countTokens` (SentencePiece ids of a text encoded alone). Lines are tried in `budgetOrder`; each costs its
- * tokens plus one for its newline; a line that does not fit is skipped and the next tried.
+ * `countTokens` (SentencePiece ids of a text encoded alone), for the conversation's first `question`. Lines are
+ * tried in `budgetOrder`; each costs its tokens plus one for its newline; a line that does not fit is skipped
+ * and the next tried.
  */
 export function ocrContext(
   lines: readonly ContextLine[],
@@ -123,11 +159,12 @@ export function ocrContext(
   height: number,
   countTokens: (text: string) => number,
   maxTokens: number,
+  question = '',
 ): OcrContext {
   const entries = contextEntries(lines, width, height);
   let budget = maxTokens - countTokens(OCR_CONTEXT_HEADER);
   const kept = new Set<number>();
-  for (const index of budgetOrder(entries, height)) {
+  for (const index of budgetOrder(entries, height, question)) {
     const cost = countTokens(entries[index]!.entry) + 1;
     if (cost > budget) continue;
     kept.add(index);

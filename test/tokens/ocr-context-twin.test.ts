@@ -11,7 +11,8 @@ import { hasPythonModule, PYTHON, requireOrSkip } from '../../harness/requiremen
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const TOKENIZER = join(ROOT, 'models', 'default', 'tokenizer.model');
-const QUESTION = 'Is Sound on?';
+// Questions asking about a rare word of the image, about a code row by its number, and about nothing in it.
+const QUESTIONS = ['Is Sound on?', 'What is on line 13?', 'Describe this screenshot.'];
 const [WIDTH, HEIGHT] = [1280, 720];
 
 // Reading order; whitespace runs (Python's and JavaScript's differ beyond ASCII), an empty line, "—", CJK,
@@ -43,10 +44,11 @@ count = lambda text: len(tokenizer.sp.encode(text))
 lines = [(text, tuple(box), block, number) for text, box, block, number in request["lines"]]
 with_context = "context" in inspect.signature(prompt_ids).parameters
 results = []
-for budget in request["budgets"]:
-    context = ocr_context(lines, request["width"], request["height"], count, budget)
-    prompt = prompt_ids(tokenizer, True, [], request["question"], context=context) if with_context else None
-    results.append({"context": context, "ids": tokenizer.sp.encode(context), "prompt": prompt})
+for question in request["questions"]:
+    for budget in request["budgets"]:
+        context = ocr_context(lines, request["width"], request["height"], count, budget, question)
+        prompt = prompt_ids(tokenizer, True, [], question, context=context) if with_context else None
+        results.append({"context": context, "ids": tokenizer.sp.encode(context), "prompt": prompt})
 json.dump(results, sys.stdout)
 `;
 
@@ -63,7 +65,7 @@ test('TypeScript and Python give the same OCR context text and prompt ids', asyn
     model: TOKENIZER,
     width: WIDTH,
     height: HEIGHT,
-    question: QUESTION,
+    questions: QUESTIONS,
     budgets: BUDGETS,
     lines: LINES.map((l) => [l.text, l.box, l.block ?? null, l.lineNumber ?? null]),
   };
@@ -86,25 +88,32 @@ test('TypeScript and Python give the same OCR context text and prompt ids', asyn
     );
   };
   const kept: number[] = [];
+  const texts: string[] = [];
   let skipped = false;
-  for (const [i, budget] of BUDGETS.entries()) {
-    const python = results[i]!;
-    const context = ocrContext(LINES, WIDTH, HEIGHT, count, budget);
-    assert.equal(context.text, python.context, `budget ${budget}`);
-    assert.deepEqual(tokenizer.sentencePiece.encode(context.text), python.ids, `budget ${budget}: ids of the context`);
-    if (python.prompt === null)
-      t.diagnostic('python prompt_ids takes no context yet: compared the context and its ids only');
-    else
-      assert.deepEqual(
-        promptIds(tokenizer, { image: true, turns: [], context: context.text }, QUESTION),
-        python.prompt,
-        `budget ${budget}: prompt ids`,
-      );
-    kept.push(context.kept);
-    skipped ||= skippedOne(context.text);
-  }
-  // The fixture exercises every path: all lines, some (one skipped and a later one kept), and none.
-  assert.equal(kept[0], 11);
+  for (const [q, question] of QUESTIONS.entries())
+    for (const [b, budget] of BUDGETS.entries()) {
+      const python = results[q * BUDGETS.length + b]!;
+      const context = ocrContext(LINES, WIDTH, HEIGHT, count, budget, question);
+      const where = `${question} budget ${budget}`;
+      assert.equal(context.text, python.context, where);
+      assert.deepEqual(tokenizer.sentencePiece.encode(context.text), python.ids, `${where}: ids of the context`);
+      if (python.prompt === null)
+        t.diagnostic('python prompt_ids takes no context yet: compared the context and its ids only');
+      else
+        assert.deepEqual(
+          promptIds(tokenizer, { image: true, turns: [], context: context.text }, question),
+          python.prompt,
+          `${where}: prompt ids`,
+        );
+      kept.push(context.kept);
+      texts.push(context.text);
+      skipped ||= skippedOne(context.text);
+    }
+  // The fixture exercises every path: all lines, some (one skipped and a later one kept), and none; and a
+  // question that keeps what another question's context leaves out.
+  assert.deepEqual([kept[0], kept.at(-1)], [11, 0]);
   assert.ok(skipped, `kept ${kept.join(', ')}`);
-  assert.equal(kept.at(-1), 0);
+  const asked = (q: number) => texts.slice(q * BUDGETS.length, (q + 1) * BUDGETS.length);
+  assert.ok(asked(1).some((text, b) => text.includes(' 13: ') && !asked(2)[b]!.includes(' 13: ')));
+  assert.ok(asked(0).some((text, b) => text.includes('Sound') && !asked(2)[b]!.includes('Sound')));
 });

@@ -135,6 +135,34 @@ test("past the headings and the status bar, the budget takes every block's first
   );
 });
 
+test('the lines the question asks about come first: the code row it names, and the lines holding one of its rarer words', () => {
+  const row = (text: string, top: number, lineNumber: number) => ({
+    ...line(text, 300, top, top + 12),
+    block: 1,
+    lineNumber,
+  });
+  const lines = [
+    line('Title', 300, 0, 30), // costs 3; a heading
+    row('if x', 100, 1), // each row costs 5: its position, its number, two words, a newline
+    row('if y', 120, 2),
+    row('if z', 140, 3),
+    row('if sound', 160, 4),
+    line('Ln 4', 800, 488, 500), // 4; the status bar
+  ];
+  const budget = 4 + 3 + 4 + 5; // the heading, the status bar and one row
+  const context = (question: string) => ocrContext(lines, 1000, 500, words, budget, question).text;
+  // Without a question the first row of the block is kept.
+  assert.equal(context(''), 'Text in the image:\n[0,3] Title\n[2,3] 1: if x\n[9,8] Ln 4\n');
+  // "line 3" (or "lines 3") names the third row; "line 30", "online 3" and "line3" name none.
+  assert.equal(context('What is on line 3?'), 'Text in the image:\n[0,3] Title\n[2,3] 3: if z\n[9,8] Ln 4\n');
+  assert.equal(context('Lines  3 and 4?'), 'Text in the image:\n[0,3] Title\n[2,3] 3: if z\n[9,8] Ln 4\n');
+  for (const question of ['What is on line 30?', 'online 3', 'line3'])
+    assert.equal(context(question), context(''), question);
+  // A word of at most three lines marks them ("Sound", any case); one of four lines ("if") or a short one ("x") does not.
+  assert.equal(context('Is SOUND on?'), 'Text in the image:\n[0,3] Title\n[3,3] 4: if sound\n[9,8] Ln 4\n');
+  assert.equal(context('if x'), context(''));
+});
+
 test('no text, or no line that fits, gives "none"', () => {
   for (const [lines, maxTokens] of [
     [[], 100],

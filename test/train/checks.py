@@ -13,14 +13,15 @@ import sys
 from dataclasses import replace
 
 import torch
+from PIL import Image
 
-from infimm.data import FAMILIES, sample
+from infimm.data import FAMILIES, Sample, sample
 from infimm.model import InfiMMHD
 from infimm.reference import PRESETS, randomize
 from infimm.data.ocr import reading_lines, simulate
 from infimm.data.real_ocr import load_pool, pool_sample
 from infimm.ocr_context import HEADER
-from infimm.tokenization import InfimmTokenizer
+from infimm.tokenization import InfimmTokenizer, Turn
 from infimm.train import batched, pipeline
 from infimm.train.vocab import transfer_embeddings
 from infimm.train.examples import FORMATS, context_for, copy_turns, pad, position_turn, transcription
@@ -146,7 +147,7 @@ def copy_drill(tokenizer):
     for seed, family in enumerate(FAMILIES * 3):
         s = sample(family, seed)
         rng = random.Random(seed)  # copy_example's draws: the context, then the turns
-        context = context_for(tokenizer, s, rng, 1.0)
+        context = context_for(tokenizer, s, rng, 1.0, [])
         lines = [line.split(" ", 1) for line in context.split("\n")[1:] if line.startswith("[")]
         asked = copy_turns(context, rng)
         turns.append(len(asked))
@@ -185,11 +186,21 @@ def ocr():
         f.write(json.dumps({"image": f"{folder}/ui-5.png", "text": "Read  by OCR", "box": [[4, 2], [60, 2], [60, 14], [4, 14]]}) + "\n")
     pool = load_pool(folder)
     pooled = pool_sample(pool[0])
-    context = context_for(tokenizer, pooled, random.Random(0), 1.0)
+    context = context_for(tokenizer, pooled, random.Random(0), 1.0, [])
     batch = pipeline.make_batch(tokenizer, pipeline.STAGES[2], range(0, 40), real=pipeline.RealImages(pool=pool))[0]
     # "What is the text at [r,c]?" only about a position no other line shares.
     asked = {position_turn("Text in the image:\n[0,0] File\n[0,0] Edit\n[9,8] Save\n", random.Random(seed)).answer
              for seed in range(10)}
+    # With numbered code rows, also "What is on line N?" about a row whose number no other row has.
+    numbered = "Text in the image:\n[0,0] File\n[2,1] 7: return x;\n[2,1] 8: }\n[3,1] 8: y\n"
+    lookups = sorted({(t.question, t.answer) for t in (position_turn(numbered, random.Random(seed)) for seed in range(20))})
+    # A full editor as read by OCR, 300 numbered rows: the context of a conversation whose first question names
+    # row 250 holds it, past the budget's usual order.
+    editor = Sample("captures", Image.new("RGB", (1600, 6000)), "", [], [],
+                    ocr=[(f"const value{n} = compute(value{n - 1});", (40, 20 * n, 900, 20 * n + 16), 0, n)
+                         for n in range(1, 301)])
+    row_250 = [" 250: " in context_for(tokenizer, editor, random.Random(0), 1.0, turns)
+               for turns in ([], [Turn("What is on line 250?", "const value250 = compute(value249);")])]
     # Two columns far apart are read column by column; texts close on a row join.
     columns = [(text, block) for text, _, block, _ in reading_lines(
         [("a", (0, 0, 10, 10)), ("b", (14, 0, 24, 10)), ("c", (100, 0, 110, 10)), ("d", (0, 15, 10, 25)), ("e", (100, 15, 110, 25))])]
@@ -198,8 +209,8 @@ def ocr():
     bench_lines = reading_lines(bench.texts, bench.regions)
     return {"total": total, "exact": exact, "noisy": noisy, "columns": columns, "copy": copy_drill(tokenizer),
             "workbench_blocks": [line[2] for line in bench_lines],
-            "workbench_numbers": [(text, number) for text, _, _, number in bench_lines if number is not None], "workbench_lines": [text for text, *_ in bench_lines], "with_context": with_context, "position_answers": sorted(asked),
-            "transcription_has_title": s.qa[0].answer in transcription(s), "pool_context": context,
+            "workbench_numbers": [(text, number) for text, _, _, number in bench_lines if number is not None], "workbench_lines": [text for text, *_ in bench_lines], "with_context": with_context, "position_answers": sorted(asked), "lookups": lookups,
+            "transcription_has_title": s.qa[0].answer in transcription(s), "pool_context": context, "row_250": row_250,
             "pooled_rows": sum(tokenizer.sp.decode([t for t in row.tolist() if t < tokenizer.end_of_chunk]).count("Read by OCR")
                                for row in batch)}
 

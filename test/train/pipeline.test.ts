@@ -82,8 +82,15 @@ test('simulated OCR: exact without noise, wrong somewhere with it; training exam
       transcription_has_title: boolean;
       pool_context: string;
       pooled_rows: number;
+      row_250: [boolean, boolean];
+      lookups: [string, string][];
     }>('ocr', dir);
     assert.deepEqual(r.position_answers, ['Save']);
+    assert.deepEqual(r.lookups, [
+      ['What is on line 7?', 'return x;'],
+      ['What is the text at [0,0]?', 'File'],
+      ['What is the text at [3,1]?', '8: y'],
+    ]);
     assert.deepEqual(r.columns, [
       ['a b', 0],
       ['d', 0],
@@ -122,6 +129,9 @@ test('simulated OCR: exact without noise, wrong somewhere with it; training exam
     // A real-OCR pool's lines become the context as read ([row,col] of their boxes), for about a fifth of a batch.
     assert.equal(r.pool_context, 'Text in the image:\n[0,0] Read by OCR\n');
     assert.ok(r.pooled_rows > 0 && r.pooled_rows < 20, `${r.pooled_rows} of 40 samples from the pool`);
+    // A conversation's context is made for its first question: row 250 of a full editor, left out of the
+    // budget otherwise, is there when that question names it.
+    assert.deepEqual(r.row_250, [false, true]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

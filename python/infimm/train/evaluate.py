@@ -119,8 +119,9 @@ def greedy(model, tokenizer: InfimmTokenizer, media, mask, prompt: list[int], li
 
 
 def evaluate_torch(checkpoint: str, folder: str, modes: list[str]) -> dict:
-    """Ablations in PyTorch with the runtime's OCR lines (ocr.json: {image: [{text, box: [l, t, r, b]}]}), on the
-    short answers (a forward without KV cache per token makes long answers slow here)."""
+    """Ablations in PyTorch with the runtime's OCR lines (ocr.json: {image: [{text, box: [l, t, r, b], block,
+    lineNumber}]}, the numbers shown where the checkpoint was trained with them), on the short answers (a forward
+    without KV cache per token makes long answers slow here)."""
     model = load_reference(checkpoint, torch.float32)
     tokenizer = InfimmTokenizer(os.path.join(checkpoint, "tokenizer.model"))
     tile = model.config.visual.image_size
@@ -128,13 +129,16 @@ def evaluate_torch(checkpoint: str, folder: str, modes: list[str]) -> dict:
         questions = json.load(f)
     with open(os.path.join(folder, "ocr.json")) as f:
         ocr = json.load(f)
+    with open(os.path.join(checkpoint, "config.json")) as f:
+        line_numbers = json.load(f).get("ocr_context", {}).get("line_numbers", False)
     count = lambda text: len(tokenizer.sp.encode(text))  # noqa: E731
     results = {mode: [] for mode in modes}
     media = {}
     for q in (q for q in questions if q["kind"] not in MAX_TOKENS):
         image = Image.open(os.path.join(folder, q["image"])).convert("RGB")
-        lines = [(line["text"], tuple(line["box"]), line.get("block")) for line in ocr[q["image"]]]
-        context = ocr_context(lines, image.width, image.height, count, OCR_CONTEXT_TOKENS)
+        lines = [(line["text"], tuple(line["box"]), line.get("block"), line.get("lineNumber") if line_numbers else None)
+                 for line in ocr[q["image"]]]
+        context = ocr_context(lines, image.width, image.height, count, OCR_CONTEXT_TOKENS, q["question"])
         prompt = prompt_ids(tokenizer, True, [], q["question"], context)
         for mode in modes:
             if (q["image"], mode) not in media:
@@ -179,10 +183,11 @@ def quick_score(model, tokenizer: InfimmTokenizer, samples: int, log=print) -> d
         for seed in range(samples):
             s, renderer = held_out_sample(family, seed)
             lines = simulate(s.texts, random.Random(f"quick/{family}/{seed}"), 0.5, s.regions)
-            context = ocr_context(lines, s.image.width, s.image.height, count, OCR_CONTEXT_TOKENS)
             pixels, grid_rows, grid_cols = make_views(s.image, tile, "dynamic")
             media, mask = batched.image_media(model, [(pixels.to(device), grid_rows, grid_cols)], grad=False)
             for q in (q for q in s.qa if q.kind not in MAX_TOKENS):
+                # One question per conversation, so each gets the context the runtime makes for it.
+                context = ocr_context(lines, s.image.width, s.image.height, count, OCR_CONTEXT_TOKENS, q.question)
                 answer = greedy(model, tokenizer, media, mask, prompt_ids(tokenizer, True, [], q.question, context),
                                 SHORT_ANSWER_TOKENS)
                 ended = bool(answer) and answer[-1] == tokenizer.end_of_chunk

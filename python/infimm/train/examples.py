@@ -4,8 +4,9 @@ answers and their <|endofchunk|>), with the OCR context of a simulated OCR in th
     read (PT, CPT)   "What text is in this image?" → every text in reading order, then up to two short questions
     qa (DRA)         all of an image's short questions (reading, UI state, structure, colour, count), and in
                      half the conversations with OCR context "What is the text at [r,c]?" about one of its lines
+                     (or "What is on line N?" about one of its numbered code rows)
     chat (IFT)       short questions, the description ("Describe this screenshot.", alt text, …), sometimes
-                     the transcription, and the "text at [r,c]" question as in qa
+                     the transcription, and the lookup question as in qa
     copy             a drill outside the paper's recipe: always OCR context, three to six "text at [r,c]" questions
                      about distinct lines and nothing else, so that most of the loss is on copying from the context
 
@@ -15,6 +16,7 @@ position. A share of the conversations has no OCR context, so the model also ans
 from __future__ import annotations
 
 import random
+import re
 
 import torch
 
@@ -45,13 +47,15 @@ def transcribable(s: Sample) -> bool:
     return s.family != CAPTURES
 
 
-def context_for(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random, share: float) -> str:
+def context_for(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random, share: float, turns: list[Turn]) -> str:
     """With probability `share`, the OCR context of the sample's real OCR lines where it has them, else of a
-    noisy simulated OCR; otherwise none."""
+    noisy simulated OCR, for the first of `turns` (as the runtime makes it for a conversation's first question);
+    otherwise none."""
     if rng.random() >= share:
         return ""
     lines = s.ocr if s.ocr is not None else simulate(s.texts, rng, rng.choice([0.0, 0.5, 1.0, 1.0, 2.0]), s.regions)
-    return ocr_context(lines, s.image.width, s.image.height, lambda text: len(tokenizer.sp.encode(text)), OCR_CONTEXT_TOKENS)
+    count = lambda text: len(tokenizer.sp.encode(text))  # noqa: E731
+    return ocr_context(lines, s.image.width, s.image.height, count, OCR_CONTEXT_TOKENS, turns[0].question if turns else "")
 
 
 def short_turns(s: Sample, rng: random.Random) -> list[Turn]:
@@ -66,9 +70,20 @@ def uniquely_placed(context: str) -> list[tuple[str, str]]:
     return [(p, text) for p, text in entries if sum(q == p for q, _ in entries) == 1]
 
 
+def numbered_rows(context: str) -> list[tuple[int, str]]:
+    """The (line number, text) code rows of an OCR context ("[r,c] N: text") whose number no other row shares."""
+    rows = [(int(m[1]), m[2]) for m in re.finditer(r"^\[\d,\d\] (\d+): (.*)$", context, re.MULTILINE)]
+    return [(n, text) for n, text in rows if sum(m == n for m, _ in rows) == 1]
+
+
 def position_turn(context: str, rng: random.Random) -> Turn | None:
-    """"What is the text at [r,c]?" about a uniquely placed line of the context: an answer that only copying
-    from the context gives, which teaches the model to look the text up there."""
+    """"What is the text at [r,c]?" about a uniquely placed line of the context, or, in half the contexts with
+    numbered code rows, "What is on line N?" about one of them: answers that only copying from the context gives,
+    which teaches the model to look the text up there by position and by line number."""
+    numbered = numbered_rows(context)
+    if numbered and rng.random() < 0.5:
+        number, text = rng.choice(numbered)
+        return Turn(f"What is on line {number}?", text)
     unique = uniquely_placed(context)
     if not unique:
         return None
@@ -88,12 +103,13 @@ def with_position_turn(turns: list[Turn], context: str, rng: random.Random) -> l
 
 def read_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
     turns = [Turn(rng.choice(TRANSCRIBE), transcription(s))] + short_turns(s, rng)[:2]
-    return training_example(tokenizer, True, turns, context_for(tokenizer, s, rng, 0.5))
+    return training_example(tokenizer, True, turns, context_for(tokenizer, s, rng, 0.5, turns))
 
 
 def qa_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
-    context = context_for(tokenizer, s, rng, 0.85)
-    return training_example(tokenizer, True, with_position_turn(short_turns(s, rng)[:MAX_TURNS], context, rng), context)
+    turns = short_turns(s, rng)[:MAX_TURNS]
+    context = context_for(tokenizer, s, rng, 0.85, turns)
+    return training_example(tokenizer, True, with_position_turn(turns, context, rng), context)
 
 
 def chat_turns(s: Sample, rng: random.Random) -> list[Turn]:
@@ -110,7 +126,7 @@ def chat_turns(s: Sample, rng: random.Random) -> list[Turn]:
 
 def chat_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
     turns = chat_turns(s, rng)
-    context = context_for(tokenizer, s, rng, 0.85)
+    context = context_for(tokenizer, s, rng, 0.85, turns)
     return training_example(tokenizer, True, with_position_turn(turns, context, rng), context)
 
 
@@ -123,7 +139,7 @@ def copy_turns(context: str, rng: random.Random) -> list[Turn]:
 
 def copy_example(tokenizer: InfimmTokenizer, s: Sample, rng: random.Random):
     """copy_turns; an image whose context has no uniquely placed line is transcribed instead."""
-    context = context_for(tokenizer, s, rng, 1.0)
+    context = context_for(tokenizer, s, rng, 1.0, [])
     turns = copy_turns(context, rng) or [Turn(rng.choice(TRANSCRIBE), transcription(s))]
     return training_example(tokenizer, True, turns, context)
 
