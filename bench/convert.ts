@@ -13,12 +13,15 @@ import { median, mib, table } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-function convertOnce(
-  checkpoint: string,
-  precision: string,
-  threads: number,
-): { seconds: number; writtenBytes: number; peakRssBytes: number } {
-  const out = join(mkdtempSync(join(tmpdir(), 'infimm-bench-convert-')), 'package');
+export interface ConversionRun {
+  seconds: number;
+  writtenBytes: number;
+  peakRssBytes: number;
+}
+
+/** One conversion in a fresh process; the package is written to `keep` and left there, or to a temporary folder. */
+export function convertOnce(checkpoint: string, precision: string, threads: number, keep?: string): ConversionRun {
+  const out = keep ?? join(mkdtempSync(join(tmpdir(), 'infimm-bench-convert-')), 'package');
   const code = `
     const { convert } = await import(${JSON.stringify(join(ROOT, 'src', 'convert', 'convert.ts'))});
     const started = performance.now();
@@ -29,12 +32,8 @@ function convertOnce(
     cwd: ROOT,
     encoding: 'utf8',
   });
-  rmSync(join(out, '..'), { recursive: true, force: true });
-  return JSON.parse(result.trim().split('\n').pop()!) as {
-    seconds: number;
-    writtenBytes: number;
-    peakRssBytes: number;
-  };
+  if (keep === undefined) rmSync(join(out, '..'), { recursive: true, force: true });
+  return JSON.parse(result.trim().split('\n').pop()!) as ConversionRun;
 }
 
 async function run(): Promise<string> {
@@ -47,7 +46,7 @@ async function run(): Promise<string> {
     { precision: 'int4', threads: 1 },
     { precision: 'int4', threads: defaultThreads() },
   ];
-  const runs = cases.map(() => [] as Array<ReturnType<typeof convertOnce>>);
+  const runs = cases.map(() => [] as ConversionRun[]);
   for (let round = 0; round < 2; round++)
     cases.forEach((c, i) => runs[i]!.push(convertOnce(checkpoint, c.precision, c.threads)));
   const rows = cases.map((c, i) => {

@@ -24,11 +24,11 @@ const REPETITIONS: Record<BenchPreset, number> = { nano: 3, '1b': 1 };
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-/** Made once under .cache/bench/<preset>/llama/, in a temporary path renamed into place. */
-async function cached(preset: BenchPreset, name: string, make: (path: string) => Promise<unknown>): Promise<string> {
-  const path = join(ROOT, '.cache', 'bench', preset, 'llama', name);
+/** Made once under `dir`, in a temporary path renamed into place. */
+async function cached(dir: string, name: string, make: (path: string) => Promise<unknown>): Promise<string> {
+  const path = join(dir, name);
   if (existsSync(path)) return path;
-  mkdirSync(join(path, '..'), { recursive: true });
+  mkdirSync(dir, { recursive: true });
   const temp = `${path}.partial`;
   rmSync(temp, { recursive: true, force: true });
   await make(temp);
@@ -77,14 +77,19 @@ function versus(ours: number, theirs: number, higherIsBetter: boolean, unit = ''
   return ratio >= 1 === higherIsBetter ? `**${text}**` : text;
 }
 
-interface Variant {
+export interface Variant {
   label: string;
   precision: WeightPrecision;
   activations?: ActivationPrecision;
 }
 
+export interface Comparison {
+  gguf: GgufPrecision;
+  ours: Variant[];
+}
+
 /** Each GGUF precision with the packages measured against it. */
-const COMPARISONS: Array<{ gguf: GgufPrecision; ours: Variant[] }> = [
+export const COMPARISONS: Comparison[] = [
   { gguf: 'F32', ours: [{ label: 'fp32', precision: 'fp32' }] },
   {
     gguf: 'Q4_0',
@@ -95,76 +100,102 @@ const COMPARISONS: Array<{ gguf: GgufPrecision; ours: Variant[] }> = [
   },
 ];
 
-/** Packages and GGUF files of one benchmark checkpoint, made once. */
-async function models(preset: BenchPreset, comparison: (typeof COMPARISONS)[number]) {
-  const packageKey = sourceHash(PACKAGE_SOURCES);
+/** The folder name of a variant's package: made again when the converter's sources change. */
+export function packageName(v: Variant): string {
+  return `${v.precision}-${v.activations ?? 'int8'}-${sourceHash(PACKAGE_SOURCES)}`;
+}
+
+/** Packages and GGUF files of one checkpoint, made once under `dir`. */
+async function models(checkpoint: string, dir: string, comparison: Comparison) {
   const ggufKey = sourceHash(['bench/gguf.ts', 'bench/gguf-llama.ts']);
-  const checkpoint = await benchCheckpoint(preset);
   const packages: string[] = [];
-  for (const v of comparison.ours) {
-    const activations = v.activations ?? 'int8';
+  for (const v of comparison.ours)
     packages.push(
-      await cached(preset, `${v.precision}-${activations}-${packageKey}`, (out) =>
-        convert(checkpoint, out, { precision: v.precision, activations }),
+      await cached(dir, packageName(v), (out) =>
+        convert(checkpoint, out, { precision: v.precision, activations: v.activations ?? 'int8' }),
       ),
     );
-  }
   const { architecture, tokens } = readManifest(packages[0]!);
-  const gguf = await cached(preset, `${comparison.gguf}-${ggufKey}.gguf`, (out) =>
+  const gguf = await cached(dir, `${comparison.gguf}-${ggufKey}.gguf`, (out) =>
     writeLlamaGguf(checkpoint, architecture, tokens, comparison.gguf, out),
   );
   return { packages, gguf, vocab: architecture.language.vocabSize };
 }
 
+export const LLAMA_COLUMNS = [
+  'model: ours / llama.cpp',
+  'weights ours / GGUF',
+  'decode tokens/s',
+  'prompt tokens/s',
+  'first token',
+  'peak memory',
+  'same greedy tokens',
+];
+
+/**
+ * One table row (LLAMA_COLUMNS) per package of `comparison` against its GGUF file, both made from `checkpoint`
+ * (cached under `dir`): `rounds` processes per engine, alternating, each measuring `repetitions` answers.
+ */
+export async function compareRows(
+  label: string,
+  checkpoint: string,
+  dir: string,
+  comparison: Comparison,
+  threads: number,
+  rounds: number,
+  repetitions: number,
+): Promise<Array<Array<string | number>>> {
+  const { packages, gguf, vocab } = await models(checkpoint, dir, comparison);
+  const [short, long] = [prompt(SHORT_PROMPT, vocab), prompt(LONG_PROMPT, vocab)];
+  const results: CaseResult[][] = packages.map(() => []);
+  const theirs: CaseResult[] = [];
+  for (let r = 0; r < rounds; r++) {
+    packages.forEach((pkg, i) => results[i]!.push(runCase('ours', pkg, threads, short, long, repetitions)));
+    theirs.push(runCase('llama', gguf, threads, short, long, repetitions));
+  }
+  const stat = (cases: CaseResult[], f: (run: CaseResult['runs'][number]) => number) =>
+    median(cases.flatMap((c) => c.runs.map(f)));
+  const metrics = (cases: CaseResult[]) => ({
+    decode: stat(cases, (x) => ((NEW_TOKENS - 1) / x.decodeMs) * 1000),
+    prompt: stat(cases, (x) => (LONG_PROMPT / x.promptMs) * 1000),
+    first: stat(cases, (x) => x.firstTokenMs),
+    peak: mib(Math.max(...cases.map((c) => c.peakRssBytes))),
+    ids: cases[0]!.ids,
+  });
+  const them = metrics(theirs);
+  return comparison.ours.map((v, i) => {
+    const us = metrics(results[i]!);
+    const agree = us.ids.findIndex((id, n) => id !== them.ids[n]);
+    return [
+      `${label}: ${v.label} / ${comparison.gguf}`,
+      `${mib(statSync(join(packages[i]!, 'decoder.weights')).size).toFixed(0)} / ${mib(statSync(gguf).size).toFixed(0)} MiB`,
+      versus(us.decode, them.decode, true),
+      versus(us.prompt, them.prompt, true),
+      versus(us.first, them.first, false, ' ms'),
+      versus(us.peak, them.peak, false, ' MiB'),
+      agree < 0 ? `all ${NEW_TOKENS}` : `first ${agree}`,
+    ];
+  });
+}
+
 async function measure(threads: number): Promise<string> {
   const rows: Array<Array<string | number>> = [];
   for (const preset of ['nano', '1b'] as BenchPreset[]) {
-    for (const comparison of COMPARISONS) {
-      const { packages, gguf, vocab } = await models(preset, comparison);
-      const [short, long] = [prompt(SHORT_PROMPT, vocab), prompt(LONG_PROMPT, vocab)];
-      const results: CaseResult[][] = packages.map(() => []);
-      const theirs: CaseResult[] = [];
-      for (let r = 0; r < ROUNDS; r++) {
-        packages.forEach((pkg, i) => results[i]!.push(runCase('ours', pkg, threads, short, long, REPETITIONS[preset])));
-        theirs.push(runCase('llama', gguf, threads, short, long, REPETITIONS[preset]));
-      }
-      const stat = (cases: CaseResult[], f: (run: CaseResult['runs'][number]) => number) =>
-        median(cases.flatMap((c) => c.runs.map(f)));
-      const metrics = (cases: CaseResult[]) => ({
-        decode: stat(cases, (x) => ((NEW_TOKENS - 1) / x.decodeMs) * 1000),
-        prompt: stat(cases, (x) => (LONG_PROMPT / x.promptMs) * 1000),
-        first: stat(cases, (x) => x.firstTokenMs),
-        peak: mib(Math.max(...cases.map((c) => c.peakRssBytes))),
-        ids: cases[0]!.ids,
-      });
-      const them = metrics(theirs);
-      comparison.ours.forEach((v, i) => {
-        const us = metrics(results[i]!);
-        const agree = us.ids.findIndex((id, n) => id !== them.ids[n]);
-        rows.push([
-          `${preset}: ${v.label} / ${comparison.gguf}`,
-          `${mib(statSync(join(packages[i]!, 'decoder.weights')).size).toFixed(0)} / ${mib(statSync(gguf).size).toFixed(0)} MiB`,
-          versus(us.decode, them.decode, true),
-          versus(us.prompt, them.prompt, true),
-          versus(us.first, them.first, false, ' ms'),
-          versus(us.peak, them.peak, false, ' MiB'),
-          agree < 0 ? `all ${NEW_TOKENS}` : `first ${agree}`,
-        ]);
-      });
-    }
+    const dir = join(ROOT, '.cache', 'bench', preset, 'llama');
+    for (const comparison of COMPARISONS)
+      rows.push(
+        ...(await compareRows(
+          preset,
+          await benchCheckpoint(preset),
+          dir,
+          comparison,
+          threads,
+          ROUNDS,
+          REPETITIONS[preset],
+        )),
+      );
   }
-  return table(
-    [
-      'model: ours / llama.cpp',
-      'weights ours / GGUF',
-      'decode tokens/s',
-      'prompt tokens/s',
-      'first token',
-      'peak memory',
-      'same greedy tokens',
-    ],
-    rows,
-  );
+  return table(LLAMA_COLUMNS, rows);
 }
 
 async function run(): Promise<string> {

@@ -13,12 +13,16 @@ export interface BenchSection {
 
 const DOC = resolve(import.meta.dirname, '..', 'docs', 'benchmarks.md');
 
-/** Sections in the order they run; each module is imported only when its section is asked for. */
-const SECTIONS: Array<{ name: string; load: () => Promise<BenchSection> }> = [
+/**
+ * Sections in the order they run; each module is imported only when its section is asked for. A section marked
+ * `named` (hours long) runs only when asked for by name.
+ */
+const SECTIONS: Array<{ name: string; named?: true; load: () => Promise<BenchSection> }> = [
   { name: 'convert', load: async () => (await import('./convert.ts')).section },
   { name: 'runtime', load: async () => (await import('./runtime.ts')).section },
   { name: 'llama', load: async () => (await import('./llama.ts')).section },
   { name: 'ocr', load: async () => (await import('./ocr.ts')).section },
+  { name: 'released', named: true, load: async () => (await import('./released.ts')).section },
 ];
 
 export function machine(): string {
@@ -39,7 +43,7 @@ function replaceSection(doc: string, name: string, body: string): string {
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
-  const chosen = SECTIONS.filter((s) => wanted.length === 0 || wanted.includes(s.name));
+  const chosen = SECTIONS.filter((s) => (wanted.length === 0 ? !s.named : wanted.includes(s.name)));
   if (chosen.length === 0) throw new Error(`unknown section; choose from ${SECTIONS.map((s) => s.name).join(', ')}`);
   let doc = existsSync(DOC)
     ? readFileSync(DOC, 'utf8')

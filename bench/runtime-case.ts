@@ -6,6 +6,7 @@ import type { AnswerStats, TileGrid } from '../src/common/protocol.ts';
 import { crossContext, DecoderState } from '../src/decoder/decoder.ts';
 import { Engine } from '../src/host/engine.ts';
 import type { ImageMemory } from '../src/memory/memory.ts';
+import type { Manifest } from '../src/package/manifest.ts';
 import { LoadedModel } from '../src/runtime/model.ts';
 import { greedy } from '../src/generation/loop.ts';
 import { grid, pixels } from '../harness/model-harness.ts';
@@ -40,6 +41,20 @@ export const NEW_TOKENS = 32;
 /** BOS, then ids spread over the vocabulary; the image token sits at position 1 when there is an image. */
 export function benchPrompt(vocab: number, image: number): number[] {
   return [1, image, ...Array.from({ length: PROMPT_LENGTH - 2 }, (_, i) => 3 + ((i * 7919) % (vocab - 10)))];
+}
+
+/** Per generated token every decoder weight is read once, except the embedding table (one row). */
+export function bytesReadPerToken(manifest: Manifest): number {
+  const { vocabSize, hiddenSize } = manifest.architecture.language;
+  const embedBytes = vocabSize * hiddenSize * (manifest.weights.precision === 'fp32' ? 4 : 2);
+  return manifest.files['decoder.weights']!.bytes - embedBytes;
+}
+
+/** The bytes of every weight file of a package. */
+export function weightBytes(manifest: Manifest): number {
+  return Object.entries(manifest.files)
+    .filter(([n]) => n.endsWith('.weights'))
+    .reduce((n, [, f]) => n + f.bytes, 0);
 }
 
 async function decode(model: LoadedModel, memory: ImageMemory[], prompt: number[], steps: number) {
@@ -127,10 +142,6 @@ async function main(): Promise<void> {
   }
   const pick = (f: (s: AnswerStats) => number | undefined) => median(shots.map((s) => f(s) ?? 0));
   const { manifest } = model;
-  const embedBytes =
-    manifest.architecture.language.vocabSize *
-    manifest.architecture.language.hiddenSize *
-    (manifest.weights.precision === 'fp32' ? 4 : 2);
   const result: CaseResult = {
     ids: rounds[0]!.ids,
     prefillMs: median(rounds.map((r) => r.prefillMs)),
@@ -148,11 +159,8 @@ async function main(): Promise<void> {
       prefillMs: pick((s) => s.prefillMs),
       timeToFirstTokenMs: pick((s) => s.timeToFirstTokenMs),
     },
-    // Per generated token every decoder weight is read once, except the embedding table (one row).
-    decoderWeightBytes: manifest.files['decoder.weights']!.bytes - embedBytes,
-    weightBytes: Object.entries(manifest.files)
-      .filter(([n]) => n.endsWith('.weights'))
-      .reduce((n, [, f]) => n + f.bytes, 0),
+    decoderWeightBytes: bytesReadPerToken(manifest),
+    weightBytes: weightBytes(manifest),
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
   console.log(JSON.stringify(result));

@@ -21,7 +21,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 
 /** Aggregate read bandwidth of THREADS threads, each comparing two 256 MiB buffers (memcmp reads both): the best
  * of 5 rounds, as an estimate of the limit on a shared machine. */
-async function readBandwidth(): Promise<number> {
+export async function readBandwidth(): Promise<number> {
   const code = `
     const { parentPort } = require('node:worker_threads');
     const a = Buffer.alloc(256 << 20, 7), b = Buffer.alloc(256 << 20, 7);

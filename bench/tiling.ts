@@ -39,8 +39,8 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** A dark-theme code editor: 64 lines of monospaced, coloured text with a line-number gutter. */
-export async function screenshotPng(size = 1344): Promise<Uint8Array> {
+/** A dark-theme code editor `width` × `height` pixels: 64 lines of monospaced, coloured text with a line-number gutter. */
+export async function screenshotPng(width = 1344, height = width): Promise<Uint8Array> {
   const palette = ['#569cd6', '#ce9178', '#9cdcfe', '#d4d4d4', '#6a9955', '#c586c0'];
   const lines = Array.from({ length: 64 }, (_, n) => {
     const indent = ' '.repeat((n % 5) * 2);
@@ -52,8 +52,8 @@ export async function screenshotPng(size = 1344): Promise<Uint8Array> {
     );
   });
   const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" font-family="monospace" font-size="15">` +
-    `<rect width="${size}" height="${size}" fill="#1e1e1e"/><rect width="52" height="${size}" fill="#252526"/>${lines.join('')}</svg>`;
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="monospace" font-size="15">` +
+    `<rect width="${width}" height="${height}" fill="#1e1e1e"/><rect width="52" height="${height}" fill="#252526"/>${lines.join('')}</svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
