@@ -11,7 +11,7 @@
 import type { GraphContext } from '../onnx/context.ts';
 import { DataType } from '../onnx/graph.ts';
 import { gelu, gqa, int64, layerNorm, mha, rmsNorm, rotary, silu, skipRmsNorm, split } from '../onnx/ops.ts';
-import { concatFloat32, mapFloat32 } from '../onnx/tensors.ts';
+import { mapFloat32 } from '../onnx/tensors.ts';
 import { LM, crossKey, decoderKey } from '../package/keys.ts';
 import type { Architecture } from '../package/manifest.ts';
 import { DecoderIO } from './io.ts';
@@ -150,11 +150,11 @@ async function decoderLayer(
   const kvDim = lm.kvHeads * hd;
 
   const h = rmsNorm(g, { name: 'input_layernorm', x, weight: await load(key('input_layernorm.weight')), eps });
-  const wqkv = concatFloat32([
+  const wqkv = [
     await load(key('self_attn.q_proj.weight')),
     await load(key('self_attn.k_proj.weight')),
     await load(key('self_attn.v_proj.weight')),
-  ]);
+  ];
   const qkv = linear({ name: 'self_attn.qkv_proj', x: h, weight: wqkv, shape: [qDim + 2 * kvDim, D] });
   // The new rows are named as the graph outputs they are: an output under another name costs an Identity node.
   const [q0, k0, v] = split(g, {
@@ -213,7 +213,7 @@ async function mlp({ g, arch, load, linear }: Context, x: string, layer: number)
   const gateUp = linear({
     name: 'mlp.gate_up_proj',
     x,
-    weight: concatFloat32([await load(key('mlp.gate_proj.weight')), await load(key('mlp.up_proj.weight'))]),
+    weight: [await load(key('mlp.gate_proj.weight')), await load(key('mlp.up_proj.weight'))],
     shape: [2 * I, D],
   });
   const [gate, up] = split(g, { x: gateUp, sizes: [I, I] });

@@ -15,14 +15,29 @@ export type StoredFloat = Float32Array | Uint16Array;
 export type StoredLinear = { kind: 'matmul'; transposed: StoredFloat } | { kind: 'blocks'; quantized: QuantizedWeight };
 
 export interface WeightPass {
-  linear(w: Float32Array, n: number, k: number): StoredLinear;
+  /** W [N, K], or its blocks of rows in order (q, k and v as one W, never copied together). */
+  linear(w: readonly Float32Array[], n: number, k: number): StoredLinear;
   /** A table read by Gather (the token embeddings): fp16 in every reduced-precision package, since a Gather needs no quantised kernel. */
   table(data: Float32Array): StoredFloat;
 }
 
-export function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(w.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c]!;
+/** Square tiles of the transpose: a tile's rows and columns stay in cache, where a plain loop writes a new line per element. */
+const TILE = 32;
+
+/** Wᵀ [cols, rows] of a row-major W [rows, cols]; W may come as blocks of whole rows, in order (not copied together). */
+export function transpose(w: Float32Array | readonly Float32Array[], rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  let first = 0;
+  for (const part of w instanceof Float32Array ? [w] : w) {
+    const partRows = part.length / cols;
+    for (let r0 = 0; r0 < partRows; r0 += TILE)
+      for (let c0 = 0; c0 < cols; c0 += TILE) {
+        const r1 = Math.min(partRows, r0 + TILE);
+        const c1 = Math.min(cols, c0 + TILE);
+        for (let c = c0; c < c1; c++) for (let r = r0; r < r1; r++) out[c * rows + first + r] = part[r * cols + c]!;
+      }
+    first += partRows;
+  }
   return out;
 }
 
@@ -31,11 +46,43 @@ export function weightPass(precision: WeightPrecision, quantize: Quantize = quan
   const half = precision !== 'fp32';
   return {
     linear(w, n, k) {
-      if (precision === 'int4' || precision === 'int8')
-        return { kind: 'blocks', quantized: quantize(w, n, k, precision === 'int4' ? 4 : 8, QUANT_BLOCK) };
+      if (precision === 'int4' || precision === 'int8') {
+        const bits = precision === 'int4' ? 4 : 8;
+        // Rows quantise independently, so the blocks' results joined are W's.
+        const parts = w.map((part) => quantize(part, part.length / k, k, bits, QUANT_BLOCK));
+        return { kind: 'blocks', quantized: parts.length === 1 ? parts[0]! : joinRows(parts, n) };
+      }
       const transposed = transpose(w, n, k);
       return { kind: 'matmul', transposed: precision === 'fp16' ? toHalf(transposed) : transposed };
     },
     table: (data) => (half ? toHalf(data) : data),
+  };
+}
+
+/** Quantised blocks of rows, in order, as one weight of `n` rows. */
+function joinRows(parts: readonly QuantizedWeight[], n: number): QuantizedWeight {
+  const join = <T extends Uint8Array | Float32Array>(arrays: T[], make: (length: number) => T): T => {
+    const out = make(arrays.reduce((sum, a) => sum + a.length, 0));
+    let offset = 0;
+    for (const a of arrays) {
+      out.set(a, offset);
+      offset += a.length;
+    }
+    return out;
+  };
+  const { bits, k, blockSize } = parts[0]!;
+  return {
+    bits,
+    n,
+    k,
+    blockSize,
+    packed: join(
+      parts.map((p) => p.packed),
+      (length) => new Uint8Array(length),
+    ),
+    scales: join(
+      parts.map((p) => p.scales),
+      (length) => new Float32Array(length),
+    ),
   };
 }

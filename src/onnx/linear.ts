@@ -10,8 +10,8 @@ export interface LinearArgs {
   /** The scope of its weights and nodes (`attn.qkv`). */
   name: string;
   x: string;
-  /** W as PyTorch stores it: [N, K] = `shape`, out × in. */
-  weight: Float32Array;
+  /** W as PyTorch stores it: [N, K] = `shape`, out × in; or its blocks of rows in order (q, k, v), not copied together. */
+  weight: Float32Array | readonly Float32Array[];
   shape: [n: number, k: number];
   bias?: Float32Array;
 }
@@ -38,7 +38,7 @@ export function linear(
   { name, x, weight, shape: [n, k], bias }: LinearArgs,
 ): string {
   return g.scope(name, () => {
-    const stored = pass.linear(weight, n, k);
+    const stored = pass.linear(weight instanceof Float32Array ? [weight] : weight, n, k);
     let y: string;
     if (stored.kind === 'blocks') {
       const { packed, scales, bits, blockSize } = stored.quantized;

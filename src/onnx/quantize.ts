@@ -26,21 +26,38 @@ export function quantize(w: Float32Array, n: number, k: number, bits: QuantBits,
   const bytesPerBlock = (blockSize * bits) / 8;
   const packed = new Uint8Array(n * blocks * bytesPerBlock);
   const scales = new Float32Array(n * blocks);
+  // floor(x + ½) is Math.round, at less than half its time in V8 (the conversion's hot loop). −extreme would need
+  // level 2^bits, one past the top: it is clamped, as in Q4_0.
+  const level = (x: number, scale: number): number => {
+    const q = Math.floor(x / scale + 0.5) + zero;
+    return q < 0 ? 0 : q > top ? top : q;
+  };
   for (let row = 0; row < n; row++) {
     for (let b = 0; b < blocks; b++) {
       const start = row * k + b * blockSize;
       const end = row * k + Math.min(k, (b + 1) * blockSize);
       let extreme = 0;
-      for (let i = start; i < end; i++) if (Math.abs(w[i]!) > Math.abs(extreme)) extreme = w[i]!;
+      let magnitude = 0;
+      for (let i = start; i < end; i++) {
+        const a = Math.abs(w[i]!);
+        if (a > magnitude) {
+          magnitude = a;
+          extreme = w[i]!;
+        }
+      }
       const scale = extreme === 0 ? 1 : Math.fround(extreme / -zero);
       scales[row * blocks + b] = scale;
       const base = (row * blocks + b) * bytesPerBlock;
-      for (let j = 0; j < blockSize; j++) {
-        const i = start + j;
-        // −extreme would need level 2^bits, one past the top: it is clamped, as in Q4_0. Padding past K is 0.
-        const q = i < end ? Math.min(top, Math.max(0, Math.round(w[i]! / scale) + zero)) : zero;
-        if (bits === 8) packed[base + j] = q;
-        else packed[base + (j >> 1)]! |= q << ((j & 1) * 4);
+      if (end - start === blockSize && bits === 4) {
+        for (let j = 0; j < blockSize; j += 2)
+          packed[base + (j >> 1)] = level(w[start + j]!, scale) | (level(w[start + j + 1]!, scale) << 4);
+      } else if (end - start === blockSize) {
+        for (let j = 0; j < blockSize; j++) packed[base + j] = level(w[start + j]!, scale);
+      } else {
+        // The last block of a row whose K is not a multiple of the block: padding past K is level `zero`, value 0.
+        const at = (i: number) => (i < end ? level(w[i]!, scale) : zero);
+        if (bits === 8) for (let j = 0; j < blockSize; j++) packed[base + j] = at(start + j);
+        else for (let j = 0; j < blockSize; j += 2) packed[base + (j >> 1)] = at(start + j) | (at(start + j + 1) << 4);
       }
     }
   }
