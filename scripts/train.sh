@@ -3,13 +3,14 @@
 #   1. a pool of training images read by the runtime's own OCR stage (python/infimm/data/real_ocr.py);
 #   2. the four-stage recipe under torchrun, one process per core (python/infimm/train/pipeline.py), resuming
 #      from .cache/train/run/resume.pt when a run was stopped;
-#   3. continued training of that model on new images, ten times (.cache/train/run2 to run11: later sessions'
+#   3. continued training of that model on new images, eleven times (.cache/train/run2 to run12: later sessions'
 #      compute added to the first run's; run5 on a vocabulary trained anew, run6 first drilling lookups in the
 #      OCR context, run7 also on real code-server screenshots captured by scripts/capture-workbenches.ts, two
 #      captures side by side, 60 screenshots in all, run8 on 158 of them read by the real OCR stage, a 384-token
 #      OCR context (256 before) and 30% of its samples from the screenshots, run9 and run10 on new screenshots,
 #      run10 also on made-up names and the simulated OCR in blocks, run11 on code rows with their line numbers
-#      and a 512-token OCR context), each resuming the same way;
+#      and a 512-token OCR context, run12 on contexts made for the first question and line-number lookups),
+#      each resuming the same way;
 #   4. the final checkpoint converted into a package.
 # TRAIN_MINUTES sets the wall-clock budget of step 2 (default 110); CONTINUE=0 skips step 3.
 set -euo pipefail
@@ -43,7 +44,8 @@ if [ "${CONTINUE:-1}" != 0 ]; then
     "run8 60 0.5 700000 --captures ../$CAPTURES --capture-share 0.3" \
     "run9 55 0.5 800000 --captures ../$CAPTURES9 --capture-share 0.3" \
     "run10 65 0.5 900000 --captures ../$CAPTURES9 ../$CAPTURES10 --capture-share 0.3" \
-    "run11 105 0.5 2000000 --captures ../$CAPTURES9 ../$CAPTURES10 --capture-share 0.3"; do
+    "run11 105 0.5 2000000 --captures ../$CAPTURES9 ../$CAPTURES10 --capture-share 0.3" \
+    "run12 115 0.5 3000000 --captures ../$CAPTURES9 ../$CAPTURES10 --capture-share 0.3"; do
     read -r out minutes lr_scale first own <<<"$continuation"
     if [ "$out" = run8 ]; then
       # About a hundred more screenshots, and every screenshot's real OCR lines (training's OCR context for them).
