@@ -262,8 +262,9 @@ export class Engine {
   }
 
   /**
-   * The OCR context of a new conversation's image for its first question, or why it has none. An OCR failure (models missing or
-   * broken, a recognition error) is not the answer's failure: the model answers without the image's text.
+   * The OCR context of a new conversation's image for its first question, or why it has none. An OCR failure
+   * (models missing or broken, a recognition error) is not the answer's failure: the model answers without the
+   * image's text.
    */
   private async ocrContextOf(
     input: RequestImage,

@@ -4,6 +4,7 @@
 // for MatMulNBits (src/onnx/quantize.ts), spread over the converter's worker threads when it passes them.
 import type { WeightPrecision } from '../common/precision.ts';
 import { toHalf } from './half.ts';
+import { concatFloat32 } from './tensors.ts';
 import { quantize as quantizeHere, type QuantizedWeight } from './quantize.ts';
 import type { Quantize } from './quantize-workers.ts';
 
@@ -61,28 +62,7 @@ export function weightPass(precision: WeightPrecision, quantize: Quantize = quan
 
 /** Quantised blocks of rows, in order, as one weight of `n` rows. */
 function joinRows(parts: readonly QuantizedWeight[], n: number): QuantizedWeight {
-  const join = <T extends Uint8Array | Float32Array>(arrays: T[], make: (length: number) => T): T => {
-    const out = make(arrays.reduce((sum, a) => sum + a.length, 0));
-    let offset = 0;
-    for (const a of arrays) {
-      out.set(a, offset);
-      offset += a.length;
-    }
-    return out;
-  };
   const { bits, k, blockSize } = parts[0]!;
-  return {
-    bits,
-    n,
-    k,
-    blockSize,
-    packed: join(
-      parts.map((p) => p.packed),
-      (length) => new Uint8Array(length),
-    ),
-    scales: join(
-      parts.map((p) => p.scales),
-      (length) => new Float32Array(length),
-    ),
-  };
+  const packed = new Uint8Array(Buffer.concat(parts.map((p) => p.packed)));
+  return { bits, n, k, blockSize, packed, scales: concatFloat32(parts.map((p) => p.scales)) };
 }
