@@ -5,7 +5,7 @@
 import type { AnswerStats } from '../src/common/protocol.ts';
 import { Engine } from '../src/host/engine.ts';
 import { readManifest } from '../src/package/verify.ts';
-import { bytesReadPerToken, weightBytes } from './runtime-case.ts';
+import { bytesReadPerToken } from './runtime-case.ts';
 import { screenshotPng } from './tiling.ts';
 
 export const NEW_TOKENS = 16;
@@ -25,7 +25,6 @@ export interface ReleasedCaseResult {
   loadMs: number;
   answers: ReleasedAnswer[];
   bytesReadPerToken: number;
-  weightBytes: number;
   peakRssBytes: number;
 }
 
@@ -67,7 +66,6 @@ async function main(): Promise<void> {
     loadMs,
     answers,
     bytesReadPerToken: bytesReadPerToken(manifest),
-    weightBytes: weightBytes(manifest),
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
   console.log(JSON.stringify(result));

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { defaultThreads } from '../src/onnx/quantize-workers.ts';
 import { PYTHON } from '../harness/requirements.ts';
 import { testTokenizerModel, trainTokenizerModel } from '../harness/tokenizer-model.ts';
-import { convertOnce } from './convert.ts';
+import { convertOnce, type ConversionRun } from './convert.ts';
 import { compareRows, LLAMA_COLUMNS, packageName, type Comparison } from './llama.ts';
 import { NEW_TOKENS, type ReleasedCaseResult } from './released-case.ts';
 import type { BenchSection } from './run.ts';
@@ -100,7 +100,7 @@ async function run(): Promise<string> {
 function report(
   bytes: number,
   writeSeconds: number | undefined,
-  conversion: ReturnType<typeof convertOnce>,
+  conversion: ConversionRun,
   threads: number,
   bandwidth: number,
   answered: ReleasedCaseResult,

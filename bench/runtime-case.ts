@@ -51,7 +51,7 @@ export function bytesReadPerToken(manifest: Manifest): number {
 }
 
 /** The bytes of every weight file of a package. */
-export function weightBytes(manifest: Manifest): number {
+function weightBytes(manifest: Manifest): number {
   return Object.entries(manifest.files)
     .filter(([n]) => n.endsWith('.weights'))
     .reduce((n, [, f]) => n + f.bytes, 0);
