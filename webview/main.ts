@@ -53,6 +53,20 @@ new ResizeObserver(() => document.body.style.setProperty('--composer-height', `$
   composer,
 );
 
+let turnsFrame: number | undefined;
+/**
+ * Deltas arrive up to hundreds a second; drawing each one (Markdown of the whole answer, then layout) kept the
+ * page too busy to take a click on Cancel. The turns are drawn once per frame instead, with what has arrived.
+ */
+function drawTurnsNextFrame(): void {
+  if (turnsFrame !== undefined) return;
+  turnsFrame = requestAnimationFrame(() => {
+    turnsFrame = undefined;
+    const current = state;
+    if (current !== undefined) followConversation(() => renderTurns(document, current));
+  });
+}
+
 /** Runs OCR when its tab shows an image not read yet; switching to the tab again retries a failure. */
 function maybeRunOcr(retry = false): void {
   const status = state?.ocr.status;
@@ -99,8 +113,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       if (state === undefined || turn === undefined) break;
       turn.answer += message.text;
       turn.status = 'streaming';
-      const current = state;
-      followConversation(() => renderTurns(document, current));
+      drawTurnsNextFrame();
       break;
     }
     case 'focusQuestion':

@@ -171,7 +171,10 @@ export function renderTurns(doc: Document, state: PanelState): void {
     updateTurn(article, turn, state.altTextTarget);
     return article;
   });
-  container.replaceChildren(...ordered);
+  // Re-inserting turns already in place would make the page lay them all out again.
+  const inPlace =
+    ordered.length === container.children.length && ordered.every((el, i) => container.children[i] === el);
+  if (!inPlace) container.replaceChildren(...ordered);
 }
 
 function polygonPoints(line: OcrLine): string {

@@ -177,7 +177,10 @@ export class RuntimeDriver implements vscode.Disposable {
   }
 
   cancel(): void {
-    if (this.asking === undefined) return;
+    if (this.asking === undefined) {
+      this.log('ask: cancel requested with no answer running');
+      return;
+    }
     this.log('ask: cancel requested');
     this.asking.abort();
   }

@@ -37,11 +37,16 @@ async function savedAltText(s: Session): Promise<string> {
   await s.workbench.page.keyboard.press('Control+S');
   const path = join(s.workspace, FILES.markdown);
   const deadline = Date.now() + 30_000;
-  while (readFileSync(path, 'utf8') === MARKDOWN && Date.now() < deadline) await sleep(200);
-  const text = readFileSync(path, 'utf8');
-  const link = /!\[([^\]]*)\]\(diagram\.png\)/.exec(text);
-  assert.ok(link, `the image link is gone from ${FILES.markdown}:\n${text}`);
-  return link[1] ?? '';
+  const link = /!\[([^\]]*)\]\(diagram\.png\)/;
+  // The save writes the file anew: it can be read empty (or half written) between the truncation and the write.
+  let text = readFileSync(path, 'utf8');
+  while ((text === MARKDOWN || !link.test(text)) && Date.now() < deadline) {
+    await sleep(200);
+    text = readFileSync(path, 'utf8');
+  }
+  const found = link.exec(text);
+  assert.ok(found, `the image link is gone from ${FILES.markdown}:\n${text}`);
+  return found[1] ?? '';
 }
 
 /** Alt text is the answer on one line with Markdown escapes: compare only letters and digits of any script. */

@@ -111,6 +111,21 @@ test('the built panel, driven in Chromium, sends the extension what the user did
   await page.locator('.code-block [data-action="insert-code"]').click();
   assert.deepEqual(await nextMessages(page), [{ type: 'insertAtCursor', text: 'npm test\n' }]);
 
+  // A burst of deltas is drawn once per frame, not once per delta, and nothing of it is lost.
+  const burst = await page.evaluate(async () => {
+    const body = document.querySelector('.turn .answer-text')!;
+    let draws = 0;
+    new MutationObserver((records) => (draws += records.length)).observe(body, { childList: true });
+    for (let i = 0; i < 300; i++)
+      window.dispatchEvent(
+        new MessageEvent('message', { data: { type: 'answerDelta', turnId: 't1', text: ` w${i}` } }),
+      );
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    return { draws, text: body.textContent ?? '' };
+  });
+  assert.ok(burst.draws <= 2, `300 deltas in one task were drawn ${burst.draws} times`);
+  assert.ok(burst.text.trimEnd().endsWith(' w298 w299'), `the burst's end is missing: …${burst.text.slice(-40)}`);
+
   // The OCR tab asks for OCR once, when it has an image and OCR has not run.
   await post(page, { type: 'state', state: state() });
   await page.locator('#tab-ocr').click();
