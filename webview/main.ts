@@ -55,8 +55,8 @@ new ResizeObserver(() => document.body.style.setProperty('--composer-height', `$
 
 let turnsFrame: number | undefined;
 /**
- * Deltas arrive up to hundreds a second; drawing each one (Markdown of the whole answer, then layout) kept the
- * page too busy to take a click on Cancel. The turns are drawn once per frame instead, with what has arrived.
+ * Deltas arrive up to hundreds a second, and drawing one renders the whole answer's Markdown and lays it out
+ * again: the turns are drawn once per frame instead, with what has arrived by then.
  */
 function drawTurnsNextFrame(): void {
   if (turnsFrame !== undefined) return;
