@@ -110,9 +110,25 @@ function trainingSources(): string[] {
   });
 }
 
-/** A copy of the source folder under its own name, outside this repository so that git in the terminal knows nothing of it. */
-function workspace(source: string, heldOut: boolean, seed: string): string {
-  const dir = join(tmpdir(), `infimm-workbench-captures-${seed}`, heldOut ? 'infimm-hd-vscode' : basename(source));
+/** Words of the names people give project folders. */
+const PROJECT_WORDS = (
+  'acme api app backend billing cli client core dashboard data demo docs frontend gateway infra internal lib ' +
+  'mobile my old pipeline playground plugin portal sdk server service shop site tools ui utils v2 web worker'
+).split(' ');
+
+/**
+ * The folder's name in a training scene: the source's own name half the time, otherwise the compound,
+ * hyphenated names real projects have, so that the model learns to copy names of that shape too.
+ */
+function projectName(rng: Rng, source: string): string {
+  const word = (): string => pick(rng, PROJECT_WORDS);
+  const own = basename(source);
+  return pick(rng, [own, own, `${own}-${word()}`, `${word()}-${own}`, `${word()}-${word()}-${word()}`]);
+}
+
+/** A copy of the source folder under `name`, outside this repository so that git in the terminal knows nothing of it. */
+function workspace(source: string, heldOut: boolean, seed: string, name: string): string {
+  const dir = join(tmpdir(), `infimm-workbench-captures-${seed}`, heldOut ? 'infimm-hd-vscode' : name);
   rmSync(dir, { recursive: true, force: true });
   if (heldOut) {
     const clone = spawnSync('git', ['clone', '--quiet', '--depth', '1', `file://${source}`, dir], { encoding: 'utf8' });
@@ -310,7 +326,8 @@ async function main(): Promise<void> {
       };
       served.applySettings(settings(window));
       const source = pick(rng, sources);
-      if (!workspaces.has(source)) workspaces.set(source, workspace(source, heldOut, values.seed));
+      if (!workspaces.has(source))
+        workspaces.set(source, workspace(source, heldOut, values.seed, projectName(rng, source)));
       const folder = workspaces.get(source)!;
       const started = Date.now();
       try {
