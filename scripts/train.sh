@@ -3,13 +3,14 @@
 #   1. a pool of training images read by the runtime's own OCR stage (python/infimm/data/real_ocr.py);
 #   2. the four-stage recipe under torchrun, one process per core (python/infimm/train/pipeline.py), resuming
 #      from .cache/train/run/resume.pt when a run was stopped;
-#   3. continued training of that model on new images, eleven times (.cache/train/run2 to run12: later sessions'
-#      compute added to the first run's; run5 on a vocabulary trained anew, run6 first drilling lookups in the
-#      OCR context, run7 also on real code-server screenshots captured by scripts/capture-workbenches.ts, two
+#   3. continued training of that model on new images, twelve times (.cache/train/run2 to run12, run14: later
+#      sessions' compute added to the first run's; run5 on a vocabulary trained anew, run6 first drilling lookups
+#      in the OCR context, run7 also on real code-server screenshots captured by scripts/capture-workbenches.ts, two
 #      captures side by side, 60 screenshots in all, run8 on 158 of them read by the real OCR stage, a 384-token
 #      OCR context (256 before) and 30% of its samples from the screenshots, run9 and run10 on new screenshots,
 #      run10 also on made-up names and the simulated OCR in blocks, run11 on code rows with their line numbers
-#      and a 512-token OCR context, run12 on contexts made for the first question and line-number lookups),
+#      and a 512-token OCR context, run12 on contexts made for the first question and line-number lookups, run14
+#      on 120 new screenshots alone),
 #      each resuming the same way;
 #   4. the final checkpoint converted into a package.
 # TRAIN_MINUTES sets the wall-clock budget of step 2 (default 110); CONTINUE=0 skips step 3.
@@ -33,6 +34,7 @@ if [ "${CONTINUE:-1}" != 0 ]; then
   CAPTURES=.cache/captures/train
   CAPTURES9=.cache/captures/run9
   CAPTURES10=.cache/captures/run10
+  CAPTURES14=.cache/captures/run14
   npx tsx scripts/capture-workbenches.ts "$CAPTURES" 30 --seed 11 &
   npx tsx scripts/capture-workbenches.ts "$CAPTURES" 30 --seed 12
   wait
@@ -45,7 +47,8 @@ if [ "${CONTINUE:-1}" != 0 ]; then
     "run9 55 0.5 800000 --captures ../$CAPTURES9 --capture-share 0.3" \
     "run10 65 0.5 900000 --captures ../$CAPTURES9 ../$CAPTURES10 --capture-share 0.3" \
     "run11 105 0.5 2000000 --captures ../$CAPTURES9 ../$CAPTURES10 --capture-share 0.3" \
-    "run12 115 0.5 3000000 --captures ../$CAPTURES9 ../$CAPTURES10 --capture-share 0.3"; do
+    "run12 115 0.5 3000000 --captures ../$CAPTURES9 ../$CAPTURES10 --capture-share 0.3" \
+    "run14 72 0.5 6000000 --captures ../$CAPTURES14 --capture-share 0.35"; do
     read -r out minutes lr_scale first own <<<"$continuation"
     if [ "$out" = run8 ]; then
       # About a hundred more screenshots, and every screenshot's real OCR lines (training's OCR context for them).
@@ -70,6 +73,15 @@ if [ "${CONTINUE:-1}" != 0 ]; then
       npx tsx scripts/capture-workbenches.ts "$CAPTURES10" 50 --seed 20
       wait
       ls "$CAPTURES10"/*.png | xargs -n 90 node --import tsx src/cli/ocr.ts --json > "$CAPTURES10/ocr.jsonl"
+    fi
+    if [ "$out" = run14 ]; then
+      # 120 screenshots no earlier run saw (folders named as projects are), taken before the run: captures
+      # beside a training run take four times as long and starve it.
+      npx tsx scripts/capture-workbenches.ts "$CAPTURES14" 40 --seed 25 &
+      npx tsx scripts/capture-workbenches.ts "$CAPTURES14" 40 --seed 26
+      wait
+      npx tsx scripts/capture-workbenches.ts "$CAPTURES14" 40 --seed 27
+      ls "$CAPTURES14"/*.png | xargs -n 90 node --import tsx src/cli/ocr.ts --json > "$CAPTURES14/ocr.jsonl"
     fi
     # shellcheck disable=SC2086  # $own is a list of options
     torchrun --out "../.cache/train/$out" --minutes "$minutes" --init "../$final" \
