@@ -6,8 +6,8 @@
 // (theme kind, tabs, language, cursor, terminal commands), from which python/infimm/data/captures.py
 // composes questions and answers.
 //   npx tsx scripts/capture-workbenches.ts OUT COUNT [--held-out] [--seed N]
-// Training folders are copies of Debian's Python library and of installed npm packages, in every
-// theme but the two default Modern ones; --held-out shows this repository in those two themes (as the
+// Training folders are copies of Debian's Python library and of installed npm packages, under their
+// own or project-like names, in every theme but the two default Modern ones; --held-out shows this repository in those two themes (as the
 // OCR benchmark's set does), so a held-out score measures themes and code training never shows.
 // Needs code-server (node scripts/e2e-setup.mjs), Debian's chromium and fonts-dejavu-core
 // fonts-liberation fonts-noto-mono.
@@ -117,7 +117,7 @@ const PROJECT_WORDS = (
 ).split(' ');
 
 /**
- * The folder's name in a training scene: the source's own name half the time, otherwise the compound,
+ * The folder's name in a training scene: the source's own name two times in five, otherwise the compound,
  * hyphenated names real projects have, so that the model learns to copy names of that shape too.
  */
 function projectName(rng: Rng, source: string): string {
