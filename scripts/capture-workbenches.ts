@@ -7,8 +7,9 @@
 // composes questions and answers.
 //   npx tsx scripts/capture-workbenches.ts OUT COUNT [--held-out] [--seed N]
 // Training folders are copies of Debian's Python library and of installed npm packages, under their
-// own or project-like names, in every theme but the two default Modern ones; --held-out shows this repository in those two themes (as the
-// OCR benchmark's set does), so a held-out score measures themes and code training never shows.
+// own or project-like names, in every theme but the two default Modern ones; --held-out shows this
+// repository in those two themes (as the OCR benchmark's set does), so a held-out score measures themes
+// and code training never shows.
 // Needs code-server (node scripts/e2e-setup.mjs), Debian's chromium and fonts-dejavu-core
 // fonts-liberation fonts-noto-mono.
 import { spawnSync } from 'node:child_process';
@@ -126,7 +127,10 @@ function projectName(rng: Rng, source: string): string {
   return pick(rng, [own, own, `${own}-${word()}`, `${word()}-${own}`, `${word()}-${word()}-${word()}`]);
 }
 
-/** A copy of the source folder under `name`, outside this repository so that git in the terminal knows nothing of it. */
+/**
+ * A copy of the source folder under `name`, outside this repository so that git in the terminal knows
+ * nothing of it.
+ */
 function workspace(source: string, heldOut: boolean, seed: string, name: string): string {
   const dir = join(tmpdir(), `infimm-workbench-captures-${seed}`, heldOut ? 'infimm-hd-vscode' : name);
   rmSync(dir, { recursive: true, force: true });

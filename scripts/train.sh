@@ -6,8 +6,9 @@
 #   3. continued training of that model on new images, twelve times (.cache/train/run2 to run12, run14: later
 #      sessions' compute added to the first run's; run5 on a vocabulary trained anew, run6 first drilling lookups
 #      in the OCR context, run7 also on real code-server screenshots captured by
-#      scripts/capture-workbenches.ts, two captures side by side, 60 screenshots in all, run8 on 158 of them read by the real OCR stage, a 384-token
-#      OCR context (256 before) and 30% of its samples from the screenshots, run9 and run10 on new screenshots,
+#      scripts/capture-workbenches.ts, two captures side by side, 60 screenshots in all, run8 on 158 of them
+#      read by the real OCR stage, a 384-token OCR context (256 before) and 30% of its samples from the
+#      screenshots, run9 and run10 on new screenshots,
 #      run10 also on made-up names and the simulated OCR in blocks, run11 on code rows with their line numbers
 #      and a 512-token OCR context, run12 on contexts made for the first question and line-number lookups, run14
 #      on 120 new screenshots alone),
