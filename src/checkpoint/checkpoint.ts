@@ -21,16 +21,28 @@ export interface Checkpoint {
   entry(name: string): TensorEntry | undefined;
   /** The tensor's bytes in its stored dtype, little-endian, contiguous (C order). Reads only this tensor from disk. */
   readBytes(name: string): Promise<Uint8Array>;
-  /** The tensor converted to float32 (F32/F16/BF16/F64 and integer types). */
-  readFloat32(name: string): Promise<Float32Array>;
+  /**
+   * The tensor converted to float32 (F32/F16/BF16/F64 and integer types); in a buffer of `buffers` when given
+   * (whoever gives it back to the pool must be done with the array), else in a new one.
+   */
+  readFloat32(name: string, buffers?: BufferSource): Promise<Float32Array>;
   close(): Promise<void>;
 }
 
 /** A tensor as a format reader found it: its entry and how to fetch its contiguous bytes. */
 export interface StoredTensor {
   readonly entry: TensorEntry;
-  /** The bytes, at the start of a buffer of at least `capacity` bytes (room to widen them to float32 in place). */
-  read(capacity?: number): Promise<Uint8Array>;
+  /** The bytes, at the start of the buffer `into` gives (new ones by default). */
+  read(into?: Allocate): Promise<Uint8Array>;
+}
+
+/** `length` bytes at the start of a buffer for a reader to fill (whatever it held before is overwritten). */
+export type Allocate = (length: number) => Uint8Array;
+
+/** Buffers to read tensors into: a pool that reuses them saves the page faults of fresh memory on every tensor. */
+export interface BufferSource {
+  /** A buffer of at least `bytes` bytes. */
+  take(bytes: number): ArrayBufferLike;
 }
 
 /** What a format reader hands back for one file or a set of shards. */
@@ -94,9 +106,14 @@ class LoadedCheckpoint implements Checkpoint {
     return this.#tensor(name).read();
   }
 
-  async readFloat32(name: string): Promise<Float32Array> {
+  async readFloat32(name: string, buffers?: BufferSource): Promise<Float32Array> {
     const tensor = this.#tensor(name);
-    return toFloat32(await tensor.read(4 * elementCount(tensor.entry.shape)), tensor.entry.dtype);
+    // Room to widen 2-byte values to float32 in place.
+    const capacity = 4 * elementCount(tensor.entry.shape);
+    const into: Allocate = buffers
+      ? (length) => new Uint8Array(buffers.take(Math.max(length, capacity)), 0, length)
+      : (length) => allocate(length, capacity);
+    return toFloat32(await tensor.read(into), tensor.entry.dtype);
   }
 
   async close(): Promise<void> {

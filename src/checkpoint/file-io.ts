@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { allocate } from './checkpoint.ts';
+import { allocate, type Allocate } from './checkpoint.ts';
 import { CheckpointError } from './errors.ts';
 
 export interface OpenedFile {
@@ -48,13 +48,13 @@ export async function openFile(path: string): Promise<OpenedFile> {
 /** One read call moves at most this much (Node caps a single read below 2 GiB). */
 const CHUNK = 1 << 30;
 
-/** Reads exactly `length` bytes at `position` into a fresh buffer of `capacity` bytes; a short file is a truncation error. */
+/** Reads exactly `length` bytes at `position` into the buffer `into` gives; a short file is a truncation error. */
 export async function readAt(
   file: OpenedFile,
   position: number,
   length: number,
   tensor?: string,
-  capacity?: number,
+  into: Allocate = allocate,
 ): Promise<Uint8Array> {
   if (position + length > file.size) {
     throw new CheckpointError(
@@ -63,7 +63,7 @@ export async function readAt(
       tensor,
     );
   }
-  const out = allocate(length, capacity);
+  const out = into(length);
   let done = 0;
   while (done < length) {
     const { bytesRead } = await file.handle.read(out, done, Math.min(CHUNK, length - done), position + done);

@@ -77,7 +77,7 @@ async function readHeader(file: OpenedFile): Promise<StoredTensor[]> {
     }
     ranges.push({ name, begin, end });
     const entry = { names: [name], dtype, shape, byteLength, file: file.path };
-    tensors.push({ entry, read: (capacity) => readAt(file, dataStart + begin, byteLength, name, capacity) });
+    tensors.push({ entry, read: (into) => readAt(file, dataStart + begin, byteLength, name, into) });
   }
   ranges.sort((a, b) => a.begin - b.begin || a.end - b.end);
   for (let i = 1; i < ranges.length; i++) {

@@ -1,5 +1,5 @@
 // Torch tensors are views: an element offset and strides into a storage. These turn a view into C-order bytes.
-import { allocate } from './checkpoint.ts';
+import { allocate, type Allocate } from './checkpoint.ts';
 
 /** Elements from the view's first to its last element in the storage (0 for an empty tensor). */
 export function spanElements(shape: readonly number[], strides: readonly number[]): number {
@@ -30,7 +30,7 @@ function words(bytes: Uint8Array, unit: number): Words {
 
 /**
  * Copies a strided view out of `span` (the storage bytes from the view's first element on) into a
- * contiguous C-order buffer of at least `capacity` bytes. Elements move as whole 1-, 2- or 4-byte words (8-byte ones as two
+ * contiguous C-order buffer that `into` gives. Elements move as whole 1-, 2- or 4-byte words (8-byte ones as two
  * words), so NaN payloads and integers pass bit-exactly.
  */
 export function gather(
@@ -38,10 +38,10 @@ export function gather(
   itemSize: number,
   shape: readonly number[],
   strides: readonly number[],
-  capacity?: number,
+  into: Allocate = allocate,
 ): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
-  const out = allocate(count * itemSize, capacity);
+  const out = into(count * itemSize);
   if (count === 0) return out;
   const unit = Math.min(itemSize, 4);
   const per = itemSize / unit;

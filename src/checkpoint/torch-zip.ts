@@ -1,7 +1,14 @@
 // torch.save's zip format (torch >= 1.6): <folder>/data.pkl describes the tensors, <folder>/data/<key>
 // holds each storage's raw little-endian bytes, stored uncompressed so a tensor is one positioned read.
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { allocate, elementCount, type OpenedSource, type StoredTensor, type TensorEntry } from './checkpoint.ts';
+import {
+  allocate,
+  type Allocate,
+  elementCount,
+  type OpenedSource,
+  type StoredTensor,
+  type TensorEntry,
+} from './checkpoint.ts';
 import { ITEM_SIZE } from './dtype.ts';
 import { CheckpointError } from './errors.ts';
 import { readAt, type OpenedFile } from './file-io.ts';
@@ -26,9 +33,9 @@ async function inflateRange(
   entry: Entry,
   start: number,
   end: number,
-  capacity: number | undefined,
+  into: Allocate = allocate,
 ): Promise<Uint8Array> {
-  const out = allocate(end - start, capacity);
+  const out = into(end - start);
   let at = 0;
   for await (const chunk of (await zip.openReadStreamPromise(entry)) as AsyncIterable<Uint8Array>) {
     const from = Math.max(start - at, 0);
@@ -40,8 +47,8 @@ async function inflateRange(
   return out;
 }
 
-/** Bytes [start, start + length) of a storage, in a buffer of at least `capacity` bytes. */
-type RangeReader = (start: number, length: number, tensor: string, capacity?: number) => Promise<Uint8Array>;
+/** Bytes [start, start + length) of a storage, in the buffer `into` gives. */
+type RangeReader = (start: number, length: number, tensor: string, into?: Allocate) => Promise<Uint8Array>;
 
 /** How to read byte ranges of one storage entry, after checking it holds what the pickle declares. */
 async function storageReader(
@@ -64,9 +71,9 @@ async function storageReader(
   }
   if (entry.isEncrypted()) fail(`its storage ${entry.fileName} is encrypted, which torch.save never does; ${RESAVE}`);
   if (entry.compressionMethod === 8) {
-    return async (start, length, name, capacity) => {
+    return async (start, length, name, into) => {
       try {
-        return await inflateRange(zip, entry, start, start + length, capacity);
+        return await inflateRange(zip, entry, start, start + length, into);
       } catch (error) {
         throw new CheckpointError(
           `its storage ${entry.fileName} does not inflate (${reason(error)}); ${RESAVE}`,
@@ -89,7 +96,7 @@ async function storageReader(
       `its storage ${entry.fileName} cannot be located (${reason(error)}): the file is truncated or corrupt; ${RESAVE}`,
     );
   }
-  return (start, length, name, capacity) => readAt(file, dataStart + start, length, name, capacity);
+  return (start, length, name, into) => readAt(file, dataStart + start, length, name, into);
 }
 
 function storedTensor(file: OpenedFile, names: string[], record: TensorRecord, read: RangeReader): StoredTensor {
@@ -114,10 +121,10 @@ function storedTensor(file: OpenedFile, names: string[], record: TensorRecord, r
   const contiguous = isContiguous(shape, strides);
   return {
     entry,
-    async read(capacity) {
-      if (contiguous) return read(offset * itemSize, span * itemSize, name, capacity);
+    async read(into) {
+      if (contiguous) return read(offset * itemSize, span * itemSize, name, into);
       // A strided view is read as the storage span it covers, then gathered; the span is at most the storage.
-      return gather(await read(offset * itemSize, span * itemSize, name), itemSize, shape, strides, capacity);
+      return gather(await read(offset * itemSize, span * itemSize, name), itemSize, shape, strides, into);
     },
   };
 }

@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { openCheckpoint, type Checkpoint, type TensorEntry } from '../checkpoint/index.ts';
+import { BufferPool, openCheckpoint, type Checkpoint, type TensorEntry } from '../checkpoint/index.ts';
 import type { ConvertEvent } from '../common/conversion.ts';
 import type { ActivationPrecision, WeightPrecision } from '../common/precision.ts';
 import { buildDecoderGraph } from '../decoder/graph.ts';
@@ -99,7 +99,9 @@ export async function convert(source: string, outDir: string, options: ConvertOp
     options.signal?.throwIfAborted();
     workers = await QuantizeWorkers.start(isQuantized(options.precision) ? (options.threads ?? defaultThreads()) : 1);
     options.onEvent?.({ type: 'start', partial: temp, estimatedBytes, freeBytes, threads: workers.threads });
-    const load = progressLoad(checkpoint, tensors, options);
+    const buffers = new BufferPool();
+    const load = progressLoad(checkpoint, tensors, options, buffers);
+    const release = (weights: readonly Float32Array[]) => buffers.give(weights);
 
     rmSync(temp, { recursive: true, force: true });
     mkdirSync(temp, { recursive: true });
@@ -109,7 +111,7 @@ export async function convert(source: string, outDir: string, options: ConvertOp
       const started = Date.now();
       const weights = new WeightFile(temp, `${name}.weights`);
       const graph = new GraphBuilder(name, weights);
-      await GRAPHS[name](graphContext(graph, { arch, load, format, quantize: workers.quantize }));
+      await GRAPHS[name](graphContext(graph, { arch, load, format, quantize: workers.quantize, release }));
       files[weights.location] = weights.close();
       const bytes = graph.toBytes(`InfiMM-HD ${name} graph, ${PACKAGE_FORMAT} v${PACKAGE_VERSION}`);
       writeFileSync(join(temp, `${name}.onnx`), bytes);
@@ -194,6 +196,7 @@ function progressLoad(
   checkpoint: Checkpoint,
   tensors: Map<string, { entry: TensorEntry; key: string }>,
   options: ConvertOptions,
+  buffers: BufferPool,
 ): LoadTensor {
   let bytesTotal = 0;
   for (const { entry } of tensors.values()) bytesTotal += entry.byteLength;
@@ -204,7 +207,7 @@ function progressLoad(
     options.signal?.throwIfAborted();
     const { entry, key } = tensors.get(name)!;
     options.onEvent?.({ type: 'progress', tensor: name, bytesDone, bytesTotal, elapsedMs: Date.now() - started });
-    const data = await checkpoint.readFloat32(key);
+    const data = await checkpoint.readFloat32(key, buffers);
     if (!read.has(name)) bytesDone += entry.byteLength;
     read.add(name);
     return data;

@@ -31,29 +31,37 @@ export interface GraphSetup<Arch> {
   format: WeightFormat;
   /** How int8/int4 weights are quantised: on this thread by default, or spread over the converter's worker threads. */
   quantize?: Quantize;
+  /** Told of the loaded weights a Linear layer is done with once it has stored them (their buffers may be reused). */
+  release?: (weights: readonly Float32Array[]) => void;
 }
 
 export function graphContext<Arch>(
   g: GraphBuilder,
-  { arch, load, format, quantize }: GraphSetup<Arch>,
+  { arch, load, format, quantize, release }: GraphSetup<Arch>,
 ): GraphContext<Arch> {
-  return bind(g, arch, load, weightPass(format.precision, quantize), format.activations ?? 'int8');
+  const layers: Layers = { pass: weightPass(format.precision, quantize), activations: format.activations ?? 'int8' };
+  return bind(g, arch, load, release ? { ...layers, release } : layers);
 }
 
-function bind<Arch>(
-  g: GraphBuilder,
-  arch: Arch,
-  load: LoadTensor,
-  pass: WeightPass,
-  activations: ActivationPrecision,
-): GraphContext<Arch> {
+/** How a context's Linear layers and embeddings store their weights. */
+interface Layers {
+  pass: WeightPass;
+  activations: ActivationPrecision;
+  release?: (weights: readonly Float32Array[]) => void;
+}
+
+function bind<Arch>(g: GraphBuilder, arch: Arch, load: LoadTensor, layers: Layers): GraphContext<Arch> {
+  const { pass, activations, release } = layers;
   return {
     g,
     arch,
     load,
-    linear: (args) => linear(g, pass, activations, args),
+    linear: (args) => {
+      const y = linear(g, pass, activations, args);
+      release?.(args.weight instanceof Float32Array ? [args.weight] : args.weight);
+      return y;
+    },
     embedding: (args) => embedding(g, pass, args),
-    subgraph: (name, output, build) =>
-      g.subgraph(name, output, (sub) => build(bind(sub, arch, load, pass, activations))),
+    subgraph: (name, output, build) => g.subgraph(name, output, (sub) => build(bind(sub, arch, load, layers))),
   };
 }

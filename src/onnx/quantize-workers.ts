@@ -74,8 +74,10 @@ export class QuantizeWorkers {
     const rowsOf = (band: number) => [band * rowsPerBand, Math.min(n, (band + 1) * rowsPerBand)] as const;
     this.workers.forEach(({ port }, band) => {
       const [start, end] = rowsOf(band);
-      const rows = w.slice(start * k, end * k);
-      port.postMessage([rows, end - start, k, ...rest], [rows.buffer]);
+      // A weight in shared memory is read in place by the worker; any other is copied and moved to it.
+      const shared = w.buffer instanceof SharedArrayBuffer;
+      const rows = shared ? w.subarray(start * k, end * k) : w.slice(start * k, end * k);
+      port.postMessage([rows, end - start, k, ...rest], shared ? [] : [rows.buffer as ArrayBuffer]);
     });
     const [start, end] = rowsOf(this.workers.length);
     const own = quantize(w.subarray(start * k, end * k), end - start, k, ...rest);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
-import type { Checkpoint } from '../../src/checkpoint/index.ts';
+import type { BufferSource, Checkpoint } from '../../src/checkpoint/index.ts';
 import { hasPythonModule, PYTHON, requireOrSkip } from '../../harness/requirements.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -65,6 +65,7 @@ export async function assertGroupMatches(
   fx: Fixtures,
   group: string,
   prefix = '',
+  buffers?: BufferSource,
 ): Promise<void> {
   const infos = fx.manifest.groups[group];
   assert.ok(infos, `fixture group ${group}`);
@@ -76,7 +77,7 @@ export async function assertGroupMatches(
     const bytes = fx.expected(group, name, 'bin');
     assert.equal(entry.byteLength, bytes.byteLength, name);
     assert.ok(Buffer.from(await checkpoint.readBytes(prefix + name)).equals(bytes), `${name}: bytes differ`);
-    const f32 = await checkpoint.readFloat32(prefix + name);
+    const f32 = await checkpoint.readFloat32(prefix + name, buffers);
     assert.ok(
       Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength).equals(fx.expected(group, name, 'f32')),
       `${name}: float32 values differ`,

@@ -59,3 +59,21 @@ test('quantising over 1, 2 and 3 threads gives byte-identical results', async ()
     await Promise.all(pools.map((pool) => pool.close()));
   }
 });
+
+test('a weight in shared memory is quantised by the workers as by one thread, and left as it was', async () => {
+  const [n, k] = [515, 512];
+  const w = weights(n, k, 5);
+  const shared = new Float32Array(new SharedArrayBuffer(w.byteLength));
+  shared.set(w);
+  const expected = quantize(w, n, k, 4, 32);
+  const pool = await QuantizeWorkers.start(2);
+  try {
+    const got = pool.quantize(shared, n, k, 4, 32);
+    assert.deepEqual(got.packed, expected.packed);
+    assert.deepEqual(got.scales, expected.scales);
+    assert.equal(pool.splitWeights, 1);
+    assert.deepEqual(shared, w, 'the weight is still there, unchanged');
+  } finally {
+    await pool.close();
+  }
+});
