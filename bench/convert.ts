@@ -54,9 +54,10 @@ async function run(): Promise<string> {
     const peak = Math.max(...runs[i]!.map((r) => r.peakRssBytes));
     return [
       c.precision,
-      c.threads,
+      String(c.threads),
       seconds,
       bytes / 1e6 / seconds,
+      bytes / 1e6 / seconds / read.mbPerSecond,
       runs[i]![0]!.writtenBytes / 1e6 / seconds,
       `${mib(peak).toFixed(0)} MiB`,
       peak / read.largestTensorBytes,
@@ -66,7 +67,16 @@ async function run(): Promise<string> {
     `Checkpoint: the 1b preset as one bf16 torch.save file of ${(bytes / 1e9).toFixed(2)} GB (aliased keys included); largest tensor ${mib(read.largestTensorBytes).toFixed(0)} MiB (bf16). Reading alone (every tensor widened to float32): **${read.mbPerSecond.toFixed(0)} MB/s**, peak RSS ${mib(read.peakRssBytes).toFixed(0)} MiB. Each conversion ran twice in a fresh process, the cases alternating; the file was in the page cache. Threads quantise int4 weights (fp32 has nothing to quantise).`,
     '',
     table(
-      ['weights', 'threads', 'seconds', 'MB/s read', 'MB/s written', 'peak RSS', 'peak RSS ÷ largest tensor'],
+      [
+        'weights',
+        'threads',
+        'seconds',
+        'MB/s read',
+        '÷ reading alone',
+        'MB/s written',
+        'peak RSS',
+        'peak RSS ÷ largest tensor',
+      ],
       rows,
     ),
   ].join('\n');
