@@ -1,6 +1,6 @@
 // Tensor buffers reused from one tensor to the next. A fresh buffer of a large tensor is new memory, and the
-// kernel maps it page by page as it is first written: on a loaded two-core machine that cost a conversion a
-// third of its CPU time, more than widening and quantising the weights. The buffers are shared memory, so a
+// kernel maps it page by page as it is first written: on a loaded two-core machine that was nearly half of an
+// int4 conversion's CPU time, more than widening and quantising the weights. The buffers are shared memory, so a
 // worker thread can read a band of a weight in place instead of getting a copy.
 import type { BufferSource } from './checkpoint.ts';
 
