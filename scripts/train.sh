@@ -37,8 +37,11 @@ if [ "${CONTINUE:-1}" != 0 ]; then
   CAPTURES10=.cache/captures/run10
   CAPTURES14=.cache/captures/run14
   CAPTURES15=.cache/captures/run15
-  npx tsx scripts/capture-workbenches.ts "$CAPTURES" 30 --seed 11 &
-  npx tsx scripts/capture-workbenches.ts "$CAPTURES" 30 --seed 12
+  # Screenshots of code-server (OUT COUNT --seed N), and a folder's screenshots read by the runtime's OCR stage.
+  capture() { npx tsx scripts/capture-workbenches.ts "$@"; }
+  read_screenshots() { ls "$1"/*.png | xargs -n 90 node --import tsx src/cli/ocr.ts --json > "$1/ocr.jsonl"; }
+  capture "$CAPTURES" 30 --seed 11 &
+  capture "$CAPTURES" 30 --seed 12
   wait
   # Each continuation: output, minutes, learning-rate scale, first sample index (images no run has seen), then
   # options of its own (they override the default stages).
@@ -55,43 +58,43 @@ if [ "${CONTINUE:-1}" != 0 ]; then
     read -r out minutes lr_scale first own <<<"$continuation"
     if [ "$out" = run8 ]; then
       # About a hundred more screenshots, and every screenshot's real OCR lines (training's OCR context for them).
-      npx tsx scripts/capture-workbenches.ts "$CAPTURES" 51 --seed 13 &
-      npx tsx scripts/capture-workbenches.ts "$CAPTURES" 47 --seed 14
+      capture "$CAPTURES" 51 --seed 13 &
+      capture "$CAPTURES" 47 --seed 14
       wait
-      ls "$CAPTURES"/*.png | xargs -n 90 node --import tsx src/cli/ocr.ts --json > "$CAPTURES/ocr.jsonl"
+      read_screenshots "$CAPTURES"
     fi
     if [ "$out" = run9 ]; then
       # Screenshots no earlier run saw, in a folder of their own.
-      npx tsx scripts/capture-workbenches.ts "$CAPTURES9" 36 --seed 15 &
-      npx tsx scripts/capture-workbenches.ts "$CAPTURES9" 37 --seed 16
+      capture "$CAPTURES9" 36 --seed 15 &
+      capture "$CAPTURES9" 37 --seed 16
       wait
-      npx tsx scripts/capture-workbenches.ts "$CAPTURES9" 11 --seed 17 &
-      npx tsx scripts/capture-workbenches.ts "$CAPTURES9" 21 --seed 18
+      capture "$CAPTURES9" 11 --seed 17 &
+      capture "$CAPTURES9" 21 --seed 18
       wait
-      ls "$CAPTURES9"/*.png | xargs -n 90 node --import tsx src/cli/ocr.ts --json > "$CAPTURES9/ocr.jsonl"
+      read_screenshots "$CAPTURES9"
     fi
     if [ "$out" = run10 ]; then
       # A hundred more, beside the ninth run's.
-      npx tsx scripts/capture-workbenches.ts "$CAPTURES10" 50 --seed 19 &
-      npx tsx scripts/capture-workbenches.ts "$CAPTURES10" 50 --seed 20
+      capture "$CAPTURES10" 50 --seed 19 &
+      capture "$CAPTURES10" 50 --seed 20
       wait
-      ls "$CAPTURES10"/*.png | xargs -n 90 node --import tsx src/cli/ocr.ts --json > "$CAPTURES10/ocr.jsonl"
+      read_screenshots "$CAPTURES10"
     fi
     if [ "$out" = run14 ]; then
       # 120 screenshots no earlier run saw (folders named as projects are), taken before the run: captures
       # beside a training run take four times as long and starve it.
-      npx tsx scripts/capture-workbenches.ts "$CAPTURES14" 40 --seed 25 &
-      npx tsx scripts/capture-workbenches.ts "$CAPTURES14" 40 --seed 26
+      capture "$CAPTURES14" 40 --seed 25 &
+      capture "$CAPTURES14" 40 --seed 26
       wait
-      npx tsx scripts/capture-workbenches.ts "$CAPTURES14" 40 --seed 27
-      ls "$CAPTURES14"/*.png | xargs -n 90 node --import tsx src/cli/ocr.ts --json > "$CAPTURES14/ocr.jsonl"
+      capture "$CAPTURES14" 40 --seed 27
+      read_screenshots "$CAPTURES14"
     fi
     if [ "$out" = run15 ]; then
       # 120 more beside the fourteenth run's, also taken first.
-      npx tsx scripts/capture-workbenches.ts "$CAPTURES15" 60 --seed 28 &
-      npx tsx scripts/capture-workbenches.ts "$CAPTURES15" 60 --seed 29
+      capture "$CAPTURES15" 60 --seed 28 &
+      capture "$CAPTURES15" 60 --seed 29
       wait
-      ls "$CAPTURES15"/*.png | xargs -n 90 node --import tsx src/cli/ocr.ts --json > "$CAPTURES15/ocr.jsonl"
+      read_screenshots "$CAPTURES15"
     fi
     # shellcheck disable=SC2086  # $own is a list of options
     torchrun --out "../.cache/train/$out" --minutes "$minutes" --init "../$final" \

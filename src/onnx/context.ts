@@ -39,15 +39,18 @@ export function graphContext<Arch>(
   g: GraphBuilder,
   { arch, load, format, quantize, release }: GraphSetup<Arch>,
 ): GraphContext<Arch> {
-  const layers: Layers = { pass: weightPass(format.precision, quantize), activations: format.activations ?? 'int8' };
-  return bind(g, arch, load, release ? { ...layers, release } : layers);
+  return bind(g, arch, load, {
+    pass: weightPass(format.precision, quantize),
+    activations: format.activations ?? 'int8',
+    release,
+  });
 }
 
 /** How a context's Linear layers and embeddings store their weights. */
 interface Layers {
   pass: WeightPass;
   activations: ActivationPrecision;
-  release?: (weights: readonly Float32Array[]) => void;
+  release: GraphSetup<unknown>['release'];
 }
 
 function bind<Arch>(g: GraphBuilder, arch: Arch, load: LoadTensor, layers: Layers): GraphContext<Arch> {
