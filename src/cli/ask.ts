@@ -2,35 +2,39 @@
 // Streams the answer, then prints one stats line. The model runs in the runtime host process, as in the editor.
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ExecutionProviderName, OcrContextMode } from '../common/protocol.ts';
 import { RuntimeClient, RuntimeRequestError } from '../host/client.ts';
 import { statsLine } from '../common/stats.ts';
+import { commandLine } from './command-line.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const PROVIDERS: readonly ExecutionProviderName[] = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
 const OCR_CONTEXT: readonly OcrContextMode[] = ['auto', 'on', 'off'];
+const USAGE = `usage: npm run ask -- <image> "<question>" [--model DIR] [--ep ${PROVIDERS.join('|')}] [--max-tokens N] [--max-tiles N] [--threads N] [--ocr-context ${OCR_CONTEXT.join('|')}] [--verbose]`;
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      model: { type: 'string', default: resolve(ROOT, 'models', 'default') },
-      ep: { type: 'string', default: 'auto' },
-      'max-tokens': { type: 'string', default: '256' },
-      'max-tiles': { type: 'string', default: '16' },
-      threads: { type: 'string', default: '0' },
-      'ocr-context': { type: 'string', default: 'auto' },
-      verbose: { type: 'boolean', default: false },
+  const parsed = commandLine(
+    {
+      allowPositionals: true,
+      options: {
+        model: { type: 'string', default: resolve(ROOT, 'models', 'default') },
+        ep: { type: 'string', default: 'auto' },
+        'max-tokens': { type: 'string', default: '256' },
+        'max-tiles': { type: 'string', default: '16' },
+        threads: { type: 'string', default: '0' },
+        'ocr-context': { type: 'string', default: 'auto' },
+        verbose: { type: 'boolean', default: false },
+      },
     },
-  });
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const [image, question] = positionals;
   const ep = values.ep as ExecutionProviderName;
   const ocrContext = values['ocr-context'] as OcrContextMode;
   if (!image || !question || !PROVIDERS.includes(ep) || !OCR_CONTEXT.includes(ocrContext)) {
-    console.error(
-      `usage: npm run ask -- <image> "<question>" [--model DIR] [--ep ${PROVIDERS.join('|')}] [--max-tokens N] [--max-tiles N] [--threads N] [--ocr-context ${OCR_CONTEXT.join('|')}]`,
-    );
+    console.error(USAGE);
     return 2;
   }
   let bytes: Uint8Array;

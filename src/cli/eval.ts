@@ -11,10 +11,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { OcrContextMode } from '../common/protocol.ts';
 import { RuntimeClient } from '../host/client.ts';
 import { contextLines, type ContextLine } from '../tokens/ocr-context.ts';
+import { commandLine } from './command-line.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const PYTHON = process.env.INFIMM_PYTHON ?? '/usr/bin/python3';
@@ -24,6 +24,7 @@ const MODES: Record<string, { maxTiles: number; ocrContext?: OcrContextMode }> =
   'no-ocr': { maxTiles: 16, ocrContext: 'off' },
 };
 const OCR_CONTEXT: readonly OcrContextMode[] = ['auto', 'on', 'off'];
+const USAGE = `usage: npm run eval -- [--model DIR] [--samples N] [--keep DIR] [--ocr-context ${OCR_CONTEXT.join('|')}] [--modes ${Object.keys(MODES).join(',')}] [--checkpoint DIR] [--captures DIR]`;
 
 interface Question {
   image: string;
@@ -41,27 +42,30 @@ function python(args: string[]): string {
 }
 
 function options() {
-  return parseArgs({
-    options: {
-      model: { type: 'string', default: resolve(ROOT, 'models', 'default') },
-      samples: { type: 'string', default: '12' },
-      checkpoint: { type: 'string' },
-      captures: { type: 'string' },
-      keep: { type: 'string' },
-      'ocr-context': { type: 'string', default: 'auto' },
-      modes: { type: 'string', default: 'dynamic,single,no-ocr' },
+  return commandLine(
+    {
+      options: {
+        model: { type: 'string', default: resolve(ROOT, 'models', 'default') },
+        samples: { type: 'string', default: '12' },
+        checkpoint: { type: 'string' },
+        captures: { type: 'string' },
+        keep: { type: 'string' },
+        'ocr-context': { type: 'string', default: 'auto' },
+        modes: { type: 'string', default: 'dynamic,single,no-ocr' },
+      },
     },
-  }).values;
+    USAGE,
+  );
 }
 
 async function main(): Promise<number> {
-  const values = options();
+  const parsed = options();
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   const ocrContext = values['ocr-context'] as OcrContextMode;
   const modes = values.modes.split(',');
   if (!OCR_CONTEXT.includes(ocrContext) || !modes.every((mode) => Object.hasOwn(MODES, mode))) {
-    console.error(
-      `usage: npm run eval -- [--model DIR] [--samples N] [--keep DIR] [--ocr-context ${OCR_CONTEXT.join('|')}] [--modes ${Object.keys(MODES).join(',')}] [--checkpoint DIR] [--captures DIR]`,
-    );
+    console.error(USAGE);
     return 2;
   }
   const dir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), 'infimm-eval-'));

@@ -1,26 +1,24 @@
 // `npm run ocr -- <image>... [--json] [--layout auto|code|prose]`: prints the text read from each image, or
 // one JSON object per line (the image's path, text, box, confidence, words).
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { decodeImage } from '../image/decode.ts';
 import { ImageError } from '../image/error.ts';
 import { OcrEngine, OcrError, type LayoutMode } from '../ocr/index.ts';
+import { commandLine } from './command-line.ts';
 
 const USAGE = 'Usage: npm run ocr -- <image>... [--json] [--layout auto|code|prose]';
 /** The runtime's default pixel limit for one image. */
 const MAX_PIXELS = 100_000_000;
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = commandLine(
+    {
       allowPositionals: true,
       options: { json: { type: 'boolean', default: false }, layout: { type: 'string', default: 'auto' } },
-    });
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
-  }
+    },
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { positionals, values } = parsed;
   const layout = values.layout;
   if (positionals.length === 0 || (layout !== 'auto' && layout !== 'code' && layout !== 'prose')) {

@@ -1,8 +1,8 @@
 // npm run convert -- <checkpoint> <out-dir> [--weights fp32|fp16|int8|int4] [--activations int8|fp32] [--name NAME] [--card URL|PATH] [--force] [--threads N] [--json]
 // With --json, stdout carries one JSON event a line (src/common/conversion.ts) and nothing else: the extension
 // runs the bundled converter this way. SIGTERM or Ctrl+C stops it after the current tensor, leaving nothing behind.
-import { parseArgs } from 'node:util';
 import { CheckpointError } from '../checkpoint/index.ts';
+import { commandLine } from '../cli/command-line.ts';
 import type { ConvertEvent, ConvertFailure } from '../common/conversion.ts';
 import type { ActivationPrecision, WeightPrecision } from '../common/precision.ts';
 import { convert } from './convert.ts';
@@ -17,18 +17,23 @@ const USAGE =
 process.title = 'infimm-convert';
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      weights: { type: 'string', default: 'fp32' },
-      activations: { type: 'string', default: 'int8' },
-      name: { type: 'string' },
-      card: { type: 'string' },
-      force: { type: 'boolean', default: false },
-      threads: { type: 'string' },
-      json: { type: 'boolean', default: false },
+  const parsed = commandLine(
+    {
+      allowPositionals: true,
+      options: {
+        weights: { type: 'string', default: 'fp32' },
+        activations: { type: 'string', default: 'int8' },
+        name: { type: 'string' },
+        card: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        threads: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
     },
-  });
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const [source, outDir] = positionals;
   const precision = values.weights as WeightPrecision;
   const activations = values.activations as ActivationPrecision;

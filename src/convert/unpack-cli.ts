@@ -1,6 +1,6 @@
 // npm run unpack -- <package-dir> <checkpoint-dir> [--force]
 // An fp32 package back into a checkpoint folder that training continues from (src/convert/unpack.ts).
-import { parseArgs } from 'node:util';
+import { commandLine } from '../cli/command-line.ts';
 import { PackageError } from '../package/verify.ts';
 import { ConvertError } from './errors.ts';
 import { unpack } from './unpack.ts';
@@ -8,10 +8,12 @@ import { unpack } from './unpack.ts';
 const USAGE = 'usage: npm run unpack -- <package-dir> <checkpoint-dir> [--force]';
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { force: { type: 'boolean', default: false } },
-  });
+  const parsed = commandLine(
+    { allowPositionals: true, options: { force: { type: 'boolean', default: false } } },
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const [packageDir, outDir] = positionals;
   if (!packageDir || !outDir || positionals.length > 2) {
     console.error(USAGE);
