@@ -11,8 +11,8 @@ The twin of src/tokens/ocr-context.ts; both give the same text for the same line
 [row,col]: the tenth of the image height holding the line's vertical centre, and the tenth of its width holding
 its left edge (0–9); a code row beside an editor's gutter follows it with its line number ("12:"), so that "What
 is on line 12?" can be answered. Lines keep the OCR's reading order. Within `max_tokens`, headings (lines at least
-1.25× the median line height) are kept first, then the lines starting in the bottom 4% of the image (a status bar),
-then the rest by their place in their OCR block (every block's first line top-down, then every second line, …), so
+1.25× the median line height) are kept first, then commands at a shell prompt ("app$ make", the latest first), then
+the lines starting in the bottom 4% of the image (a status bar), then the rest by their place in their OCR block (every block's first line top-down, then every second line, …), so
 that a screen's title bar, tabs, status bar and the first rows of every pane (a terminal below a full editor among them)
 survive a long page or a full editor. Before all of them come the lines the conversation's first question asks about:
 the code rows it names ("line 30") and the lines holding one of its rarer words ("Is *Sound* on?"), so that a question
@@ -87,24 +87,27 @@ def asked_by(question: str, items: Sequence[Entry]) -> set[int]:
 
 # A heading is at least this many times the median line height (box heights of one font size vary by a few pixels).
 HEADING_RATIO = 1.25
+# A command typed at a shell prompt ("user@host:~/app$ make", "● app$ du -sh .", "$ ls"): what a terminal shows was done,
+# deep in a block of output that the budget would otherwise reach last. Matched on the line's single-spaced words.
+COMMAND_LINE = re.compile(r"(?:^| )(?:[^ $]*[A-Za-z0-9_~/\])])?\$ [^ ]")
 # Lines starting in this bottom share of the image height come after the headings: a status bar, which a full
 # editor's rows would otherwise push out of the budget.
 BOTTOM_SHARE = 0.04
 
 
 def budget_order(items: Sequence[Entry], image_height: int, question: str = "") -> list[int]:
-    """Entry indices in the order the budget tries them: the lines the question asks about, headings, then lines
-    in the bottom band, each from the top down; then the rest by their place in their block, then from the top
-    down; ties in reading order."""
+    """Entry indices in the order the budget tries them: the lines the question asks about and headings, each from
+    the top down; commands at a shell prompt from the bottom up (the latest first); lines in the bottom band from
+    the top down; then the rest by their place in their block, then from the top down; ties in reading order."""
     heights = sorted(item[2] for item in items)
     median = heights[len(heights) // 2] if heights else 0
     asked = asked_by(question, items)
 
     def key(i: int) -> tuple:
-        _, top, height, nth, _, _ = items[i]
+        entry, top, height, nth, _, _ = items[i]
         rank = (-1 if i in asked else 0 if height >= HEADING_RATIO * median
-                else 1 if top >= (1 - BOTTOM_SHARE) * image_height else 2)
-        return rank, nth if rank == 2 else 0, top, i
+                else 1 if COMMAND_LINE.search(entry) else 2 if top >= (1 - BOTTOM_SHARE) * image_height else 3)
+        return rank, nth if rank == 3 else 0, -top if rank == 1 else top, i
 
     return sorted(range(len(items)), key=key)
 

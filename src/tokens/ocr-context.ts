@@ -10,9 +10,10 @@
 // [row,col]: the tenth of the image height holding the line's vertical centre, and the tenth of its width
 // holding its left edge (0–9); for a model trained so, a code row beside an editor's gutter follows it with its
 // line number ("12:"), so that "What is on line 12?" can be answered. Lines keep the OCR's reading order; within
-// the budget, headings (lines at least 1.25× the median line height) are kept first, then the lines starting in
-// the bottom 4% of the image (a status bar), then the rest by their place in their OCR block (every block's first
-// line top-down, then every second line, …), so that a screen's title bar, tabs, status bar and the first rows of
+// the budget, headings (lines at least 1.25× the median line height) are kept first, then commands at a shell
+// prompt ("app$ make", the latest first), then the lines starting in the bottom 4% of the image (a status bar),
+// then the rest by their place in their OCR block (every block's first line top-down, then every second line, …),
+// so that a screen's title bar, tabs, status bar and the first rows of
 // every pane (a terminal below a full editor among them) survive a long page or a full editor. Before all of them
 // come the lines the conversation's first question asks about: the code rows it names ("line 30") and the lines
 // holding one of its rarer words ("Is Sound on?"), so that a question about one row of a full editor finds it.
@@ -107,6 +108,12 @@ const HEADING_RATIO = 1.25;
 const BOTTOM_SHARE = 0.04;
 
 /**
+ * A command typed at a shell prompt ("user@host:~/app$ make", "● app$ du -sh .", "$ ls"): what a terminal shows was done,
+ * deep in a block of output that the budget would otherwise reach last. Matched on the line's single-spaced words.
+ */
+const COMMAND_LINE = /(?:^| )(?:[^ $]*[A-Za-z0-9_~/\])])?\$ [^ ]/;
+
+/**
  * A question word of at least this many characters found in at most `RARE_LINES` lines marks those lines as
  * asked about; a word most lines hold ("the", a keyword of the code) marks none.
  */
@@ -130,21 +137,29 @@ function askedBy(question: string, entries: readonly Entry[]): Set<number> {
 }
 
 /**
- * Entry indices in the order the budget tries them: the lines `question` asks about, headings, then lines in
- * the bottom band of an image `imageHeight` pixels high, each from the top down; then the rest by their place in
- * their block, then from the top down; ties in reading order.
+ * Entry indices in the order the budget tries them: the lines `question` asks about and headings, each from the
+ * top down; commands at a shell prompt from the bottom up (the latest first); lines in the bottom band of an
+ * image `imageHeight` pixels high from the top down; then the rest by their place in their block, then from the
+ * top down; ties in reading order.
  */
 function budgetOrder(entries: readonly Entry[], imageHeight: number, question: string): number[] {
   const heights = entries.map((e) => e.height).sort((a, b) => a - b);
   const median = heights[Math.floor(heights.length / 2)] ?? 0;
   const asked = askedBy(question, entries);
-  const rank = ({ top, height }: Entry, i: number): number =>
-    asked.has(i) ? -1 : height >= HEADING_RATIO * median ? 0 : top >= (1 - BOTTOM_SHARE) * imageHeight ? 1 : 2;
+  const rank = ({ entry, top, height }: Entry, i: number): number =>
+    asked.has(i)
+      ? -1
+      : height >= HEADING_RATIO * median
+        ? 0
+        : COMMAND_LINE.test(entry)
+          ? 1
+          : top >= (1 - BOTTOM_SHARE) * imageHeight
+            ? 2
+            : 3;
   const ranks = entries.map(rank);
-  const nth = (i: number) => (ranks[i] === 2 ? entries[i]!.nth : 0);
-  return entries
-    .map((_, i) => i)
-    .sort((a, b) => ranks[a]! - ranks[b]! || nth(a) - nth(b) || entries[a]!.top - entries[b]!.top || a - b);
+  const nth = (i: number) => (ranks[i] === 3 ? entries[i]!.nth : 0);
+  const top = (i: number) => (ranks[i] === 1 ? -entries[i]!.top : entries[i]!.top);
+  return entries.map((_, i) => i).sort((a, b) => ranks[a]! - ranks[b]! || nth(a) - nth(b) || top(a) - top(b) || a - b);
 }
 
 /**

@@ -16,8 +16,8 @@ const QUESTIONS = ['Is Sound on?', 'What is on line 13?', 'Describe this screens
 const [WIDTH, HEIGHT] = [1280, 720];
 
 // Reading order; whitespace runs (Python's and JavaScript's differ beyond ASCII), an empty line, "—", CJK,
-// code rows with line numbers, fractional and out-of-image boxes, a status bar, lines in blocks and without,
-// and more text than the small budgets hold.
+// code rows with line numbers, fractional and out-of-image boxes, a status bar, commands at a shell prompt and a
+// line that only looks like one, lines in blocks and without, and more text than the small budgets hold.
 const LINES: ContextLine[] = [
   { text: 'Settings — Photon Mail', box: [384, 8, 896, 56] },
   { text: '  General \t Notifications\u3000Accounts  ', box: [20, 80, 700, 104], block: 1 },
@@ -27,6 +27,11 @@ const LINES: ContextLine[] = [
   { text: '設定を保存 — 日本語', box: [20, 300, 400, 330], block: 1 },
   { text: 'const x = a <= b && c["key"];', box: [20, 360, 800, 380], block: 1, lineNumber: 12 },
   { text: '  return  x;', box: [40, 382, 300, 402], block: 1, lineNumber: 13 },
+  { text: 'ok: 3 passed', box: [20, 500, 300, 520], block: 4 },
+  { text: 'dev@box:~/app$  make test', box: [20, 530, 400, 550], block: 4 },
+  { text: 'echo "${HOME}$"', box: [20, 560, 300, 580], block: 4 },
+  { text: '● app$ du -sh .', box: [20, 590, 300, 610], block: 4 },
+  { text: '$ git log', box: [20, 620, 300, 640], block: 4 },
   { text: 'Footer text far down the page with many words in it to cost a lot of tokens', box: [-10, 690, 1290, 730] },
   { text: 'Cancel', box: [900, 650, 1000, 690], block: 3 },
   { text: 'OK', box: [1100, 650, 1180, 690], block: 3 },
@@ -110,10 +115,11 @@ test('TypeScript and Python give the same OCR context text and prompt ids', asyn
       skipped ||= skippedOne(context.text);
     }
   // The fixture exercises every path: all lines, some (one skipped and a later one kept), and none; and a
-  // question that keeps what another question's context leaves out.
-  assert.deepEqual([kept[0], kept.at(-1)], [11, 0]);
+  // question that keeps what another question's context leaves out; a command kept before its terminal's output.
+  assert.deepEqual([kept[0], kept.at(-1)], [16, 0]);
   assert.ok(skipped, `kept ${kept.join(', ')}`);
   const asked = (q: number) => texts.slice(q * BUDGETS.length, (q + 1) * BUDGETS.length);
   assert.ok(asked(1).some((text, b) => text.includes(' 13: ') && !asked(2)[b]!.includes(' 13: ')));
   assert.ok(asked(0).some((text, b) => text.includes('Sound') && !asked(2)[b]!.includes('Sound')));
+  assert.ok(texts.some((text) => text.includes('app$ du -sh .') && !text.includes('ok: 3 passed')));
 });

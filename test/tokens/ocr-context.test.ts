@@ -135,6 +135,28 @@ test("past the headings and the status bar, the budget takes every block's first
   );
 });
 
+test('commands at a shell prompt come after the headings, the latest first, before the status bar and the rest', () => {
+  const inTerminal = (text: string, top: number) => ({ ...line(text, 300, top, top + 12), block: 2 });
+  const lines = [
+    line('Title', 300, 0, 30), // costs 3; a heading
+    inTerminal('x', 100), // each costs 3 (a prompt with its command 4)
+    inTerminal('y', 120),
+    inTerminal('dev@box:~/app$ make', 140),
+    inTerminal('z', 160),
+    inTerminal('$ ls', 180),
+    inTerminal('echo ${HOME}$', 200), // no command after the "$": not a prompt
+    line('Ln 4', 800, 488, 500), // 4; the status bar
+  ];
+  const context = (budget: number) => ocrContext(lines, 1000, 500, words, 4 + budget).text;
+  // Both commands, then the status bar, then the block's first line.
+  assert.equal(
+    context(3 + 4 + 4 + 4 + 3),
+    'Text in the image:\n[0,3] Title\n[2,3] x\n[2,3] dev@box:~/app$ make\n[3,3] $ ls\n[9,8] Ln 4\n',
+  );
+  // Room for one: the latest.
+  assert.equal(context(3 + 4), 'Text in the image:\n[0,3] Title\n[3,3] $ ls\n');
+});
+
 test('the lines the question asks about come first: the code row it names, and the lines holding one of its rarer words', () => {
   const row = (text: string, top: number, lineNumber: number) => ({
     ...line(text, 300, top, top + 12),
