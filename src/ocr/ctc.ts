@@ -1,6 +1,8 @@
 // Greedy CTC decoding that keeps where each character was read (paddleocr's decoder returns only
 // the text; the frame of every character is what places words and rebuilds code columns), and can
-// be held to a subset of the characters, such as the Latin ones on a Latin page.
+// be held to a subset of the characters, such as the Latin ones on a Latin page. It reads the
+// picks the recogniser's appended head gives per frame (frame-picks.ts), not the probabilities.
+import { PICKS } from './frame-picks.ts';
 
 export interface Glyph {
   char: string;
@@ -11,18 +13,17 @@ export interface Glyph {
 }
 
 /**
- * Decodes one sequence of `frames` × `classes` probabilities starting at `offset` in `probs`:
- * per frame the most likely class, repeats collapsed, blanks (class 0) dropped. With `allowed`,
- * only classes marked 1 compete, and their probabilities are renormalised over them (the
- * probability of the character given that it is one of those).
+ * Decodes one sequence of `frames` frames' picks starting at frame `offset` in `picks`: per frame the
+ * most likely class, repeats collapsed, blanks (class 0) dropped. `held`: the picks among the allowed
+ * classes (the Latin ones), their probabilities renormalised over them (the probability of the character
+ * given that it is one of those).
  */
 export function decodeCtc(
-  probs: Float32Array,
+  picks: Float32Array,
   offset: number,
   frames: number,
-  classes: number,
   characters: readonly string[],
-  allowed?: Uint8Array,
+  held = false,
 ): Glyph[] {
   const glyphs: Glyph[] = [];
   let previous = 0;
@@ -31,18 +32,10 @@ export function decodeCtc(
     let best = 0;
     let bestProb = 0;
     if (t < frames) {
-      const row = offset + t * classes;
-      let total = 0;
-      for (let c = 0; c < classes; c++) {
-        if (allowed && !allowed[c]) continue;
-        const p = probs[row + c]!;
-        total += p;
-        if (p > bestProb) {
-          bestProb = p;
-          best = c;
-        }
-      }
-      if (allowed && total > 0) bestProb /= total;
+      const p = (offset + t) * PICKS;
+      best = picks[p + (held ? 2 : 0)]!;
+      bestProb = picks[p + (held ? 3 : 1)]!;
+      if (held && picks[p + 4]! > 0) bestProb /= picks[p + 4]!;
     }
     if (t < frames && best === previous) {
       if (best !== 0) glyphs[glyphs.length - 1]!.prob = Math.max(glyphs[glyphs.length - 1]!.prob, bestProb);

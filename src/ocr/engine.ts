@@ -10,8 +10,10 @@ import { assemble, type LayoutMode, type PlacedLine } from './assemble.ts';
 import { fullestReading, gapBoxes, readAgain, sureGapReading } from './gap-boxes.ts';
 import { TextDetector } from './detect.ts';
 import { spliceFor, spliceImage, tokenLine, unreadInk } from './splice.ts';
+import { latinClasses } from './ctc.ts';
 import { OcrError } from './errors.ts';
 import { type Bounds, type Quad, rectBounds, roundQuad, subQuad } from './geometry.ts';
+import { appendFramePicks, ClassCountMismatch } from './frame-picks.ts';
 import { defaultModelFiles, loadCharacters, loadSession, type OcrModelFiles } from './models.ts';
 import { type ReadLine, type Script, TextRecognizer } from './recognize.ts';
 import { widenToInk } from './widen.ts';
@@ -51,18 +53,21 @@ export class OcrEngine {
     const files: OcrModelFiles = isComplete(given) ? given : { ...defaultModelFiles(), ...given };
     const threads = options.threads ?? 0;
     const detection = await loadSession(files.detection, 'text detection', threads);
-    const recognition = await loadSession(files.recognition, 'text recognition', threads);
+    const characters = await loadCharacters(files.dictionary);
+    const recognition = await loadSession(files.recognition, 'text recognition', threads, (bytes) => {
+      try {
+        return appendFramePicks(bytes, latinClasses(characters));
+      } catch (error) {
+        if (!(error instanceof ClassCountMismatch)) throw error;
+        throw new OcrError(
+          'model-invalid',
+          `The OCR character dictionary "${files.dictionary}" has ${characters.length - 2} characters, but the recognition model "${files.recognition}" reads ${error.classes - 2}.`,
+          'Use the dictionary that belongs to the recognition model.',
+        );
+      }
+    });
     const orientation =
       options.orientation === false ? undefined : await loadSession(files.orientation, 'text orientation', threads);
-    const characters = await loadCharacters(files.dictionary);
-    const outputClasses = recognition.outputShapes[0]?.at(-1);
-    if (typeof outputClasses === 'number' && outputClasses !== characters.length) {
-      throw new OcrError(
-        'model-invalid',
-        `The OCR character dictionary "${files.dictionary}" has ${characters.length - 2} characters, but the recognition model "${files.recognition}" reads ${outputClasses - 2}.`,
-        'Use the dictionary that belongs to the recognition model.',
-      );
-    }
     const sessions = [detection, recognition, ...(orientation ? [orientation] : [])];
     return new OcrEngine(
       new TextDetector(detection),

@@ -46,11 +46,17 @@ async function readModelFile(path: string, what: string): Promise<Uint8Array> {
   }
 }
 
-export async function loadSession(path: string, what: string, threads: number): Promise<ModelSession> {
+/** A model file's session, its graph rewritten by `edit` after the generic folds (which throws OcrErrors as they are). */
+export async function loadSession(
+  path: string,
+  what: string,
+  threads: number,
+  edit: (bytes: Uint8Array) => Uint8Array = (bytes) => bytes,
+): Promise<ModelSession> {
   const bytes = await readModelFile(path, what);
   try {
     // The affines first: folded away, they leave the hard-swishes in the form fuseHardSwish knows.
-    return await openModel(fuseHardSwish(foldAffines(bytes).bytes).bytes, {
+    return await openModel(edit(fuseHardSwish(foldAffines(bytes).bytes).bytes), {
       providers: ['cpu'],
       ...(threads > 0 ? { intraOpThreads: threads } : {}),
       // Idle pool threads would spin after each run, taking the core that the JS between runs
@@ -58,6 +64,7 @@ export async function loadSession(path: string, what: string, threads: number): 
       config: { 'intra_op.allow_spinning': '0' },
     });
   } catch (error) {
+    if (error instanceof OcrError) throw error;
     throw new OcrError(
       'model-invalid',
       `The OCR ${what} model file "${path}" is not a valid ONNX model (${error instanceof Error ? error.message : String(error)}).`,

@@ -6,7 +6,7 @@ import { Image, ImageClassificationService } from 'paddleocr';
 import type { DecodedImage } from '../image/decode.ts';
 import { floatOutput, type ModelSession } from '../onnx/model-session.ts';
 import { paddleOrt, paddleSession } from './paddle-ort.ts';
-import { decodeCtc, type Glyph, isCjk, isLatin, latinClasses } from './ctc.ts';
+import { decodeCtc, type Glyph, isCjk, isLatin } from './ctc.ts';
 import { isUpright, type Quad, quadSize } from './geometry.ts';
 import { inkProfile, type InkProfile } from './ink.ts';
 
@@ -49,14 +49,11 @@ type Glyphs = Array<Glyph & { x: number }>;
 export class TextRecognizer {
   private readonly orientation: ImageClassificationService | undefined;
 
-  private readonly latinClasses: Uint8Array;
-
   constructor(
     private readonly session: ModelSession,
     private readonly characters: readonly string[],
     orientationSession: ModelSession | undefined,
   ) {
-    this.latinClasses = latinClasses(characters);
     // The v2 text-line classifier: 48×192 input, padded right, labels 0° and 180°.
     this.orientation = orientationSession
       ? new ImageClassificationService(paddleOrt, paddleSession(orientationSession), {
@@ -140,17 +137,17 @@ export class TextRecognizer {
     });
     const feeds = { [this.session.inputNames[0]!]: { data: input, dims: [batch.length, 3, HEIGHT, width] } };
     const output = floatOutput(await this.session.run(feeds), this.session.outputNames[0]!);
-    const [, frames, classes] = output.dims as [number, number, number];
-    const probs = output.data;
+    const [, frames] = output.dims as [number, number, number];
+    const picks = output.data;
     const columnsPerFrame = width / frames;
     batch.forEach((reading, b) => {
       const scale = reading.crop.width / widths[b]!;
       const place = (glyphs: Glyph[]): Glyphs =>
         glyphs.map((g) => ({ ...g, x: Math.min(reading.crop.width, (g.frame + 0.5) * columnsPerFrame * scale) }));
-      const offset = b * frames * classes;
-      reading.glyphs = place(decodeCtc(probs, offset, frames, classes, this.characters));
+      const offset = b * frames;
+      reading.glyphs = place(decodeCtc(picks, offset, frames, this.characters));
       if (!reading.glyphs.every((g) => isLatin(g.char))) {
-        reading.latin = place(decodeCtc(probs, offset, frames, classes, this.characters, this.latinClasses));
+        reading.latin = place(decodeCtc(picks, offset, frames, this.characters, true));
       } else {
         reading.latin = reading.glyphs;
       }
