@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../harness/vscode/workbench.ts';
@@ -166,18 +166,28 @@ function readState(): Omit<WorkbenchState, 'theme' | 'folder' | 'commands'> {
   };
 }
 
-/** Commands whose real output a screenshot shows; FILE is a file of the folder. */
+/**
+ * Commands whose real output a screenshot shows; FILE is a file of the folder, DIR its folder, COUNT a number
+ * from 2 to 9: many different command lines, which a model can only answer "what was run?" about by reading.
+ */
 const COMMANDS = [
   'ls',
   'ls -l | head -n 6',
+  'ls DIR',
   'wc -l * | sort -n | tail -n 4',
+  'wc -l FILE',
   'head -n 5 FILE',
+  'head -n COUNT FILE',
+  'tail -n COUNT FILE',
   'grep -n import FILE | head -n 4',
+  'grep -c return FILE',
   'du -sh .',
+  'du -sh DIR',
   'python3 --version',
   'node --version',
   'cat notes.txt',
   'git status',
+  'git log --oneline | head -n COUNT',
 ];
 
 /** Runs one step of a scene; a failure names the step. */
@@ -225,7 +235,12 @@ async function arrange(page: Page, rng: Rng, folder: string, files: string[]): P
   }
   if (rng() < 0.4) {
     const file = chosen[0]!;
-    const commands = Array.from({ length: 1 + Math.floor(rng() * 2) }, () => pick(rng, COMMANDS).replace('FILE', file));
+    const commands = Array.from({ length: 1 + Math.floor(rng() * 2) }, () =>
+      pick(rng, COMMANDS)
+        .replace('FILE', file)
+        .replace('DIR', dirname(file))
+        .replace('COUNT', String(2 + Math.floor(rng() * 8))),
+    );
     await step(`running ${commands.join('; ')}`, () => runInTerminal(page, commands));
     return commands;
   }
