@@ -5,7 +5,7 @@ import { basename, resolve } from 'node:path';
 import type { ExecutionProviderName, OcrContextMode } from '../common/protocol.ts';
 import { RuntimeClient, RuntimeRequestError } from '../host/client.ts';
 import { statsLine } from '../common/stats.ts';
-import { commandLine } from './command-line.ts';
+import { commandLine, wholeNumber } from './command-line.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const PROVIDERS: readonly ExecutionProviderName[] = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
@@ -37,6 +37,10 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
+  const maxTokens = wholeNumber(values['max-tokens'], 'max-tokens', 1, USAGE);
+  const maxTiles = wholeNumber(values['max-tiles'], 'max-tiles', 1, USAGE);
+  const threads = wholeNumber(values.threads, 'threads', 0, USAGE);
+  if (maxTokens === undefined || maxTiles === undefined || threads === undefined) return 2;
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(image);
@@ -53,9 +57,9 @@ async function main(): Promise<number> {
     await client.configure({
       modelDir: resolve(values.model),
       executionProvider: ep,
-      maxTiles: Number(values['max-tiles']),
+      maxTiles,
       maxPixels: 100_000_000,
-      threads: Number(values.threads),
+      threads,
       ocrContext,
     });
     const result = await client.request(
@@ -64,7 +68,7 @@ async function main(): Promise<number> {
         conversationId: 'cli',
         image: { name: basename(image), bytes },
         question,
-        options: { maxNewTokens: Number(values['max-tokens']) },
+        options: { maxNewTokens: maxTokens },
       },
       { onText: (text) => process.stdout.write(text) },
     );

@@ -22,3 +22,14 @@ export function commandLine<T extends ParseArgsConfig>(
     return 2;
   }
 }
+
+/**
+ * The value of a whole-number option, or undefined after printing what is wrong with it and the usage: a
+ * clear message here instead of a failure deep in the runtime.
+ */
+export function wholeNumber(text: string, option: string, min: number, usage: string): number | undefined {
+  const value = Number(text);
+  if (text.trim() !== '' && Number.isInteger(value) && value >= min) return value;
+  console.error(`--${option} takes a whole number of at least ${min}, not "${text}".\n${usage}`);
+  return undefined;
+}

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import type { OcrContextMode } from '../common/protocol.ts';
 import { RuntimeClient } from '../host/client.ts';
 import { contextLines, type ContextLine } from '../tokens/ocr-context.ts';
-import { commandLine } from './command-line.ts';
+import { commandLine, wholeNumber } from './command-line.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const PYTHON = process.env.INFIMM_PYTHON ?? '/usr/bin/python3';
@@ -68,6 +68,8 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
+  const samples = wholeNumber(values.samples, 'samples', 0, USAGE);
+  if (samples === undefined) return 2;
   const dir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), 'infimm-eval-'));
   const client = new RuntimeClient({
     hostScript: resolve(ROOT, 'src', 'host', 'main.ts'),
@@ -80,7 +82,7 @@ async function main(): Promise<number> {
       '--out',
       dir,
       '--samples',
-      values.samples,
+      String(samples),
       ...(values.captures ? ['--captures', resolve(values.captures)] : []),
     ]);
     const questions = JSON.parse(readFileSync(join(dir, 'questions.json'), 'utf8')) as Question[];

@@ -2,7 +2,7 @@
 // With --json, stdout carries one JSON event a line (src/common/conversion.ts) and nothing else: the extension
 // runs the bundled converter this way. SIGTERM or Ctrl+C stops it after the current tensor, leaving nothing behind.
 import { CheckpointError } from '../checkpoint/index.ts';
-import { commandLine } from '../cli/command-line.ts';
+import { commandLine, wholeNumber } from '../cli/command-line.ts';
 import type { ConvertEvent, ConvertFailure } from '../common/conversion.ts';
 import type { ActivationPrecision, WeightPrecision } from '../common/precision.ts';
 import { convert } from './convert.ts';
@@ -37,18 +37,18 @@ async function main(): Promise<number> {
   const [source, outDir] = positionals;
   const precision = values.weights as WeightPrecision;
   const activations = values.activations as ActivationPrecision;
-  const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (
     !source ||
     !outDir ||
     positionals.length > 2 ||
     !PRECISIONS.includes(precision) ||
-    !ACTIVATIONS.includes(activations) ||
-    (threads !== undefined && !(Number.isInteger(threads) && threads >= 1))
+    !ACTIVATIONS.includes(activations)
   ) {
     console.error(USAGE);
     return 2;
   }
+  const threads = values.threads === undefined ? undefined : wholeNumber(values.threads, 'threads', 1, USAGE);
+  if (values.threads !== undefined && threads === undefined) return 2;
   const output = new ProgressOutput(values.json ? 'json' : process.stdout.isTTY ? 'tty' : 'lines', (text) =>
     process.stdout.write(text),
   );

@@ -28,3 +28,17 @@ for (const [name, script] of Object.entries(COMMANDS)) {
     assert.doesNotMatch(unknown.stderr, /\n\s+at /, 'no stack trace');
   });
 }
+
+test('a whole-number option that is not one is named with its value, before anything runs', () => {
+  for (const [script, args, option] of [
+    [COMMANDS.ask, ['image.png', 'Is it dark?', '--max-tiles', 'abc'], 'max-tiles'],
+    [COMMANDS.ask, ['image.png', 'Is it dark?', '--threads=-1'], 'threads'],
+    [COMMANDS.ask, ['image.png', 'Is it dark?', '--max-tokens', '1.5'], 'max-tokens'],
+    [COMMANDS.convert, ['checkpoint', 'out', '--threads', '0'], 'threads'],
+    [COMMANDS.eval, ['--samples', 'many'], 'samples'],
+  ] as const) {
+    const r = run(script, ...args);
+    assert.equal(r.status, 2, `${script} ${args.join(' ')}`);
+    assert.match(r.stderr, new RegExp(`^--${option} takes a whole number of at least \\d, not "`));
+  }
+});
