@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import json
 import math
 import os
@@ -441,7 +442,27 @@ def run(out: str, minutes: float, preset_name: str, log=print, steps: int | None
     return model
 
 
+# glibc's mallopt parameters (malloc.h).
+M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
+
+
+def keep_freed_memory() -> None:
+    """Keeps freed memory in the process for the next step. glibc hands large freed blocks back to the kernel (those
+    over its mmap threshold, and the heap's free top past the trim threshold), so every step's activations were
+    faulted in afresh: on this 2-core CPU 30–43% of the training processes' time was spent in the kernel and a run
+    made 1.4–1.6 samples a second. With blocks up to 32 MB (glibc's largest threshold) taken from the heap, and the
+    heap kept, it spends about 12% there and makes about twice as many. No-op without glibc."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)
+    libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)
+    libc.mallopt(M_TOP_PAD, 1 << 30)
+
+
 def main() -> None:
+    keep_freed_memory()
     parser = argparse.ArgumentParser(prog="infimm.train.pipeline")
     parser.add_argument("--out", required=True)
     parser.add_argument("--minutes", type=float, default=0.0, help="wall-clock budget of the whole run")
