@@ -21,7 +21,7 @@ from infimm.reference import PRESETS, randomize
 from infimm.data.ocr import reading_lines, simulate
 from infimm.data.real_ocr import load_pool, pool_sample
 from infimm.ocr_context import HEADER
-from infimm.tokenization import InfimmTokenizer, Turn
+from infimm.tokenization import IGNORE_INDEX, InfimmTokenizer, Turn
 from infimm.train import batched, pipeline
 from infimm.train.vocab import transfer_embeddings
 from infimm.train.examples import FORMATS, context_for, copy_turns, pad, position_turn, transcription
@@ -67,8 +67,15 @@ def parity():
         swapped = batched.logits(model, pad(sequences[:1], 0), media[1:], mask[1:])
         image_effect = float((swapped[0, 2:] - out[0, 2:]).abs().max())
         before_image = float((swapped[0, :2] - out[0, :2]).abs().max())
+        # The training loss (projected at supervised positions only) is the mean cross-entropy of all logits'.
+        labels = pad([[IGNORE_INDEX] * 5 + ids[5:] for ids in sequences[:1]] + [[IGNORE_INDEX] * 3 + sequences[1][3:]],
+                     IGNORE_INDEX)
+        loss = pipeline.Loss(model)(pad(sequences, 0), labels, images)
+        expected = torch.nn.functional.cross_entropy(out[:, :-1].reshape(-1, out.shape[-1]), labels[:, 1:].reshape(-1),
+                                                     ignore_index=IGNORE_INDEX)
     return {"max_abs_diff": max(diffs), "image_effect": image_effect, "before_image_diff": before_image,
-            "views": [int(p.shape[0]) for p, _, _ in images]}
+            "views": [int(p.shape[0]) for p, _, _ in images], "loss_diff": float((loss - expected).abs()),
+            "loss": float(loss)}
 
 
 def smoke(folder):

@@ -55,13 +55,21 @@ test('generators: the same seed gives the same sample, another seed or the held-
   }
 });
 
-test('batched training forward equals InfiMMHD.logits, and the image reaches only tokens after <image>', (t) => {
+test('batched training forward equals InfiMMHD.logits, and the image reaches only tokens after <image>; the loss is the cross-entropy of all supervised logits', (t) => {
   if (!requireOrSkip(t, available(), WHAT)) return;
-  const r = check<{ max_abs_diff: number; image_effect: number; before_image_diff: number; views: number[] }>('parity');
+  const r = check<{
+    max_abs_diff: number;
+    image_effect: number;
+    before_image_diff: number;
+    views: number[];
+    loss_diff: number;
+    loss: number;
+  }>('parity');
   assert.ok(r.max_abs_diff < 1e-9, `max |batched - reference| = ${r.max_abs_diff}`);
   assert.ok(r.image_effect > 1e-3, `swapping the image changed the logits by only ${r.image_effect}`);
   assert.equal(r.before_image_diff, 0);
   assert.ok(r.views[0]! > 2, 'the first image should be cut into several tiles');
+  assert.ok(r.loss > 1 && r.loss_diff < 1e-12, `loss ${r.loss}, off by ${r.loss_diff}`);
 });
 
 test('simulated OCR: exact without noise, wrong somewhere with it; training examples carry the OCR context, real OCR lines from a pool', (t) => {

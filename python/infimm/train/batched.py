@@ -86,8 +86,14 @@ def decoder_layer(layer: LlamaDecoderLayer, x, cos, sin, causal):
 
 
 def logits(model: InfiMMHD, input_ids, media=None, media_mask=None):
-    """input_ids [B, T], right-padded, at most one <image> each; media [B, N, Dv] and media_mask [B, N]
-    from image_media, or None for a text-only batch (the gated blocks are skipped, as in model.py)."""
+    """The logits [B, T, V] of hidden()'s states."""
+    return model.lang_encoder.lm_head(hidden(model, input_ids, media, media_mask))
+
+
+def hidden(model: InfiMMHD, input_ids, media=None, media_mask=None):
+    """The final norm's states [B, T, D]. input_ids [B, T], right-padded, at most one <image> each; media
+    [B, N, Dv] and media_mask [B, N] from image_media, or None for a text-only batch (the gated blocks are skipped,
+    as in model.py)."""
     config = model.config
     c = config.language
     lm = model.lang_encoder.model
@@ -103,4 +109,4 @@ def logits(model: InfiMMHD, input_ids, media=None, media_mask=None):
         if layer.gated_cross_attn_layer is not None and media is not None:
             x = cross_attention(layer.gated_cross_attn_layer, x, media, media_mask, seen_image)
         x = decoder_layer(layer.decoder_layer, x, cos, sin, causal)
-    return model.lang_encoder.lm_head(lm.norm(x))
+    return lm.norm(x)

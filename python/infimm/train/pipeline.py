@@ -264,8 +264,12 @@ class Loss(torch.nn.Module):
 
     def forward(self, ids, labels, images):
         media, mask = batched.image_media(self.model, images, True)
-        out = batched.logits(self.model, ids, media, mask)
-        return F.cross_entropy(out[:, :-1].reshape(-1, out.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=IGNORE_INDEX)
+        states = batched.hidden(self.model, ids, media, mask)[:, :-1]
+        targets = labels[:, 1:]
+        supervised = targets != IGNORE_INDEX
+        # The vocabulary projection only where a token is supervised: the answers are a small share of each
+        # sequence (the prompt and OCR context are most of it), and [B, T, V] logits were the largest tensor.
+        return F.cross_entropy(self.model.lang_encoder.lm_head(states[supervised]), targets[supervised])
 
 
 def save_checkpoint(model: InfiMMHD, tokenizer_path: str, folder: str) -> None:
