@@ -12,8 +12,8 @@ The twin of src/tokens/ocr-context.ts; both give the same text for the same line
 its left edge (0–9); a code row beside an editor's gutter follows it with its line number ("12:"), so that "What
 is on line 12?" can be answered. Lines keep the OCR's reading order. Within `max_tokens`, headings (lines at least
 1.25× the median line height) are kept first, then commands at a shell prompt ("app$ make", the latest first), then
-the lines starting in the bottom 4% of the image (a status bar), then the rest by their place in their OCR block (every block's first line top-down, then every second line, …), so
-that a screen's title bar, tabs, status bar and the first rows of every pane (a terminal below a full editor among them)
+the lines starting in the bottom 4% of the image (a status bar), then the rest by their place in their OCR block
+(every block's first line top-down, then every second line, …), so that a screen's title bar, tabs, status bar and the first rows of every pane (a terminal below a full editor among them)
 survive a long page or a full editor. Before all of them come the lines the conversation's first question asks about:
 the code rows it names ("line 30") and the lines holding one of its rarer words ("Is *Sound* on?"), so that a question
 about one row of a full editor finds that row in the context. An image without text gives "Text in the image: none".
@@ -87,8 +87,9 @@ def asked_by(question: str, items: Sequence[Entry]) -> set[int]:
 
 # A heading is at least this many times the median line height (box heights of one font size vary by a few pixels).
 HEADING_RATIO = 1.25
-# A command typed at a shell prompt ("user@host:~/app$ make", "● app$ du -sh .", "$ ls"): what a terminal shows was done,
-# deep in a block of output that the budget would otherwise reach last. Matched on the line's single-spaced words.
+# A command typed at a shell prompt ("user@host:~/app$ make", "● app$ du -sh .", "$ ls"): what a terminal shows
+# was done, deep in a block of output that the budget would otherwise reach last. Matched on the line's
+# single-spaced words.
 COMMAND_LINE = re.compile(r"(?:^| )(?:[^ $]*[A-Za-z0-9_~/\])])?\$ [^ ]")
 # Lines starting in this bottom share of the image height come after the headings: a status bar, which a full
 # editor's rows would otherwise push out of the budget.

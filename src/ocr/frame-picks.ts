@@ -1,5 +1,5 @@
 // The recogniser's output is a probability for each of its 6625 classes at every frame (one per 8 input
-// columns): about 200 MB for a full editor screenshot, copied out of ONNX Runtime into fresh JavaScript
+// columns): hundreds of megabytes for a full editor screenshot, copied out of ONNX Runtime into fresh JavaScript
 // memory and scanned class by class, when greedy CTC decoding needs two picks per frame. Appended to the
 // graph, the picks leave it instead: 5 numbers a frame.
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';

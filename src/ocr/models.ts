@@ -46,7 +46,10 @@ async function readModelFile(path: string, what: string): Promise<Uint8Array> {
   }
 }
 
-/** A model file's session, its graph rewritten by `edit` after the generic folds (which throws OcrErrors as they are). */
+/**
+ * A model file's session, its graph rewritten by `edit` after the generic folds (an OcrError it throws is passed
+ * on as it is).
+ */
 export async function loadSession(
   path: string,
   what: string,

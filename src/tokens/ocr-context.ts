@@ -108,8 +108,9 @@ const HEADING_RATIO = 1.25;
 const BOTTOM_SHARE = 0.04;
 
 /**
- * A command typed at a shell prompt ("user@host:~/app$ make", "● app$ du -sh .", "$ ls"): what a terminal shows was done,
- * deep in a block of output that the budget would otherwise reach last. Matched on the line's single-spaced words.
+ * A command typed at a shell prompt ("user@host:~/app$ make", "● app$ du -sh .", "$ ls"): what a terminal shows
+ * was done, deep in a block of output that the budget would otherwise reach last. Matched on the line's
+ * single-spaced words.
  */
 const COMMAND_LINE = /(?:^| )(?:[^ $]*[A-Za-z0-9_~/\])])?\$ [^ ]/;
 

@@ -32,7 +32,8 @@ test('CTC decoding reads a sequence from an offset (one item of a batch)', () =>
 });
 
 test('decoding held to Latin characters takes their picks, the probability renormalised', () => {
-  // Frame 1 is 60 % "你", 30 % "a"; held to Latin it reads "a" at 0.3 / (0.3 + 0.02 + 0.02 + 0.02 for the blank, "b", " ").
+  // Frame 1 is 60 % "你", 30 % "a"; held to Latin it reads "a" at 0.3 / (0.3 + 0.02 + 0.02 + 0.02 for the
+  // blank, "b", " ").
   const picks = Float32Array.from([0, 0.88, 0, 0.88, 0.92, 4, 0.6, 1, 0.3, 0.36, 0, 0.88, 0, 0.88, 0.92]);
   assert.deepEqual(
     decodeCtc(picks, 0, 3, CHARS).map((g) => g.char),
