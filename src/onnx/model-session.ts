@@ -25,7 +25,6 @@ export interface ModelSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   readonly inputShapes: readonly Shape[];
-  readonly outputShapes: readonly Shape[];
   run(feeds: Readonly<Tensors>): Promise<Tensors>;
   release(): Promise<void>;
 }

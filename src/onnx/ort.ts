@@ -35,7 +35,6 @@ function wrap(session: ort.InferenceSession): ModelSession {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     inputShapes: session.inputMetadata.map(shape),
-    outputShapes: session.outputMetadata.map(shape),
     async run(feeds) {
       const tensors = Object.fromEntries(
         Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.data, t.dims)]),

@@ -5,7 +5,6 @@ import type { ModelSession, Shape, Tensors } from '../../src/onnx/model-session.
 export class FakeSession implements ModelSession {
   readonly runs: Tensors[] = [];
   readonly inputShapes: readonly Shape[] = [];
-  readonly outputShapes: readonly Shape[] = [];
   released = false;
 
   constructor(
