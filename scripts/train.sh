@@ -40,10 +40,14 @@ if [ "${CONTINUE:-1}" != 0 ]; then
   CAPTURES16=.cache/captures/run16
   # Screenshots of code-server (OUT COUNT --seed N), and a folder's screenshots read by the runtime's OCR stage.
   capture() { npx tsx scripts/capture-workbenches.ts "$@"; }
+  # Two captures side by side into one folder: OUT COUNT SEED COUNT SEED.
+  capture_two() {
+    capture "$1" "$2" --seed "$3" &
+    capture "$1" "$4" --seed "$5"
+    wait
+  }
   read_screenshots() { ls "$1"/*.png | xargs -n 90 node --import tsx src/cli/ocr.ts --json > "$1/ocr.jsonl"; }
-  capture "$CAPTURES" 30 --seed 11 &
-  capture "$CAPTURES" 30 --seed 12
-  wait
+  capture_two "$CAPTURES" 30 11 30 12
   # Each continuation: output, minutes, learning-rate scale, first sample index (images no run has seen), then
   # options of its own (they override the default stages).
   for continuation in "run2 140 0.5 100000" "run3 133 0.4 200000" "run4 122 0.35 300000" \
@@ -60,49 +64,35 @@ if [ "${CONTINUE:-1}" != 0 ]; then
     read -r out minutes lr_scale first own <<<"$continuation"
     if [ "$out" = run8 ]; then
       # About a hundred more screenshots, and every screenshot's real OCR lines (training's OCR context for them).
-      capture "$CAPTURES" 51 --seed 13 &
-      capture "$CAPTURES" 47 --seed 14
-      wait
+      capture_two "$CAPTURES" 51 13 47 14
       read_screenshots "$CAPTURES"
     fi
     if [ "$out" = run9 ]; then
       # Screenshots no earlier run saw, in a folder of their own.
-      capture "$CAPTURES9" 36 --seed 15 &
-      capture "$CAPTURES9" 37 --seed 16
-      wait
-      capture "$CAPTURES9" 11 --seed 17 &
-      capture "$CAPTURES9" 21 --seed 18
-      wait
+      capture_two "$CAPTURES9" 36 15 37 16
+      capture_two "$CAPTURES9" 11 17 21 18
       read_screenshots "$CAPTURES9"
     fi
     if [ "$out" = run10 ]; then
       # A hundred more, beside the ninth run's.
-      capture "$CAPTURES10" 50 --seed 19 &
-      capture "$CAPTURES10" 50 --seed 20
-      wait
+      capture_two "$CAPTURES10" 50 19 50 20
       read_screenshots "$CAPTURES10"
     fi
     if [ "$out" = run14 ]; then
       # 120 screenshots no earlier run saw (folders named as projects are), taken before the run: captures
       # beside a training run take four times as long and starve it.
-      capture "$CAPTURES14" 40 --seed 25 &
-      capture "$CAPTURES14" 40 --seed 26
-      wait
+      capture_two "$CAPTURES14" 40 25 40 26
       capture "$CAPTURES14" 40 --seed 27
       read_screenshots "$CAPTURES14"
     fi
     if [ "$out" = run15 ]; then
       # 120 more beside the fourteenth run's, also taken first.
-      capture "$CAPTURES15" 60 --seed 28 &
-      capture "$CAPTURES15" 60 --seed 29
-      wait
+      capture_two "$CAPTURES15" 60 28 60 29
       read_screenshots "$CAPTURES15"
     fi
     if [ "$out" = run16 ]; then
       # 120 more again (taken with the ten command templates of before; later captures draw from seventeen).
-      capture "$CAPTURES16" 60 --seed 30 &
-      capture "$CAPTURES16" 60 --seed 31
-      wait
+      capture_two "$CAPTURES16" 60 30 60 31
       read_screenshots "$CAPTURES16"
     fi
     # shellcheck disable=SC2086  # $own is a list of options

@@ -3,16 +3,8 @@
 // memory and scanned class by class, when greedy CTC decoding needs two picks per frame. Appended to the
 // graph, the picks leave it instead: 5 numbers a frame.
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import {
-  AttributeProtoSchema,
-  AttributeProto_AttributeType as AttrType,
-  ModelProtoSchema,
-  NodeProtoSchema,
-  TensorProto_DataType,
-  TensorProtoSchema,
-  TensorShapeProto_DimensionSchema,
-  type NodeProto,
-} from 'onnx-buf';
+import { ModelProtoSchema, NodeProtoSchema, TensorProtoSchema, TensorShapeProto_DimensionSchema } from 'onnx-buf';
+import { attribute, DataType, type AttrValue } from '../onnx/graph.ts';
 
 /**
  * Per frame, in this order: the most likely class and its probability; among the classes `allowed` marks,
@@ -43,38 +35,38 @@ export function appendFramePicks(bytes: Uint8Array, allowed: Uint8Array): Uint8A
   if (classes?.case === 'dimValue' && Number(classes.value) !== allowed.length)
     throw new ClassCountMismatch(Number(classes.value));
   const probs = output.name;
-  const ints = (name: string, values: number[]) =>
-    create(AttributeProtoSchema, { name, type: AttrType.INTS, ints: values.map(BigInt) });
-  const int = (name: string, value: number) =>
-    create(AttributeProtoSchema, { name, type: AttrType.INT, i: BigInt(value) });
-  const node = (opType: string, input: string[], out: string, ...attribute: NodeProto['attribute']) =>
-    create(NodeProtoSchema, { opType, name: `picks/${out}`, input, output: [`picks/${out}`], attribute });
+  const node = (opType: string, input: string[], out: string, attributes: Record<string, AttrValue>) =>
+    create(NodeProtoSchema, {
+      opType,
+      name: `picks/${out}`,
+      input,
+      output: [`picks/${out}`],
+      attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
+    });
   const held = [...allowed.keys()].filter((c) => allowed[c]);
   graph.initializer.push(
     create(TensorProtoSchema, {
       name: 'picks/allowed',
       dims: [BigInt(held.length)],
-      dataType: TensorProto_DataType.INT64,
+      dataType: DataType.INT64,
       int64Data: held.map(BigInt),
     }),
   );
-  const float = int('to', TensorProto_DataType.FLOAT);
+  const float = { to: DataType.FLOAT };
+  const lastAxis = { axes: [2], keepdims: 1 };
   graph.node.push(
-    node('ArgMax', [probs], 'best', int('axis', 2), int('keepdims', 1)),
+    node('ArgMax', [probs], 'best', { axis: 2, keepdims: 1 }),
     node('Cast', ['picks/best'], 'best_f', float),
-    node('ReduceMax', [probs], 'best_p', ints('axes', [2]), int('keepdims', 1)),
-    node('Gather', [probs, 'picks/allowed'], 'held', int('axis', 2)),
-    node('ArgMax', ['picks/held'], 'held_best', int('axis', 2), int('keepdims', 1)),
-    node('Gather', ['picks/allowed', 'picks/held_best'], 'held_class', int('axis', 0)),
+    node('ReduceMax', [probs], 'best_p', lastAxis),
+    node('Gather', [probs, 'picks/allowed'], 'held', { axis: 2 }),
+    node('ArgMax', ['picks/held'], 'held_best', { axis: 2, keepdims: 1 }),
+    node('Gather', ['picks/allowed', 'picks/held_best'], 'held_class', { axis: 0 }),
     node('Cast', ['picks/held_class'], 'held_class_f', float),
-    node('ReduceMax', ['picks/held'], 'held_p', ints('axes', [2]), int('keepdims', 1)),
-    node('ReduceSum', ['picks/held'], 'held_sum', ints('axes', [2]), int('keepdims', 1)),
-    node(
-      'Concat',
-      ['picks/best_f', 'picks/best_p', 'picks/held_class_f', 'picks/held_p', 'picks/held_sum'],
-      'out',
-      int('axis', 2),
-    ),
+    node('ReduceMax', ['picks/held'], 'held_p', lastAxis),
+    node('ReduceSum', ['picks/held'], 'held_sum', lastAxis),
+    node('Concat', ['picks/best_f', 'picks/best_p', 'picks/held_class_f', 'picks/held_p', 'picks/held_sum'], 'out', {
+      axis: 2,
+    }),
   );
   output.name = 'picks/out';
   shape.dim[2] = create(TensorShapeProto_DimensionSchema, { value: { case: 'dimValue', value: BigInt(PICKS) } });

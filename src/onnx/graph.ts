@@ -41,7 +41,8 @@ export function dataTypeOf(data: Float32Array | Uint16Array | Uint8Array | BigIn
   return DataType.INT64;
 }
 
-function attribute(name: string, value: AttrValue): AttributeProto {
+/** An ONNX attribute from its plain value: an integer, a string, integers, `{ float }`, `{ floats }` or a subgraph. */
+export function attribute(name: string, value: AttrValue): AttributeProto {
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) throw new Error(`attribute ${name}: use { float } for a float`);
     return create(AttributeProtoSchema, { name, type: AttrType.INT, i: BigInt(value) });
