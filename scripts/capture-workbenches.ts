@@ -5,7 +5,9 @@
 // DOM truth of every visible text line (harness/vscode/screen-truth.ts) and the workbench's state
 // (theme kind, tabs, language, cursor, terminal commands), from which python/infimm/data/captures.py
 // composes questions and answers.
-//   npx tsx scripts/capture-workbenches.ts OUT COUNT [--held-out] [--seed N]
+//   npx tsx scripts/capture-workbenches.ts OUT COUNT [--held-out] [--seed N] [--looks N]
+// --looks N takes N screenshots of each arranged workbench, each after the first in another theme (chosen as a user
+// does): loading the workbench is most of a capture's time, and a look costs a few seconds.
 // Training folders are copies of Debian's Python library and of installed npm packages, under their
 // own or project-like names, in every theme but the two default Modern ones; --held-out shows this
 // repository in those two themes (as the OCR benchmark's set does), so a held-out score measures themes
@@ -21,6 +23,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../harness/vscode/workbench.ts';
 import { mulberry32 } from '../src/tokens/random.ts';
 import {
+  colorTheme,
   goToLine,
   open,
   palette,
@@ -265,19 +268,20 @@ function settings(window: Window): Record<string, unknown> {
 }
 
 /**
- * One screenshot in a new page on `folder`. A page is arranged once: a second arrangement in the same
- * page now and then finds Quick Open deaf to the next file.
+ * Screenshots of one new page on `folder`, one per look: arranged once (a second arrangement in the same page now
+ * and then finds Quick Open deaf to the next file), then shown in each later look's theme. A look that fails ends
+ * the scene with the shots taken.
  */
 async function captureScene(
   context: BrowserContext,
   origin: string,
   folder: string,
-  window: Window,
+  looks: Window[],
   rng: Rng,
-): Promise<{ png: Buffer; truth: object }> {
+): Promise<{ png: Buffer; truth: object }[]> {
   const page = await context.newPage();
   try {
-    await page.setViewportSize(window.viewport);
+    await page.setViewportSize(looks[0]!.viewport);
     // Generous while the workbench loads (slow on a busy machine); a scene's step that waits longer is stuck.
     page.setDefaultTimeout(120_000);
     await page.goto(`${origin}/?folder=${encodeURIComponent(folder)}`);
@@ -285,18 +289,32 @@ async function captureScene(
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
     page.setDefaultTimeout(15_000);
     const commands = await arrange(page, rng, folder, sourceFiles(folder));
-    // Not waiting for the language servers: a spinner in the status bar is part of real screenshots too.
-    await page.evaluate(() => document.fonts.ready);
-    await page.waitForTimeout(1000);
-    const { png, truth } = await stableShot(page, 1);
-    await page.evaluate('globalThis.__name ??= (f) => f');
-    const state: WorkbenchState = {
-      theme: window.theme,
-      folder: basename(folder),
-      commands,
-      ...(await page.evaluate(readState)),
-    };
-    return { png, truth: { ...state, width: window.viewport.width, height: window.viewport.height, ...truth } };
+    const shots = [];
+    for (const [index, look] of looks.entries()) {
+      if (index > 0) {
+        const changed = await step(`changing to ${look.theme}`, () => colorTheme(page, look.theme)).then(
+          () => true,
+          (error: unknown) => {
+            console.log(`${basename(folder)}: ${(error as Error).message.split('\n')[0]}`);
+            return false;
+          },
+        );
+        if (!changed) break;
+      }
+      // Not waiting for the language servers: a spinner in the status bar is part of real screenshots too.
+      await page.evaluate(() => document.fonts.ready);
+      await page.waitForTimeout(1000);
+      const { png, truth } = await stableShot(page, 1);
+      await page.evaluate('globalThis.__name ??= (f) => f');
+      const state: WorkbenchState = {
+        theme: look.theme,
+        folder: basename(folder),
+        commands,
+        ...(await page.evaluate(readState)),
+      };
+      shots.push({ png, truth: { ...state, width: look.viewport.width, height: look.viewport.height, ...truth } });
+    }
+    return shots;
   } finally {
     await page.close();
   }
@@ -305,12 +323,17 @@ async function captureScene(
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { 'held-out': { type: 'boolean', default: false }, seed: { type: 'string', default: '1' } },
+    options: {
+      'held-out': { type: 'boolean', default: false },
+      seed: { type: 'string', default: '1' },
+      looks: { type: 'string', default: '1' },
+    },
   });
   const [out, countText] = positionals;
   const count = Number(countText);
-  if (!out || !Number.isInteger(count) || count < 1)
-    throw new Error('usage: npx tsx scripts/capture-workbenches.ts OUT COUNT [--held-out] [--seed N]');
+  const looks = Number(values.looks);
+  if (!out || !Number.isInteger(count) || count < 1 || !Number.isInteger(looks) || looks < 1)
+    throw new Error('usage: npx tsx scripts/capture-workbenches.ts OUT COUNT [--held-out] [--seed N] [--looks N]');
   const heldOut = values['held-out'];
   const sources = heldOut ? [ROOT] : trainingSources();
   mkdirSync(out, { recursive: true });
@@ -336,13 +359,23 @@ async function main(): Promise<void> {
       }
       // The same seed captures the same scenes.
       const rng = mulberry32(Number(values.seed) * 1_000_003 + attempt);
+      const themes = heldOut ? HELD_OUT_THEMES : TRAIN_THEMES;
       const window: Window = {
-        theme: pick(rng, heldOut ? HELD_OUT_THEMES : TRAIN_THEMES),
+        theme: pick(rng, themes),
         font: pick(rng, FONTS),
         fontSize: 12 + Math.floor(rng() * 5),
         minimap: rng() < 0.7,
         viewport: pick(rng, WINDOWS),
       };
+      const scene = [window];
+      // Drawn only for a second look, so that a seed taken with one look captures the scenes it did before.
+      while (scene.length < Math.min(looks, count - index, themes.length)) {
+        const theme = pick(
+          rng,
+          themes.filter((t) => !scene.some((look) => look.theme === t)),
+        );
+        scene.push({ ...window, theme });
+      }
       served.applySettings(settings(window));
       const source = pick(rng, sources);
       if (!workspaces.has(source))
@@ -350,16 +383,20 @@ async function main(): Promise<void> {
       const folder = workspaces.get(source)!;
       const started = Date.now();
       try {
-        const { png, truth } = await captureScene(context, served.server.origin, folder, window, rng);
-        const name = `${prefix}${String(index++).padStart(4, '0')}`;
-        writeFileSync(join(out, `${name}.png`), png);
-        writeFileSync(join(out, `${name}.json`), `${JSON.stringify(truth)}\n`);
+        const shots = await captureScene(context, served.server.origin, folder, scene, rng);
+        for (const { png, truth } of shots) {
+          const name = `${prefix}${String(index++).padStart(4, '0')}`;
+          writeFileSync(join(out, `${name}.png`), png);
+          writeFileSync(join(out, `${name}.json`), `${JSON.stringify(truth)}\n`);
+        }
       } catch (error) {
         // A scene that fails is skipped; a browser that crashed is started again.
         console.log(`${basename(folder)}: ${(error as Error).message.split('\n')[0]}; skipped`);
       }
       if (!context.browser()!.isConnected()) context = await launch();
-      console.log(`${index}/${count} ${window.theme}, ${basename(folder)}: ${Date.now() - started} ms`);
+      console.log(
+        `${index}/${count} ${scene.map((look) => look.theme).join(', ')}, ${basename(folder)}: ${Date.now() - started} ms`,
+      );
     }
   } finally {
     await context.browser()!.close();

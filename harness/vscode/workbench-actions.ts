@@ -13,19 +13,34 @@ import { readScreenTruth, type ScreenTruth } from './screen-truth.ts';
  * a tooltip).
  */
 export async function palette(page: Page, label: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
   await page.keyboard.press('F1');
-  await input.fill(`>${label}`);
+  await choose(page, `>${label}`, label);
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Changes the color theme the way a user does (Preferences: Color Theme), and waits until the workbench has it. */
+export async function colorTheme(page: Page, theme: string): Promise<void> {
+  const before = await page.locator('.monaco-workbench').getAttribute('class');
+  await page.keyboard.press('F1');
+  await choose(page, '>Preferences: Color Theme', 'Preferences: Color Theme');
+  await choose(page, theme, theme);
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  // The workbench's classes name its theme.
+  await page.waitForFunction((old) => document.querySelector('.monaco-workbench')?.className !== old, before);
+}
+
+/** Filters the open quick input by `filter` and chooses the row named exactly `label` with the keyboard. */
+async function choose(page: Page, filter: string, label: string): Promise<void> {
+  await page.locator('.quick-input-widget input').fill(filter);
   const rows = page.locator('.quick-input-list .monaco-list-row');
   await rows.filter({ hasText: label }).first().waitFor();
   const focused = (): Promise<string | null> =>
     rows.and(page.locator('.focused')).locator('.label-name').first().textContent();
   for (let step = 0; (await focused()) !== label; step++) {
-    if (step === 20) throw new Error(`the command palette lists no command named "${label}"`);
+    if (step === 20) throw new Error(`the quick input lists nothing named "${label}"`);
     await page.keyboard.press('ArrowDown');
   }
   await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
 /** Quick Open (Ctrl+P) in the active editor group; the Explorer reveals the file. */

@@ -1,10 +1,11 @@
 // Real workbench screenshots for the bundled model (scripts/capture-workbenches.ts, python/infimm/data/captures.py):
 // a short capture from code-server, then the questions built from it. The state read from the DOM must agree
 // with what the screenshot shows: the open files, the language and the folder are among the visible texts, a
-// terminal's commands are in the panel, and the theme's answer follows its kind.
+// terminal's commands are in the panel, and the theme's answer follows its kind. Each workbench is shot in two
+// themes (--looks 2): the second look shows the same scene in its own colours.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -38,7 +39,7 @@ test('a capture of code-server gives screenshots whose questions are answered by
   if (!requireOrSkip(t, available, 'code-server (node scripts/e2e-setup.mjs), Chromium and python3-pil')) return;
   const out = mkdtempSync(join(tmpdir(), 'captures-'));
   try {
-    execFileSync('npx', ['tsx', 'scripts/capture-workbenches.ts', out, '8', '--seed', '7'], {
+    execFileSync('npx', ['tsx', 'scripts/capture-workbenches.ts', out, '8', '--seed', '7', '--looks', '2'], {
       cwd: ROOT,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -65,6 +66,17 @@ test('a capture of code-server gives screenshots whose questions are answered by
       assert.ok(c.rows > 0 && c.rows_numbered);
       assert.deepEqual(c.kinds, ['count', 'description', 'reading', 'ui_state']);
     }
+    // Shots in name order: a second look follows its first, with the same files, tabs and commands.
+    const states = readdirSync(out)
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .map((name) => JSON.parse(readFileSync(join(out, name), 'utf8')) as Record<string, unknown>);
+    const scene = ({ folder, groups, commands, cursor }: Record<string, unknown>) =>
+      JSON.stringify({ folder, groups, commands, cursor });
+    const looks = states.filter(
+      (s, i) => i > 0 && scene(s) === scene(states[i - 1]!) && s.theme !== states[i - 1]!.theme,
+    );
+    assert.ok(looks.length >= 2, `${looks.length} second looks`);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
