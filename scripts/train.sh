@@ -3,7 +3,7 @@
 #   1. a pool of training images read by the runtime's own OCR stage (python/infimm/data/real_ocr.py);
 #   2. the four-stage recipe under torchrun, one process per core (python/infimm/train/pipeline.py), resuming
 #      from .cache/train/run/resume.pt when a run was stopped;
-#   3. continued training of that model on new images, fourteen times (.cache/train/run2 to run12, run14 to run16: later
+#   3. continued training of that model on new images, fifteen times (.cache/train/run2 to run12, run14 to run17: later
 #      sessions' compute added to the first run's; run5 on a vocabulary trained anew, run6 first drilling lookups
 #      in the OCR context, run7 also on real code-server screenshots captured by
 #      scripts/capture-workbenches.ts, two captures side by side, 60 screenshots in all, run8 on 158 of them
@@ -11,7 +11,8 @@
 #      screenshots, run9 and run10 on new screenshots,
 #      run10 also on made-up names and the simulated OCR in blocks, run11 on code rows with their line numbers
 #      and a 512-token OCR context, run12 on contexts made for the first question and line-number lookups, run14
-#      on 120 new screenshots alone, run15 on those and 120 more, run16 on those and 120 more again),
+#      on 120 new screenshots alone, run15 on those and 120 more, run16 on those and 120 more again, run17 on those
+#      and 80 more),
 #      each resuming the same way;
 #   4. the final checkpoint converted into a package.
 # TRAIN_MINUTES sets the wall-clock budget of step 2 (default 110); CONTINUE=0 skips step 3.
@@ -38,6 +39,7 @@ if [ "${CONTINUE:-1}" != 0 ]; then
   CAPTURES14=.cache/captures/run14
   CAPTURES15=.cache/captures/run15
   CAPTURES16=.cache/captures/run16
+  CAPTURES17=.cache/captures/run17
   # Screenshots of code-server (OUT COUNT --seed N), and a folder's screenshots read by the runtime's OCR stage.
   capture() { npx tsx scripts/capture-workbenches.ts "$@"; }
   # Two captures side by side into one folder: OUT COUNT SEED COUNT SEED.
@@ -60,7 +62,8 @@ if [ "${CONTINUE:-1}" != 0 ]; then
     "run12 115 0.5 3000000 --captures ../$CAPTURES9 ../$CAPTURES10 --capture-share 0.3" \
     "run14 72 0.5 6000000 --captures ../$CAPTURES14 --capture-share 0.35" \
     "run15 75 0.5 7000000 --captures ../$CAPTURES14 ../$CAPTURES15 --capture-share 0.35" \
-    "run16 78 0.5 8000000 --captures ../$CAPTURES14 ../$CAPTURES15 ../$CAPTURES16 --capture-share 0.35"; do
+    "run16 78 0.5 8000000 --captures ../$CAPTURES14 ../$CAPTURES15 ../$CAPTURES16 --capture-share 0.35" \
+    "run17 90 0.5 9000000 --captures ../$CAPTURES14 ../$CAPTURES15 ../$CAPTURES16 ../$CAPTURES17 --capture-share 0.35"; do
     read -r out minutes lr_scale first own <<<"$continuation"
     if [ "$out" = run8 ]; then
       # About a hundred more screenshots, and every screenshot's real OCR lines (training's OCR context for them).
@@ -94,6 +97,11 @@ if [ "${CONTINUE:-1}" != 0 ]; then
       # 120 more again (taken with the ten command templates of before; later captures draw from seventeen).
       capture_two "$CAPTURES16" 60 30 60 31
       read_screenshots "$CAPTURES16"
+    fi
+    if [ "$out" = run17 ]; then
+      # 80 more, with the seventeen command templates.
+      capture_two "$CAPTURES17" 40 32 40 33
+      read_screenshots "$CAPTURES17"
     fi
     # shellcheck disable=SC2086  # $own is a list of options
     torchrun --out "../.cache/train/$out" --minutes "$minutes" --init "../$final" \
