@@ -14,30 +14,51 @@ import { readScreenTruth, type ScreenTruth } from './screen-truth.ts';
  */
 export async function palette(page: Page, label: string): Promise<void> {
   await page.keyboard.press('F1');
-  await choose(page, `>${label}`, label);
+  await choose(page, `>${label}`, label, 'label');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
-/** Changes the color theme the way a user does (Preferences: Color Theme), and waits until the workbench has it. */
+/**
+ * Changes the color theme the way a user does (Preferences: Color Theme) to the theme whose setting value is `theme`,
+ * and waits until the workbench has it.
+ */
 export async function colorTheme(page: Page, theme: string): Promise<void> {
   const before = await page.locator('.monaco-workbench').getAttribute('class');
   await page.keyboard.press('F1');
-  await choose(page, '>Preferences: Color Theme', 'Preferences: Color Theme');
-  await choose(page, theme, theme);
+  await choose(page, '>Preferences: Color Theme', 'Preferences: Color Theme', 'label');
+  await choose(page, theme, theme, 'setting');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   // The workbench's classes name its theme.
   await page.waitForFunction((old) => document.querySelector('.monaco-workbench')?.className !== old, before);
 }
 
-/** Filters the open quick input by `filter` and chooses the row named exactly `label` with the keyboard. */
-async function choose(page: Page, filter: string, label: string): Promise<void> {
+/**
+ * How a quick input's row is named: by its label (commands), or by the setting value its aria-label ends with
+ * (color themes: "Dark+, Default Dark+"; "Monokai" where label and value are the same).
+ */
+type RowName = 'label' | 'setting';
+
+const ROWS = '.quick-input-list .monaco-list-row';
+
+/** Whether a row that `selector` finds is named `name` (runs in the page: self-contained). */
+function listed([selector, name, by]: readonly [string, string, RowName]): boolean {
+  return [...document.querySelectorAll(selector)].some(
+    (row) =>
+      (by === 'label'
+        ? row.querySelector('.label-name')?.textContent
+        : row.getAttribute('aria-label')?.split(', ').at(-1)) === name,
+  );
+}
+
+/**
+ * Filters the open quick input by `filter` and chooses the row named exactly `name` with the keyboard: a longer
+ * name that matches the filter too may be listed first.
+ */
+async function choose(page: Page, filter: string, name: string, by: RowName): Promise<void> {
   await page.locator('.quick-input-widget input').fill(filter);
-  const rows = page.locator('.quick-input-list .monaco-list-row');
-  await rows.filter({ hasText: label }).first().waitFor();
-  const focused = (): Promise<string | null> =>
-    rows.and(page.locator('.focused')).locator('.label-name').first().textContent();
-  for (let step = 0; (await focused()) !== label; step++) {
-    if (step === 20) throw new Error(`the quick input lists nothing named "${label}"`);
+  await page.waitForFunction(listed, [ROWS, name, by] as const);
+  for (let step = 0; !(await page.evaluate(listed, [`${ROWS}.focused`, name, by] as const)); step++) {
+    if (step === 20) throw new Error(`the quick input lists nothing named "${name}"`);
     await page.keyboard.press('ArrowDown');
   }
   await page.keyboard.press('Enter');
